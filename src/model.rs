@@ -1,0 +1,362 @@
+//! The IaC-agnostic model every loader produces and every rule reads.
+//!
+//! Loaders (Terraform HCL today; CloudFormation and plan JSON next) turn files
+//! into these plain structs. Nothing here knows about HCL or YAML: a value is
+//! either known, with where it came from, or unresolved, with why.
+
+use crate::source::Location;
+use std::fmt;
+
+/// Where a known value came from.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Provenance {
+    /// Written in the input at this location.
+    Explicit(Location),
+    /// Not written anywhere: a documented default applies. `source` names it
+    /// ("AWS default", "gunicorn default"); `applies_at` is where it takes
+    /// effect (the resource, the container's command), if known.
+    Default {
+        source: String,
+        applies_at: Option<Location>,
+    },
+}
+
+/// Why a value the analysis needs is not knowable from the input.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unresolved {
+    /// What is missing and how to supply it.
+    pub reason: String,
+    /// Where the unknowable expression is written, if anywhere.
+    pub at: Option<Location>,
+}
+
+impl Unresolved {
+    pub fn new(reason: impl Into<String>, at: Option<Location>) -> Unresolved {
+        Unresolved {
+            reason: reason.into(),
+            at,
+        }
+    }
+}
+
+/// A setting with its provenance. A rule never treats `Unresolved` as a default.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Setting<T> {
+    Known { value: T, provenance: Provenance },
+    Unresolved(Unresolved),
+}
+
+impl<T> Setting<T> {
+    pub fn explicit(value: T, at: Location) -> Self {
+        Setting::Known {
+            value,
+            provenance: Provenance::Explicit(at),
+        }
+    }
+
+    pub fn default(value: T, source: impl Into<String>, applies_at: Option<Location>) -> Self {
+        Setting::Known {
+            value,
+            provenance: Provenance::Default {
+                source: source.into(),
+                applies_at,
+            },
+        }
+    }
+
+    pub fn unresolved(reason: impl Into<String>, at: Option<Location>) -> Self {
+        Setting::Unresolved(Unresolved::new(reason, at))
+    }
+
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Setting::Known { value, .. } => Some(value),
+            Setting::Unresolved(_) => None,
+        }
+    }
+
+    pub fn is_default(&self) -> bool {
+        matches!(
+            self,
+            Setting::Known {
+                provenance: Provenance::Default { .. },
+                ..
+            }
+        )
+    }
+
+    /// The place to point at: where it is written, where the default
+    /// applies, or where the unresolvable expression is.
+    pub fn location(&self) -> Option<&Location> {
+        match self {
+            Setting::Known {
+                provenance: Provenance::Explicit(at),
+                ..
+            } => Some(at),
+            Setting::Known {
+                provenance: Provenance::Default { applies_at, .. },
+                ..
+            } => applies_at.as_ref(),
+            Setting::Unresolved(u) => u.at.as_ref(),
+        }
+    }
+
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Setting<U> {
+        match self {
+            Setting::Known { value, provenance } => Setting::Known {
+                value: f(value),
+                provenance,
+            },
+            Setting::Unresolved(u) => Setting::Unresolved(u),
+        }
+    }
+}
+
+/// Seconds, possibly fractional (Node and Next.js settings are milliseconds).
+pub type Seconds = f64;
+
+/// Format seconds without a trailing `.0`.
+pub fn fmt_secs(s: Seconds) -> String {
+    if s.fract() == 0.0 && s.abs() < 1e15 {
+        format!("{}", s as i64)
+    } else {
+        format!("{}", (s * 1000.0).round() / 1000.0)
+    }
+}
+
+/// Identity of a resource: its scope (the Terraform module directory or the
+/// template file) and its address within it (`aws_ecs_service.web[0]`, a
+/// CloudFormation logical ID).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResourceId {
+    pub scope: String,
+    pub address: String,
+}
+
+impl fmt::Display for ResourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.address)
+    }
+}
+
+/// What a link attribute (`target_group_arn`, `load_balancer_arn`, ...) points at.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Reference {
+    /// Another resource in the same scope, by address (`aws_lb.main`), with
+    /// the attribute used (`arn`, `id`, `name`).
+    Resource { address: String, attribute: String },
+    /// A literal name or ARN, matched against resources' names and ARNs.
+    Literal(String),
+}
+
+/// A link from one resource to another, as written.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub target: Result<Reference, Unresolved>,
+    pub at: Option<Location>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LbKind {
+    Application,
+    Network,
+    Gateway,
+    Classic,
+}
+
+impl LbKind {
+    /// The name users know it by, e.g. in messages.
+    pub fn short_name(self) -> &'static str {
+        match self {
+            LbKind::Application => "ALB",
+            LbKind::Network => "NLB",
+            LbKind::Gateway => "Gateway Load Balancer",
+            LbKind::Classic => "Classic ELB",
+        }
+    }
+
+    /// The status code a client sees when the target closes a reused connection.
+    pub fn reset_status(self) -> &'static str {
+        match self {
+            LbKind::Classic => "504",
+            _ => "502",
+        }
+    }
+
+    /// Whether the LB keeps idle connections to targets and reuses them, the
+    /// premise of the idle-timeout rules.
+    pub fn reuses_connections(self) -> bool {
+        matches!(self, LbKind::Application | LbKind::Classic)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct LoadBalancer {
+    pub id: ResourceId,
+    pub kind: Setting<LbKind>,
+    /// The `name` attribute, used to match literal names and ARNs.
+    pub name: Option<String>,
+    pub idle_timeout: Setting<Seconds>,
+    /// Classic ELB only: whether connection draining is on, and its timeout.
+    pub connection_draining: Option<Setting<bool>>,
+    pub connection_draining_timeout: Option<Setting<Seconds>>,
+    pub at: Location,
+}
+
+#[derive(Clone, Debug)]
+pub struct Listener {
+    pub id: ResourceId,
+    pub load_balancer: Link,
+    /// Target groups the default action forwards to (plain or weighted).
+    pub target_groups: Vec<Link>,
+    pub at: Location,
+}
+
+#[derive(Clone, Debug)]
+pub struct ListenerRule {
+    pub id: ResourceId,
+    pub listener: Link,
+    pub target_groups: Vec<Link>,
+    pub at: Location,
+}
+
+#[derive(Clone, Debug)]
+pub struct TargetGroup {
+    pub id: ResourceId,
+    pub name: Option<String>,
+    pub deregistration_delay: Setting<Seconds>,
+    pub health_check_interval: Setting<Seconds>,
+    pub health_check_timeout: Setting<Seconds>,
+    pub at: Location,
+}
+
+#[derive(Clone, Debug)]
+pub enum AttachmentTarget {
+    TargetGroup(Link),
+    ClassicElb(Link),
+}
+
+/// One `load_balancer` block of an ECS service.
+#[derive(Clone, Debug)]
+pub struct Attachment {
+    pub target: AttachmentTarget,
+    pub container_name: Setting<String>,
+    pub container_port: Option<Setting<f64>>,
+    pub at: Location,
+}
+
+#[derive(Clone, Debug)]
+pub struct Service {
+    pub id: ResourceId,
+    pub task_definition: Link,
+    pub attachments: Vec<Attachment>,
+    pub at: Location,
+}
+
+/// A string with where it was written. When `at` covers exactly `text` (no
+/// quotes or escapes in between), parts of it can be located precisely.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Word {
+    pub text: String,
+    pub at: Option<Location>,
+}
+
+impl Word {
+    pub fn new(text: impl Into<String>, at: Option<Location>) -> Word {
+        Word {
+            text: text.into(),
+            at,
+        }
+    }
+
+    /// The location of `range` within this word: exact when the source text
+    /// is the word itself, otherwise the whole word.
+    pub fn locate(&self, range: std::ops::Range<usize>) -> Option<Location> {
+        let at = self.at.as_ref()?;
+        if at.snippet() == self.text && range.end <= self.text.len() {
+            Some(Location::new(
+                &at.file,
+                at.span.start + range.start..at.span.start + range.end,
+            ))
+        } else {
+            Some(at.clone())
+        }
+    }
+
+    pub fn sub(&self, range: std::ops::Range<usize>) -> Word {
+        Word {
+            text: self.text[range.clone()].to_string(),
+            at: self.locate(range),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct EnvVar {
+    pub name: String,
+    pub value: Setting<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SystemControl {
+    pub namespace: String,
+    pub value: Setting<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Container {
+    pub name: String,
+    pub image: Setting<String>,
+    /// `None` when not set: the image's own ENTRYPOINT / CMD apply.
+    pub entry_point: Option<Setting<Vec<Word>>>,
+    pub command: Option<Setting<Vec<Word>>>,
+    pub environment: Vec<EnvVar>,
+    pub stop_timeout: Setting<Seconds>,
+    pub system_controls: Vec<SystemControl>,
+    pub at: Location,
+}
+
+#[derive(Clone, Debug)]
+pub struct TaskDefinition {
+    pub id: ResourceId,
+    pub family: Option<String>,
+    pub containers: Result<Vec<Container>, Unresolved>,
+    pub at: Location,
+}
+
+/// A file that could not be read or parsed (PA001).
+#[derive(Clone, Debug)]
+pub struct InputError {
+    pub file: String,
+    pub message: String,
+    pub at: Option<Location>,
+    /// 1-based line/column when there is no loaded source to point into.
+    pub line_col: Option<(usize, usize)>,
+}
+
+/// Everything the loaders found in the scanned paths.
+#[derive(Default, Debug)]
+pub struct Model {
+    pub load_balancers: Vec<LoadBalancer>,
+    pub listeners: Vec<Listener>,
+    pub listener_rules: Vec<ListenerRule>,
+    pub target_groups: Vec<TargetGroup>,
+    pub services: Vec<Service>,
+    pub task_definitions: Vec<TaskDefinition>,
+    pub input_errors: Vec<InputError>,
+    /// How many input files were read.
+    pub files: usize,
+}
+
+impl Model {
+    pub fn extend(&mut self, other: Model) {
+        self.load_balancers.extend(other.load_balancers);
+        self.listeners.extend(other.listeners);
+        self.listener_rules.extend(other.listener_rules);
+        self.target_groups.extend(other.target_groups);
+        self.services.extend(other.services);
+        self.task_definitions.extend(other.task_definitions);
+        self.input_errors.extend(other.input_errors);
+        self.files += other.files;
+    }
+}

@@ -1,0 +1,176 @@
+//! Source files and locations. Every value keepalign reports points back here.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A file read once and shared by every value that came from it.
+pub struct SourceFile {
+    /// Path as shown to users: relative to the current directory when under it.
+    pub display: String,
+    /// Absolute (or as-given) path used for reading neighbours.
+    pub path: PathBuf,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: String) -> Arc<SourceFile> {
+        let display = display_path(&path);
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Arc::new(SourceFile {
+            display,
+            path,
+            text,
+            line_starts,
+        })
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let col = self
+            .text
+            .get(start..offset)
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - start);
+        (line + 1, col + 1)
+    }
+
+    pub fn line_text(&self, line: usize) -> &str {
+        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        let end = self
+            .line_starts
+            .get(line)
+            .map(|e| e - 1)
+            .unwrap_or(self.text.len());
+        self.text.get(start..end).unwrap_or("").trim_end_matches('\r')
+    }
+}
+
+impl fmt::Debug for SourceFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SourceFile({})", self.display)
+    }
+}
+
+/// Render a path the way users expect in reports: relative to the current
+/// directory when it is under it, with `/` separators.
+pub fn display_path(path: &Path) -> String {
+    let cwd = std::env::current_dir().ok();
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else if let Some(cwd) = &cwd {
+        cwd.join(path)
+    } else {
+        path.to_path_buf()
+    };
+    let shown = match cwd.as_ref().and_then(|c| abs.strip_prefix(c).ok()) {
+        Some(rel) => rel.to_path_buf(),
+        None => path.to_path_buf(),
+    };
+    let mut out = String::new();
+    for (i, comp) in shown.components().enumerate() {
+        use std::path::Component;
+        match comp {
+            Component::CurDir => continue,
+            Component::RootDir => {
+                out.push('/');
+                continue;
+            }
+            _ => {}
+        }
+        if i > 0 && !out.is_empty() && !out.ends_with('/') {
+            out.push('/');
+        }
+        out.push_str(&comp.as_os_str().to_string_lossy());
+    }
+    if out.is_empty() { ".".into() } else { out }
+}
+
+/// A byte range in a source file.
+#[derive(Clone)]
+pub struct Location {
+    pub file: Arc<SourceFile>,
+    pub span: Range<usize>,
+}
+
+impl Location {
+    pub fn new(file: &Arc<SourceFile>, span: Range<usize>) -> Location {
+        let len = file.text.len();
+        let start = span.start.min(len);
+        let end = span.end.clamp(start, len);
+        Location {
+            file: file.clone(),
+            span: start..end,
+        }
+    }
+
+    pub fn start(&self) -> (usize, usize) {
+        self.file.line_col(self.span.start)
+    }
+
+    pub fn end(&self) -> (usize, usize) {
+        self.file.line_col(self.span.end)
+    }
+
+    pub fn snippet(&self) -> &str {
+        self.file.text.get(self.span.clone()).unwrap_or("")
+    }
+}
+
+impl fmt::Debug for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (line, col) = self.start();
+        write!(f, "{}:{}:{}", self.file.display, line, col)
+    }
+}
+
+impl PartialEq for Location {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.file, &other.file) && self.span == other.span
+    }
+}
+
+impl Eq for Location {}
+
+impl PartialOrd for Location {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Location {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.file.display.as_str(), self.span.start, self.span.end).cmp(&(
+            other.file.display.as_str(),
+            other.span.start,
+            other.span.end,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one_in_characters() {
+        let f = SourceFile::new("x.tf".into(), "ab\nçd = 1\n".into());
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(3), (2, 1));
+        // 'ç' is two bytes but one column
+        assert_eq!(f.line_col(5), (2, 2));
+        assert_eq!(f.line_text(2), "çd = 1");
+    }
+}

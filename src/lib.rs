@@ -4,3 +4,5 @@
 pub mod model;
 pub mod servers;
 pub mod source;
+pub mod json;
+pub mod terraform;

@@ -1,0 +1,991 @@
+//! Partial evaluation of Terraform expressions.
+//!
+//! What can be known from the repository is computed, with where it came
+//! from; what cannot (data sources, other modules' outputs, variables with
+//! no value) becomes a `Hole` with the reason, and everything around it is
+//! still evaluated. Resource attributes become references the linker follows.
+
+use super::syntax::{BodyRef, ExprRef, ParsedFile};
+use super::value::{Hole, Kind, Text, Val};
+use crate::json::{JsonKind, JsonNode};
+use crate::source::{Location, SourceFile};
+use hcl_edit::Span;
+use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
+use hcl_edit::template::{Directive, Element, Template};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Guards recursion through locals, templates and nested expressions.
+const MAX_DEPTH: usize = 100;
+/// `file()` and `templatefile()` refuse files larger than this.
+const MAX_READ: u64 = 8 * 1024 * 1024;
+
+/// Where spans of the expression being evaluated point.
+#[derive(Clone)]
+pub enum Src {
+    /// Spans are offsets into `file`, shifted by `base` (for strings inside
+    /// `.tf.json`, which are parsed as templates on their own).
+    File { file: Arc<SourceFile>, base: usize },
+    /// Spans are offsets into rendered text with its own source map
+    /// (`data "template_file"` templates written inline).
+    Mapped(Arc<Text>),
+}
+
+impl Src {
+    pub fn file(file: &Arc<SourceFile>) -> Src {
+        Src::File {
+            file: file.clone(),
+            base: 0,
+        }
+    }
+
+    pub fn loc(&self, span: Option<std::ops::Range<usize>>) -> Option<Location> {
+        let span = span?;
+        match self {
+            Src::File { file, base } => Some(Location::new(file, base + span.start..base + span.end)),
+            Src::Mapped(text) => text.locate(span),
+        }
+    }
+}
+
+/// Names bound in the current expression: `count`, `each`, for-expression
+/// variables, template variables.
+#[derive(Clone, Default)]
+pub struct Scope {
+    bindings: Vec<(String, Val)>,
+    /// Inside `templatefile()`: only the template's variables are visible.
+    template_only: bool,
+}
+
+impl Scope {
+    pub fn with(&self, name: &str, v: Val) -> Scope {
+        let mut s = self.clone();
+        s.bindings.push((name.to_string(), v));
+        s
+    }
+
+    pub fn template(vars: BTreeMap<String, Val>) -> Scope {
+        Scope {
+            bindings: vars.into_iter().collect(),
+            template_only: true,
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Val> {
+        self.bindings.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+}
+
+pub struct VarDecl<'a> {
+    pub default: Option<ExprRef<'a>>,
+    pub declared_type: Option<String>,
+}
+
+/// A resource declaration and whether it has `count` / `for_each`.
+pub struct ResourceDecl<'a> {
+    pub rtype: &'a str,
+    pub name: &'a str,
+    pub body: BodyRef<'a>,
+    pub at: Location,
+}
+
+/// Everything a module declares, and the memo tables used while evaluating it.
+pub struct Evaluator<'a> {
+    pub module_dir: PathBuf,
+    pub repo_root: PathBuf,
+    pub variables: HashMap<&'a str, VarDecl<'a>>,
+    /// Values given by tfvars files and `--var`, already evaluated.
+    pub inputs: HashMap<String, Val>,
+    pub locals: HashMap<&'a str, ExprRef<'a>>,
+    pub resources: HashMap<(&'a str, &'a str), ResourceDecl<'a>>,
+    pub data: HashMap<(&'a str, &'a str), BodyRef<'a>>,
+    pub module_calls: HashSet<&'a str>,
+    local_cache: RefCell<HashMap<String, Val>>,
+    in_progress: RefCell<HashSet<String>>,
+    files: RefCell<HashMap<PathBuf, Result<Arc<SourceFile>, String>>>,
+    templates: RefCell<HashMap<PathBuf, Result<Arc<Template>, (String, usize)>>>,
+    depth: std::cell::Cell<usize>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(files: &'a [ParsedFile], module_dir: PathBuf, repo_root: PathBuf) -> Evaluator<'a> {
+        let mut ev = Evaluator {
+            module_dir,
+            repo_root,
+            variables: HashMap::new(),
+            inputs: HashMap::new(),
+            locals: HashMap::new(),
+            resources: HashMap::new(),
+            data: HashMap::new(),
+            module_calls: HashSet::new(),
+            local_cache: RefCell::default(),
+            in_progress: RefCell::default(),
+            files: RefCell::default(),
+            templates: RefCell::default(),
+            depth: std::cell::Cell::new(0),
+        };
+        for file in files {
+            for block in file.top_blocks() {
+                match (block.kind, block.labels.as_slice()) {
+                    ("variable", [name]) => {
+                        let declared_type = block.body.attr("type").map(|t| match t {
+                            ExprRef::Hcl(e, _) => expr_source_text(e, t.location()),
+                            ExprRef::Json(n, _) => n.as_str().unwrap_or("").to_string(),
+                        });
+                        ev.variables.insert(
+                            name,
+                            VarDecl {
+                                default: block.body.attr("default"),
+                                declared_type,
+                            },
+                        );
+                    }
+                    ("locals", []) => {
+                        for (name, expr, _) in block.body.attributes() {
+                            ev.locals.insert(name, expr);
+                        }
+                    }
+                    ("resource", [rtype, name]) => {
+                        ev.resources.insert(
+                            (rtype, name),
+                            ResourceDecl {
+                                rtype,
+                                name,
+                                body: block.body,
+                                at: block.at.clone(),
+                            },
+                        );
+                    }
+                    ("data", [dtype, name]) => {
+                        ev.data.insert((dtype, name), block.body);
+                    }
+                    ("module", [name]) => {
+                        ev.module_calls.insert(name);
+                    }
+                    _ => {}
+                }
+            }
+        }
+        ev
+    }
+
+    // ----- entry points -------------------------------------------------
+
+    pub fn eval_ref(&self, e: ExprRef<'_>, scope: &Scope) -> Val {
+        match e {
+            ExprRef::Hcl(expr, f) => self.eval(expr, &Src::file(f), scope),
+            ExprRef::Json(node, f) => self.eval_json(node, f, scope),
+        }
+    }
+
+    pub fn eval_attr(&self, body: BodyRef<'_>, name: &str, scope: &Scope) -> Option<Val> {
+        body.attr(name).map(|e| self.eval_ref(e, scope))
+    }
+
+    pub fn variable(&self, name: &str, at: Option<Location>) -> Val {
+        if let Some(v) = self.inputs.get(name) {
+            return v.clone();
+        }
+        match self.variables.get(name) {
+            Some(VarDecl {
+                default: Some(d), ..
+            }) => {
+                let v = self.eval_ref(*d, &Scope::default());
+                if v.is_null() {
+                    Val::unknown(
+                        format!(
+                            "var.{name} defaults to null and no value was given (set it in terraform.tfvars or pass --var {name}=VALUE)"
+                        ),
+                        at,
+                    )
+                } else {
+                    v
+                }
+            }
+            Some(_) => Val::unknown(
+                format!(
+                    "var.{name} has no default and no value was given (set it in terraform.tfvars or pass --var {name}=VALUE)"
+                ),
+                at,
+            ),
+            None => Val::error(format!("var.{name} is not declared in this module"), at),
+        }
+    }
+
+    fn local(&self, name: &str, at: Option<Location>) -> Val {
+        if let Some(v) = self.local_cache.borrow().get(name) {
+            return v.clone();
+        }
+        let Some(expr) = self.locals.get(name).copied() else {
+            return Val::error(format!("local.{name} is not declared in this module"), at);
+        };
+        if !self.in_progress.borrow_mut().insert(name.to_string()) {
+            return Val::error(format!("local.{name} refers to itself"), at);
+        }
+        let v = self.eval_ref(expr, &Scope::default());
+        self.in_progress.borrow_mut().remove(name);
+        self.local_cache.borrow_mut().insert(name.to_string(), v.clone());
+        v
+    }
+
+    // ----- Terraform JSON syntax ---------------------------------------
+
+    fn eval_json(&self, node: &JsonNode, f: &Arc<SourceFile>, scope: &Scope) -> Val {
+        let at = Some(Location::new(f, node.span.clone()));
+        match &node.kind {
+            JsonKind::Null => Val::new(Kind::Null, at),
+            JsonKind::Bool(b) => Val::new(Kind::Bool(*b), at),
+            JsonKind::Number(n) => Val::new(Kind::Number(*n), at),
+            JsonKind::String { value, raw } => match hcl_edit::parser::parse_template(value) {
+                Ok(t) => self.eval_template(&t, &Src::File { file: f.clone(), base: raw.start }, scope, (false, false)),
+                Err(_) => Val::str(value.clone(), Some(Location::new(f, raw.clone()))),
+            },
+            JsonKind::Array(items) => Val::new(
+                Kind::List(items.iter().map(|i| self.eval_json(i, f, scope)).collect()),
+                at,
+            ),
+            JsonKind::Object(members) => Val::new(
+                Kind::Map(
+                    members
+                        .iter()
+                        .filter(|m| m.key != "//")
+                        .map(|m| (m.key.clone(), self.eval_json(&m.value, f, scope)))
+                        .collect(),
+                ),
+                at,
+            ),
+            JsonKind::Hole(_) => Val::error("unexpected placeholder", at),
+        }
+    }
+
+    // ----- native syntax --------------------------------------------------
+
+    pub fn eval(&self, e: &Expression, src: &Src, scope: &Scope) -> Val {
+        let d = self.depth.get();
+        if d > MAX_DEPTH {
+            return Val::error("expression nested too deeply", src.loc(e.span()));
+        }
+        self.depth.set(d + 1);
+        let v = self.eval_inner(e, src, scope);
+        self.depth.set(d);
+        v
+    }
+
+    fn eval_inner(&self, e: &Expression, src: &Src, scope: &Scope) -> Val {
+        let at = src.loc(e.span());
+        match e {
+            Expression::Null(_) => Val::new(Kind::Null, at),
+            Expression::Bool(b) => Val::new(Kind::Bool(*b.value()), at),
+            Expression::Number(n) => Val::new(Kind::Number(n.value().as_f64().unwrap_or(0.0)), at),
+            Expression::String(s) => {
+                // The span of a quoted string includes its quotes.
+                let inner = at.as_ref().map(|l| {
+                    Location::new(&l.file, l.span.start + 1..l.span.end.saturating_sub(1).max(l.span.start + 1))
+                });
+                let mut t = Text::default();
+                t.push_literal(s.value(), inner);
+                Val::new(Kind::Str(t), at)
+            }
+            Expression::Array(items) => Val::new(
+                Kind::List(items.iter().map(|i| self.eval(i, src, scope)).collect()),
+                at,
+            ),
+            Expression::Object(obj) => {
+                let mut m = BTreeMap::new();
+                for (k, v) in obj.iter() {
+                    let key = match k {
+                        ObjectKey::Ident(id) => id.as_str().to_string(),
+                        ObjectKey::Expression(ke) => {
+                            // `(var.x) = ...` or `"key" = ...`
+                            let kv = self.eval(ke, src, scope);
+                            match kv.as_known_str() {
+                                Some(s) => s.to_string(),
+                                None => match kv.to_text() {
+                                    Ok(t) if !t.has_holes() => t.s,
+                                    _ => continue,
+                                },
+                            }
+                        }
+                    };
+                    m.insert(key, self.eval(v.expr(), src, scope));
+                }
+                Val::new(Kind::Map(m), at)
+            }
+            Expression::StringTemplate(t) => {
+                // Quoted templates: spans of literals are already inside the quotes.
+                let tpl: &Template = t;
+                self.eval_template(tpl, src, scope, (false, false)).with_at(at)
+            }
+            Expression::HeredocTemplate(h) => {
+                self.eval_template(&h.template, src, scope, (false, false)).with_at(at)
+            }
+            Expression::Parenthesis(p) => self.eval(p.inner(), src, scope),
+            Expression::Variable(v) => self.eval_root(v.as_str(), &[], src, scope, at).0,
+            Expression::Traversal(t) => self.eval_traversal(&t.expr, &t.operators, src, scope, at),
+            Expression::FuncCall(call) => {
+                let name = call.name.name.as_str();
+                let args: Vec<Val> = call.args.iter().map(|a| self.eval(a, src, scope)).collect();
+                let args = if call.args.expand_final() {
+                    expand_final(args)
+                } else {
+                    args
+                };
+                let ns: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
+                if !ns.is_empty() && ns != ["provider"] && ns != ["core"] {
+                    return Val::unknown(
+                        format!("{}::{name}() is a provider function, which keepalign does not evaluate", ns.join("::")),
+                        at,
+                    );
+                }
+                super::functions::call(self, name, args, at)
+            }
+            Expression::Conditional(c) => {
+                let cond = self.eval(&c.cond_expr, src, scope);
+                match cond.to_bool() {
+                    Ok(true) => self.eval(&c.true_expr, src, scope),
+                    Ok(false) => self.eval(&c.false_expr, src, scope),
+                    Err(h) => h,
+                }
+            }
+            Expression::UnaryOp(u) => {
+                let v = self.eval(&u.expr, src, scope);
+                match u.operator.value() {
+                    UnaryOperator::Neg => match v.to_number() {
+                        Ok(n) => Val::new(Kind::Number(-n), at),
+                        Err(h) => h,
+                    },
+                    UnaryOperator::Not => match v.to_bool() {
+                        Ok(b) => Val::new(Kind::Bool(!b), at),
+                        Err(h) => h,
+                    },
+                }
+            }
+            Expression::BinaryOp(b) => {
+                let l = self.eval(&b.lhs_expr, src, scope);
+                let r = self.eval(&b.rhs_expr, src, scope);
+                binary(*b.operator.value(), l, r, at)
+            }
+            Expression::ForExpr(f) => self.eval_for(f, src, scope, at),
+        }
+    }
+
+    fn eval_for(&self, f: &hcl_edit::expr::ForExpr, src: &Src, scope: &Scope, at: Option<Location>) -> Val {
+        let coll = self.eval(&f.intro.collection_expr, src, scope);
+        let pairs: Vec<(Val, Val)> = match &coll.kind {
+            Kind::List(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Val::new(Kind::Number(i as f64), None), v.clone()))
+                .collect(),
+            Kind::Map(m) => m.iter().map(|(k, v)| (Val::str(k.clone(), None), v.clone())).collect(),
+            Kind::Unknown(_) => return coll,
+            _ => return Val::error(format!("cannot iterate over a {}", coll.type_name()), at),
+        };
+        let key_var = f.intro.key_var.as_ref().map(|k| k.as_str());
+        let value_var = f.intro.value_var.as_str();
+        let mut list = Vec::new();
+        let mut map: BTreeMap<String, Val> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<Val>> = BTreeMap::new();
+        for (k, v) in pairs {
+            let mut s = scope.with(value_var, v);
+            if let Some(kv) = key_var {
+                s = s.with(kv, k);
+            }
+            if let Some(cond) = &f.cond {
+                match self.eval(&cond.expr, src, &s).to_bool() {
+                    Ok(true) => {}
+                    Ok(false) => continue,
+                    Err(h) => return h,
+                }
+            }
+            let value = self.eval(&f.value_expr, src, &s);
+            match &f.key_expr {
+                None => list.push(value),
+                Some(ke) => {
+                    let key = self.eval(ke, src, &s);
+                    let Some(key) = key.to_text().ok().filter(|t| !t.has_holes()).map(|t| t.s) else {
+                        return Val::unknown("a for expression's key is not known", at);
+                    };
+                    if f.grouping {
+                        groups.entry(key).or_default().push(value);
+                    } else {
+                        map.insert(key, value);
+                    }
+                }
+            }
+        }
+        if f.key_expr.is_none() {
+            Val::new(Kind::List(list), at)
+        } else if f.grouping {
+            Val::new(
+                Kind::Map(groups.into_iter().map(|(k, v)| (k, Val::new(Kind::List(v), None))).collect()),
+                at,
+            )
+        } else {
+            Val::new(Kind::Map(map), at)
+        }
+    }
+
+    /// `root.op.op...` where the root is a variable-like name.
+    fn eval_traversal(
+        &self,
+        root: &Expression,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        src: &Src,
+        scope: &Scope,
+        at: Option<Location>,
+    ) -> Val {
+        let (mut v, consumed) = match root {
+            Expression::Variable(name) => self.eval_root(name.as_str(), ops, src, scope, at.clone()),
+            other => (self.eval(other, src, scope), 0),
+        };
+        let mut i = consumed;
+        while i < ops.len() {
+            let op = ops[i].value();
+            v = match op {
+                TraversalOperator::GetAttr(name) => get_key(&v, name.as_str(), at.clone()),
+                TraversalOperator::Index(ie) => {
+                    let idx = self.eval(ie, src, scope);
+                    index(&v, &idx, at.clone())
+                }
+                TraversalOperator::LegacyIndex(n) => {
+                    index(&v, &Val::new(Kind::Number(*n.value() as f64), None), at.clone())
+                }
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    // Apply the rest of the traversal to every element.
+                    let rest = &ops[i + 1..];
+                    let items = match &v.kind {
+                        Kind::List(items) => items.clone(),
+                        Kind::Null => Vec::new(),
+                        Kind::Unknown(_) => return v,
+                        _ => vec![v.clone()],
+                    };
+                    let mapped = items
+                        .into_iter()
+                        .map(|item| {
+                            let mut x = item;
+                            for op in rest {
+                                x = match op.value() {
+                                    TraversalOperator::GetAttr(n) => get_key(&x, n.as_str(), at.clone()),
+                                    TraversalOperator::Index(ie) => index(&x, &self.eval(ie, src, scope), at.clone()),
+                                    TraversalOperator::LegacyIndex(n) => {
+                                        index(&x, &Val::new(Kind::Number(*n.value() as f64), None), at.clone())
+                                    }
+                                    _ => x,
+                                };
+                            }
+                            x
+                        })
+                        .collect();
+                    return Val::new(Kind::List(mapped), at);
+                }
+            };
+            i += 1;
+        }
+        v
+    }
+
+    /// Evaluate a root name and as many traversal operators as it needs;
+    /// returns the value and how many operators were consumed.
+    fn eval_root(
+        &self,
+        name: &str,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        src: &Src,
+        scope: &Scope,
+        at: Option<Location>,
+    ) -> (Val, usize) {
+        if let Some(v) = scope.get(name) {
+            return (v.clone(), 0);
+        }
+        let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(n)) => Some(n.as_str()),
+            _ => None,
+        };
+        if scope.template_only {
+            return (
+                Val::error(format!("\"{name}\" is not one of the variables passed to the template"), at),
+                0,
+            );
+        }
+        match name {
+            "var" => match attr(0) {
+                Some(n) => (self.variable(n, at), 1),
+                None => (Val::error("var must be followed by a variable name", at), 0),
+            },
+            "local" => match attr(0) {
+                Some(n) => (self.local(n, at), 1),
+                None => (Val::error("local must be followed by a name", at), 0),
+            },
+            "path" => {
+                let p = match attr(0) {
+                    Some("module") | Some("root") | Some("cwd") => self.module_dir.to_string_lossy().to_string(),
+                    _ => return (Val::error("unknown path attribute", at), 1),
+                };
+                (Val::new(Kind::Str(Text::plain(p)), at), 1)
+            }
+            "terraform" => (
+                Val::unknown(format!("terraform.{} is only known when Terraform runs", attr(0).unwrap_or("")), at),
+                1,
+            ),
+            "module" => {
+                let m = attr(0).unwrap_or("?");
+                let out = attr(1).unwrap_or("?");
+                (
+                    Val::reference(
+                        format!("module.{m}"),
+                        out.to_string(),
+                        format!(
+                            "module.{m}.{out} is an output of module \"{m}\", and keepalign does not follow module calls yet"
+                        ),
+                        at,
+                    ),
+                    2,
+                )
+            }
+            "data" => {
+                let (Some(dtype), Some(dname)) = (attr(0), attr(1)) else {
+                    return (Val::error("incomplete data source reference", at), 0);
+                };
+                let mut consumed = 2;
+                let mut address = format!("data.{dtype}.{dname}");
+                let mut key = None;
+                if let Some(op) = ops.get(2)
+                    && let TraversalOperator::Index(ie) = op.value()
+                {
+                    let k = self.eval(ie, src, scope);
+                    address.push_str(&instance_suffix(&k));
+                    key = Some(k);
+                    consumed += 1;
+                }
+                let field = attr(consumed).unwrap_or("");
+                if dtype == "template_file" && field == "rendered" {
+                    return (self.render_template_file(dname, key, at), consumed + 1);
+                }
+                if !self.data.contains_key(&(dtype, dname)) {
+                    return (Val::error(format!("{address} is not declared in this module"), at), consumed);
+                }
+                (
+                    Val::reference(
+                        address.clone(),
+                        field.to_string(),
+                        format!("{address}.{field} is read from AWS by a data source when Terraform runs"),
+                        at,
+                    ),
+                    consumed + usize::from(!field.is_empty()),
+                )
+            }
+            "count" | "each" | "self" => (
+                Val::error(format!("{name} is not available here"), at),
+                0,
+            ),
+            rtype => {
+                let Some(rname) = attr(0) else {
+                    return (Val::error(format!("unknown name \"{rtype}\""), at), 0);
+                };
+                if !self.resources.contains_key(&(rtype, rname)) {
+                    return (
+                        Val::error(format!("{rtype}.{rname} is not declared in this module"), at),
+                        1,
+                    );
+                }
+                let mut address = format!("{rtype}.{rname}");
+                let mut consumed = 1;
+                match ops.get(1).map(|o| o.value()) {
+                    Some(TraversalOperator::Index(ie)) => {
+                        let k = self.eval(ie, src, scope);
+                        if let Kind::Unknown(_) = k.kind {
+                            return (k, 2);
+                        }
+                        address.push_str(&instance_suffix(&k));
+                        consumed = 2;
+                    }
+                    Some(TraversalOperator::LegacyIndex(n)) => {
+                        address.push_str(&format!("[{}]", n.value()));
+                        consumed = 2;
+                    }
+                    Some(TraversalOperator::AttrSplat(_)) | Some(TraversalOperator::FullSplat(_)) => {
+                        let field = attr(2).unwrap_or("id");
+                        let v = Val::reference(
+                            format!("{address}[*]"),
+                            field.to_string(),
+                            format!("{address}[*].{field} is known only after apply"),
+                            at.clone(),
+                        );
+                        return (Val::new(Kind::List(vec![v]), at), 3.min(ops.len()));
+                    }
+                    _ => {}
+                }
+                let field = attr(consumed).unwrap_or("id");
+                (
+                    Val::reference(
+                        address.clone(),
+                        field.to_string(),
+                        format!("{address}.{field} is known only after apply"),
+                        at,
+                    ),
+                    consumed + 1,
+                )
+            }
+        }
+    }
+
+    // ----- templates -------------------------------------------------------
+
+    /// Evaluate a template. `trim` says whether the first literal's leading
+    /// and the last literal's trailing whitespace are stripped by `~` markers
+    /// of the enclosing directive.
+    pub fn eval_template(&self, t: &Template, src: &Src, scope: &Scope, trim: (bool, bool)) -> Val {
+        let elements: Vec<&Element> = t.iter().collect();
+        // A template that is one interpolation yields the value itself, not a string.
+        if let [Element::Interpolation(i)] = elements.as_slice() {
+            return self.eval(&i.expr, src, scope);
+        }
+        let mut text = Text::default();
+        for (i, el) in elements.iter().enumerate() {
+            match el {
+                Element::Literal(lit) => {
+                    let strip_start = (i == 0 && trim.0) || i.checked_sub(1).is_some_and(|p| strips_after(elements[p]));
+                    let strip_end =
+                        (i + 1 == elements.len() && trim.1) || elements.get(i + 1).is_some_and(|n| strips_before(n));
+                    let full: &str = lit.value();
+                    let mut s = full;
+                    let mut offset = 0;
+                    if strip_start {
+                        let trimmed = s.trim_start();
+                        offset = s.len() - trimmed.len();
+                        s = trimmed;
+                    }
+                    if strip_end {
+                        s = s.trim_end();
+                    }
+                    let at = lit.span().and_then(|sp| src.loc(Some(sp)));
+                    let at = at.map(|l| {
+                        if l.snippet() == full {
+                            Location::new(&l.file, l.span.start + offset..l.span.start + offset + s.len())
+                        } else {
+                            l
+                        }
+                    });
+                    match src {
+                        Src::Mapped(m) if s.contains(crate::json::HOLE) => {
+                            // Literal text of a rendered template that still has
+                            // holes of its own: carry them over.
+                            let span = lit.span().unwrap_or(0..0);
+                            let start = span.start + offset;
+                            let mut sub = Text::default();
+                            let part = super::functions::slice_text(m, start..start + s.len());
+                            sub.push_text(&part);
+                            text.push_text(&sub);
+                        }
+                        _ => text.push_literal(s, at),
+                    }
+                }
+                Element::Interpolation(interp) => {
+                    let v = self.eval(&interp.expr, src, scope);
+                    match v.to_text() {
+                        Ok(t) => text.push_text(&t),
+                        Err(h) => match h.kind {
+                            Kind::Unknown(hole) => text.push_hole(hole),
+                            _ => text.push_hole(Arc::new(Hole {
+                                reason: "a value in the template could not be turned into a string".into(),
+                                reference: None,
+                                error: true,
+                                at: v.at.clone(),
+                            })),
+                        },
+                    }
+                }
+                Element::Directive(d) => match d.as_ref() {
+                    Directive::If(ifd) => {
+                        let cond = self.eval(&ifd.if_expr.cond_expr, src, scope);
+                        let else_strip_start = ifd.else_expr.as_ref().map(|e| e.strip.strip_start());
+                        let endif_start = ifd.endif_expr.strip.strip_start();
+                        let chosen = match cond.to_bool() {
+                            Ok(true) => Some((
+                                &ifd.if_expr.template,
+                                (ifd.if_expr.strip.strip_end(), else_strip_start.unwrap_or(endif_start)),
+                            )),
+                            Ok(false) => ifd
+                                .else_expr
+                                .as_ref()
+                                .map(|e| (&e.template, (e.strip.strip_end(), endif_start))),
+                            Err(h) => {
+                                if let Kind::Unknown(hole) = h.kind {
+                                    text.push_hole(hole);
+                                }
+                                None
+                            }
+                        };
+                        if let Some((tpl, trim)) = chosen {
+                            self.push_template(&mut text, tpl, src, scope, trim);
+                        }
+                    }
+                    Directive::For(ford) => {
+                        let coll = self.eval(&ford.for_expr.collection_expr, src, scope);
+                        let trim = (ford.for_expr.strip.strip_end(), ford.endfor_expr.strip.strip_start());
+                        let pairs: Vec<(Val, Val)> = match &coll.kind {
+                            Kind::List(items) => items
+                                .iter()
+                                .enumerate()
+                                .map(|(i, v)| (Val::new(Kind::Number(i as f64), None), v.clone()))
+                                .collect(),
+                            Kind::Map(m) => m.iter().map(|(k, v)| (Val::str(k.clone(), None), v.clone())).collect(),
+                            Kind::Unknown(h) => {
+                                text.push_hole(h.clone());
+                                Vec::new()
+                            }
+                            _ => Vec::new(),
+                        };
+                        for (k, v) in pairs {
+                            let mut s = scope.with(ford.for_expr.value_var.as_str(), v);
+                            if let Some(kv) = &ford.for_expr.key_var {
+                                s = s.with(kv.as_str(), k);
+                            }
+                            self.push_template(&mut text, &ford.for_expr.template, src, &s, trim);
+                        }
+                    }
+                },
+            }
+        }
+        Val::new(Kind::Str(text), None)
+    }
+
+    fn push_template(&self, text: &mut Text, t: &Template, src: &Src, scope: &Scope, trim: (bool, bool)) {
+        let v = self.eval_template_as_text(t, src, scope, trim);
+        text.push_text(&v);
+    }
+
+    fn eval_template_as_text(&self, t: &Template, src: &Src, scope: &Scope, trim: (bool, bool)) -> Text {
+        let v = self.eval_template(t, src, scope, trim);
+        match v.to_text() {
+            Ok(t) => t,
+            Err(h) => {
+                let mut t = Text::default();
+                if let Kind::Unknown(hole) = h.kind {
+                    t.push_hole(hole);
+                }
+                t
+            }
+        }
+    }
+
+    // ----- files ---------------------------------------------------------------
+
+    /// Read a file named by `file()` / `templatefile()`, confined to the repository.
+    pub fn read_file(&self, path: &str, at: &Option<Location>) -> Result<Arc<SourceFile>, Val> {
+        let p = Path::new(path);
+        let full = if p.is_absolute() { p.to_path_buf() } else { self.module_dir.join(p) };
+        if let Some(cached) = self.files.borrow().get(&full) {
+            return cached.clone().map_err(|e| Val::unknown(e, at.clone()));
+        }
+        let result = read_confined(&full, &self.repo_root, path);
+        self.files.borrow_mut().insert(full, result.clone());
+        result.map_err(|e| Val::unknown(e, at.clone()))
+    }
+
+    /// Parse a file as a template once, however often it is rendered.
+    pub fn file_template(&self, file: &Arc<SourceFile>) -> Result<Arc<Template>, (String, usize)> {
+        if let Some(t) = self.templates.borrow().get(&file.path) {
+            return t.clone();
+        }
+        let parsed = hcl_edit::parser::parse_template(&file.text)
+            .map(Arc::new)
+            .map_err(|e| (e.message().to_string(), e.location().offset()));
+        self.templates.borrow_mut().insert(file.path.clone(), parsed.clone());
+        parsed
+    }
+
+    /// `data "template_file" "x" { template = ..., vars = {...} }` `.rendered`.
+    fn render_template_file(&self, name: &str, key: Option<Val>, at: Option<Location>) -> Val {
+        let Some(body) = self.data.get(&("template_file", name)).copied() else {
+            return Val::error(format!("data.template_file.{name} is not declared in this module"), at);
+        };
+        let scope = match key {
+            Some(k) => Scope::default().with("count", map1("index", k.clone())).with("each", map2(k)),
+            None => Scope::default(),
+        };
+        let Some(template) = self.eval_attr(body, "template", &scope) else {
+            return Val::error(format!("data.template_file.{name} has no template"), at);
+        };
+        let vars = match self.eval_attr(body, "vars", &scope) {
+            Some(Val { kind: Kind::Map(m), .. }) => m,
+            Some(v @ Val { kind: Kind::Unknown(_), .. }) => return v,
+            _ => BTreeMap::new(),
+        };
+        let text = match template.to_text() {
+            Ok(t) => t,
+            Err(h) => return h,
+        };
+        match hcl_edit::parser::parse_template(&text.s) {
+            Ok(t) => self
+                .eval_template(&t, &Src::Mapped(Arc::new(text)), &Scope::template(vars), (false, false))
+                .with_at(at),
+            Err(e) => Val::error(
+                format!("data.template_file.{name}: the template does not parse: {}", e.message()),
+                text.locate(e.location().offset()..e.location().offset() + 1).or(at),
+            ),
+        }
+    }
+}
+
+fn read_confined(full: &Path, root: &Path, shown: &str) -> Result<Arc<SourceFile>, String> {
+    let canonical = full
+        .canonicalize()
+        .map_err(|e| format!("file \"{shown}\" could not be read: {e}"))?;
+    if !canonical.starts_with(root) {
+        return Err(format!(
+            "file \"{shown}\" is outside the repository being scanned, so keepalign does not read it"
+        ));
+    }
+    let meta = std::fs::metadata(&canonical).map_err(|e| format!("file \"{shown}\" could not be read: {e}"))?;
+    if meta.len() > MAX_READ {
+        return Err(format!("file \"{shown}\" is larger than {} MiB; not read", MAX_READ / 1024 / 1024));
+    }
+    let bytes = std::fs::read(&canonical).map_err(|e| format!("file \"{shown}\" could not be read: {e}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("file \"{shown}\" is not UTF-8 text"))?;
+    Ok(SourceFile::new(full.to_path_buf(), text))
+}
+
+fn strips_before(e: &Element) -> bool {
+    match e {
+        Element::Literal(_) => false,
+        Element::Interpolation(i) => i.strip.strip_start(),
+        Element::Directive(d) => match d.as_ref() {
+            Directive::If(i) => i.if_expr.strip.strip_start(),
+            Directive::For(f) => f.for_expr.strip.strip_start(),
+        },
+    }
+}
+
+fn strips_after(e: &Element) -> bool {
+    match e {
+        Element::Literal(_) => false,
+        Element::Interpolation(i) => i.strip.strip_end(),
+        Element::Directive(d) => match d.as_ref() {
+            Directive::If(i) => i.endif_expr.strip.strip_end(),
+            Directive::For(f) => f.endfor_expr.strip.strip_end(),
+        },
+    }
+}
+
+fn expr_source_text(_e: &Expression, at: Option<Location>) -> String {
+    at.map(|l| l.snippet().to_string()).unwrap_or_default()
+}
+
+/// `f(a, b, list...)`: the final argument is expanded into arguments.
+fn expand_final(mut args: Vec<Val>) -> Vec<Val> {
+    if let Some(last) = args.pop() {
+        match last.kind {
+            Kind::List(items) => args.extend(items),
+            _ => args.push(last),
+        }
+    }
+    args
+}
+
+pub fn map1(k: &str, v: Val) -> Val {
+    let mut m = BTreeMap::new();
+    m.insert(k.to_string(), v);
+    Val::new(Kind::Map(m), None)
+}
+
+/// `each` for a key (sets and maps iterate the same way here).
+fn map2(k: Val) -> Val {
+    let mut m = BTreeMap::new();
+    m.insert("key".to_string(), k.clone());
+    m.insert("value".to_string(), k);
+    Val::new(Kind::Map(m), None)
+}
+
+/// `[0]` or `["blue"]`, as Terraform writes instance addresses.
+pub fn instance_suffix(k: &Val) -> String {
+    match &k.kind {
+        Kind::Number(n) => format!("[{}]", *n as i64),
+        Kind::Str(t) => format!("[{}]", serde_json::to_string(&t.s).unwrap_or_default()),
+        _ => "[?]".to_string(),
+    }
+}
+
+pub fn get_key(v: &Val, key: &str, at: Option<Location>) -> Val {
+    match &v.kind {
+        Kind::Map(m) => m
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| Val::error(format!("the object has no attribute \"{key}\""), at)),
+        Kind::Unknown(_) => v.clone(),
+        Kind::Null => Val::error(format!("cannot read \"{key}\" of null"), at),
+        _ => Val::error(format!("cannot read \"{key}\" of a {}", v.type_name()), at),
+    }
+}
+
+pub fn index(v: &Val, idx: &Val, at: Option<Location>) -> Val {
+    if let Kind::Unknown(_) = idx.kind {
+        return idx.clone();
+    }
+    match &v.kind {
+        Kind::List(items) => match idx.to_number() {
+            Ok(n) if n >= 0.0 && (n as usize) < items.len() => items[n as usize].clone(),
+            Ok(n) => Val::error(format!("index {n} is out of range"), at),
+            Err(h) => h,
+        },
+        Kind::Map(_) => match idx.to_text() {
+            Ok(t) => get_key(v, &t.s, at),
+            Err(h) => h,
+        },
+        Kind::Unknown(_) => v.clone(),
+        _ => Val::error(format!("cannot index a {}", v.type_name()), at),
+    }
+}
+
+fn binary(op: BinaryOperator, l: Val, r: Val, at: Option<Location>) -> Val {
+    use BinaryOperator::*;
+    let num = |f: fn(f64, f64) -> f64| match (l.to_number(), r.to_number()) {
+        (Ok(a), Ok(b)) => Val::new(Kind::Number(f(a, b)), at.clone()),
+        (Err(h), _) | (_, Err(h)) => h,
+    };
+    let cmp = |f: fn(f64, f64) -> bool| match (l.to_number(), r.to_number()) {
+        (Ok(a), Ok(b)) => Val::new(Kind::Bool(f(a, b)), at.clone()),
+        (Err(h), _) | (_, Err(h)) => h,
+    };
+    match op {
+        Plus => num(|a, b| a + b),
+        Minus => num(|a, b| a - b),
+        Mul => num(|a, b| a * b),
+        Div => num(|a, b| a / b),
+        Mod => num(|a, b| a % b),
+        Less => cmp(|a, b| a < b),
+        LessEq => cmp(|a, b| a <= b),
+        Greater => cmp(|a, b| a > b),
+        GreaterEq => cmp(|a, b| a >= b),
+        And | Or => match (l.to_bool(), r.to_bool()) {
+            (Ok(a), Ok(b)) => Val::new(Kind::Bool(if op == And { a && b } else { a || b }), at),
+            (Ok(false), Err(_)) if op == And => Val::new(Kind::Bool(false), at),
+            (Ok(true), Err(_)) if op == Or => Val::new(Kind::Bool(true), at),
+            (Err(h), _) | (_, Err(h)) => h,
+        },
+        Eq | NotEq => {
+            if let Some(h) = l.hole().or(r.hole()) {
+                return Val::new(Kind::Unknown(h.clone()), at);
+            }
+            let same = values_equal(&l, &r);
+            Val::new(Kind::Bool(if op == Eq { same } else { !same }), at)
+        }
+    }
+}
+
+pub fn values_equal(a: &Val, b: &Val) -> bool {
+    match (&a.kind, &b.kind) {
+        (Kind::Null, Kind::Null) => true,
+        (Kind::Bool(x), Kind::Bool(y)) => x == y,
+        (Kind::Number(x), Kind::Number(y)) => x == y,
+        (Kind::Str(x), Kind::Str(y)) => x.s == y.s,
+        (Kind::List(x), Kind::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| values_equal(a, b)),
+        (Kind::Map(x), Kind::Map(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|((ka, va), (kb, vb))| ka == kb && values_equal(va, vb))
+        }
+        _ => false,
+    }
+}

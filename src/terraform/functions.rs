@@ -1,0 +1,683 @@
+//! The Terraform functions real repositories use around container
+//! definitions and timeouts. Unknown arguments give unknown results (with the
+//! argument's reason); unsupported functions give an unknown that names them.
+
+use super::eval::{Evaluator, Scope, Src, index, values_equal};
+use super::value::{Hole, Kind, Seg, Text, Val};
+use crate::json::{self, HOLE, JsonKind, JsonNode};
+use crate::model::fmt_secs;
+use crate::source::Location;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>) -> Val {
+    // try/can look at errors; everything else propagates the first unknown.
+    match name {
+        "try" => {
+            for a in &args {
+                if !a.is_error() {
+                    return a.clone();
+                }
+            }
+            return Val::error("no argument of try() could be evaluated", at);
+        }
+        "can" => {
+            return match args.first() {
+                Some(a) if a.is_error() => Val::new(Kind::Bool(false), at),
+                Some(Val { kind: Kind::Unknown(_), .. }) => args[0].clone(),
+                Some(_) => Val::new(Kind::Bool(true), at),
+                None => Val::error("can() needs an argument", at),
+            };
+        }
+        "coalesce" => {
+            for a in &args {
+                match &a.kind {
+                    Kind::Null => continue,
+                    Kind::Str(t) if t.s.is_empty() => continue,
+                    _ => return a.clone(),
+                }
+            }
+            return Val::error("coalesce() found no non-null, non-empty argument", at);
+        }
+        "jsonencode" => {
+            let Some(v) = args.first() else {
+                return Val::error("jsonencode() needs an argument", at);
+            };
+            let mut t = Text::default();
+            json_encode(v, &mut t);
+            return Val::new(Kind::Str(t), at);
+        }
+        "lookup" => {
+            let (Some(m), Some(k)) = (args.first(), args.get(1)) else {
+                return Val::error("lookup() needs a map and a key", at);
+            };
+            let found = index(m, k, at.clone());
+            if found.is_error() && let Some(d) = args.get(2) {
+                return d.clone();
+            }
+            return found;
+        }
+        "merge" => {
+            let mut out = BTreeMap::new();
+            for a in &args {
+                match &a.kind {
+                    Kind::Map(m) => out.extend(m.clone()),
+                    Kind::Null => {}
+                    Kind::Unknown(_) => return a.clone(),
+                    _ => return Val::error("merge() takes maps or objects", at),
+                }
+            }
+            return Val::new(Kind::Map(out), at);
+        }
+        "tostring" | "tonumber" | "tobool" | "tolist" | "toset" | "tomap" | "sensitive" | "nonsensitive" => {
+            let Some(v) = args.into_iter().next() else {
+                return Val::error(format!("{name}() needs an argument"), at);
+            };
+            return match name {
+                "tostring" => match &v.kind {
+                    Kind::Null => v,
+                    _ => match v.to_text() {
+                        Ok(t) => Val::new(Kind::Str(t), v.at.clone()),
+                        Err(h) => h,
+                    },
+                },
+                "tonumber" => match &v.kind {
+                    Kind::Null => v,
+                    _ => match v.to_number() {
+                        Ok(n) => Val::new(Kind::Number(n), v.at.clone()),
+                        Err(h) => h,
+                    },
+                },
+                "tobool" => match v.to_bool() {
+                    Ok(b) => Val::new(Kind::Bool(b), v.at.clone()),
+                    Err(h) => h,
+                },
+                "toset" => match &v.kind {
+                    Kind::List(items) => Val::new(Kind::List(distinct(items)), v.at.clone()),
+                    _ => v,
+                },
+                _ => v,
+            };
+        }
+        _ => {}
+    }
+    if let Some(h) = args.iter().find(|a| matches!(a.kind, Kind::Unknown(_))) {
+        return h.clone();
+    }
+    let s = |i: usize| -> Result<Text, Val> {
+        args.get(i)
+            .ok_or_else(|| Val::error(format!("{name}() needs more arguments"), at.clone()))?
+            .to_text()
+    };
+    let n = |i: usize| -> Result<f64, Val> {
+        args.get(i)
+            .ok_or_else(|| Val::error(format!("{name}() needs more arguments"), at.clone()))?
+            .to_number()
+    };
+    let list = |i: usize| -> Result<Vec<Val>, Val> {
+        match args.get(i).map(|a| &a.kind) {
+            Some(Kind::List(items)) => Ok(items.clone()),
+            _ => Err(Val::error(format!("{name}() expects a list"), at.clone())),
+        }
+    };
+    let r: Result<Val, Val> = (|| match name {
+        "file" => {
+            let path = s(0)?;
+            let f = ev.read_file(&path.s, &at)?;
+            let mut t = Text::default();
+            t.push_str(&f.text, Some(Location::new(&f, 0..f.text.len())));
+            Ok(Val::new(Kind::Str(t), at.clone()))
+        }
+        "templatefile" => {
+            let path = s(0)?;
+            let f = ev.read_file(&path.s, &at)?;
+            let vars = match args.get(1).map(|a| &a.kind) {
+                Some(Kind::Map(m)) => m.clone(),
+                None => BTreeMap::new(),
+                _ => return Err(Val::error("templatefile() vars must be an object", at.clone())),
+            };
+            let tpl = ev.file_template(&f).map_err(|(msg, off)| {
+                Val::error(
+                    format!("template {} does not parse: {msg}", f.display),
+                    Some(Location::new(&f, off..off + 1)),
+                )
+            })?;
+            Ok(ev
+                .eval_template(&tpl, &Src::file(&f), &Scope::template(vars), (false, false))
+                .with_at(at.clone()))
+        }
+        "jsondecode" => {
+            let t = s(0)?;
+            match json::parse(&t.s) {
+                Ok(node) => Ok(json_to_val(&node, &t)),
+                Err(e) => Err(Val::error(
+                    format!("jsondecode(): invalid JSON: {}", e.message),
+                    t.locate(e.offset..e.offset + 1).or(at.clone()),
+                )),
+            }
+        }
+        "concat" => {
+            let mut out = Vec::new();
+            for i in 0..args.len() {
+                out.extend(list(i)?);
+            }
+            Ok(Val::new(Kind::List(out), at.clone()))
+        }
+        "flatten" => {
+            fn flat(v: &Val, out: &mut Vec<Val>) {
+                match &v.kind {
+                    Kind::List(items) => items.iter().for_each(|i| flat(i, out)),
+                    _ => out.push(v.clone()),
+                }
+            }
+            let mut out = Vec::new();
+            list(0)?.iter().for_each(|i| flat(i, &mut out));
+            Ok(Val::new(Kind::List(out), at.clone()))
+        }
+        "element" => {
+            let items = list(0)?;
+            if items.is_empty() {
+                return Err(Val::error("element() of an empty list", at.clone()));
+            }
+            let i = n(1)? as usize % items.len();
+            Ok(items[i].clone())
+        }
+        "length" => Ok(Val::new(
+            Kind::Number(match &args.first().map(|a| &a.kind) {
+                Some(Kind::List(l)) => l.len() as f64,
+                Some(Kind::Map(m)) => m.len() as f64,
+                Some(Kind::Str(t)) => t.s.chars().count() as f64,
+                _ => return Err(Val::error("length() expects a collection or string", at.clone())),
+            }),
+            at.clone(),
+        )),
+        "keys" | "values" => match args.first().map(|a| &a.kind) {
+            Some(Kind::Map(m)) => Ok(Val::new(
+                Kind::List(if name == "keys" {
+                    m.keys().map(|k| Val::str(k.clone(), None)).collect()
+                } else {
+                    m.values().cloned().collect()
+                }),
+                at.clone(),
+            )),
+            _ => Err(Val::error(format!("{name}() expects a map"), at.clone())),
+        },
+        "join" => {
+            let sep = s(0)?;
+            let mut out = Text::default();
+            let mut first = true;
+            for i in 1..args.len() {
+                for item in list(i)? {
+                    if !first {
+                        out.push_text(&sep);
+                    }
+                    first = false;
+                    out.push_text(&item.to_text()?);
+                }
+            }
+            Ok(Val::new(Kind::Str(out), at.clone()))
+        }
+        "split" => {
+            let sep = s(0)?.s;
+            let t = s(1)?;
+            if sep.is_empty() {
+                return Err(Val::error("split() with an empty separator", at.clone()));
+            }
+            let mut parts = Vec::new();
+            let mut start = 0;
+            for (i, _) in t.s.match_indices(&sep) {
+                parts.push(text_val(slice_text(&t, start..i)));
+                start = i + sep.len();
+            }
+            parts.push(text_val(slice_text(&t, start..t.s.len())));
+            Ok(Val::new(Kind::List(parts), at.clone()))
+        }
+        "format" => format(&s(0)?.s, &args[1..], at.clone()),
+        "formatlist" => Err(Val::unknown("formatlist() is not supported by keepalign", at.clone())),
+        "replace" => {
+            let t = s(0)?;
+            let from = s(1)?.s;
+            let to = s(2)?.s;
+            if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
+                return Err(Val::unknown(
+                    "replace() with a regular expression is not evaluated by keepalign",
+                    at.clone(),
+                ));
+            }
+            Ok(map_text(&t, |x| x.replace(&from, &to), at.clone()))
+        }
+        "lower" => Ok(map_text(&s(0)?, |x| x.to_lowercase(), at.clone())),
+        "upper" => Ok(map_text(&s(0)?, |x| x.to_uppercase(), at.clone())),
+        "title" => Ok(map_text(
+            &s(0)?,
+            |x| {
+                let mut out = String::new();
+                let mut up = true;
+                for c in x.chars() {
+                    out.extend(if up { c.to_uppercase().collect::<Vec<_>>() } else { vec![c] });
+                    up = !c.is_alphanumeric();
+                }
+                out
+            },
+            at.clone(),
+        )),
+        "trimspace" | "chomp" | "trim" | "trimprefix" | "trimsuffix" => {
+            let t = s(0)?;
+            let (a, b) = match name {
+                "trimspace" => {
+                    let l = t.s.len() - t.s.trim_start().len();
+                    (l, t.s.trim_end().len().max(l))
+                }
+                "chomp" => (0, t.s.trim_end_matches(['\n', '\r']).len()),
+                "trimprefix" => {
+                    let p = s(1)?.s;
+                    (if t.s.starts_with(&p) { p.len() } else { 0 }, t.s.len())
+                }
+                "trimsuffix" => {
+                    let p = s(1)?.s;
+                    (0, if t.s.ends_with(&p) { t.s.len() - p.len() } else { t.s.len() })
+                }
+                _ => {
+                    let cut = s(1)?.s;
+                    let l = t.s.len() - t.s.trim_start_matches(|c| cut.contains(c)).len();
+                    (l, t.s.trim_end_matches(|c| cut.contains(c)).len().max(l))
+                }
+            };
+            Ok(text_val(slice_text(&t, a..b)))
+        }
+        "substr" => {
+            let t = s(0)?;
+            let off = n(1)? as usize;
+            let len = n(2)?;
+            let chars: Vec<(usize, char)> = t.s.char_indices().collect();
+            let start = chars.get(off).map(|c| c.0).unwrap_or(t.s.len());
+            let end = if len < 0.0 {
+                t.s.len()
+            } else {
+                chars.get(off + len as usize).map(|c| c.0).unwrap_or(t.s.len())
+            };
+            Ok(text_val(slice_text(&t, start..end)))
+        }
+        "startswith" => Ok(Val::new(Kind::Bool(s(0)?.s.starts_with(&s(1)?.s)), at.clone())),
+        "endswith" => Ok(Val::new(Kind::Bool(s(0)?.s.ends_with(&s(1)?.s)), at.clone())),
+        "contains" => {
+            let items = list(0)?;
+            let v = &args[1];
+            Ok(Val::new(Kind::Bool(items.iter().any(|i| values_equal(i, v))), at.clone()))
+        }
+        "distinct" => Ok(Val::new(Kind::List(distinct(&list(0)?)), at.clone())),
+        "compact" => Ok(Val::new(
+            Kind::List(
+                list(0)?
+                    .into_iter()
+                    .filter(|v| !matches!(&v.kind, Kind::Null) && !matches!(&v.kind, Kind::Str(t) if t.s.is_empty()))
+                    .collect(),
+            ),
+            at.clone(),
+        )),
+        "reverse" => {
+            let mut l = list(0)?;
+            l.reverse();
+            Ok(Val::new(Kind::List(l), at.clone()))
+        }
+        "sort" => {
+            let mut l: Vec<(String, Val)> = list(0)?
+                .into_iter()
+                .map(|v| v.to_text().map(|t| (t.s, v)))
+                .collect::<Result<_, _>>()?;
+            l.sort_by(|a, b| a.0.cmp(&b.0));
+            Ok(Val::new(Kind::List(l.into_iter().map(|x| x.1).collect()), at.clone()))
+        }
+        "one" => {
+            let l = list(0)?;
+            match l.len() {
+                0 => Ok(Val::new(Kind::Null, at.clone())),
+                1 => Ok(l[0].clone()),
+                _ => Err(Val::error("one() of a list with more than one element", at.clone())),
+            }
+        }
+        "coalescelist" => Ok(args
+            .iter()
+            .find(|a| matches!(&a.kind, Kind::List(l) if !l.is_empty()))
+            .cloned()
+            .unwrap_or_else(|| Val::new(Kind::List(Vec::new()), at.clone()))),
+        "zipmap" => {
+            let ks = list(0)?;
+            let vs = list(1)?;
+            let mut m = BTreeMap::new();
+            for (k, v) in ks.iter().zip(vs) {
+                m.insert(k.to_text()?.s, v);
+            }
+            Ok(Val::new(Kind::Map(m), at.clone()))
+        }
+        "range" => {
+            let (start, end, step) = match args.len() {
+                1 => (0.0, n(0)?, 1.0),
+                2 => (n(0)?, n(1)?, 1.0),
+                _ => (n(0)?, n(1)?, n(2)?),
+            };
+            if step == 0.0 || ((end - start) / step) > 10_000.0 {
+                return Err(Val::error("range() is too large", at.clone()));
+            }
+            let mut out = Vec::new();
+            let mut x = start;
+            while (step > 0.0 && x < end) || (step < 0.0 && x > end) {
+                out.push(Val::new(Kind::Number(x), None));
+                x += step;
+            }
+            Ok(Val::new(Kind::List(out), at.clone()))
+        }
+        "max" | "min" | "abs" | "ceil" | "floor" | "sum" => {
+            let nums: Vec<f64> = if name == "sum" {
+                list(0)?.iter().map(|v| v.to_number()).collect::<Result<_, _>>()?
+            } else {
+                (0..args.len()).map(n).collect::<Result<_, _>>()?
+            };
+            let x = match name {
+                "max" => nums.iter().cloned().fold(f64::NEG_INFINITY, f64::max),
+                "min" => nums.iter().cloned().fold(f64::INFINITY, f64::min),
+                "abs" => nums.first().copied().unwrap_or(0.0).abs(),
+                "ceil" => nums.first().copied().unwrap_or(0.0).ceil(),
+                "floor" => nums.first().copied().unwrap_or(0.0).floor(),
+                _ => nums.iter().sum(),
+            };
+            // A single literal keeps its location, e.g. max(var.a, 30).
+            Ok(Val::new(Kind::Number(x), at.clone()))
+        }
+        "basename" | "dirname" | "abspath" | "pathexpand" => {
+            let t = s(0)?.s;
+            let p = std::path::Path::new(&t);
+            let r = match name {
+                "basename" => p.file_name().map(|x| x.to_string_lossy().to_string()).unwrap_or_default(),
+                "dirname" => p.parent().map(|x| x.to_string_lossy().to_string()).unwrap_or_default(),
+                _ => t.clone(),
+            };
+            Ok(Val::str(r, None))
+        }
+        "fileexists" => {
+            let path = s(0)?;
+            Ok(Val::new(Kind::Bool(ev.read_file(&path.s, &at).is_ok()), at.clone()))
+        }
+        "indent" => {
+            let k = n(0)? as usize;
+            let t = s(1)?;
+            Ok(map_text(&t, |x| x.replace('\n', &format!("\n{}", " ".repeat(k))), at.clone()))
+        }
+        other => Err(Val::unknown(format!("function {other}() is not supported by keepalign"), at.clone())),
+    })();
+    r.unwrap_or_else(|e| e)
+}
+
+fn text_val(t: Text) -> Val {
+    let at = t.locate(0..t.s.len());
+    Val::new(Kind::Str(t), at)
+}
+
+fn distinct(items: &[Val]) -> Vec<Val> {
+    let mut out: Vec<Val> = Vec::new();
+    for i in items {
+        if !out.iter().any(|o| values_equal(o, i)) {
+            out.push(i.clone());
+        }
+    }
+    out
+}
+
+/// Apply a string transformation, keeping the source map when the length
+/// does not change (`lower("ALB")`), else pointing at the whole input.
+fn map_text(t: &Text, f: impl Fn(&str) -> String, at: Option<Location>) -> Val {
+    let out = f(&t.s);
+    if out == t.s {
+        return Val::new(Kind::Str(t.clone()), at);
+    }
+    let mut r = Text::default();
+    let whole = t.locate(0..t.s.len());
+    if out.len() == t.s.len() && !t.has_holes() {
+        r.s = out;
+        r.segs = t
+            .segs
+            .iter()
+            .map(|s| Seg {
+                exact: false,
+                ..s.clone()
+            })
+            .collect();
+    } else {
+        r.push_str(&out, whole.clone());
+        r.holes = t.holes.clone();
+    }
+    Val::new(Kind::Str(r), at.or(whole))
+}
+
+/// A sub-range of text with its source map and holes.
+pub fn slice_text(t: &Text, range: Range<usize>) -> Text {
+    let start = range.start.min(t.s.len());
+    let end = range.end.clamp(start, t.s.len());
+    let mut out = Text {
+        s: t.s.get(start..end).unwrap_or("").to_string(),
+        ..Text::default()
+    };
+    for seg in &t.segs {
+        let s = seg.range.start.max(start);
+        let e = seg.range.end.min(end);
+        if s < e || (s == e && seg.range.start == seg.range.end) {
+            let at = if seg.exact {
+                let off = s - seg.range.start;
+                Location::new(&seg.at.file, seg.at.span.start + off..seg.at.span.start + off + (e - s))
+            } else {
+                seg.at.clone()
+            };
+            out.segs.push(Seg {
+                range: s - start..e - start,
+                at,
+                exact: seg.exact,
+            });
+        }
+    }
+    if out.s.contains(HOLE) {
+        // Keep all holes so marker numbers stay valid.
+        out.holes = t.holes.clone();
+    }
+    out
+}
+
+fn format(spec: &str, args: &[Val], at: Option<Location>) -> Result<Val, Val> {
+    let mut out = Text::default();
+    let mut chars = spec.char_indices().peekable();
+    let mut next = 0;
+    let mut lit_start = 0;
+    while let Some((i, c)) = chars.next() {
+        if c != '%' {
+            continue;
+        }
+        out.push_str(&spec[lit_start..i], None);
+        let mut verb_end = i + 1;
+        let mut precision = None;
+        // %[flags][width][.precision]verb
+        while let Some(&(j, d)) = chars.peek() {
+            if d.is_ascii_digit() || d == '.' || d == '-' || d == '+' || d == '#' || d == ' ' {
+                chars.next();
+                verb_end = j + 1;
+            } else {
+                break;
+            }
+        }
+        let mods = &spec[i + 1..verb_end];
+        if let Some(p) = mods.split('.').nth(1) {
+            precision = p.parse::<usize>().ok();
+        }
+        let Some((j, verb)) = chars.next() else { break };
+        lit_start = j + verb.len_utf8();
+        if verb == '%' {
+            out.push_str("%", None);
+            continue;
+        }
+        let Some(arg) = args.get(next) else {
+            return Err(Val::error("format() has too few arguments", at));
+        };
+        next += 1;
+        match verb {
+            'd' => {
+                let n = arg.to_number()?;
+                out.push_str(&format!("{}", n.trunc() as i64), arg.at.clone());
+            }
+            'f' | 'g' | 'e' => {
+                let n = arg.to_number()?;
+                let s = match precision {
+                    Some(p) => format!("{n:.p$}"),
+                    None if verb == 'f' => format!("{n:.6}"),
+                    None => fmt_secs(n),
+                };
+                out.push_str(&s, arg.at.clone());
+            }
+            'q' => {
+                let t = arg.to_text()?;
+                out.push_str(&serde_json::to_string(&t.s).unwrap_or_default(), arg.at.clone());
+            }
+            't' => out.push_str(&arg.to_bool()?.to_string(), arg.at.clone()),
+            _ => {
+                let t = match &arg.kind {
+                    Kind::List(_) | Kind::Map(_) => {
+                        let mut t = Text::default();
+                        json_encode(arg, &mut t);
+                        t
+                    }
+                    _ => arg.to_text()?,
+                };
+                out.push_text(&t);
+            }
+        }
+    }
+    out.push_str(&spec[lit_start.min(spec.len())..], None);
+    Ok(Val::new(Kind::Str(out), at))
+}
+
+/// `jsonencode`, writing a source map as it goes so that every scalar in the
+/// output points at where it was written.
+pub fn json_encode(v: &Val, out: &mut Text) {
+    match &v.kind {
+        Kind::Null => out.push_str("null", None),
+        Kind::Bool(b) => out.push_str(if *b { "true" } else { "false" }, v.at.clone()),
+        Kind::Number(n) => {
+            let s = fmt_secs(*n);
+            let exact = v.at.as_ref().is_some_and(|a| a.snippet() == s);
+            out.push_str(&s, v.at.clone());
+            if !exact && let Some(seg) = out.segs.last_mut() {
+                seg.exact = false;
+            }
+        }
+        Kind::Str(t) => {
+            out.push_str("\"", None);
+            // Escape runs between holes; runs that need no escaping keep
+            // their exact source map.
+            let mut pos = 0;
+            while pos < t.s.len() {
+                let next_hole = t.s[pos..].find(HOLE).map(|i| pos + i).unwrap_or(t.s.len());
+                if next_hole > pos {
+                    let run = &t.s[pos..next_hole];
+                    let escaped = escape_json(run);
+                    if escaped == run {
+                        out.push_text(&slice_text(t, pos..next_hole));
+                    } else {
+                        out.push_str(&escaped, t.locate(pos..next_hole));
+                        if let Some(seg) = out.segs.last_mut() {
+                            seg.exact = false;
+                        }
+                    }
+                }
+                if next_hole >= t.s.len() {
+                    break;
+                }
+                let after = next_hole + 1;
+                let end = t.s[after..].find(HOLE).map(|i| after + i).unwrap_or(t.s.len());
+                let n: usize = t.s[after..end].parse().unwrap_or(0);
+                if let Some(h) = t.holes.get(n) {
+                    out.push_hole(h.clone());
+                }
+                pos = end + 1;
+            }
+            out.push_str("\"", None);
+        }
+        Kind::List(items) => {
+            out.push_str("[", None);
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(",", None);
+                }
+                json_encode(item, out);
+            }
+            out.push_str("]", None);
+        }
+        Kind::Map(m) => {
+            out.push_str("{", None);
+            for (i, (k, item)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(",", None);
+                }
+                out.push_str(&format!("{}:", serde_json::to_string(k).unwrap_or_default()), None);
+                json_encode(item, out);
+            }
+            out.push_str("}", None);
+        }
+        Kind::Unknown(h) => out.push_hole(h.clone()),
+    }
+}
+
+fn escape_json(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // Terraform escapes these for safe embedding in HTML.
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A parsed JSON document over `text` as a value whose parts point at
+/// where they were written.
+pub fn json_to_val(node: &JsonNode, text: &Text) -> Val {
+    let at = text.locate(node.span.clone());
+    match &node.kind {
+        JsonKind::Null => Val::new(Kind::Null, at),
+        JsonKind::Bool(b) => Val::new(Kind::Bool(*b), at),
+        JsonKind::Number(n) => Val::new(Kind::Number(*n), at),
+        JsonKind::String { value, raw } => {
+            let t = if text.s[raw.clone()] == *value {
+                slice_text(text, raw.clone())
+            } else {
+                let mut t = Text::default();
+                t.push_str(value, text.locate(raw.clone()));
+                t
+            };
+            Val::new(Kind::Str(t), at)
+        }
+        JsonKind::Array(items) => Val::new(Kind::List(items.iter().map(|i| json_to_val(i, text)).collect()), at),
+        JsonKind::Object(members) => Val::new(
+            Kind::Map(members.iter().map(|m| (m.key.clone(), json_to_val(&m.value, text))).collect()),
+            at,
+        ),
+        JsonKind::Hole(n) => match text.holes.get(*n) {
+            Some(h) => Val::new(Kind::Unknown(h.clone()), at),
+            None => Val::new(
+                Kind::Unknown(Arc::new(Hole {
+                    reason: "unknown value".into(),
+                    reference: None,
+                    error: true,
+                    at: at.clone(),
+                })),
+                at,
+            ),
+        },
+    }
+}

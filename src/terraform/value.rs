@@ -1,0 +1,373 @@
+//! Values produced by evaluating Terraform expressions.
+//!
+//! Every value remembers where it was written. Strings also carry a source
+//! map, so that after `jsonencode`, a template or a `.json.tpl` file, a word
+//! deep inside the rendered container definitions still points at the line
+//! that wrote it. Unknown parts of a string are *holes* (see `crate::json::HOLE`)
+//! so that the rest of a partly known document stays usable.
+
+use crate::json::HOLE;
+use crate::model::fmt_secs;
+use crate::source::Location;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A reference to another resource's attribute, e.g. `aws_lb.main.arn`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RefTarget {
+    pub address: String,
+    pub attribute: String,
+}
+
+/// Why a value is not known.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Hole {
+    pub reason: String,
+    /// Set when the value is another resource's attribute: unknown as a
+    /// value, but a link the linker can follow.
+    pub reference: Option<RefTarget>,
+    /// An evaluation error (missing key, wrong type) rather than a value
+    /// that is only known at apply time. `try()` skips errors.
+    pub error: bool,
+    pub at: Option<Location>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Val {
+    pub kind: Kind,
+    /// Where the value was written (a literal, a tfvars entry, ...).
+    pub at: Option<Location>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Kind {
+    Null,
+    Bool(bool),
+    Number(f64),
+    Str(Text),
+    List(Vec<Val>),
+    /// Objects and maps; Terraform iterates and encodes them in key order.
+    Map(BTreeMap<String, Val>),
+    Unknown(Arc<Hole>),
+}
+
+/// A piece of a string mapped back to the source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Seg {
+    pub range: Range<usize>,
+    pub at: Location,
+    /// The source text at `at` is exactly `text[range]`, so sub-ranges map too.
+    pub exact: bool,
+}
+
+/// String contents with a source map and holes for unknown parts.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Text {
+    pub s: String,
+    pub segs: Vec<Seg>,
+    pub holes: Vec<Arc<Hole>>,
+}
+
+impl Text {
+    pub fn plain(s: impl Into<String>) -> Text {
+        Text {
+            s: s.into(),
+            ..Text::default()
+        }
+    }
+
+    pub fn has_holes(&self) -> bool {
+        !self.holes.is_empty()
+    }
+
+    pub fn push_str(&mut self, s: &str, at: Option<Location>) {
+        let start = self.s.len();
+        self.s.push_str(s);
+        if let Some(at) = at {
+            let exact = at.snippet() == s;
+            self.segs.push(Seg {
+                range: start..self.s.len(),
+                at,
+                exact,
+            });
+        }
+    }
+
+    /// Append a literal whose source is `at`, mapping it line by line when
+    /// the literal was dedented (`<<-EOT`) or otherwise differs from the source.
+    pub fn push_literal(&mut self, s: &str, at: Option<Location>) {
+        let Some(at) = at else {
+            self.s.push_str(s);
+            return;
+        };
+        if at.snippet() == s || !s.contains('\n') {
+            return self.push_str(s, Some(at));
+        }
+        let start = self.s.len();
+        self.s.push_str(s);
+        let src = at.snippet();
+        let mut src_pos = 0;
+        let mut out_pos = start;
+        for line in s.split_inclusive('\n') {
+            // Find this (dedented) line at the end of the next source line.
+            let rest = &src[src_pos.min(src.len())..];
+            let src_line_len = rest.find('\n').map(|i| i + 1).unwrap_or(rest.len());
+            let src_line = &rest[..src_line_len];
+            if let Some(offset) = src_line.len().checked_sub(line.len())
+                && src_line.ends_with(line)
+            {
+                let s0 = at.span.start + src_pos + offset;
+                self.segs.push(Seg {
+                    range: out_pos..out_pos + line.len(),
+                    at: Location::new(&at.file, s0..s0 + line.len()),
+                    exact: true,
+                });
+            } else {
+                self.segs.push(Seg {
+                    range: out_pos..out_pos + line.len(),
+                    at: at.clone(),
+                    exact: false,
+                });
+            }
+            src_pos += src_line_len;
+            out_pos += line.len();
+        }
+    }
+
+    pub fn push_text(&mut self, other: &Text) {
+        let base = self.s.len();
+        let hole_base = self.holes.len();
+        if other.holes.is_empty() {
+            self.s.push_str(&other.s);
+        } else {
+            // Renumber the other text's holes; this may change its length, so
+            // its source map is kept only up to the first hole.
+            let mut rest = other.s.as_str();
+            while let Some(i) = rest.find(HOLE) {
+                self.s.push_str(&rest[..i]);
+                let after = &rest[i + 1..];
+                let Some(j) = after.find(HOLE) else { break };
+                let n: usize = after[..j].parse().unwrap_or(0);
+                self.s.push(HOLE);
+                self.s.push_str(&(n + hole_base).to_string());
+                self.s.push(HOLE);
+                rest = &after[j + 1..];
+            }
+            self.s.push_str(rest);
+        }
+        let same_len = self.s.len() - base == other.s.len();
+        for seg in &other.segs {
+            if same_len || !other.s[..seg.range.end].contains(HOLE) {
+                self.segs.push(Seg {
+                    range: seg.range.start + base..seg.range.end + base,
+                    at: seg.at.clone(),
+                    exact: seg.exact,
+                });
+            }
+        }
+        self.holes.extend(other.holes.iter().cloned());
+    }
+
+    pub fn push_hole(&mut self, hole: Arc<Hole>) {
+        let start = self.s.len();
+        self.s.push(HOLE);
+        self.s.push_str(&self.holes.len().to_string());
+        self.s.push(HOLE);
+        if let Some(at) = &hole.at {
+            self.segs.push(Seg {
+                range: start..self.s.len(),
+                at: at.clone(),
+                exact: false,
+            });
+        }
+        self.holes.push(hole);
+    }
+
+    /// Where `range` of this text was written, if known.
+    pub fn locate(&self, range: Range<usize>) -> Option<Location> {
+        // The innermost segment containing the start wins (later segments
+        // are nested insertions, so search from the back).
+        let seg = self
+            .segs
+            .iter()
+            .rev()
+            .find(|s| s.range.start <= range.start && range.start < s.range.end.max(s.range.start + 1))?;
+        if seg.exact && range.end <= seg.range.end {
+            let s = seg.at.span.start + (range.start - seg.range.start);
+            let e = seg.at.span.start + (range.end - seg.range.start);
+            Some(Location::new(&seg.at.file, s..e))
+        } else {
+            Some(seg.at.clone())
+        }
+    }
+
+    /// The first hole in `range`, if any.
+    pub fn hole_in(&self, range: Range<usize>) -> Option<&Arc<Hole>> {
+        let part = self.s.get(range)?;
+        let i = part.find(HOLE)?;
+        let after = &part[i + 1..];
+        let j = after.find(HOLE)?;
+        let n: usize = after[..j].parse().ok()?;
+        self.holes.get(n)
+    }
+}
+
+impl Val {
+    pub fn new(kind: Kind, at: Option<Location>) -> Val {
+        Val { kind, at }
+    }
+
+    pub fn null() -> Val {
+        Val::new(Kind::Null, None)
+    }
+
+    pub fn str(s: impl Into<String>, at: Option<Location>) -> Val {
+        let mut t = Text::default();
+        t.push_str(&s.into(), at.clone());
+        Val::new(Kind::Str(t), at)
+    }
+
+    pub fn unknown(reason: impl Into<String>, at: Option<Location>) -> Val {
+        Val::new(
+            Kind::Unknown(Arc::new(Hole {
+                reason: reason.into(),
+                reference: None,
+                error: false,
+                at: at.clone(),
+            })),
+            at,
+        )
+    }
+
+    pub fn error(reason: impl Into<String>, at: Option<Location>) -> Val {
+        Val::new(
+            Kind::Unknown(Arc::new(Hole {
+                reason: reason.into(),
+                reference: None,
+                error: true,
+                at: at.clone(),
+            })),
+            at,
+        )
+    }
+
+    pub fn reference(
+        address: String,
+        attribute: String,
+        reason: String,
+        at: Option<Location>,
+    ) -> Val {
+        Val::new(
+            Kind::Unknown(Arc::new(Hole {
+                reason,
+                reference: Some(RefTarget { address, attribute }),
+                error: false,
+                at: at.clone(),
+            })),
+            at,
+        )
+    }
+
+    pub fn hole(&self) -> Option<&Arc<Hole>> {
+        match &self.kind {
+            Kind::Unknown(h) => Some(h),
+            _ => None,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.hole().is_some_and(|h| h.error)
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self.kind, Kind::Null)
+    }
+
+    pub fn with_at(mut self, at: Option<Location>) -> Val {
+        if self.at.is_none() {
+            self.at = at;
+        }
+        self
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self.kind {
+            Kind::Null => "null",
+            Kind::Bool(_) => "bool",
+            Kind::Number(_) => "number",
+            Kind::Str(_) => "string",
+            Kind::List(_) => "list",
+            Kind::Map(_) => "object",
+            Kind::Unknown(_) => "unknown",
+        }
+    }
+
+    /// String conversion as Terraform does it for templates and `tostring`.
+    pub fn to_text(&self) -> Result<Text, Val> {
+        match &self.kind {
+            Kind::Str(t) => Ok(t.clone()),
+            Kind::Number(n) => {
+                let mut t = Text::default();
+                t.push_str(&fmt_secs(*n), self.at.clone());
+                Ok(t)
+            }
+            Kind::Bool(b) => {
+                let mut t = Text::default();
+                t.push_str(if *b { "true" } else { "false" }, self.at.clone());
+                Ok(t)
+            }
+            Kind::Unknown(_) => Err(self.clone()),
+            Kind::Null => Err(Val::error("a null value cannot be used as a string", self.at.clone())),
+            Kind::List(_) | Kind::Map(_) => Err(Val::error(
+                format!("a {} cannot be used as a string", self.type_name()),
+                self.at.clone(),
+            )),
+        }
+    }
+
+    /// The string when it is fully known.
+    pub fn as_known_str(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Str(t) if !t.has_holes() => Some(&t.s),
+            _ => None,
+        }
+    }
+
+    pub fn to_number(&self) -> Result<f64, Val> {
+        match &self.kind {
+            Kind::Number(n) => Ok(*n),
+            Kind::Str(t) if !t.has_holes() => t.s.trim().parse::<f64>().map_err(|_| {
+                Val::error(format!("\"{}\" is not a number", t.s), self.at.clone())
+            }),
+            Kind::Str(t) => Err(Val::new(Kind::Unknown(t.holes[0].clone()), self.at.clone())),
+            Kind::Unknown(_) => Err(self.clone()),
+            _ => Err(Val::error(
+                format!("a {} is not a number", self.type_name()),
+                self.at.clone(),
+            )),
+        }
+    }
+
+    pub fn to_bool(&self) -> Result<bool, Val> {
+        match &self.kind {
+            Kind::Bool(b) => Ok(*b),
+            Kind::Str(t) if t.s == "true" => Ok(true),
+            Kind::Str(t) if t.s == "false" => Ok(false),
+            Kind::Unknown(_) => Err(self.clone()),
+            _ => Err(Val::error(
+                format!("a {} is not a bool", self.type_name()),
+                self.at.clone(),
+            )),
+        }
+    }
+
+    /// The elements of a list, or the values of a map in key order.
+    pub fn elements(&self) -> Option<Vec<Val>> {
+        match &self.kind {
+            Kind::List(items) => Some(items.clone()),
+            Kind::Map(m) => Some(m.values().cloned().collect()),
+            _ => None,
+        }
+    }
+}

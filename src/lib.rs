@@ -4,5 +4,13 @@
 pub mod model;
 pub mod servers;
 pub mod source;
+pub mod input;
 pub mod json;
 pub mod terraform;
+pub mod finding;
+pub mod linker;
+#[macro_use]
+pub mod rules;
+pub mod discover;
+pub mod engine;
+pub mod report;

@@ -4,9 +4,32 @@
 //!
 //! One module per server family; adding a server is one new file plus one
 //! line in `RECOGNISERS`.
+//!
+//! The pipeline: entry point ++ command (as ECS concatenates them) → wrappers
+//! peeled (`command.rs`: `sh -c` scripts, `exec`, `env`, `tini`, `python -m`,
+//! ...) → an [`Invocation`] each recogniser looks at. When no recogniser
+//! knows the command, or there is none, the image is tried (`nginx:*`,
+//! `httpd:*`).
 
-use crate::model::{Container, Seconds, Setting, Unresolved};
+mod args;
+mod command;
+mod daphne;
+mod gunicorn;
+mod httpd;
+mod hypercorn;
+mod nginx;
+mod node;
+mod puma;
+mod unicorn;
+mod uvicorn;
+mod waitress;
+
+#[cfg(test)]
+mod testutil;
+
+use crate::model::{Container, Provenance, Seconds, Setting, Unresolved, Word, fmt_secs};
 use crate::source::Location;
+use command::basename;
 
 /// What keepalign knows about the server process in a container.
 #[derive(Clone, Debug)]
@@ -37,9 +60,613 @@ pub enum KeepAlive {
     ClosesEveryConnection { why: String },
 }
 
+/// A server family's recogniser: `Some` when the invocation runs it.
+type Recogniser = fn(&Invocation) -> Option<ServerProfile>;
+
+/// Every server family keepalign knows. Each recogniser looks at the command
+/// when there is one, and at the image when `argv` is empty.
+const RECOGNISERS: &[Recogniser] = &[
+    gunicorn::recognise,
+    uvicorn::recognise,
+    hypercorn::recognise,
+    daphne::recognise,
+    waitress::recognise,
+    node::recognise,
+    puma::recognise,
+    unicorn::recognise,
+    nginx::recognise,
+    httpd::recognise,
+];
+
 /// Identify the server in `container`. `Err` explains why it could not be
 /// identified and how to declare it (UN002).
 pub fn identify(container: &Container) -> Result<ServerProfile, Unresolved> {
-    let _ = container;
-    Err(Unresolved::new("server identification is not implemented yet", None))
+    let mut argv = Vec::new();
+    let mut command_at = None;
+    for (part, name) in [
+        (&container.entry_point, "entryPoint"),
+        (&container.command, "command"),
+    ] {
+        match part {
+            None => {}
+            Some(Setting::Known { value, provenance }) => {
+                argv.extend(value.iter().cloned());
+                if command_at.is_none() {
+                    command_at = provenance_at(provenance);
+                }
+            }
+            Some(Setting::Unresolved(u)) => {
+                return Err(Unresolved::new(
+                    format!(
+                        "the {name} of container `{}` could not be resolved ({}), so keepalign \
+                         cannot tell which server it runs; make it resolvable (tfvars, --var, a \
+                         plan file) or declare the server in keepalign.toml",
+                        container.name,
+                        u.reason.trim_end_matches('.')
+                    ),
+                    u.at.clone().or_else(|| Some(container.at.clone())),
+                ));
+            }
+        }
+    }
+    let original = argv.clone();
+    let peeled = command::peel(argv);
+    let mut ctx = Invocation {
+        container,
+        argv: peeled.argv,
+        assignments: peeled.assignments,
+        env_cleared: peeled.env_cleared,
+        shell: peeled.shell,
+        command_at,
+    };
+    if let Some(p) = RECOGNISERS.iter().find_map(|r| r(&ctx)) {
+        return Ok(p);
+    }
+    // The command does not name a known server: maybe the image does.
+    let ran = std::mem::take(&mut ctx.argv);
+    if !ran.is_empty() {
+        if let Some(p) = RECOGNISERS.iter().find_map(|r| r(&ctx)) {
+            return Ok(p);
+        }
+    }
+    Err(unknown(&ctx, &original, &ran))
+}
+
+/// The UN002 explanation: what was looked at and how to declare the server.
+fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
+    let c = ctx.container;
+    let image = match &c.image {
+        Setting::Known { value, .. } => format!("image `{value}`"),
+        Setting::Unresolved(u) => format!(
+            "an image that could not be resolved ({})",
+            u.reason.trim_end_matches('.')
+        ),
+    };
+    let how = "set the keep-alive explicitly in the command, or declare the server in keepalign.toml";
+    let at = ctx
+        .command_at
+        .clone()
+        .or_else(|| ctx.image_at())
+        .or_else(|| Some(c.at.clone()));
+    if original.is_empty() {
+        return Unresolved::new(
+            format!(
+                "container `{}` sets no command or entryPoint, so its server is started by the \
+                 image's CMD/ENTRYPOINT (in its Dockerfile), which keepalign cannot see, and \
+                 {image} is not one keepalign recognises; set the command in the task \
+                 definition, or declare the server in keepalign.toml",
+                c.name
+            ),
+            at,
+        );
+    }
+    let mut what = format!("the command `{}`", show(original));
+    if ran != original && !ran.is_empty() {
+        what.push_str(&format!(" (which runs `{}`)", show(ran)));
+    }
+    let program = ran.first().map(|w| w.text.as_str()).unwrap_or("");
+    let name = basename(program);
+    let mut hint = String::new();
+    if program.chars().any(char::is_whitespace) {
+        hint = format!(
+            "; note that ECS runs `{program}` as one program name: split it into separate \
+             words, or run it with `sh -c`"
+        );
+    } else if name.ends_with(".sh")
+        || matches!(name, "sh" | "bash" | "dash" | "ash" | "zsh")
+            && ran.get(1).is_some_and(|w| !w.text.starts_with('-'))
+    {
+        hint = format!(
+            "; the server is started by a script that is not in the task definition ({}), so \
+             keepalign cannot see which server it starts",
+            if name.ends_with(".sh") { program } else { &ran[1].text }
+        );
+    }
+    Unresolved::new(
+        format!("{what} and {image} name no server keepalign knows{hint}; {how}"),
+        at,
+    )
+}
+
+/// A command for messages: words joined, quoted when needed, shortened.
+fn show(words: &[Word]) -> String {
+    let mut s = words
+        .iter()
+        .map(|w| {
+            if w.text.is_empty() || w.text.chars().any(char::is_whitespace) {
+                format!("'{}'", w.text)
+            } else {
+                w.text.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    if s.chars().count() > 160 {
+        s = s.chars().take(157).collect::<String>() + "...";
+    }
+    s
+}
+
+fn provenance_at(p: &Provenance) -> Option<Location> {
+    match p {
+        Provenance::Explicit(at) => Some(at.clone()),
+        Provenance::Default { applies_at, .. } => applies_at.clone(),
+    }
+}
+
+/// The unit a server reads a setting in.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Unit {
+    Seconds,
+    Millis,
+}
+
+impl Unit {
+    fn to_secs(self, v: f64) -> Seconds {
+        match self {
+            Unit::Seconds => v,
+            Unit::Millis => v / 1000.0,
+        }
+    }
+}
+
+/// A plain non-negative decimal number, as servers accept; anything else
+/// (`inf`, `1e3`, `-5`, `$KA`) is not read as a number.
+pub(crate) fn parse_number(s: &str) -> Option<f64> {
+    let digits = s.bytes().filter(u8::is_ascii_digit).count();
+    let dots = s.bytes().filter(|&b| b == b'.').count();
+    if digits == 0 || dots > 1 || digits + dots != s.len() {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// An image reference split for recognition.
+pub(crate) struct Image<'a> {
+    /// Last path component, lowercased: `nginx` for `public.ecr.aws/nginx/nginx:stable`.
+    pub name: String,
+    /// The whole repository path, lowercased, without tag or digest.
+    pub repo: String,
+    pub tag: Option<&'a str>,
+    pub full: &'a str,
+}
+
+/// What the recognisers look at: the server's argv after wrappers, the
+/// environment it runs with, and the container's image.
+pub(crate) struct Invocation<'a> {
+    pub container: &'a Container,
+    /// The server's argv once wrappers are peeled; empty when recognising by image.
+    pub argv: Vec<Word>,
+    /// `env K=V`, `export K=V`, `K=V cmd` in the command: later ones win, and
+    /// all win over the container's environment.
+    assignments: Vec<(String, Word)>,
+    env_cleared: bool,
+    /// argv came out of a shell script, so a `$VAR` word in it is expanded.
+    pub shell: bool,
+    /// Where the command (or entry point) is written.
+    pub command_at: Option<Location>,
+}
+
+impl<'a> Invocation<'a> {
+    /// The program's name without its directory: `gunicorn` for `/venv/bin/gunicorn`.
+    pub fn program(&self) -> Option<&str> {
+        self.argv.first().map(|w| basename(&w.text))
+    }
+
+    pub fn args(&self) -> &[Word] {
+        self.argv.get(1..).unwrap_or(&[])
+    }
+
+    /// The value of an environment variable: `Ok` with the value word
+    /// (located where it is written), `Err` when the task definition sets it
+    /// to something keepalign cannot resolve, `None` when it is not set.
+    pub fn env(&self, name: &str) -> Option<Result<Word, Unresolved>> {
+        if let Some((_, w)) = self.assignments.iter().rev().find(|(n, _)| n == name) {
+            return Some(Ok(w.clone()));
+        }
+        if self.env_cleared {
+            return None;
+        }
+        let var = self
+            .container
+            .environment
+            .iter()
+            .rev()
+            .find(|e| e.name == name)?;
+        Some(match &var.value {
+            Setting::Known { value, provenance } => {
+                Ok(Word::new(value.clone(), provenance_at(provenance)))
+            }
+            Setting::Unresolved(u) => Err(u.clone()),
+        })
+    }
+
+    pub fn image(&self) -> Option<Image<'a>> {
+        let full = self.container.image.value()?.as_str();
+        let no_digest = full.split('@').next().unwrap_or(full);
+        let last_slash = no_digest.rfind('/').map_or(0, |i| i + 1);
+        let (repo, tag) = match no_digest[last_slash..].rfind(':') {
+            Some(i) => (
+                &no_digest[..last_slash + i],
+                Some(&no_digest[last_slash + i + 1..]),
+            ),
+            None => (no_digest, None),
+        };
+        Some(Image {
+            name: basename(repo).to_ascii_lowercase(),
+            repo: repo.to_ascii_lowercase(),
+            tag,
+            full,
+        })
+    }
+
+    pub fn image_at(&self) -> Option<Location> {
+        self.container.image.location().cloned()
+    }
+
+    /// Where the server was recognised: the word naming it, else the
+    /// command, else the image.
+    pub fn server_at(&self) -> Option<Location> {
+        match self.argv.first() {
+            Some(w) => w.at.clone().or_else(|| self.command_at.clone()),
+            None => self.image_at().or_else(|| self.command_at.clone()),
+        }
+    }
+
+    /// A place for an explicit value whose word has no location of its own.
+    fn located(&self, w: &Word) -> Location {
+        w.at.clone()
+            .or_else(|| self.command_at.clone())
+            .unwrap_or_else(|| self.container.at.clone())
+    }
+
+    /// A documented default, applying where the server was recognised.
+    pub fn default(&self, value: Seconds, source: impl Into<String>) -> Setting<Seconds> {
+        Setting::default(value, source, self.server_at())
+    }
+
+    /// Not knowable: `reason` says why and how to supply it.
+    pub fn unresolved(&self, reason: impl Into<String>) -> Setting<Seconds> {
+        Setting::unresolved(reason, self.server_at())
+    }
+
+    /// The text a word stands for: itself, or when it is a whole `$VAR` in a
+    /// shell script (`expand`), the variable's value from the environment.
+    /// `what` names the setting for messages ("gunicorn --keep-alive").
+    pub fn resolve(&self, w: &Word, expand: bool, what: &str) -> Result<Word, Unresolved> {
+        let text = w.text.trim();
+        let Some((var, fallback)) = expand.then(|| command::shell_var(text)).flatten() else {
+            return Ok(w.clone());
+        };
+        let at = Some(self.located(w));
+        match self.env(var) {
+            Some(Ok(v)) if v.text.is_empty() && fallback.is_some_and(|(_, on_empty)| on_empty) => {
+                Ok(Word::new(fallback.map_or("", |f| f.0), w.at.clone()))
+            }
+            Some(Ok(v)) => Ok(v),
+            Some(Err(u)) => Err(Unresolved::new(
+                format!(
+                    "{what} is `{text}`, and the task definition sets {var} to a value keepalign \
+                     cannot resolve ({})",
+                    u.reason.trim_end_matches('.')
+                ),
+                u.at.or(at),
+            )),
+            None => Err(Unresolved::new(
+                format!(
+                    "{what} is `{text}`, a shell variable the task definition does not set (the \
+                     image may set it{}); set {var} in the container's environment, or write \
+                     the value in the command",
+                    match fallback {
+                        Some((f, _)) => format!("; the script falls back to `{f}`"),
+                        None => String::new(),
+                    }
+                ),
+                at,
+            )),
+        }
+    }
+
+    /// Seconds from an option's value word: explicit where the value is
+    /// written (or where the variable it names is set); unresolved when it is
+    /// not a number.
+    pub fn seconds(&self, w: &Word, expand: bool, what: &str, unit: Unit) -> Setting<Seconds> {
+        let v = match self.resolve(w, expand, what) {
+            Ok(v) => v,
+            Err(u) => return Setting::Unresolved(u),
+        };
+        match parse_number(v.text.trim()) {
+            Some(n) => Setting::explicit(unit.to_secs(n), self.located(&v)),
+            None => {
+                let shown = if v.text == w.text {
+                    format!("`{}`", w.text)
+                } else {
+                    format!("`{}` (`{}`)", w.text, v.text)
+                };
+                let var = if expand && command::shell_var(w.text.trim()).is_none() && w.text.contains('$') {
+                    ", which uses a shell variable keepalign does not expand"
+                } else {
+                    ""
+                };
+                Setting::unresolved(
+                    format!(
+                        "{what} is {shown}{var}, not a number keepalign can read; write the {} in \
+                         the command",
+                        match unit {
+                            Unit::Seconds => "number of seconds",
+                            Unit::Millis => "number of milliseconds",
+                        }
+                    ),
+                    Some(self.located(w)),
+                )
+            }
+        }
+    }
+
+    /// Seconds from an environment variable, `None` when it is not set.
+    pub fn env_seconds(&self, name: &str, unit: Unit) -> Option<Setting<Seconds>> {
+        Some(match self.env(name)? {
+            Ok(w) => match parse_number(w.text.trim()) {
+                Some(n) => Setting::explicit(unit.to_secs(n), self.located(&w)),
+                None => Setting::unresolved(
+                    format!("{name} is `{}`, not a number keepalign can read", w.text),
+                    Some(self.located(&w)),
+                ),
+            },
+            Err(u) => Setting::unresolved(
+                format!(
+                    "{name} is set to a value keepalign cannot resolve ({}); make it resolvable \
+                     or set it to a literal number",
+                    u.reason.trim_end_matches('.')
+                ),
+                u.at.or_else(|| self.server_at()),
+            ),
+        })
+    }
+}
+
+/// `65` → `"65"`, `0.5` → `"0.5"`: seconds as servers want them written.
+pub(crate) fn secs(s: Seconds) -> String {
+    fmt_secs(s)
+}
+
+/// Seconds as whole milliseconds, for Node.js and Next.js.
+pub(crate) fn millis(s: Seconds) -> String {
+    format!("{}", (s * 1000.0).round() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testutil::*;
+    use super::*;
+
+    #[test]
+    fn numbers_are_plain_decimals_only() {
+        assert_eq!(parse_number("65"), Some(65.0));
+        assert_eq!(parse_number("2.5"), Some(2.5));
+        for bad in ["", ".", "inf", "NaN", "1e3", "-5", "+5", "5s", "1.2.3", " 5"] {
+            assert_eq!(parse_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn entry_point_and_command_are_concatenated() {
+        let b = task()
+            .entry(&["/bin/sh", "-c"])
+            .cmd(&["cd /app && exec gunicorn --keep-alive 5 -k gevent app:app"])
+            .build();
+        let p = b.profile();
+        assert_eq!(p.server, "gunicorn");
+        assert_explicit(ka(&p), 5.0, &b.at("--keep-alive 5", "5"));
+        assert_eq!(p.identified_at, Some(b.at("exec gunicorn", "gunicorn")));
+    }
+
+    #[test]
+    fn unknown_server_says_what_was_looked_at_and_how_to_declare_it() {
+        let b = task()
+            .image("123.dkr.ecr/api:1.2")
+            .cmd(&["java", "-jar", "app.jar"])
+            .build();
+        let u = b.error();
+        assert!(
+            u.reason.contains("the command `java -jar app.jar` and image `123.dkr.ecr/api:1.2` name no server keepalign knows"),
+            "{}",
+            u.reason
+        );
+        assert!(u.reason.contains("keepalign.toml"), "{}", u.reason);
+        assert_eq!(u.at, b.container.command.as_ref().unwrap().location().cloned());
+    }
+
+    #[test]
+    fn unknown_server_after_wrappers_shows_what_runs() {
+        let b = task()
+            .cmd(&["sh", "-c", "migrate && exec ./bin/server --port 80"])
+            .build();
+        let u = b.error();
+        assert!(u.reason.contains("(which runs `./bin/server --port 80`)"), "{}", u.reason);
+    }
+
+    #[test]
+    fn a_script_file_is_named_as_what_hides_the_server() {
+        let u = task().entry(&["/entrypoint.sh"]).build().error();
+        assert!(u.reason.contains("started by a script that is not in the task definition (/entrypoint.sh)"), "{}", u.reason);
+        let u = task().cmd(&["bash", "start.sh"]).build().error();
+        assert!(u.reason.contains("(start.sh)"), "{}", u.reason);
+    }
+
+    #[test]
+    fn a_command_written_as_one_word_gets_a_hint() {
+        let u = task().cmd(&["gunicorn --keep-alive 75 app:app"]).build().error();
+        assert!(u.reason.contains("as one program name"), "{}", u.reason);
+    }
+
+    #[test]
+    fn no_command_and_an_unknown_image_points_at_the_dockerfile() {
+        let b = task().image("python:3.12-slim").build();
+        let u = b.error();
+        assert!(u.reason.contains("image's CMD/ENTRYPOINT"), "{}", u.reason);
+        assert!(u.reason.contains("`python:3.12-slim`"), "{}", u.reason);
+        assert_eq!(u.at, Some(b.at("python:3.12-slim", "python:3.12-slim")));
+    }
+
+    #[test]
+    fn an_unresolved_command_is_not_guessed() {
+        let u = task()
+            .image("nginx:1.25")
+            .cmd_unresolved("var.command has no value")
+            .build()
+            .error();
+        assert!(u.reason.contains("command of container `web` could not be resolved (var.command has no value)"), "{}", u.reason);
+    }
+
+    #[test]
+    fn an_unresolved_image_is_said_so() {
+        let u = task()
+            .image_unresolved("var.image has no value")
+            .cmd(&["./app"])
+            .build()
+            .error();
+        assert!(u.reason.contains("an image that could not be resolved (var.image has no value)"), "{}", u.reason);
+    }
+
+    #[test]
+    fn empty_and_odd_commands_do_not_panic() {
+        let odd: &[&[&str]] = &[
+            &[],
+            &[""],
+            &["sh", "-c"],
+            &["sh", "-c", ""],
+            &["sh", "-c", "'unterminated"],
+            &["bash", "-c", "gunicorn --keep-alive"],
+            &["gunicorn", "--keep-alive="],
+            &["gunicorn", "-k"],
+            &["python", "-m"],
+            &["env", "-u"],
+            &["/"],
+            &["ü", "ß=1"],
+            &["sh", "-c", "exec \"$@\"", "--", "gunicorn"],
+            &["node"],
+            &["next"],
+            &["npm"],
+            &["rails"],
+            &["httpd", "-f"],
+            &["nginx", "-c"],
+            &["sh", "-c", "a >& ; | & && || ( ) $( ${ `"],
+        ];
+        for cmd in odd {
+            let _ = task().cmd(cmd).build().identify();
+            let _ = task().entry(cmd).cmd(cmd).build().identify();
+        }
+    }
+
+    #[test]
+    fn image_references_are_split() {
+        let b = task().image("public.ecr.aws/nginx/nginx:1.25-alpine@sha256:abc").build();
+        let ctx = Invocation {
+            container: &b.container,
+            argv: Vec::new(),
+            assignments: Vec::new(),
+            env_cleared: false,
+            shell: false,
+            command_at: None,
+        };
+        let i = ctx.image().unwrap();
+        assert_eq!(i.name, "nginx");
+        assert_eq!(i.repo, "public.ecr.aws/nginx/nginx");
+        assert_eq!(i.tag, Some("1.25-alpine"));
+        let b = task().image("localhost:5000/team/api").build();
+        let ctx = Invocation {
+            container: &b.container,
+            argv: Vec::new(),
+            assignments: Vec::new(),
+            env_cleared: false,
+            shell: false,
+            command_at: None,
+        };
+        let i = ctx.image().unwrap();
+        assert_eq!((i.name.as_str(), i.tag), ("api", None));
+    }
+
+    #[test]
+    fn env_assignments_in_the_command_override_the_container_environment() {
+        let b = task()
+            .env("UVICORN_TIMEOUT_KEEP_ALIVE", "10")
+            .cmd(&["env", "UVICORN_TIMEOUT_KEEP_ALIVE=70", "uvicorn", "m:app"])
+            .build();
+        assert_explicit(ka(&b.profile()), 70.0, &b.at("KEEP_ALIVE=70", "70"));
+        let b = task()
+            .env("UVICORN_TIMEOUT_KEEP_ALIVE", "10")
+            .cmd(&["env", "-i", "uvicorn", "m:app"])
+            .build();
+        assert_default(ka(&b.profile()), 5.0, "uvicorn default", Some(&b.at("\"uvicorn\"", "uvicorn")));
+    }
+
+    #[test]
+    fn shell_variables_resolve_from_the_environment() {
+        let b = task()
+            .env("KA", "75")
+            .cmd(&["sh", "-c", "exec gunicorn -k gevent --keep-alive $KA app"])
+            .build();
+        assert_explicit(ka(&b.profile()), 75.0, &b.at("\"value\": \"75\"", "75"));
+
+        let b = task()
+            .cmd(&["sh", "-c", "exec gunicorn -k gevent --keep-alive ${KA:-75} app"])
+            .build();
+        let u = assert_unresolved(ka(&b.profile()), &["`${KA:-75}`", "does not set", "falls back to `75`"]);
+        assert_eq!(u.at, Some(b.at("--keep-alive ${KA:-75}", "${KA:-75}")));
+
+        let b = task()
+            .env_unresolved("KA", "var.ka has no value")
+            .cmd(&["sh", "-c", "exec gunicorn -k gevent --keep-alive \"$KA\" app"])
+            .build();
+        assert_unresolved(ka(&b.profile()), &["`$KA`", "var.ka has no value"]);
+
+        let b = task().env("KA", "").cmd(&["sh", "-c", "exec gunicorn -k gevent --keep-alive ${KA:-80} app"]).build();
+        assert_eq!(ka(&b.profile()).value(), Some(&80.0));
+    }
+
+    #[test]
+    fn variables_are_not_expanded_outside_a_shell() {
+        let b = task()
+            .env("KA", "75")
+            .cmd(&["gunicorn", "-k", "gevent", "--keep-alive", "$KA", "app"])
+            .build();
+        let u = assert_unresolved(ka(&b.profile()), &["gunicorn --keep-alive is `$KA`", "not a number"]);
+        assert_eq!(u.at, Some(b.at("\"$KA\"", "$KA")));
+    }
+
+    #[test]
+    fn partial_variables_are_reported_as_such() {
+        let b = task()
+            .cmd(&["sh", "-c", "gunicorn -k gevent --keep-alive ${KA}0 app"])
+            .build();
+        assert_unresolved(ka(&b.profile()), &["shell variable keepalign does not expand"]);
+    }
+
+    #[test]
+    fn millis_and_secs_format_for_configs() {
+        assert_eq!(millis(65.0), "65000");
+        assert_eq!(millis(0.5), "500");
+        assert_eq!(secs(65.0), "65");
+    }
 }

@@ -1,6 +1,240 @@
-//! Terraform loader: `.tf` and `.tf.json` files of one module directory into the model.
+//! Terraform loader: the `.tf` and `.tf.json` files of one module directory
+//! into the model. Parsing uses hcl-edit (for spans); evaluation is our own
+//! partial evaluator (`eval`), because findings need provenance and unknowns
+//! that a plain evaluator cannot give.
 
+mod containers;
 pub mod eval;
 pub mod functions;
+mod resources;
 pub mod syntax;
 pub mod value;
+
+use crate::input::{self, ReadError};
+use crate::model::{InputError, Model, ResourceId};
+use crate::source::{Location, SourceFile};
+use eval::{Evaluator, Scope, instance_suffix, map1};
+use resources::Instance;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use syntax::{ParsedFile, Syntax};
+use value::{Kind, Val};
+
+/// Terraform inputs given on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs {
+    /// `--var NAME=VALUE`, in order.
+    pub vars: Vec<(String, String)>,
+    /// `--var-file FILE`, in order.
+    pub var_files: Vec<PathBuf>,
+}
+
+pub fn is_terraform_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.ends_with(".tf") || name.ends_with(".tf.json")
+}
+
+/// Parse one `.tf` / `.tf.json` / `.tfvars` file.
+pub fn parse_file(path: &Path) -> Result<ParsedFile, InputError> {
+    let source = input::read_source(path).map_err(|e| read_error(path, e))?;
+    parse_source(source)
+}
+
+fn read_error(path: &Path, e: ReadError) -> InputError {
+    InputError {
+        file: crate::source::display_path(path),
+        message: e.message,
+        at: None,
+        line_col: e.line_col,
+    }
+}
+
+fn parse_source(source: Arc<SourceFile>) -> Result<ParsedFile, InputError> {
+    let name = source.path.to_string_lossy();
+    if name.ends_with(".json") {
+        return match crate::json::parse(&source.text) {
+            Ok(node) => Ok(ParsedFile {
+                source,
+                syntax: Syntax::Json(node),
+            }),
+            Err(e) => Err(InputError {
+                file: source.display.clone(),
+                message: format!("invalid JSON: {}", e.message),
+                at: Some(Location::new(&source, e.offset..e.offset + 1)),
+                line_col: None,
+            }),
+        };
+    }
+    match hcl_edit::parser::parse_body(&source.text) {
+        Ok(body) => Ok(ParsedFile {
+            source,
+            syntax: Syntax::Hcl(body),
+        }),
+        Err(e) => {
+            let off = e.location().offset();
+            Err(InputError {
+                file: source.display.clone(),
+                message: format!("invalid HCL: {}", first_line(e.message())),
+                at: Some(Location::new(&source, off..off + 1)),
+                line_col: None,
+            })
+        }
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+/// Load one module directory from its already discovered files.
+pub fn load_module(dir: &Path, files: &[PathBuf], inputs: &Inputs, repo_root: &Path) -> Model {
+    let mut model = Model {
+        files: files.len(),
+        ..Model::default()
+    };
+    let mut parsed = Vec::new();
+    for f in files {
+        match parse_file(f) {
+            Ok(p) => parsed.push(p),
+            Err(e) => model.input_errors.push(e),
+        }
+    }
+    let mut ev = Evaluator::new(&parsed, dir.to_path_buf(), repo_root.to_path_buf());
+    let var_files = variable_files(dir, inputs);
+    model.files += var_files.len();
+    // Keep parsed tfvars alive while the evaluator borrows them.
+    let mut tfvars = Vec::new();
+    for f in &var_files {
+        match parse_file(f) {
+            Ok(p) => tfvars.push(p),
+            Err(e) => model.input_errors.push(e),
+        }
+    }
+    let mut given = BTreeMap::new();
+    for file in &tfvars {
+        let body = match &file.syntax {
+            Syntax::Hcl(b) => syntax::BodyRef::Hcl(b, &file.source),
+            Syntax::Json(n) => syntax::BodyRef::Json(n, &file.source),
+        };
+        for (name, expr, _) in body.attributes() {
+            given.insert(name.to_string(), ev.eval_ref(expr, &Scope::default()));
+        }
+    }
+    for (name, value) in &inputs.vars {
+        given.insert(name.clone(), cli_var(&ev, name, value));
+    }
+    ev.inputs = given.into_iter().collect();
+
+    let scope_name = crate::source::display_path(dir);
+    let mut decls: Vec<_> = ev.resources.values().collect();
+    decls.sort_by(|a, b| a.at.cmp(&b.at));
+    for decl in decls {
+        let reader: fn(&Instance<'_, '_>, &mut Model) = match decl.rtype {
+            "aws_lb" | "aws_alb" => |i, m| m.load_balancers.push(resources::load_balancer(i, false)),
+            "aws_elb" => |i, m| m.load_balancers.push(resources::load_balancer(i, true)),
+            "aws_lb_listener" | "aws_alb_listener" => |i, m| m.listeners.push(resources::listener(i)),
+            "aws_lb_listener_rule" | "aws_alb_listener_rule" => {
+                |i, m| m.listener_rules.push(resources::listener_rule(i))
+            }
+            "aws_lb_target_group" | "aws_alb_target_group" => |i, m| m.target_groups.push(resources::target_group(i)),
+            "aws_ecs_service" => |i, m| m.services.push(resources::service(i)),
+            "aws_ecs_task_definition" => |i, m| m.task_definitions.push(resources::task_definition(i)),
+            _ => continue,
+        };
+        for (suffix, scope) in instances(&ev, decl) {
+            let inst = Instance {
+                ev: &ev,
+                id: ResourceId {
+                    scope: scope_name.clone(),
+                    address: format!("{}.{}{}", decl.rtype, decl.name, suffix),
+                },
+                body: decl.body,
+                scope,
+                at: decl.at.clone(),
+            };
+            reader(&inst, &mut model);
+        }
+    }
+    model
+}
+
+/// `terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars(.json)` in
+/// lexical order, then `--var-file`s: Terraform's precedence, lowest first.
+fn variable_files(dir: &Path, inputs: &Inputs) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
+        let p = dir.join(name);
+        if p.is_file() {
+            out.push(p);
+        }
+    }
+    let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
+        })
+        .collect();
+    auto.sort();
+    out.extend(auto);
+    out.extend(inputs.var_files.iter().cloned());
+    out
+}
+
+/// `--var name=value`: a string for string variables, else an HCL expression.
+fn cli_var(ev: &Evaluator<'_>, name: &str, value: &str) -> Val {
+    let text = format!("{name}={value}");
+    let file = SourceFile::new(PathBuf::from(format!("--var {name}")), text);
+    let at = Location::new(&file, name.len() + 1..file.text.len());
+    let is_string = ev
+        .variables
+        .get(name)
+        .is_none_or(|d| d.declared_type.as_deref().is_none_or(|t| t.trim() == "string"));
+    if !is_string && let Ok(expr) = hcl_edit::parser::parse_expr(value) {
+        let src = eval::Src::File {
+            file: file.clone(),
+            base: name.len() + 1,
+        };
+        return ev.eval(&expr, &src, &Scope::default());
+    }
+    Val::str(value, Some(at))
+}
+
+/// Instances of a resource: `[0]`, `[1]` for `count`; `["key"]` for
+/// `for_each`; one unnamed instance otherwise.
+fn instances(ev: &Evaluator<'_>, decl: &eval::ResourceDecl<'_>) -> Vec<(String, Scope)> {
+    let base = Scope::default();
+    if let Some(count) = ev.eval_attr(decl.body, "count", &base) {
+        return match count.to_number() {
+            Ok(n) => (0..(n.max(0.0) as usize).min(10_000))
+                .map(|i| {
+                    let idx = Val::new(Kind::Number(i as f64), None);
+                    (format!("[{i}]"), base.with("count", map1("index", idx)))
+                })
+                .collect(),
+            // Unknown count: analyse the configuration once.
+            Err(_) => vec![(String::new(), base.with("count", map1("index", Val::new(Kind::Number(0.0), None))))],
+        };
+    }
+    if let Some(each) = ev.eval_attr(decl.body, "for_each", &base) {
+        let pairs: Vec<(Val, Val)> = match &each.kind {
+            Kind::Map(m) => m.iter().map(|(k, v)| (Val::str(k.clone(), None), v.clone())).collect(),
+            Kind::List(items) => items.iter().map(|v| (v.clone(), v.clone())).collect(),
+            _ => return vec![(String::new(), base)],
+        };
+        return pairs
+            .into_iter()
+            .map(|(k, v)| {
+                let mut m = BTreeMap::new();
+                m.insert("key".to_string(), k.clone());
+                m.insert("value".to_string(), v);
+                (instance_suffix(&k), base.with("each", Val::new(Kind::Map(m), None)))
+            })
+            .collect();
+    }
+    vec![(String::new(), base)]
+}

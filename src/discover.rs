@@ -1,0 +1,89 @@
+//! Finding input files. Walks directories without following symlinks (so a
+//! symlink loop cannot trap the scan), skipping tool caches and VCS folders.
+//! walkdir rather than ignore: `.gitignore` often lists generated IaC (such
+//! as `cdk.out/`) that keepalign must still read.
+
+use crate::model::InputError;
+use crate::source::display_path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", ".terragrunt-cache", "node_modules"];
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Terraform modules: directory → its `.tf` / `.tf.json` files, sorted.
+    pub terraform_modules: BTreeMap<PathBuf, Vec<PathBuf>>,
+    /// Entries that could not be read while walking.
+    pub errors: Vec<InputError>,
+}
+
+/// A path given on the command line does not exist (exit status 2).
+#[derive(Debug)]
+pub struct MissingPath(pub PathBuf);
+
+pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
+    let mut out = Discovered::default();
+    for path in paths {
+        if std::fs::metadata(path).is_err() {
+            return Err(MissingPath(path.clone()));
+        }
+    }
+    for path in paths {
+        let walker = WalkDir::new(path)
+            .follow_links(false)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !(e.file_type().is_dir() && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+            });
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    let p = e.path();
+                    // A symlink to a file is read; a symlink to a directory is not walked.
+                    let is_file = e.file_type().is_file() || (e.path_is_symlink() && p.is_file());
+                    if is_file && crate::terraform::is_terraform_file(p) {
+                        let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
+                        out.terraform_modules.entry(dir).or_default().push(p.to_path_buf());
+                    }
+                }
+                Err(err) => {
+                    let p = err.path().map(display_path).unwrap_or_else(|| display_path(path));
+                    out.errors.push(InputError {
+                        file: p,
+                        message: format!("cannot read: {err}"),
+                        at: None,
+                        line_col: Some((1, 1)),
+                    });
+                }
+            }
+        }
+    }
+    for files in out.terraform_modules.values_mut() {
+        files.sort();
+        files.dedup();
+    }
+    Ok(out)
+}
+
+/// The repository a path belongs to: the enclosing git work tree, else the
+/// path itself. `file()` and `templatefile()` may not read outside it.
+pub fn repository_root(path: &Path) -> PathBuf {
+    let start = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let start = if start.is_file() {
+        start.parent().map(Path::to_path_buf).unwrap_or(start)
+    } else {
+        start
+    };
+    let mut cur = Some(start.as_path());
+    while let Some(dir) = cur {
+        if dir.join(".git").exists() {
+            return dir.to_path_buf();
+        }
+        cur = dir.parent();
+    }
+    start
+}

@@ -1,0 +1,220 @@
+//! Builds one chain per (ECS service, `load_balancer` block, load balancer):
+//! load balancer → listener (→ rule) → target group → service → the container
+//! named in `container_name` → its server. Lookups are by index, so linking
+//! is linear in the number of resources.
+
+use crate::model::*;
+use crate::servers::{self, ServerProfile};
+use std::collections::HashMap;
+
+pub struct Chain<'m> {
+    pub service: &'m Service,
+    pub attachment: &'m Attachment,
+    /// The route the traffic takes to the target group, when known.
+    pub listener: Option<&'m Listener>,
+    pub listener_rule: Option<&'m ListenerRule>,
+    pub load_balancer: Result<&'m LoadBalancer, Unresolved>,
+    /// `None` for Classic ELB attachments, which have no target group.
+    pub target_group: Option<Result<&'m TargetGroup, Unresolved>>,
+    pub task_definition: Result<&'m TaskDefinition, Unresolved>,
+    pub container: Result<&'m Container, Unresolved>,
+    pub server: Result<ServerProfile, Unresolved>,
+}
+
+impl Chain<'_> {
+    /// The service address users know (`aws_ecs_service.web[0]`).
+    pub fn service_name(&self) -> &str {
+        &self.service.id.address
+    }
+}
+
+/// Resources of one kind, indexed by (scope, address) and by name.
+struct Index<'m, T> {
+    by_address: HashMap<(&'m str, &'m str), Vec<&'m T>>,
+    by_name: HashMap<&'m str, Vec<&'m T>>,
+}
+
+impl<'m, T> Index<'m, T> {
+    fn new(items: &'m [T], id: fn(&T) -> &ResourceId, name: fn(&T) -> Option<&str>) -> Self {
+        let mut by_address: HashMap<(&str, &str), Vec<&T>> = HashMap::new();
+        let mut by_name: HashMap<&str, Vec<&T>> = HashMap::new();
+        for item in items {
+            let rid = id(item);
+            by_address.entry((&rid.scope, &rid.address)).or_default().push(item);
+            // `aws_lb_target_group.app[*]` and references without an index
+            // reach every instance.
+            if let Some(base) = rid.address.find('[').map(|i| &rid.address[..i]) {
+                by_address.entry((&rid.scope, base)).or_default().push(item);
+            }
+            if let Some(n) = name(item) {
+                by_name.entry(n).or_default().push(item);
+            }
+        }
+        Index { by_address, by_name }
+    }
+
+    /// Resolve a link written in `scope`.
+    fn resolve(&self, scope: &str, link: &Link, what: &str) -> Result<Vec<&'m T>, Unresolved> {
+        match &link.target {
+            Err(u) => Err(u.clone()),
+            Ok(Reference::Resource { address, .. }) => {
+                let addr = address.strip_suffix("[*]").unwrap_or(address);
+                match self.by_address.get(&(scope, addr)) {
+                    Some(found) => Ok(found.clone()),
+                    None => Err(Unresolved::new(
+                        format!("{address} is not a {what} keepalign found in {scope}"),
+                        link.at.clone(),
+                    )),
+                }
+            }
+            Ok(Reference::Literal(s)) => {
+                let name = name_from_arn(s);
+                match self.by_name.get(name) {
+                    Some(found) => Ok(found.clone()),
+                    None => Err(Unresolved::new(
+                        format!(
+                            "\"{s}\" names a {what} that is not defined in the scanned files (managed elsewhere?); pass the files that define it"
+                        ),
+                        link.at.clone(),
+                    )),
+                }
+            }
+        }
+    }
+}
+
+/// The resource name inside an ARN (`.../targetgroup/NAME/id`,
+/// `.../loadbalancer/app/NAME/id`, `task-definition/FAMILY:REV`), or the
+/// string itself.
+fn name_from_arn(s: &str) -> &str {
+    if let Some(rest) = s.split("targetgroup/").nth(1) {
+        return rest.split('/').next().unwrap_or(rest);
+    }
+    if let Some(rest) = s.split(":loadbalancer/").nth(1) {
+        let parts: Vec<&str> = rest.split('/').collect();
+        return match parts.as_slice() {
+            ["app" | "net" | "gwy", name, ..] => name,
+            [name, ..] => name,
+            _ => rest,
+        };
+    }
+    let s = s.split("task-definition/").nth(1).unwrap_or(s);
+    // `family:revision`
+    s.split(':').next().unwrap_or(s)
+}
+
+pub fn link(model: &Model) -> Vec<Chain<'_>> {
+    let lbs = Index::new(&model.load_balancers, |x| &x.id, |x| x.name.as_deref());
+    let listeners = Index::new(&model.listeners, |x| &x.id, |_| None);
+    let tgs = Index::new(&model.target_groups, |x| &x.id, |x| x.name.as_deref());
+    let tds = Index::new(&model.task_definitions, |x| &x.id, |x| x.family.as_deref());
+
+    // Which listeners (and rules) forward to each target group.
+    let mut routes: HashMap<&ResourceId, Vec<(&Listener, Option<&ListenerRule>)>> = HashMap::new();
+    for l in &model.listeners {
+        for t in &l.target_groups {
+            if let Ok(found) = tgs.resolve(&l.id.scope, t, "target group") {
+                for tg in found {
+                    routes.entry(&tg.id).or_default().push((l, None));
+                }
+            }
+        }
+    }
+    for r in &model.listener_rules {
+        let Ok(ls) = listeners.resolve(&r.id.scope, &r.listener, "listener") else {
+            continue;
+        };
+        for t in &r.target_groups {
+            if let Ok(found) = tgs.resolve(&r.id.scope, t, "target group") {
+                for tg in found {
+                    for l in &ls {
+                        routes.entry(&tg.id).or_default().push((l, Some(r)));
+                    }
+                }
+            }
+        }
+    }
+
+    let mut chains = Vec::new();
+    for service in &model.services {
+        let scope = service.id.scope.as_str();
+        let task_definition = tds
+            .resolve(scope, &service.task_definition, "task definition")
+            .map(|v| v[0]);
+        for attachment in &service.attachments {
+            let container = match (&task_definition, &attachment.container_name) {
+                (Err(u), _) => Err(u.clone()),
+                (_, Setting::Unresolved(u)) => Err(u.clone()),
+                (Ok(td), Setting::Known { value: name, .. }) => match &td.containers {
+                    Err(u) => Err(u.clone()),
+                    Ok(cs) => cs.iter().find(|c| &c.name == name).ok_or_else(|| {
+                        Unresolved::new(
+                            format!(
+                                "the task definition {} has no container named \"{name}\"",
+                                td.id.address
+                            ),
+                            attachment.container_name.location().cloned(),
+                        )
+                    }),
+                },
+            };
+            let server = match &container {
+                Ok(c) => servers::identify(c),
+                Err(u) => Err(u.clone()),
+            };
+            let make = |listener, listener_rule, load_balancer, target_group| Chain {
+                service,
+                attachment,
+                listener,
+                listener_rule,
+                load_balancer,
+                target_group,
+                task_definition: task_definition.clone(),
+                container: container.clone(),
+                server: server.clone(),
+            };
+            match &attachment.target {
+                AttachmentTarget::ClassicElb(l) => match lbs.resolve(scope, l, "Classic ELB") {
+                    Ok(found) => {
+                        for lb in found {
+                            chains.push(make(None, None, Ok(lb), None));
+                        }
+                    }
+                    Err(u) => chains.push(make(None, None, Err(u), None)),
+                },
+                AttachmentTarget::TargetGroup(l) => {
+                    let tg = match tgs.resolve(scope, l, "target group") {
+                        Ok(found) => found[0],
+                        Err(u) => {
+                            chains.push(make(None, None, Err(u.clone()), Some(Err(u))));
+                            continue;
+                        }
+                    };
+                    let mut seen = Vec::new();
+                    for (listener, rule) in routes.get(&tg.id).into_iter().flatten() {
+                        let lb = lbs
+                            .resolve(&listener.id.scope, &listener.load_balancer, "load balancer")
+                            .map(|v| v[0]);
+                        let key = lb.as_ref().ok().map(|lb| &lb.id);
+                        if seen.contains(&key) {
+                            continue;
+                        }
+                        seen.push(key);
+                        chains.push(make(Some(*listener), *rule, lb, Some(Ok(tg))));
+                    }
+                    if seen.is_empty() {
+                        let u = Unresolved::new(
+                            format!(
+                                "no listener in the scanned files forwards to {}, so its load balancer is unknown",
+                                tg.id.address
+                            ),
+                            Some(tg.at.clone()),
+                        );
+                        chains.push(make(None, None, Err(u), Some(Ok(tg))));
+                    }
+                }
+            }
+        }
+    }
+    chains
+}

@@ -1,0 +1,80 @@
+//! `--format human`: rustc-style diagnostics with labels in both files.
+
+use super::Summary;
+use crate::finding::{Finding, Severity};
+use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, sources};
+use std::collections::BTreeMap;
+
+pub fn render(findings: &[Finding], summary: &Summary, color: bool) -> String {
+    let mut out = Vec::new();
+    for f in findings {
+        render_one(f, color, &mut out);
+    }
+    let mut s = String::from_utf8_lossy(&out).into_owned();
+    s.push_str(&summary.line());
+    s.push('\n');
+    s
+}
+
+fn render_one(f: &Finding, color: bool, out: &mut Vec<u8>) {
+    let (kind, c) = match f.severity() {
+        Severity::Error => (ReportKind::Error, Color::Red),
+        Severity::Warning => (ReportKind::Warning, Color::Yellow),
+        Severity::Note => (ReportKind::Advice, Color::Cyan),
+    };
+    let kind = match f.severity() {
+        Severity::Note => ReportKind::Custom("note", Color::Cyan),
+        _ => kind,
+    };
+    let Some(primary) = &f.location else {
+        // No source to show (unreadable or binary file): one plain line.
+        let p = f.position();
+        out.extend_from_slice(
+            format!(
+                "{}[{}]: {}\n  --> {}:{}:{}\n\n",
+                f.severity().as_str(),
+                f.rule.id,
+                f.message,
+                p.file,
+                p.line,
+                p.column
+            )
+            .as_bytes(),
+        );
+        return;
+    };
+    let id = |l: &crate::source::Location| l.file.display.clone();
+    let mut files = BTreeMap::new();
+    files.insert(id(primary), primary.file.text.clone());
+    for r in &f.related {
+        files.insert(id(&r.location), r.location.file.text.clone());
+    }
+    let mut report = Report::build(kind, (id(primary), primary.span.clone()))
+        .with_config(
+            Config::default()
+                .with_color(color)
+                .with_index_type(IndexType::Byte),
+        )
+        .with_code(f.rule.id)
+        .with_message(&f.message)
+        .with_label(
+            Label::new((id(primary), primary.span.clone()))
+                .with_message(&f.label)
+                .with_color(c),
+        );
+    for r in &f.related {
+        report = report.with_label(
+            Label::new((id(&r.location), r.location.span.clone()))
+                .with_message(&r.message)
+                .with_color(Color::Blue),
+        );
+    }
+    if let Some(service) = &f.service {
+        report = report.with_note(format!("service: {service} ({})", f.rule.name));
+    }
+    if let Some(fix) = &f.fix {
+        report = report.with_help(fix);
+    }
+    let _ = report.finish().write(sources(files), &mut *out);
+    out.push(b'\n');
+}

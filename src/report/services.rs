@@ -1,0 +1,201 @@
+//! `keepalign services`: every chain with each value and where it came from.
+
+use super::json::location_json;
+use crate::linker::Chain;
+use crate::model::{Provenance, Seconds, Setting, Unresolved, fmt_secs};
+use crate::servers::KeepAlive;
+use serde_json::{Value, json};
+use std::fmt::Write;
+
+fn setting_json<T: serde::Serialize>(s: &Setting<T>) -> Value {
+    match s {
+        Setting::Known {
+            value,
+            provenance: Provenance::Explicit(at),
+        } => json!({"value": value, "source": "explicit", "location": location_json(at)}),
+        Setting::Known {
+            value,
+            provenance: Provenance::Default { source, applies_at },
+        } => json!({
+            "value": value,
+            "source": "default",
+            "default": source,
+            "location": applies_at.as_ref().map(location_json),
+        }),
+        Setting::Unresolved(u) => unresolved_json(u),
+    }
+}
+
+fn unresolved_json(u: &Unresolved) -> Value {
+    json!({"value": null, "source": "unresolved", "reason": u.reason, "location": u.at.as_ref().map(location_json)})
+}
+
+pub fn chain_json(c: &Chain<'_>) -> Value {
+    let lb = match &c.load_balancer {
+        Ok(lb) => json!({
+            "address": lb.id.address,
+            "type": setting_json(&lb.kind.clone().map(|k| k.short_name())),
+            "idle_timeout": setting_json(&lb.idle_timeout),
+            "connection_draining": lb.connection_draining.as_ref().map(setting_json),
+            "connection_draining_timeout": lb.connection_draining_timeout.as_ref().map(setting_json),
+            "location": location_json(&lb.at),
+        }),
+        Err(u) => unresolved_json(u),
+    };
+    let tg = match &c.target_group {
+        None => Value::Null,
+        Some(Ok(tg)) => json!({
+            "address": tg.id.address,
+            "deregistration_delay": setting_json(&tg.deregistration_delay),
+            "health_check_interval": setting_json(&tg.health_check_interval),
+            "health_check_timeout": setting_json(&tg.health_check_timeout),
+            "location": location_json(&tg.at),
+        }),
+        Some(Err(u)) => unresolved_json(u),
+    };
+    let container = match &c.container {
+        Ok(ct) => json!({
+            "name": ct.name,
+            "image": setting_json(&ct.image),
+            "stop_timeout": setting_json(&ct.stop_timeout),
+            "location": location_json(&ct.at),
+        }),
+        Err(u) => unresolved_json(u),
+    };
+    let server = match &c.server {
+        Ok(s) => json!({
+            "name": s.server,
+            "description": s.description,
+            "keep_alive": match &s.keep_alive {
+                KeepAlive::Timeout(t) => setting_json(t),
+                KeepAlive::ClosesEveryConnection { why } => json!({"value": null, "source": "not applicable", "reason": why}),
+            },
+            "graceful_timeout": s.graceful_timeout.as_ref().map(setting_json),
+            "request_timeout": s.request_timeout.as_ref().map(setting_json),
+            "location": s.identified_at.as_ref().map(location_json),
+        }),
+        Err(u) => unresolved_json(u),
+    };
+    json!({
+        "service": c.service.id.address,
+        "scope": c.service.id.scope,
+        "location": location_json(&c.service.at),
+        "load_balancer": lb,
+        "listener": c.listener.map(|l| l.id.address.clone()),
+        "listener_rule": c.listener_rule.map(|r| r.id.address.clone()),
+        "target_group": tg,
+        "task_definition": match &c.task_definition {
+            Ok(td) => json!(td.id.address),
+            Err(u) => unresolved_json(u),
+        },
+        "container": container,
+        "server": server,
+    })
+}
+
+pub fn render_json(chains: &[Chain<'_>]) -> String {
+    let v = json!({"version": 1, "services": chains.iter().map(chain_json).collect::<Vec<_>>()});
+    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+fn secs(s: &Setting<Seconds>) -> String {
+    match s {
+        Setting::Known {
+            value,
+            provenance: Provenance::Explicit(at),
+        } => format!("{} s  ({at})", fmt_secs(*value)),
+        Setting::Known {
+            value,
+            provenance: Provenance::Default { source, .. },
+        } => format!("{} s  ({source})", fmt_secs(*value)),
+        Setting::Unresolved(u) => format!("unknown  ({})", u.reason),
+    }
+}
+
+/// A readable block per chain: each value with where it came from.
+pub fn render_text(chains: &[Chain<'_>]) -> String {
+    let mut out = String::new();
+    if chains.is_empty() {
+        out.push_str("no load-balanced ECS services found\n");
+        return out;
+    }
+    for c in chains {
+        let _ = writeln!(out, "{}  ({})", c.service.id.address, c.service.at);
+        match &c.load_balancer {
+            Ok(lb) => {
+                let kind = lb.kind.value().map(|k| k.short_name()).unwrap_or("load balancer");
+                let _ = writeln!(out, "  load balancer   {} ({kind})", lb.id.address);
+                let _ = writeln!(out, "    idle timeout  {}", secs(&lb.idle_timeout));
+                if let Some(d) = &lb.connection_draining {
+                    let on = match d.value() {
+                        Some(true) => "on",
+                        Some(false) => "off",
+                        None => "unknown",
+                    };
+                    let _ = writeln!(out, "    draining      {on}");
+                }
+                if let Some(t) = &lb.connection_draining_timeout {
+                    let _ = writeln!(out, "    draining timeout {}", secs(t));
+                }
+            }
+            Err(u) => {
+                let _ = writeln!(out, "  load balancer   unknown  ({})", u.reason);
+            }
+        }
+        if let Some(l) = c.listener {
+            let via = c.listener_rule.map(|r| format!(" → {}", r.id.address)).unwrap_or_default();
+            let _ = writeln!(out, "  listener        {}{via}", l.id.address);
+        }
+        match &c.target_group {
+            Some(Ok(tg)) => {
+                let _ = writeln!(out, "  target group    {}", tg.id.address);
+                let _ = writeln!(out, "    deregistration delay  {}", secs(&tg.deregistration_delay));
+                let _ = writeln!(
+                    out,
+                    "    health check  interval {}, timeout {}",
+                    secs(&tg.health_check_interval),
+                    secs(&tg.health_check_timeout)
+                );
+            }
+            Some(Err(u)) => {
+                let _ = writeln!(out, "  target group    unknown  ({})", u.reason);
+            }
+            None => {}
+        }
+        match &c.container {
+            Ok(ct) => {
+                let _ = writeln!(out, "  container       {}  ({})", ct.name, ct.at);
+                let _ = writeln!(out, "    stopTimeout   {}", secs(&ct.stop_timeout));
+            }
+            Err(u) => {
+                let _ = writeln!(out, "  container       unknown  ({})", u.reason);
+            }
+        }
+        match &c.server {
+            Ok(s) => {
+                let _ = writeln!(out, "  server          {}", s.description);
+                match &s.keep_alive {
+                    KeepAlive::Timeout(t) => {
+                        let _ = writeln!(out, "    keep-alive    {}", secs(t));
+                    }
+                    KeepAlive::ClosesEveryConnection { why } => {
+                        let _ = writeln!(out, "    keep-alive    none: {why}");
+                    }
+                }
+                if let Some(g) = &s.graceful_timeout {
+                    let _ = writeln!(out, "    graceful      {}", secs(g));
+                }
+                if let Some(r) = &s.request_timeout {
+                    let _ = writeln!(out, "    request timeout {}", secs(r));
+                }
+            }
+            Err(u) => {
+                let _ = writeln!(out, "  server          unknown  ({})", u.reason);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}

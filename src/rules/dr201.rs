@@ -1,0 +1,85 @@
+use super::{Checker, describe, related};
+use crate::linker::Chain;
+use crate::model::{LbKind, fmt_secs};
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// The target group's deregistration delay must not be shorter than the
+    /// load balancer's idle timeout. For a Classic ELB with connection draining
+    /// on, the draining timeout must not be shorter than its idle timeout.
+    ///
+    /// ## Why it matters
+    ///
+    /// During a deployment ECS deregisters the old task and waits for the
+    /// deregistration delay before stopping it. A request still running when the
+    /// delay ends is cut off and the client gets a **502**. Requests may run as
+    /// long as the idle timeout allows, so a shorter delay cuts legitimate ones.
+    ///
+    /// ## Example
+    ///
+    /// ```hcl
+    /// resource "aws_lb" "main" { idle_timeout = 120 }
+    /// resource "aws_lb_target_group" "app" { deregistration_delay = 30 }
+    /// ```
+    ///
+    /// ## Fix
+    ///
+    /// Set `deregistration_delay` to at least the idle timeout (here 120), or
+    /// lower the idle timeout.
+    pub struct Dr201 {
+        id: "DR201",
+        name: "deregistration-delay-below-idle-timeout",
+        severity: Warning,
+        summary: "target group deregistration delay (or Classic ELB draining timeout) is below the LB idle timeout",
+    }
+}
+
+pub fn check(chain: &Chain<'_>, c: &mut Checker) {
+    let Ok(lb) = &chain.load_balancer else { return };
+    let Some(kind) = lb.kind.value().copied() else { return };
+    if !kind.reuses_connections() {
+        return;
+    }
+    let (delay, delay_name) = match (kind, &chain.target_group) {
+        (LbKind::Classic, _) => {
+            // Only with draining on; DR202 covers draining off.
+            if lb.connection_draining.as_ref().and_then(|d| d.value().copied()) != Some(true) {
+                return;
+            }
+            match &lb.connection_draining_timeout {
+                Some(t) => (t, "connection_draining_timeout"),
+                None => return,
+            }
+        }
+        (_, Some(Ok(tg))) => (&tg.deregistration_delay, "deregistration_delay"),
+        _ => return,
+    };
+    let what_idle = format!("the {} idle timeout", kind.short_name());
+    let Some(idle) = c.need(chain, "DR201", &what_idle, &lb.idle_timeout) else { return };
+    let Some(d) = c.need(chain, "DR201", delay_name, delay) else { return };
+    if d >= idle {
+        return;
+    }
+    let lb_name = kind.short_name();
+    let message = format!(
+        "{delay_name} {} is below the {lb_name} idle timeout of {}: during deployments, requests still running when draining ends are cut off and answered 502",
+        describe(delay),
+        describe(&lb.idle_timeout),
+    );
+    let fix = format!(
+        "set {delay_name} = {} (at least the idle timeout), or lower the {lb_name} idle_timeout",
+        fmt_secs(idle)
+    );
+    let fallback = match &chain.target_group {
+        Some(Ok(tg)) => tg.at.clone(),
+        _ => lb.at.clone(),
+    };
+    let primary = delay.location().cloned().unwrap_or(fallback);
+    let rel = related(
+        &lb.idle_timeout,
+        &lb.at,
+        format!("{lb_name} idle timeout {}", describe(&lb.idle_timeout)),
+    );
+    c.emit(&META, chain, message, Some(fix), Some(primary), format!("{delay_name} {}", describe(delay)), vec![rel]);
+}

@@ -1,0 +1,67 @@
+use super::{Checker, describe, related};
+use crate::linker::Chain;
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// The target group's health check `timeout` must be below its `interval`.
+    ///
+    /// ## Why it matters
+    ///
+    /// AWS rejects a health check whose timeout is not smaller than its
+    /// interval, so `terraform apply` (or the stack update) fails. Catch it
+    /// before the pipeline gets there.
+    ///
+    /// ## Example
+    ///
+    /// ```hcl
+    /// health_check {
+    ///   interval = 5
+    ///   timeout  = 10
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    ///
+    /// Make `timeout` smaller than `interval` (for example interval 30, timeout 5).
+    pub struct Hc401 {
+        id: "HC401",
+        name: "health-check-timeout-not-below-interval",
+        severity: Error,
+        summary: "target group health check timeout is not below its interval",
+    }
+}
+
+pub fn check(chain: &Chain<'_>, c: &mut Checker) {
+    let Some(Ok(tg)) = &chain.target_group else { return };
+    let (Some(interval), Some(timeout)) = (
+        tg.health_check_interval.value().copied(),
+        tg.health_check_timeout.value().copied(),
+    ) else {
+        return;
+    };
+    if timeout < interval {
+        return;
+    }
+    let message = format!(
+        "health check timeout {} is not below the interval {} of target group {}: AWS rejects this health check when it is applied",
+        describe(&tg.health_check_timeout),
+        describe(&tg.health_check_interval),
+        tg.id.address
+    );
+    let primary = tg.health_check_timeout.location().cloned().unwrap_or(tg.at.clone());
+    let rel = related(
+        &tg.health_check_interval,
+        &tg.at,
+        format!("health check interval {}", describe(&tg.health_check_interval)),
+    );
+    c.emit(
+        &META,
+        chain,
+        message,
+        Some("make the health check timeout smaller than the interval".into()),
+        Some(primary),
+        format!("health check timeout {}", describe(&tg.health_check_timeout)),
+        vec![rel],
+    );
+}

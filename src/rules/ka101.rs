@@ -1,0 +1,116 @@
+use super::{Checker, describe, related};
+use crate::linker::Chain;
+use crate::model::{Provenance, Setting, fmt_secs};
+use crate::servers::KeepAlive;
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// The keep-alive idle timeout of the server in the targeted container must
+    /// be strictly greater than the load balancer's idle timeout (ALB
+    /// `idle_timeout`, Classic ELB `idle_timeout`).
+    ///
+    /// ## Why it matters
+    ///
+    /// The load balancer keeps idle connections to targets open and reuses them.
+    /// If the server closes an idle connection first, a request the load
+    /// balancer sends on it at that moment fails: an ALB answers **502 Bad
+    /// Gateway**, a Classic ELB **504 Gateway Timeout**. It happens now and then,
+    /// under normal traffic, and nothing in either log says why. Equal timeouts
+    /// are still a race. AWS: "configure the idle timeout of your application to
+    /// be larger than the idle timeout configured for the load balancer".
+    ///
+    /// Not checked for Network Load Balancers (they do not reuse connections),
+    /// nor for servers that close every connection after the response (gunicorn
+    /// `sync` worker with one thread, Unicorn).
+    ///
+    /// ## Example
+    ///
+    /// ```hcl
+    /// resource "aws_lb" "main" {
+    ///   idle_timeout = 60
+    /// }
+    /// # container command: ["gunicorn", "-k", "gevent", "app:app"]   # keep-alive 2 s
+    /// ```
+    ///
+    /// ## Fix
+    ///
+    /// Raise the server's keep-alive above the idle timeout (`--keep-alive 65`
+    /// for gunicorn, `--timeout-keep-alive 65` for uvicorn), or lower the load
+    /// balancer's idle timeout below the server's keep-alive.
+    pub struct Ka101 {
+        id: "KA101",
+        name: "keepalive-not-above-idle-timeout",
+        severity: Error,
+        summary: "the targeted server's keep-alive idle timeout is not above the LB idle timeout",
+    }
+}
+
+pub fn check(chain: &Chain<'_>, c: &mut Checker) {
+    let Ok(lb) = &chain.load_balancer else {
+        if let Err(u) = &chain.load_balancer {
+            c.unresolved(chain, "KA101", "the load balancer", u);
+        }
+        return;
+    };
+    let Some(kind) = c.need(chain, "KA101", "the load balancer type", &lb.kind) else {
+        return;
+    };
+    if !kind.reuses_connections() {
+        return;
+    }
+    let Ok(server) = &chain.server else {
+        return; // UN002 reports it
+    };
+    let KeepAlive::Timeout(ka_setting) = &server.keep_alive else {
+        return;
+    };
+    let what_idle = format!("the {} idle timeout", kind.short_name());
+    let Some(idle) = c.need(chain, "KA101", &what_idle, &lb.idle_timeout) else {
+        return;
+    };
+    let what_ka = format!("{} keep-alive timeout", server.server);
+    let Some(ka) = c.need(chain, "KA101", &what_ka, ka_setting) else {
+        return;
+    };
+    if ka > idle {
+        return;
+    }
+    let lb_name = kind.short_name();
+    let ka_phrase = match ka_setting {
+        Setting::Known {
+            provenance: Provenance::Default { source, .. },
+            ..
+        } => format!("defaults to {} s ({source})", fmt_secs(ka)),
+        _ => format!("is {} s", fmt_secs(ka)),
+    };
+    let idle_phrase = if lb.idle_timeout.is_default() {
+        format!("{} s (AWS default)", fmt_secs(idle))
+    } else {
+        format!("{} s", fmt_secs(idle))
+    };
+    let relation = if ka == idle { "equal to" } else { "below" };
+    let message = format!(
+        "{} keep-alive {ka_phrase}, which is {relation} the {lb_name} idle timeout of {idle_phrase}: the {lb_name} will reuse connections that {} has closed and answer {}",
+        server.description,
+        server.server,
+        kind.reset_status(),
+    );
+    let target = (idle + 5.0).max(65.0);
+    let fix = format!(
+        "set {} (keep-alive above {} s), or lower the {lb_name} idle_timeout below {} s",
+        (server.keep_alive_fix)(target),
+        fmt_secs(idle),
+        fmt_secs(ka)
+    );
+    let primary = ka_setting
+        .location()
+        .cloned()
+        .or_else(|| server.identified_at.clone());
+    let rel = related(
+        &lb.idle_timeout,
+        &lb.at,
+        format!("{lb_name} idle timeout {}", describe(&lb.idle_timeout)),
+    );
+    c.emit(&META, chain, message, Some(fix), primary, format!("{} keep-alive {}", server.server, describe(ka_setting)), vec![rel]);
+}

@@ -1,0 +1,159 @@
+//! The rule catalog. One rule, one file; each rule's documentation is the
+//! doc comment beside its code, and `keepalign explain` prints it.
+//!
+//! Rules never evaluate IaC: they compare values the loaders and the linker
+//! resolved, and emit findings that point at both ends.
+
+use crate::finding::{Finding, Related, RuleMeta};
+use crate::linker::Chain;
+use crate::model::{Provenance, Seconds, Setting, Unresolved, fmt_secs};
+use crate::source::Location;
+
+/// Declare a rule: its doc comment becomes `RuleMeta::doc`.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $name:ident {
+            id: $id:literal,
+            name: $rname:literal,
+            severity: $sev:ident,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        pub static META: $crate::finding::RuleMeta = $crate::finding::RuleMeta {
+            id: $id,
+            name: $rname,
+            severity: $crate::finding::Severity::$sev,
+            summary: $summary,
+            doc: concat!($($doc, "\n"),*),
+        };
+    };
+}
+
+pub mod dr201;
+pub mod dr202;
+pub mod dr203;
+pub mod hc401;
+pub mod ka101;
+pub mod pa001;
+pub mod rq301;
+pub mod un001;
+pub mod un002;
+
+/// Every rule, in catalog order.
+pub static CATALOG: &[&RuleMeta] = &[
+    &ka101::META,
+    &dr201::META,
+    &dr202::META,
+    &dr203::META,
+    &rq301::META,
+    &hc401::META,
+    &un001::META,
+    &un002::META,
+    &pa001::META,
+];
+
+pub fn find(id: &str) -> Option<&'static RuleMeta> {
+    CATALOG.iter().copied().find(|r| r.id.eq_ignore_ascii_case(id))
+}
+
+/// Rules that read service chains.
+type ChainRule = fn(&Chain<'_>, &mut Checker);
+
+static CHAIN_RULES: &[ChainRule] = &[
+    ka101::check,
+    dr201::check,
+    dr202::check,
+    dr203::check,
+    rq301::check,
+    hc401::check,
+    un002::check,
+];
+
+pub fn check_chains(chains: &[Chain<'_>]) -> Vec<Finding> {
+    let mut checker = Checker::default();
+    for chain in chains {
+        for rule in CHAIN_RULES {
+            rule(chain, &mut checker);
+        }
+    }
+    checker.findings
+}
+
+/// Collects findings; rules report unresolved inputs through it (UN001).
+#[derive(Default)]
+pub struct Checker {
+    pub findings: Vec<Finding>,
+}
+
+impl Checker {
+    pub fn emit(
+        &mut self,
+        rule: &'static RuleMeta,
+        chain: &Chain<'_>,
+        message: String,
+        fix: Option<String>,
+        location: Option<Location>,
+        label: String,
+        related: Vec<Related>,
+    ) {
+        self.findings.push(Finding {
+            rule,
+            service: Some(chain.service_name().to_string()),
+            message,
+            fix,
+            location: location.or_else(|| Some(chain.attachment.at.clone())),
+            label,
+            raw_location: None,
+            related,
+        });
+    }
+
+    /// A value `rule` needs is unresolved: UN001, naming the value and why.
+    pub fn unresolved(&mut self, chain: &Chain<'_>, needed_by: &str, what: &str, u: &Unresolved) {
+        un001::report(self, chain, needed_by, what, u);
+    }
+
+    /// The value of a setting, or report it as unresolved and return `None`.
+    pub fn need<T: Clone>(
+        &mut self,
+        chain: &Chain<'_>,
+        needed_by: &str,
+        what: &str,
+        s: &Setting<T>,
+    ) -> Option<T> {
+        match s {
+            Setting::Known { value, .. } => Some(value.clone()),
+            Setting::Unresolved(u) => {
+                self.unresolved(chain, needed_by, what, u);
+                None
+            }
+        }
+    }
+}
+
+/// "60 s" with how it is known: "(AWS default)" or nothing when written.
+pub fn describe(s: &Setting<Seconds>) -> String {
+    match s {
+        Setting::Known {
+            value,
+            provenance: Provenance::Explicit(_),
+        } => format!("{} s", fmt_secs(*value)),
+        Setting::Known {
+            value,
+            provenance: Provenance::Default { source, .. },
+        } => format!("{} s ({source})", fmt_secs(*value)),
+        Setting::Unresolved(u) => format!("unknown ({})", u.reason),
+    }
+}
+
+/// A related location for a setting: where it is written, or where its default applies.
+pub fn related(s: &Setting<Seconds>, fallback: &Location, message: String) -> Related {
+    Related {
+        location: s.location().cloned().unwrap_or_else(|| fallback.clone()),
+        message,
+    }
+}

@@ -1,0 +1,54 @@
+use crate::finding::{Finding, RawLocation};
+use crate::model::InputError;
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// An input file could not be read or parsed: malformed HCL or JSON, an
+    /// unterminated heredoc, a file that is not UTF-8 text, a binary file, an
+    /// unreadable file.
+    ///
+    /// ## Why it matters
+    ///
+    /// Resources in that file are invisible to keepalign, so chains through them
+    /// are incomplete. The scan goes on with the other files.
+    ///
+    /// ## Example
+    ///
+    /// ```hcl
+    /// resource "aws_lb" "main" {
+    ///   idle_timeout = 60
+    /// # missing closing brace
+    /// ```
+    ///
+    /// ## Fix
+    ///
+    /// Fix the syntax error at the reported location (`terraform validate` shows
+    /// the same error), or save the file as UTF-8.
+    pub struct Pa001 {
+        id: "PA001",
+        name: "parse-error",
+        severity: Error,
+        summary: "an input file could not be read or parsed",
+    }
+}
+
+pub fn findings(errors: &[InputError]) -> Vec<Finding> {
+    errors
+        .iter()
+        .map(|e| Finding {
+            rule: &META,
+            service: None,
+            message: format!("{}: {}", e.file, e.message),
+            fix: None,
+            location: e.at.clone(),
+            label: e.message.clone(),
+            raw_location: e.line_col.map(|(line, column)| RawLocation {
+                file: e.file.clone(),
+                line,
+                column,
+            }),
+            related: Vec::new(),
+        })
+        .collect()
+}

@@ -1,0 +1,75 @@
+use super::{Checker, describe, related};
+use crate::linker::Chain;
+use crate::model::fmt_secs;
+
+declare_rule! {
+    /// ## What it checks
+    ///
+    /// The server's request timeout (gunicorn `--timeout` for `sync` and
+    /// `gthread` workers, default 30; Apache `Timeout`, default 60) against the
+    /// load balancer's idle timeout.
+    ///
+    /// ## Why it matters
+    ///
+    /// The load balancer waits up to its idle timeout for a response. If the
+    /// server kills the request earlier (gunicorn restarts a silent worker), the
+    /// load balancer sees the connection close and answers **502** instead of
+    /// the **504** you might expect, for requests that could have finished.
+    /// Often intended, so this is a note.
+    ///
+    /// ## Example
+    ///
+    /// ```hcl
+    /// resource "aws_lb" "main" { idle_timeout = 120 }
+    /// # ["gunicorn", "--workers", "4", "app:app"]   # sync worker, --timeout 30
+    /// ```
+    ///
+    /// ## Fix
+    ///
+    /// If long requests are expected, raise the server timeout to at least the
+    /// idle timeout (`--timeout 120`); otherwise lower the idle timeout.
+    pub struct Rq301 {
+        id: "RQ301",
+        name: "request-timeout-below-idle-timeout",
+        severity: Note,
+        summary: "the server kills requests before the LB idle timeout would",
+    }
+}
+
+pub fn check(chain: &Chain<'_>, c: &mut Checker) {
+    let (Ok(lb), Ok(server)) = (&chain.load_balancer, &chain.server) else {
+        return;
+    };
+    let Some(kind) = lb.kind.value().copied() else { return };
+    if !kind.reuses_connections() {
+        return;
+    }
+    let Some(timeout) = &server.request_timeout else { return };
+    let Some(t) = c.need(chain, "RQ301", &format!("{} request timeout", server.server), timeout) else {
+        return;
+    };
+    let what_idle = format!("the {} idle timeout", kind.short_name());
+    let Some(idle) = c.need(chain, "RQ301", &what_idle, &lb.idle_timeout) else { return };
+    if t >= idle {
+        return;
+    }
+    let lb_name = kind.short_name();
+    let message = format!(
+        "{} request timeout {} is below the {lb_name} idle timeout of {}: requests running longer are killed by the server and answered 502",
+        server.server,
+        describe(timeout),
+        describe(&lb.idle_timeout),
+    );
+    let fix = format!(
+        "raise the {} request timeout to at least {} s if long requests are expected, or lower the {lb_name} idle_timeout",
+        server.server,
+        fmt_secs(idle)
+    );
+    let primary = timeout.location().cloned().or_else(|| server.identified_at.clone());
+    let rel = related(
+        &lb.idle_timeout,
+        &lb.at,
+        format!("{lb_name} idle timeout {}", describe(&lb.idle_timeout)),
+    );
+    c.emit(&META, chain, message, Some(fix), primary, format!("{} request timeout {}", server.server, describe(timeout)), vec![rel]);
+}

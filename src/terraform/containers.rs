@@ -1,0 +1,160 @@
+//! `container_definitions` into containers. Whatever shape produced it
+//! (jsonencode, heredoc, file, templatefile, template_file), the value is
+//! JSON text with a source map, so each field points at where it was written.
+
+use super::functions::json_to_val;
+use super::value::{Kind, Text, Val};
+use crate::json;
+use crate::model::*;
+use crate::source::Location;
+
+pub fn read(v: &Val, attr_at: Location) -> Result<Vec<Container>, Unresolved> {
+    let doc = match &v.kind {
+        Kind::Str(text) => parse(text, &attr_at)?,
+        Kind::Unknown(h) => {
+            return Err(Unresolved::new(
+                format!("container_definitions: {}", h.reason),
+                h.at.clone().or(Some(attr_at)),
+            ));
+        }
+        // Not valid Terraform, but harmless to accept.
+        Kind::List(_) => v.clone(),
+        _ => {
+            return Err(Unresolved::new(
+                "container_definitions is not a JSON string",
+                Some(attr_at),
+            ));
+        }
+    };
+    let items = match &doc.kind {
+        Kind::List(items) => items.clone(),
+        Kind::Map(_) => vec![doc.clone()],
+        Kind::Unknown(h) => return Err(Unresolved::new(h.reason.clone(), h.at.clone().or(Some(attr_at)))),
+        _ => return Err(Unresolved::new("container_definitions is not a JSON array", Some(attr_at))),
+    };
+    Ok(items.iter().filter_map(|c| container(c, &attr_at)).collect())
+}
+
+fn parse(text: &Text, attr_at: &Location) -> Result<Val, Unresolved> {
+    match json::parse(&text.s) {
+        Ok(node) => Ok(json_to_val(&node, text)),
+        Err(e) => {
+            // A hole in the middle of a token (e.g. an unknown number written
+            // as `"stopTimeout": ${var.x}` in a heredoc) can break the JSON.
+            if let Some(h) = text.hole_in(e.offset.saturating_sub(1)..text.s.len().min(e.offset + 16)) {
+                return Err(Unresolved::new(
+                    format!("container_definitions could not be read because a value is unknown: {}", h.reason),
+                    h.at.clone().or(Some(attr_at.clone())),
+                ));
+            }
+            Err(Unresolved::new(
+                format!("container_definitions is not valid JSON: {}", e.message),
+                text.locate(e.offset..e.offset + 1).or(Some(attr_at.clone())),
+            ))
+        }
+    }
+}
+
+fn field<'v>(c: &'v Val, name: &str) -> Option<&'v Val> {
+    match &c.kind {
+        Kind::Map(m) => m.get(name).filter(|v| !v.is_null()),
+        _ => None,
+    }
+}
+
+/// A string's location: the exact characters when the source map knows them.
+fn str_location(v: &Val) -> Option<Location> {
+    match &v.kind {
+        Kind::Str(t) => t.locate(0..t.s.len()).or(v.at.clone()),
+        _ => v.at.clone(),
+    }
+}
+
+fn string_setting(v: Option<&Val>, name: &str, fallback: &Location) -> Option<Setting<String>> {
+    let v = v?;
+    Some(match &v.kind {
+        Kind::Str(t) if !t.has_holes() => Setting::explicit(t.s.clone(), str_location(v).unwrap_or(fallback.clone())),
+        Kind::Str(t) => Setting::unresolved(format!("{name}: {}", t.holes[0].reason), str_location(v)),
+        Kind::Number(_) | Kind::Bool(_) => match v.to_text() {
+            Ok(t) => Setting::explicit(t.s, v.at.clone().unwrap_or(fallback.clone())),
+            Err(_) => Setting::unresolved(format!("{name} is not a string"), v.at.clone()),
+        },
+        Kind::Unknown(h) => Setting::unresolved(format!("{name}: {}", h.reason), h.at.clone().or(v.at.clone())),
+        _ => Setting::unresolved(format!("{name} is not a string"), v.at.clone()),
+    })
+}
+
+fn words(v: Option<&Val>, name: &str, fallback: &Location) -> Option<Setting<Vec<Word>>> {
+    let v = v?;
+    let at = v.at.clone().unwrap_or(fallback.clone());
+    Some(match &v.kind {
+        Kind::List(items) => {
+            let mut out = Vec::new();
+            for item in items {
+                match string_setting(Some(item), name, &at) {
+                    Some(Setting::Known { value, provenance }) => {
+                        let loc = match provenance {
+                            Provenance::Explicit(l) => Some(l),
+                            Provenance::Default { applies_at, .. } => applies_at,
+                        };
+                        out.push(Word::new(value, loc));
+                    }
+                    Some(Setting::Unresolved(u)) => return Some(Setting::Unresolved(u)),
+                    None => {}
+                }
+            }
+            Setting::explicit(out, at)
+        }
+        Kind::Unknown(h) => Setting::unresolved(format!("{name}: {}", h.reason), h.at.clone().or(Some(at))),
+        // A plain string is not valid for ECS, which wants an array.
+        _ => Setting::unresolved(format!("{name} is not a JSON array of strings"), Some(at)),
+    })
+}
+
+fn container(c: &Val, attr_at: &Location) -> Option<Container> {
+    let name_v = field(c, "name")?;
+    let name = name_v.as_known_str()?.to_string();
+    let at = str_location(name_v).unwrap_or(attr_at.clone());
+    let image = string_setting(field(c, "image"), "image", &at)
+        .unwrap_or_else(|| Setting::unresolved("the container has no image", Some(at.clone())));
+    let environment = match field(c, "environment").map(|e| &e.kind) {
+        Some(Kind::List(items)) => items
+            .iter()
+            .filter_map(|e| {
+                let n = field(e, "name")?.as_known_str()?.to_string();
+                let value = string_setting(field(e, "value"), &format!("environment {n}"), &at)
+                    .unwrap_or_else(|| Setting::explicit(String::new(), at.clone()));
+                Some(EnvVar { name: n, value })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let system_controls = match field(c, "systemControls").map(|e| &e.kind) {
+        Some(Kind::List(items)) => items
+            .iter()
+            .filter_map(|e| {
+                let namespace = field(e, "namespace")?.as_known_str()?.to_string();
+                let value = string_setting(field(e, "value"), &namespace, &at)?;
+                Some(SystemControl { namespace, value })
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let stop_timeout = match field(c, "stopTimeout") {
+        None => Setting::default(30.0, "ECS default stopTimeout (30 s)", Some(at.clone())),
+        Some(v) => match v.to_number() {
+            Ok(n) => Setting::explicit(n, v.at.clone().unwrap_or(at.clone())),
+            Err(h) => super::resources::unresolved_from(&h, "stopTimeout", v.at.clone()),
+        },
+    };
+    Some(Container {
+        name,
+        image,
+        entry_point: words(field(c, "entryPoint"), "entryPoint", &at),
+        command: words(field(c, "command"), "command", &at),
+        environment,
+        stop_timeout,
+        system_controls,
+        at,
+    })
+}

@@ -61,6 +61,18 @@ impl<'m, T> Index<'m, T> {
                 let addr = address.strip_suffix("[*]").unwrap_or(address);
                 match self.by_address.get(&(scope, addr)) {
                     Some(found) => Ok(found.clone()),
+                    None if address.starts_with("data.") => Err(Unresolved::new(
+                        format!(
+                            "the {what} is {address}, a data source: its settings live in AWS, not in the scanned files; scan the Terraform that creates it too, or check a plan with `keepalign plan`"
+                        ),
+                        link.at.clone(),
+                    )),
+                    None if address.starts_with("module.") => Err(Unresolved::new(
+                        format!(
+                            "the {what} comes from {address}, a module output, and keepalign does not follow module calls yet"
+                        ),
+                        link.at.clone(),
+                    )),
                     None => Err(Unresolved::new(
                         format!("{address} is not a {what} keepalign found in {scope}"),
                         link.at.clone(),

@@ -192,17 +192,8 @@ impl<'a> Evaluator<'a> {
             Some(VarDecl {
                 default: Some(d), ..
             }) => {
-                let v = self.eval_ref(*d, &Scope::default());
-                if v.is_null() {
-                    Val::unknown(
-                        format!(
-                            "var.{name} defaults to null and no value was given (set it in terraform.tfvars or pass --var {name}=VALUE)"
-                        ),
-                        at,
-                    )
-                } else {
-                    v
-                }
+                // A null default is a value (often used with coalesce/try).
+                self.eval_ref(*d, &Scope::default())
             }
             Some(_) => Val::unknown(
                 format!(
@@ -521,7 +512,9 @@ impl<'a> Evaluator<'a> {
             },
             "path" => {
                 let p = match attr(0) {
-                    Some("module") | Some("root") | Some("cwd") => self.module_dir.to_string_lossy().to_string(),
+                    // Relative to the root module directory, where Terraform runs.
+                    Some("module") | Some("root") => ".".to_string(),
+                    Some("cwd") => self.module_dir.to_string_lossy().to_string(),
                     _ => return (Val::error("unknown path attribute", at), 1),
                 };
                 (Val::new(Kind::Str(Text::plain(p)), at), 1)

@@ -1,0 +1,116 @@
+//! Puma, also as `rails server` (DOMAIN.md row "Puma"; puma/puma
+//! `lib/puma/configuration.rb`, `History.md`).
+//!
+//! The persistent (keep-alive) timeout default changed from 20 s to 65 s in
+//! Puma 7.0, and nothing in a task definition tells the Puma version, so the
+//! default is never guessed: only `PUMA_PERSISTENT_TIMEOUT` (read natively
+//! from 7.0) makes it known.
+
+use super::args;
+use super::command::basename;
+use super::{Invocation, KeepAlive, ServerProfile, Unit, secs};
+
+pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
+    let mut program = ctx.program()?;
+    let mut rest = ctx.args();
+    // `ruby bin/rails server`, `ruby bin/puma`.
+    if program == "ruby" {
+        program = basename(&rest.first()?.text);
+        rest = &rest[1..];
+    }
+    let description = match program {
+        "puma" => "Puma".to_string(),
+        "rails" => {
+            let sub = rest.first()?.text.as_str();
+            if !matches!(sub, "server" | "s") {
+                return None;
+            }
+            // `rails server -u thin` runs another Rack server.
+            if let Some(using) = args::find(&rest[1..], &["--using"], &["-u"]) {
+                if using.value.text != "puma" {
+                    return None;
+                }
+            }
+            format!("Puma (rails {sub})")
+        }
+        _ => return None,
+    };
+    let keep_alive = ctx
+        .env_seconds("PUMA_PERSISTENT_TIMEOUT", Unit::Seconds)
+        .unwrap_or_else(|| {
+            ctx.unresolved(
+                "Puma's persistent_timeout default is 20 s before Puma 7.0 and 65 s from 7.0, \
+                 and the Puma version is not known from the task definition; set \
+                 PUMA_PERSISTENT_TIMEOUT (Puma 7.0+) in the container's environment, or set \
+                 persistent_timeout in config/puma.rb and declare it in keepalign.toml",
+            )
+        });
+    Some(ServerProfile {
+        server: "puma",
+        description,
+        identified_at: ctx.server_at(),
+        keep_alive: KeepAlive::Timeout(keep_alive),
+        graceful_timeout: Some(ctx.default(
+            30.0,
+            "Puma default worker_shutdown_timeout (config/puma.rb may change it)",
+        )),
+        request_timeout: None,
+        keep_alive_fix: |s| {
+            format!(
+                "persistent_timeout {} (config/puma.rb) or PUMA_PERSISTENT_TIMEOUT={} (Puma 7.0+)",
+                secs(s),
+                secs(s)
+            )
+        },
+        graceful_fix: Some(|s| format!("worker_shutdown_timeout {} (config/puma.rb)", secs(s))),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+
+    #[test]
+    fn unknown_version_is_unresolved_not_guessed() {
+        let b = task().cmd(&["bundle", "exec", "puma", "-C", "config/puma.rb"]).build();
+        let p = b.profile();
+        assert_eq!(p.server, "puma");
+        let u = assert_unresolved(ka(&p), &["20 s before Puma 7.0", "65 s from 7.0", "PUMA_PERSISTENT_TIMEOUT"]);
+        assert_eq!(u.at, Some(b.at("\"puma\"", "puma")));
+        assert_default(p.graceful_timeout.as_ref().unwrap(), 30.0, "worker_shutdown_timeout", Some(&b.at("\"puma\"", "puma")));
+        assert_eq!(
+            (p.keep_alive_fix)(65.0),
+            "persistent_timeout 65 (config/puma.rb) or PUMA_PERSISTENT_TIMEOUT=65 (Puma 7.0+)"
+        );
+        assert_eq!((p.graceful_fix.unwrap())(20.0), "worker_shutdown_timeout 20 (config/puma.rb)");
+    }
+
+    #[test]
+    fn persistent_timeout_variable_is_explicit() {
+        let b = task()
+            .env("PUMA_PERSISTENT_TIMEOUT", "75")
+            .cmd(&["bin/rails", "server", "-b", "0.0.0.0"])
+            .build();
+        let p = b.profile();
+        assert_eq!(p.description, "Puma (rails server)");
+        assert_explicit(ka(&p), 75.0, &b.at("\"75\"", "75"));
+    }
+
+    #[test]
+    fn rails_variants() {
+        for cmd in [
+            &["rails", "s"][..],
+            &["./bin/rails", "server", "-p", "3000"],
+            &["bundle", "exec", "rails", "server"],
+            &["ruby", "bin/rails", "server"],
+            &["rails", "server", "-u", "puma"],
+            &["sh", "-c", "bundle exec rails db:migrate && bundle exec rails s -b 0.0.0.0"],
+        ] {
+            let p = task().cmd(cmd).build().profile();
+            assert_eq!(p.server, "puma", "{cmd:?}");
+        }
+        for cmd in [&["rails", "console"][..], &["rails", "server", "-u", "thin"], &["rails"]] {
+            assert!(task().cmd(cmd).build().identify().is_err(), "{cmd:?}");
+        }
+    }
+}

@@ -45,6 +45,16 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
                     let p = e.path();
                     // A symlink to a file is read; a symlink to a directory is not walked.
                     let is_file = e.file_type().is_file() || (e.path_is_symlink() && p.is_file());
+                    if e.path_is_symlink() && !is_file && crate::terraform::is_terraform_file(p) {
+                        let why = std::fs::metadata(p).err().map(|e| e.to_string()).unwrap_or_default();
+                        out.errors.push(InputError {
+                            file: display_path(p),
+                            message: format!("symbolic link cannot be followed: {why}"),
+                            at: None,
+                            line_col: Some((1, 1)),
+                        });
+                        continue;
+                    }
                     if is_file && crate::terraform::is_terraform_file(p) {
                         let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
                         out.terraform_modules.entry(dir).or_default().push(p.to_path_buf());

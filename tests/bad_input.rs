@@ -1,0 +1,86 @@
+//! Bad input never panics: each broken file is a PA001 (or an unresolved
+//! value) with its location, and valid services beside it are still checked.
+
+mod common;
+use common::*;
+
+fn rules_of(r: &Run) -> Vec<&str> {
+    r.findings.iter().map(|f| f.rule.id).collect()
+}
+
+#[test]
+fn malformed_hcl_is_pa001_with_location_and_the_valid_service_is_still_checked() {
+    let r = run(fixture("bad-malformed-hcl"));
+    let pa: Vec<_> = r.findings.iter().filter(|f| f.rule.id == "PA001").collect();
+    assert_eq!(pa.len(), 1, "{}", r.human);
+    assert!(pa[0].position().file.ends_with("broken.tf"), "{:?}", pa[0].position());
+    assert!(pa[0].position().line > 0);
+    assert!(r.services.contains("aws_ecs_service"), "{}", r.services);
+}
+
+#[test]
+fn unterminated_heredoc_is_pa001() {
+    let r = run(fixture("bad-unterminated-heredoc"));
+    assert!(rules_of(&r).contains(&"PA001"), "{}", r.human);
+}
+
+#[test]
+fn non_utf8_file_is_pa001_with_line_and_column() {
+    let r = run(fixture("bad-non-utf8"));
+    let pa = r.findings.iter().find(|f| f.rule.id == "PA001").expect("PA001");
+    assert!(pa.message.contains("UTF-8"), "{}", pa.message);
+    assert!(pa.position().line >= 1);
+    assert!(r.services.contains("aws_ecs_service"), "{}", r.services);
+}
+
+#[test]
+fn binary_file_is_pa001() {
+    let r = run(fixture("bad-binary"));
+    let pa = r.findings.iter().find(|f| f.rule.id == "PA001").expect("PA001");
+    assert!(pa.message.contains("binary"), "{}", pa.message);
+    assert!(r.services.contains("aws_ecs_service"), "{}", r.services);
+}
+
+#[test]
+fn file_outside_the_repository_is_not_read() {
+    let r = run(fixture("bad-file-outside"));
+    assert!(r.services.contains("outside the repository"), "{}", r.services);
+    assert!(!r.services.contains("root:x:0:0"));
+}
+
+#[test]
+fn symlink_loop_does_not_trap_the_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("a");
+    std::fs::create_dir(&sub).unwrap();
+    std::os::unix::fs::symlink(dir.path(), sub.join("loop")).unwrap();
+    std::os::unix::fs::symlink(sub.join("self.tf"), sub.join("self.tf")).unwrap();
+    std::fs::write(sub.join("main.tf"), "resource \"aws_lb\" \"x\" {}\n").unwrap();
+    let r = run(dir.path());
+    // The self-referencing file link is reported; the loop directory is not walked.
+    assert!(rules_of(&r).contains(&"PA001"), "{}", r.human);
+}
+
+#[test]
+fn sixty_thousand_resources_in_one_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut tf = String::with_capacity(6_000_000);
+    for i in 0..60_000 {
+        tf.push_str(&format!(
+            "resource \"aws_security_group_rule\" \"r{i}\" {{\n  type = \"ingress\"\n  from_port = {i}\n}}\n"
+        ));
+    }
+    std::fs::write(dir.path().join("big.tf"), tf).unwrap();
+    let r = run(dir.path());
+    assert!(r.findings.is_empty(), "{}", r.human);
+    assert!(r.human.contains("1 file"), "{}", r.human);
+}
+
+#[test]
+fn missing_path_is_an_error_not_a_panic() {
+    let e = keepalign::engine::load(
+        &[std::path::PathBuf::from("testdata/does-not-exist")],
+        &Default::default(),
+    );
+    assert!(e.is_err());
+}

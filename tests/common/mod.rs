@@ -1,0 +1,56 @@
+//! Shared helpers: run the library pipeline on a path the way the CLI does.
+#![allow(dead_code)]
+
+use keepalign::engine::{self, Options};
+use keepalign::finding::Finding;
+use keepalign::linker;
+use keepalign::report::{self, Summary};
+use keepalign::terraform::Inputs;
+use std::path::{Path, PathBuf};
+
+pub struct Run {
+    pub findings: Vec<Finding>,
+    pub human: String,
+    pub json: String,
+    pub services: String,
+}
+
+pub fn run_with(paths: &[PathBuf], inputs: Inputs) -> Run {
+    let opts = Options { terraform: inputs };
+    let model = engine::load(paths, &opts).expect("paths exist");
+    let chains = linker::link(&model);
+    let findings = engine::check(&model, &chains);
+    let summary = Summary::new(&findings, model.files, chains.len());
+    Run {
+        human: report::human::render(&findings, &summary, false),
+        json: report::json::render(&findings, &chains, &summary),
+        services: report::services::render_text(&chains),
+        findings,
+    }
+}
+
+pub fn run(path: impl AsRef<Path>) -> Run {
+    run_with(&[path.as_ref().to_path_buf()], Inputs::default())
+}
+
+/// `RULE service file:line` for each finding, the compact form tests assert on.
+pub fn summary(findings: &[Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .map(|f| {
+            let p = f.position();
+            let file = p.file.rsplit('/').next().unwrap_or(&p.file).to_string();
+            format!(
+                "{} {} {}:{}",
+                f.rule.id,
+                f.service.as_deref().unwrap_or("-"),
+                file,
+                p.line
+            )
+        })
+        .collect()
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new("testdata/terraform").join(name)
+}

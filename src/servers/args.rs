@@ -55,13 +55,6 @@ pub(crate) fn find(args: &[Word], long: &[&str], short: &[&str]) -> Option<Found
     found
 }
 
-/// Whether any of `names` is present as a bare option.
-pub(crate) fn has(args: &[Word], names: &[&str]) -> bool {
-    args.iter()
-        .take_while(|w| w.text != "--")
-        .any(|w| names.contains(&w.text.as_str()))
-}
-
 /// The positional arguments: words that are not options, skipping the value
 /// of the options listed in `with_value`.
 pub(crate) fn positionals<'a>(args: &'a [Word], with_value: &[&str]) -> Vec<&'a Word> {
@@ -119,9 +112,16 @@ mod tests {
     #[test]
     fn positionals_skip_option_values() {
         let a = words(&["-r", "dotenv/config", "--inspect", "server.js", "x"]);
-        let p: Vec<_> = positionals(&a, &["-r"]).iter().map(|w| w.text.as_str()).collect();
+        let p: Vec<_> = positionals(&a, &["-r"])
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect();
         assert_eq!(p, ["server.js", "x"]);
-        assert!(has(&words(&["-D", "FOREGROUND"]), &["-D"]));
-        assert!(!has(&words(&["--", "-D"]), &["-D"]));
+        let a = words(&["-x", "--", "-D", "y"]);
+        let p: Vec<_> = positionals(&a, &[])
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect();
+        assert_eq!(p, ["-D", "y"]);
     }
 }

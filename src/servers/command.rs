@@ -668,7 +668,9 @@ mod tests {
 
     #[test]
     fn unterminated_quotes_and_trailing_backslash_do_not_panic() {
-        for text in ["'abc", "\"abc", "abc\\", "$(abc", "${abc", "`abc", "\"a\\", "a >", "&>", ""] {
+        for text in [
+            "'abc", "\"abc", "abc\\", "$(abc", "${abc", "`abc", "\"a\\", "a >", "&>", "",
+        ] {
             let (w, _) = script(text);
             let _ = split_words(&w);
             let _ = last_command(&w);
@@ -734,7 +736,10 @@ mod tests {
         let (w, _) = script("export KA=75 OTHER=1; X=2 && gunicorn app");
         let (cmd, assigns) = last_command(&w);
         assert_eq!(texts(&cmd), ["gunicorn", "app"]);
-        let names: Vec<_> = assigns.iter().map(|(n, v)| (n.as_str(), v.text.as_str())).collect();
+        let names: Vec<_> = assigns
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.text.as_str()))
+            .collect();
         assert_eq!(names, [("KA", "75"), ("OTHER", "1"), ("X", "2")]);
         assert_eq!(assigns[0].1.at.as_ref().unwrap().snippet(), "75");
     }
@@ -751,7 +756,13 @@ mod tests {
             &["/usr/bin/tini", "-p", "SIGTERM", "--", "gunicorn", "app"],
             &["newrelic-admin", "run-program", "gunicorn", "app"],
             &["ddtrace-run", "gunicorn", "app"],
-            &["opentelemetry-instrument", "--traces_exporter", "otlp", "gunicorn", "app"],
+            &[
+                "opentelemetry-instrument",
+                "--traces_exporter",
+                "otlp",
+                "gunicorn",
+                "app",
+            ],
             &["python", "-m", "gunicorn", "app"],
             &["python3", "-u", "-m", "gunicorn", "app"],
             &["/usr/local/bin/python3.11", "-m", "gunicorn", "app"],
@@ -767,7 +778,13 @@ mod tests {
             &["bash", "-lc", "gunicorn app"],
             &["bash", "-xc", "gunicorn app"],
             &["bash", "-o", "pipefail", "-c", "gunicorn app"],
-            &["tini", "--", "sh", "-c", "exec ddtrace-run python -m gunicorn app"],
+            &[
+                "tini",
+                "--",
+                "sh",
+                "-c",
+                "exec ddtrace-run python -m gunicorn app",
+            ],
         ];
         for case in cases {
             let p = peel(words(case));
@@ -806,7 +823,11 @@ mod tests {
         assert_eq!(p.assignments[0].1.text, "5");
 
         // `K=V cmd` only means an assignment in a shell.
-        let p = peel(words(&["sh", "-c", "GUNICORN_CMD_ARGS='--keep-alive 9' gunicorn app"]));
+        let p = peel(words(&[
+            "sh",
+            "-c",
+            "GUNICORN_CMD_ARGS='--keep-alive 9' gunicorn app",
+        ]));
         assert_eq!(texts(&p.argv), ["gunicorn", "app"]);
         assert_eq!(p.assignments[0].0, "GUNICORN_CMD_ARGS");
         assert_eq!(p.assignments[0].1.text, "--keep-alive 9");
@@ -817,11 +838,23 @@ mod tests {
 
     #[test]
     fn env_assignment_values_are_located_inside_the_word() {
-        let b = task().cmd(&["env", "KEEP_ALIVE_TIMEOUT=65000", "node", "server.js"]).build();
-        let argv = b.container.command.clone().unwrap().value().unwrap().clone();
+        let b = task()
+            .cmd(&["env", "KEEP_ALIVE_TIMEOUT=65000", "node", "server.js"])
+            .build();
+        let argv = b
+            .container
+            .command
+            .clone()
+            .unwrap()
+            .value()
+            .unwrap()
+            .clone();
         let p = peel(argv);
         let (_, v) = &p.assignments[0];
-        assert_eq!(v.at.as_ref().unwrap(), &b.at("KEEP_ALIVE_TIMEOUT=65000", "65000"));
+        assert_eq!(
+            v.at.as_ref().unwrap(),
+            &b.at("KEEP_ALIVE_TIMEOUT=65000", "65000")
+        );
     }
 
     #[test]

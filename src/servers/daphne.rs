@@ -40,7 +40,16 @@ mod tests {
 
     #[test]
     fn twisted_default_applies() {
-        let b = task().cmd(&["daphne", "-b", "0.0.0.0", "-p", "8000", "proj.asgi:application"]).build();
+        let b = task()
+            .cmd(&[
+                "daphne",
+                "-b",
+                "0.0.0.0",
+                "-p",
+                "8000",
+                "proj.asgi:application",
+            ])
+            .build();
         let p = b.profile();
         assert_eq!(p.server, "daphne");
         assert_default(ka(&p), 60.0, "Twisted", Some(&b.at("\"daphne\"", "daphne")));
@@ -51,8 +60,14 @@ mod tests {
 
     #[test]
     fn http_timeout_is_a_request_timeout() {
-        let b = task().cmd(&["daphne", "--http-timeout", "45", "proj.asgi:application"]).build();
+        let b = task()
+            .cmd(&["daphne", "--http-timeout", "45", "proj.asgi:application"])
+            .build();
         let p = b.profile();
-        assert_explicit(p.request_timeout.as_ref().unwrap(), 45.0, &b.at("\"45\"", "45"));
+        assert_explicit(
+            p.request_timeout.as_ref().unwrap(),
+            45.0,
+            &b.at("\"45\"", "45"),
+        );
     }
 }

@@ -54,7 +54,10 @@ fn classify(name: &str) -> Class {
 
 /// Where a setting was found.
 enum Lookup {
-    Flag { found: Found, from_env: bool },
+    Flag {
+        found: Found,
+        from_env: bool,
+    },
     /// It may be set somewhere keepalign cannot read.
     Unknown(Unresolved),
     Absent,
@@ -307,7 +310,9 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
 
     let description = match (&effective, &class, &threads) {
         (Ok(Class::Sync), ..) => "gunicorn (sync workers, 1 thread)".to_string(),
-        (Ok(Class::Gthread), _, Ok(t)) if *t > 1 => format!("gunicorn (gthread workers, {t} threads)"),
+        (Ok(Class::Gthread), _, Ok(t)) if *t > 1 => {
+            format!("gunicorn (gthread workers, {t} threads)")
+        }
         (Ok(Class::Gthread), ..) => "gunicorn (gthread workers)".to_string(),
         (Ok(_), Ok((_, name, _)), _) => format!("gunicorn ({name} workers)"),
         _ => "gunicorn (worker class not known)".to_string(),
@@ -328,7 +333,6 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;
-    use super::*;
 
     fn gunicorn_word(b: &Built) -> crate::source::Location {
         b.at("\"gunicorn\"", "gunicorn")
@@ -336,24 +340,44 @@ mod tests {
 
     #[test]
     fn default_sync_worker_closes_every_connection() {
-        let b = task().cmd(&["gunicorn", "--bind", "0.0.0.0:8000", "app:app"]).build();
+        let b = task()
+            .cmd(&["gunicorn", "--bind", "0.0.0.0:8000", "app:app"])
+            .build();
         let p = b.profile();
         assert_eq!(p.server, "gunicorn");
         assert_eq!(p.description, "gunicorn (sync workers, 1 thread)");
         assert!(closes(&p).contains("default sync worker"));
         let at = gunicorn_word(&b);
         assert_eq!(p.identified_at.as_ref(), Some(&at));
-        assert_default(p.request_timeout.as_ref().unwrap(), 30.0, "no --timeout flag", Some(&at));
-        assert_default(p.graceful_timeout.as_ref().unwrap(), 30.0, "no --graceful-timeout flag", Some(&at));
+        assert_default(
+            p.request_timeout.as_ref().unwrap(),
+            30.0,
+            "no --timeout flag",
+            Some(&at),
+        );
+        assert_default(
+            p.graceful_timeout.as_ref().unwrap(),
+            30.0,
+            "no --graceful-timeout flag",
+            Some(&at),
+        );
         assert_eq!((p.graceful_fix.unwrap())(25.0), "--graceful-timeout 25");
     }
 
     #[test]
     fn explicit_sync_worker_also_closes() {
-        let p = task().cmd(&["gunicorn", "-k", "sync", "app:app"]).build().profile();
+        let p = task()
+            .cmd(&["gunicorn", "-k", "sync", "app:app"])
+            .build()
+            .profile();
         assert!(closes(&p).contains("sync worker with one thread"));
         let p = task()
-            .cmd(&["gunicorn", "-k", "gunicorn.workers.sync.SyncWorker", "app:app"])
+            .cmd(&[
+                "gunicorn",
+                "-k",
+                "gunicorn.workers.sync.SyncWorker",
+                "app:app",
+            ])
             .build()
             .profile();
         closes(&p);
@@ -361,10 +385,17 @@ mod tests {
 
     #[test]
     fn dash_k_is_the_worker_class_never_keep_alive() {
-        let b = task().cmd(&["gunicorn", "-k", "gevent", "-w", "4", "app:app"]).build();
+        let b = task()
+            .cmd(&["gunicorn", "-k", "gevent", "-w", "4", "app:app"])
+            .build();
         let p = b.profile();
         assert_eq!(p.description, "gunicorn (gevent workers)");
-        assert_default(ka(&p), 2.0, "gunicorn default (no --keep-alive flag)", Some(&gunicorn_word(&b)));
+        assert_default(
+            ka(&p),
+            2.0,
+            "gunicorn default (no --keep-alive flag)",
+            Some(&gunicorn_word(&b)),
+        );
         // Async workers are not killed for a long request.
         assert!(p.request_timeout.is_none());
         assert_eq!((p.keep_alive_fix)(65.0), "--keep-alive 65");
@@ -372,46 +403,91 @@ mod tests {
 
     #[test]
     fn keep_alive_flag_spellings_point_at_the_value() {
-        let b = task().cmd(&["gunicorn", "-k", "eventlet", "--keep-alive", "75", "app:app"]).build();
+        let b = task()
+            .cmd(&[
+                "gunicorn",
+                "-k",
+                "eventlet",
+                "--keep-alive",
+                "75",
+                "app:app",
+            ])
+            .build();
         assert_explicit(ka(&b.profile()), 75.0, &b.at("\"75\"", "75"));
 
-        let b = task().cmd(&["gunicorn", "--worker-class=gevent", "--keep-alive=75", "app:app"]).build();
+        let b = task()
+            .cmd(&[
+                "gunicorn",
+                "--worker-class=gevent",
+                "--keep-alive=75",
+                "app:app",
+            ])
+            .build();
         let p = b.profile();
         assert_explicit(ka(&p), 75.0, &b.at("--keep-alive=75", "75"));
         assert_eq!(p.description, "gunicorn (gevent workers)");
 
         let b = task().cmd(&["gunicorn", "-kgevent", "app:app"]).build();
         assert_eq!(b.profile().description, "gunicorn (gevent workers)");
-        let b = task().cmd(&["gunicorn", "-k", "egg:gunicorn#gevent", "app:app"]).build();
+        let b = task()
+            .cmd(&["gunicorn", "-k", "egg:gunicorn#gevent", "app:app"])
+            .build();
         assert_eq!(ka(&b.profile()).value(), Some(&2.0));
     }
 
     #[test]
     fn threads_turn_sync_into_gthread() {
-        let b = task().cmd(&["gunicorn", "--threads", "4", "app:app"]).build();
+        let b = task()
+            .cmd(&["gunicorn", "--threads", "4", "app:app"])
+            .build();
         let p = b.profile();
         assert_eq!(p.description, "gunicorn (gthread workers, 4 threads)");
-        assert_default(ka(&p), 2.0, "no --keep-alive flag", Some(&gunicorn_word(&b)));
+        assert_default(
+            ka(&p),
+            2.0,
+            "no --keep-alive flag",
+            Some(&gunicorn_word(&b)),
+        );
         // gthread workers are still killed by --timeout.
-        assert_default(p.request_timeout.as_ref().unwrap(), 30.0, "no --timeout flag", Some(&gunicorn_word(&b)));
+        assert_default(
+            p.request_timeout.as_ref().unwrap(),
+            30.0,
+            "no --timeout flag",
+            Some(&gunicorn_word(&b)),
+        );
 
-        let p = task().cmd(&["gunicorn", "--threads", "1", "app:app"]).build().profile();
+        let p = task()
+            .cmd(&["gunicorn", "--threads", "1", "app:app"])
+            .build()
+            .profile();
         closes(&p);
-        let p = task().cmd(&["gunicorn", "-k", "gthread", "app:app"]).build().profile();
+        let p = task()
+            .cmd(&["gunicorn", "-k", "gthread", "app:app"])
+            .build()
+            .profile();
         assert_eq!(p.description, "gunicorn (gthread workers)");
         assert_eq!(ka(&p).value(), Some(&2.0));
     }
 
     #[test]
     fn uvicorn_worker_uses_gunicorn_keep_alive_not_uvicorns() {
-        for class in ["uvicorn.workers.UvicornWorker", "uvicorn_worker.UvicornWorker", "uvicorn.workers.UvicornH11Worker"] {
+        for class in [
+            "uvicorn.workers.UvicornWorker",
+            "uvicorn_worker.UvicornWorker",
+            "uvicorn.workers.UvicornH11Worker",
+        ] {
             let b = task().cmd(&["gunicorn", "-k", class, "main:app"]).build();
             let p = b.profile();
             assert_eq!(p.server, "gunicorn");
             assert_eq!(p.description, format!("gunicorn ({class} workers)"));
             assert_default(ka(&p), 2.0, "not uvicorn's 5 s", Some(&gunicorn_word(&b)));
             assert!(p.request_timeout.is_none());
-            assert_default(p.graceful_timeout.as_ref().unwrap(), 30.0, "graceful", Some(&gunicorn_word(&b)));
+            assert_default(
+                p.graceful_timeout.as_ref().unwrap(),
+                30.0,
+                "graceful",
+                Some(&gunicorn_word(&b)),
+            );
         }
     }
 
@@ -424,7 +500,10 @@ mod tests {
         let p = b.profile();
         assert_eq!(p.description, "gunicorn (gevent workers)");
         assert_explicit(ka(&p), 75.0, &b.at("--keep-alive 75 --workers", "75"));
-        assert_eq!((p.keep_alive_fix)(65.0), "--keep-alive 65 (in GUNICORN_CMD_ARGS)");
+        assert_eq!(
+            (p.keep_alive_fix)(65.0),
+            "--keep-alive 65 (in GUNICORN_CMD_ARGS)"
+        );
     }
 
     #[test]
@@ -436,8 +515,15 @@ mod tests {
         let p = b.profile();
         assert_explicit(ka(&p), 90.0, &b.at("\"90\"", "90"));
         assert_eq!((p.keep_alive_fix)(65.0), "--keep-alive 65");
-        assert_explicit(p.graceful_timeout.as_ref().unwrap(), 40.0, &b.at("--graceful-timeout 40", "40"));
-        assert_eq!((p.graceful_fix.unwrap())(20.0), "--graceful-timeout 20 (in GUNICORN_CMD_ARGS)");
+        assert_explicit(
+            p.graceful_timeout.as_ref().unwrap(),
+            40.0,
+            &b.at("--graceful-timeout 40", "40"),
+        );
+        assert_eq!(
+            (p.graceful_fix.unwrap())(20.0),
+            "--graceful-timeout 20 (in GUNICORN_CMD_ARGS)"
+        );
     }
 
     #[test]
@@ -447,7 +533,14 @@ mod tests {
             .cmd(&["gunicorn", "-k", "gevent", "app:app"])
             .build();
         let p = b.profile();
-        assert_unresolved(ka(&p), &["GUNICORN_CMD_ARGS", "var.gunicorn_args has no value", "--keep-alive"]);
+        assert_unresolved(
+            ka(&p),
+            &[
+                "GUNICORN_CMD_ARGS",
+                "var.gunicorn_args has no value",
+                "--keep-alive",
+            ],
+        );
         // A value on the command line still wins.
         let b = task()
             .env_unresolved("GUNICORN_CMD_ARGS", "var.gunicorn_args has no value")
@@ -458,20 +551,45 @@ mod tests {
 
     #[test]
     fn a_config_file_makes_unset_values_unresolved() {
-        let b = task().cmd(&["gunicorn", "-c", "gunicorn.conf.py", "app:app"]).build();
+        let b = task()
+            .cmd(&["gunicorn", "-c", "gunicorn.conf.py", "app:app"])
+            .build();
         let p = b.profile();
         // The config may set worker_class, so even the connection handling is unknown.
-        let u = assert_unresolved(ka(&p), &["gunicorn.conf.py", "keepalign does not read", "worker class"]);
+        let u = assert_unresolved(
+            ka(&p),
+            &[
+                "gunicorn.conf.py",
+                "keepalign does not read",
+                "worker class",
+            ],
+        );
         assert_eq!(u.at, Some(b.at("\"gunicorn.conf.py\"", "gunicorn.conf.py")));
         assert_eq!(p.description, "gunicorn (worker class not known)");
-        assert_unresolved(p.request_timeout.as_ref().unwrap(), &["depends on the worker class"]);
-        assert_unresolved(p.graceful_timeout.as_ref().unwrap(), &["graceful_timeout", "--graceful-timeout"]);
+        assert_unresolved(
+            p.request_timeout.as_ref().unwrap(),
+            &["depends on the worker class"],
+        );
+        assert_unresolved(
+            p.graceful_timeout.as_ref().unwrap(),
+            &["graceful_timeout", "--graceful-timeout"],
+        );
 
         let b = task()
-            .cmd(&["gunicorn", "--config=gunicorn.conf.py", "-k", "gevent", "--keep-alive", "5", "app:app"])
+            .cmd(&[
+                "gunicorn",
+                "--config=gunicorn.conf.py",
+                "-k",
+                "gevent",
+                "--keep-alive",
+                "5",
+                "app:app",
+            ])
             .build();
         assert_explicit(ka(&b.profile()), 5.0, &b.at("\"5\"", "5"));
-        let b = task().cmd(&["gunicorn", "-c", "conf.py", "-k", "gevent", "app:app"]).build();
+        let b = task()
+            .cmd(&["gunicorn", "-c", "conf.py", "-k", "gevent", "app:app"])
+            .build();
         assert_unresolved(ka(&b.profile()), &["`conf.py`", "keepalive"]);
     }
 
@@ -479,21 +597,42 @@ mod tests {
     fn timeout_flags_for_sync_workers() {
         let b = task().cmd(&["gunicorn", "-t", "120", "app:app"]).build();
         let p = b.profile();
-        assert_explicit(p.request_timeout.as_ref().unwrap(), 120.0, &b.at("\"120\"", "120"));
+        assert_explicit(
+            p.request_timeout.as_ref().unwrap(),
+            120.0,
+            &b.at("\"120\"", "120"),
+        );
         let b = task().cmd(&["gunicorn", "--timeout=15", "app:app"]).build();
-        assert_explicit(b.profile().request_timeout.as_ref().unwrap(), 15.0, &b.at("--timeout=15", "15"));
+        assert_explicit(
+            b.profile().request_timeout.as_ref().unwrap(),
+            15.0,
+            &b.at("--timeout=15", "15"),
+        );
         // 0 disables the worker timeout.
-        let p = task().cmd(&["gunicorn", "--timeout", "0", "app:app"]).build().profile();
+        let p = task()
+            .cmd(&["gunicorn", "--timeout", "0", "app:app"])
+            .build()
+            .profile();
         assert!(p.request_timeout.is_none());
     }
 
     #[test]
     fn keep_alive_zero_closes_every_connection() {
-        let p = task().cmd(&["gunicorn", "-k", "gevent", "--keep-alive", "0", "app:app"]).build().profile();
+        let p = task()
+            .cmd(&["gunicorn", "-k", "gevent", "--keep-alive", "0", "app:app"])
+            .build()
+            .profile();
         assert!(closes(&p).contains("--keep-alive 0"));
         // uvicorn's worker does not send Connection: close, so 0 is a timeout.
         let p = task()
-            .cmd(&["gunicorn", "-k", "uvicorn.workers.UvicornWorker", "--keep-alive", "0", "m:app"])
+            .cmd(&[
+                "gunicorn",
+                "-k",
+                "uvicorn.workers.UvicornWorker",
+                "--keep-alive",
+                "0",
+                "m:app",
+            ])
             .build()
             .profile();
         assert_eq!(ka(&p).value(), Some(&0.0));
@@ -501,7 +640,10 @@ mod tests {
 
     #[test]
     fn tornado_worker_keeps_tornados_own_idle_timeout() {
-        let p = task().cmd(&["gunicorn", "-k", "tornado", "--keep-alive", "5", "app:app"]).build().profile();
+        let p = task()
+            .cmd(&["gunicorn", "-k", "tornado", "--keep-alive", "5", "app:app"])
+            .build()
+            .profile();
         assert_default(ka(&p), 3600.0, "Tornado", p.identified_at.as_ref());
         assert!((p.keep_alive_fix)(65.0).contains("3600"));
         assert!(p.request_timeout.is_none());
@@ -509,33 +651,56 @@ mod tests {
 
     #[test]
     fn unknown_worker_classes_are_unresolved() {
-        let p = task().cmd(&["gunicorn", "-k", "myapp.workers.Custom", "app:app"]).build().profile();
-        assert_unresolved(ka(&p), &["`myapp.workers.Custom`", "not one keepalign knows"]);
+        let p = task()
+            .cmd(&["gunicorn", "-k", "myapp.workers.Custom", "app:app"])
+            .build()
+            .profile();
+        assert_unresolved(
+            ka(&p),
+            &["`myapp.workers.Custom`", "not one keepalign knows"],
+        );
         assert!(p.request_timeout.is_none());
-        let p = task().cmd(&["gunicorn", "-k", "gevent_pywsgi", "app:app"]).build().profile();
+        let p = task()
+            .cmd(&["gunicorn", "-k", "gevent_pywsgi", "app:app"])
+            .build()
+            .profile();
         assert_unresolved(ka(&p), &["pywsgi"]);
     }
 
     #[test]
     fn unreadable_values_are_unresolved_with_their_location() {
-        let b = task().cmd(&["gunicorn", "-k", "gevent", "--keep-alive", "abc", "app:app"]).build();
-        let u = assert_unresolved(ka(&b.profile()), &["gunicorn --keep-alive is `abc`", "not a number"]);
+        let b = task()
+            .cmd(&["gunicorn", "-k", "gevent", "--keep-alive", "abc", "app:app"])
+            .build();
+        let u = assert_unresolved(
+            ka(&b.profile()),
+            &["gunicorn --keep-alive is `abc`", "not a number"],
+        );
         assert_eq!(u.at, Some(b.at("\"abc\"", "abc")));
-        let b = task().cmd(&["gunicorn", "--threads", "$T", "app:app"]).build();
+        let b = task()
+            .cmd(&["gunicorn", "--threads", "$T", "app:app"])
+            .build();
         let p = b.profile();
         assert_unresolved(ka(&p), &["thread count is not known", "`$T`"]);
     }
 
     #[test]
     fn found_through_wrappers_and_paths() {
-        let b = task().cmd(&["python", "-m", "gunicorn", "-k", "gevent", "app:app"]).build();
+        let b = task()
+            .cmd(&["python", "-m", "gunicorn", "-k", "gevent", "app:app"])
+            .build();
         let p = b.profile();
         assert_eq!(p.identified_at, Some(b.at("\"gunicorn\"", "gunicorn")));
         assert_eq!(ka(&p).value(), Some(&2.0));
 
-        let b = task().cmd(&["/usr/local/bin/gunicorn", "-k", "gevent", "app:app"]).build();
+        let b = task()
+            .cmd(&["/usr/local/bin/gunicorn", "-k", "gevent", "app:app"])
+            .build();
         let p = b.profile();
-        assert_eq!(p.identified_at, Some(b.at("/usr/local/bin/gunicorn", "/usr/local/bin/gunicorn")));
+        assert_eq!(
+            p.identified_at,
+            Some(b.at("/usr/local/bin/gunicorn", "/usr/local/bin/gunicorn"))
+        );
         assert_default(ka(&p), 2.0, "no --keep-alive", p.identified_at.as_ref());
 
         let b = task()
@@ -543,13 +708,20 @@ mod tests {
             .build();
         let p = b.profile();
         assert_explicit(ka(&p), 65.0, &b.at("--keep-alive 65", "65"));
-        assert_eq!(p.identified_at, Some(b.at("run-program gunicorn", "gunicorn")));
+        assert_eq!(
+            p.identified_at,
+            Some(b.at("run-program gunicorn", "gunicorn"))
+        );
     }
 
     #[test]
     fn escaped_scripts_fall_back_to_the_whole_string() {
         let b = task()
-            .cmd(&["sh", "-c", "exec gunicorn -k gevent --bind \"0.0.0.0:80\" --keep-alive 65 app"])
+            .cmd(&[
+                "sh",
+                "-c",
+                "exec gunicorn -k gevent --bind \"0.0.0.0:80\" --keep-alive 65 app",
+            ])
             .build();
         let p = b.profile();
         let s = ka(&p);

@@ -142,7 +142,8 @@ fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
             u.reason.trim_end_matches('.')
         ),
     };
-    let how = "set the keep-alive explicitly in the command, or declare the server in keepalign.toml";
+    let how =
+        "set the keep-alive explicitly in the command, or declare the server in keepalign.toml";
     let at = ctx
         .command_at
         .clone()
@@ -179,7 +180,11 @@ fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
         hint = format!(
             "; the server is started by a script that is not in the task definition ({}), so \
              keepalign cannot see which server it starts",
-            if name.ends_with(".sh") { program } else { &ran[1].text }
+            if name.ends_with(".sh") {
+                program
+            } else {
+                &ran[1].text
+            }
         );
     }
     Unresolved::new(
@@ -403,7 +408,10 @@ impl<'a> Invocation<'a> {
                 } else {
                     format!("`{}` (`{}`)", w.text, v.text)
                 };
-                let var = if expand && command::shell_var(w.text.trim()).is_none() && w.text.contains('$') {
+                let var = if expand
+                    && command::shell_var(w.text.trim()).is_none()
+                    && w.text.contains('$')
+                {
                     ", which uses a shell variable keepalign does not expand"
                 } else {
                     ""
@@ -464,7 +472,9 @@ mod tests {
     fn numbers_are_plain_decimals_only() {
         assert_eq!(parse_number("65"), Some(65.0));
         assert_eq!(parse_number("2.5"), Some(2.5));
-        for bad in ["", ".", "inf", "NaN", "1e3", "-5", "+5", "5s", "1.2.3", " 5"] {
+        for bad in [
+            "", ".", "inf", "NaN", "1e3", "-5", "+5", "5s", "1.2.3", " 5",
+        ] {
             assert_eq!(parse_number(bad), None, "{bad}");
         }
     }
@@ -494,7 +504,10 @@ mod tests {
             u.reason
         );
         assert!(u.reason.contains("keepalign.toml"), "{}", u.reason);
-        assert_eq!(u.at, b.container.command.as_ref().unwrap().location().cloned());
+        assert_eq!(
+            u.at,
+            b.container.command.as_ref().unwrap().location().cloned()
+        );
     }
 
     #[test]
@@ -503,20 +516,33 @@ mod tests {
             .cmd(&["sh", "-c", "migrate && exec ./bin/server --port 80"])
             .build();
         let u = b.error();
-        assert!(u.reason.contains("(which runs `./bin/server --port 80`)"), "{}", u.reason);
+        assert!(
+            u.reason.contains("(which runs `./bin/server --port 80`)"),
+            "{}",
+            u.reason
+        );
     }
 
     #[test]
     fn a_script_file_is_named_as_what_hides_the_server() {
         let u = task().entry(&["/entrypoint.sh"]).build().error();
-        assert!(u.reason.contains("started by a script that is not in the task definition (/entrypoint.sh)"), "{}", u.reason);
+        assert!(
+            u.reason.contains(
+                "started by a script that is not in the task definition (/entrypoint.sh)"
+            ),
+            "{}",
+            u.reason
+        );
         let u = task().cmd(&["bash", "start.sh"]).build().error();
         assert!(u.reason.contains("(start.sh)"), "{}", u.reason);
     }
 
     #[test]
     fn a_command_written_as_one_word_gets_a_hint() {
-        let u = task().cmd(&["gunicorn --keep-alive 75 app:app"]).build().error();
+        let u = task()
+            .cmd(&["gunicorn --keep-alive 75 app:app"])
+            .build()
+            .error();
         assert!(u.reason.contains("as one program name"), "{}", u.reason);
     }
 
@@ -536,7 +562,13 @@ mod tests {
             .cmd_unresolved("var.command has no value")
             .build()
             .error();
-        assert!(u.reason.contains("command of container `web` could not be resolved (var.command has no value)"), "{}", u.reason);
+        assert!(
+            u.reason.contains(
+                "command of container `web` could not be resolved (var.command has no value)"
+            ),
+            "{}",
+            u.reason
+        );
     }
 
     #[test]
@@ -546,7 +578,12 @@ mod tests {
             .cmd(&["./app"])
             .build()
             .error();
-        assert!(u.reason.contains("an image that could not be resolved (var.image has no value)"), "{}", u.reason);
+        assert!(
+            u.reason
+                .contains("an image that could not be resolved (var.image has no value)"),
+            "{}",
+            u.reason
+        );
     }
 
     #[test]
@@ -581,7 +618,9 @@ mod tests {
 
     #[test]
     fn image_references_are_split() {
-        let b = task().image("public.ecr.aws/nginx/nginx:1.25-alpine@sha256:abc").build();
+        let b = task()
+            .image("public.ecr.aws/nginx/nginx:1.25-alpine@sha256:abc")
+            .build();
         let ctx = Invocation {
             container: &b.container,
             argv: Vec::new(),
@@ -618,7 +657,12 @@ mod tests {
             .env("UVICORN_TIMEOUT_KEEP_ALIVE", "10")
             .cmd(&["env", "-i", "uvicorn", "m:app"])
             .build();
-        assert_default(ka(&b.profile()), 5.0, "uvicorn default", Some(&b.at("\"uvicorn\"", "uvicorn")));
+        assert_default(
+            ka(&b.profile()),
+            5.0,
+            "uvicorn default",
+            Some(&b.at("\"uvicorn\"", "uvicorn")),
+        );
     }
 
     #[test]
@@ -630,18 +674,36 @@ mod tests {
         assert_explicit(ka(&b.profile()), 75.0, &b.at("\"value\": \"75\"", "75"));
 
         let b = task()
-            .cmd(&["sh", "-c", "exec gunicorn -k gevent --keep-alive ${KA:-75} app"])
+            .cmd(&[
+                "sh",
+                "-c",
+                "exec gunicorn -k gevent --keep-alive ${KA:-75} app",
+            ])
             .build();
-        let u = assert_unresolved(ka(&b.profile()), &["`${KA:-75}`", "does not set", "falls back to `75`"]);
+        let u = assert_unresolved(
+            ka(&b.profile()),
+            &["`${KA:-75}`", "does not set", "falls back to `75`"],
+        );
         assert_eq!(u.at, Some(b.at("--keep-alive ${KA:-75}", "${KA:-75}")));
 
         let b = task()
             .env_unresolved("KA", "var.ka has no value")
-            .cmd(&["sh", "-c", "exec gunicorn -k gevent --keep-alive \"$KA\" app"])
+            .cmd(&[
+                "sh",
+                "-c",
+                "exec gunicorn -k gevent --keep-alive \"$KA\" app",
+            ])
             .build();
         assert_unresolved(ka(&b.profile()), &["`$KA`", "var.ka has no value"]);
 
-        let b = task().env("KA", "").cmd(&["sh", "-c", "exec gunicorn -k gevent --keep-alive ${KA:-80} app"]).build();
+        let b = task()
+            .env("KA", "")
+            .cmd(&[
+                "sh",
+                "-c",
+                "exec gunicorn -k gevent --keep-alive ${KA:-80} app",
+            ])
+            .build();
         assert_eq!(ka(&b.profile()).value(), Some(&80.0));
     }
 
@@ -651,7 +713,10 @@ mod tests {
             .env("KA", "75")
             .cmd(&["gunicorn", "-k", "gevent", "--keep-alive", "$KA", "app"])
             .build();
-        let u = assert_unresolved(ka(&b.profile()), &["gunicorn --keep-alive is `$KA`", "not a number"]);
+        let u = assert_unresolved(
+            ka(&b.profile()),
+            &["gunicorn --keep-alive is `$KA`", "not a number"],
+        );
         assert_eq!(u.at, Some(b.at("\"$KA\"", "$KA")));
     }
 
@@ -660,7 +725,10 @@ mod tests {
         let b = task()
             .cmd(&["sh", "-c", "gunicorn -k gevent --keep-alive ${KA}0 app"])
             .build();
-        assert_unresolved(ka(&b.profile()), &["shell variable keepalign does not expand"]);
+        assert_unresolved(
+            ka(&b.profile()),
+            &["shell variable keepalign does not expand"],
+        );
     }
 
     #[test]

@@ -55,7 +55,15 @@ fn profile(ctx: &Invocation, description: String, keep_alive: Setting<Seconds>) 
 fn node(ctx: &Invocation) -> ServerProfile {
     let positional = args::positionals(
         ctx.args(),
-        &["-r", "--require", "--import", "--loader", "--experimental-loader", "-e", "--eval"],
+        &[
+            "-r",
+            "--require",
+            "--import",
+            "--loader",
+            "--experimental-loader",
+            "-e",
+            "--eval",
+        ],
     );
     let script = positional.first().map(|w| w.text.as_str()).unwrap_or("");
     match basename(script) {
@@ -143,11 +151,18 @@ mod tests {
 
     #[test]
     fn node_defaults_to_five_seconds_set_in_code() {
-        let b = task().cmd(&["node", "--enable-source-maps", "dist/main.js"]).build();
+        let b = task()
+            .cmd(&["node", "--enable-source-maps", "dist/main.js"])
+            .build();
         let p = b.profile();
         assert_eq!(p.server, "node");
         assert_eq!(p.description, "Node.js (node dist/main.js)");
-        assert_default(ka(&p), 5.0, "server.keepAliveTimeout = 5000 ms; set in code", Some(&b.at("\"node\"", "node")));
+        assert_default(
+            ka(&p),
+            5.0,
+            "server.keepAliveTimeout = 5000 ms; set in code",
+            Some(&b.at("\"node\"", "node")),
+        );
         assert_eq!(
             (p.keep_alive_fix)(65.0),
             "server.keepAliveTimeout = 65000; server.headersTimeout = 66000 (in the app's code, on the http.Server)"
@@ -159,10 +174,16 @@ mod tests {
     fn package_manager_scripts_are_node() {
         for (cmd, desc) in [
             (&["npm", "start"][..], "Node.js (npm start)"),
-            (&["npm", "run", "start:prod"], "Node.js (npm run start:prod)"),
+            (
+                &["npm", "run", "start:prod"],
+                "Node.js (npm run start:prod)",
+            ),
             (&["yarn", "start"], "Node.js (yarn start)"),
             (&["pnpm", "start"], "Node.js (pnpm start)"),
-            (&["pm2-runtime", "ecosystem.config.js"], "Node.js (pm2-runtime)"),
+            (
+                &["pm2-runtime", "ecosystem.config.js"],
+                "Node.js (pm2-runtime)",
+            ),
         ] {
             let b = task().cmd(cmd).build();
             let p = b.profile();
@@ -174,19 +195,44 @@ mod tests {
 
     #[test]
     fn next_start_flag_is_milliseconds() {
-        let b = task().cmd(&["npx", "next", "start", "-p", "3000", "--keepAliveTimeout", "65000"]).build();
+        let b = task()
+            .cmd(&[
+                "npx",
+                "next",
+                "start",
+                "-p",
+                "3000",
+                "--keepAliveTimeout",
+                "65000",
+            ])
+            .build();
         let p = b.profile();
         assert_eq!(p.description, "Next.js (next start)");
         assert_explicit(ka(&p), 65.0, &b.at("\"65000\"", "65000"));
         assert_eq!((p.keep_alive_fix)(70.0), "--keepAliveTimeout 70000");
 
-        let b = task().cmd(&["next", "start", "--keepAliveTimeout=61500"]).build();
+        let b = task()
+            .cmd(&["next", "start", "--keepAliveTimeout=61500"])
+            .build();
         assert_explicit(ka(&b.profile()), 61.5, &b.at("Timeout=61500", "61500"));
 
         let b = task().cmd(&["node_modules/.bin/next", "start"]).build();
-        assert_default(ka(&b.profile()), 5.0, "no --keepAliveTimeout flag", b.profile().identified_at.as_ref());
+        assert_default(
+            ka(&b.profile()),
+            5.0,
+            "no --keepAliveTimeout flag",
+            b.profile().identified_at.as_ref(),
+        );
 
-        let b = task().cmd(&["node", "node_modules/.bin/next", "start", "--keepAliveTimeout", "90000"]).build();
+        let b = task()
+            .cmd(&[
+                "node",
+                "node_modules/.bin/next",
+                "start",
+                "--keepAliveTimeout",
+                "90000",
+            ])
+            .build();
         assert_eq!(ka(&b.profile()).value(), Some(&90.0));
     }
 
@@ -206,7 +252,10 @@ mod tests {
             .env_unresolved("KEEP_ALIVE_TIMEOUT", "var.ka has no value")
             .cmd(&["node", "server.js"])
             .build();
-        assert_unresolved(ka(&b.profile()), &["KEEP_ALIVE_TIMEOUT", "var.ka has no value"]);
+        assert_unresolved(
+            ka(&b.profile()),
+            &["KEEP_ALIVE_TIMEOUT", "var.ka has no value"],
+        );
 
         let b = task().cmd(&["node", "server.js"]).build();
         let p = b.profile();

@@ -72,17 +72,34 @@ mod tests {
 
     #[test]
     fn unknown_version_is_unresolved_not_guessed() {
-        let b = task().cmd(&["bundle", "exec", "puma", "-C", "config/puma.rb"]).build();
+        let b = task()
+            .cmd(&["bundle", "exec", "puma", "-C", "config/puma.rb"])
+            .build();
         let p = b.profile();
         assert_eq!(p.server, "puma");
-        let u = assert_unresolved(ka(&p), &["20 s before Puma 7.0", "65 s from 7.0", "PUMA_PERSISTENT_TIMEOUT"]);
+        let u = assert_unresolved(
+            ka(&p),
+            &[
+                "20 s before Puma 7.0",
+                "65 s from 7.0",
+                "PUMA_PERSISTENT_TIMEOUT",
+            ],
+        );
         assert_eq!(u.at, Some(b.at("\"puma\"", "puma")));
-        assert_default(p.graceful_timeout.as_ref().unwrap(), 30.0, "worker_shutdown_timeout", Some(&b.at("\"puma\"", "puma")));
+        assert_default(
+            p.graceful_timeout.as_ref().unwrap(),
+            30.0,
+            "worker_shutdown_timeout",
+            Some(&b.at("\"puma\"", "puma")),
+        );
         assert_eq!(
             (p.keep_alive_fix)(65.0),
             "persistent_timeout 65 (config/puma.rb) or PUMA_PERSISTENT_TIMEOUT=65 (Puma 7.0+)"
         );
-        assert_eq!((p.graceful_fix.unwrap())(20.0), "worker_shutdown_timeout 20 (config/puma.rb)");
+        assert_eq!(
+            (p.graceful_fix.unwrap())(20.0),
+            "worker_shutdown_timeout 20 (config/puma.rb)"
+        );
     }
 
     #[test]
@@ -104,12 +121,20 @@ mod tests {
             &["bundle", "exec", "rails", "server"],
             &["ruby", "bin/rails", "server"],
             &["rails", "server", "-u", "puma"],
-            &["sh", "-c", "bundle exec rails db:migrate && bundle exec rails s -b 0.0.0.0"],
+            &[
+                "sh",
+                "-c",
+                "bundle exec rails db:migrate && bundle exec rails s -b 0.0.0.0",
+            ],
         ] {
             let p = task().cmd(cmd).build().profile();
             assert_eq!(p.server, "puma", "{cmd:?}");
         }
-        for cmd in [&["rails", "console"][..], &["rails", "server", "-u", "thin"], &["rails"]] {
+        for cmd in [
+            &["rails", "console"][..],
+            &["rails", "server", "-u", "thin"],
+            &["rails"],
+        ] {
             assert!(task().cmd(cmd).build().identify().is_err(), "{cmd:?}");
         }
     }

@@ -6,7 +6,11 @@ use super::{KeepAlive, ServerProfile, identify};
 use crate::model::{Container, EnvVar, Provenance, Seconds, Setting, Unresolved, Word};
 use crate::source::{Location, SourceFile};
 use std::fmt::Write;
+use std::ops::Range;
 use std::sync::Arc;
+
+/// A string array's span and its strings with their spans.
+type Spans = (Range<usize>, Vec<(String, Range<usize>)>);
 
 pub(crate) struct Task {
     image: Result<String, String>,
@@ -72,7 +76,7 @@ impl Task {
     pub fn build(self) -> Built {
         // First write the text, remembering spans; then make locations.
         let mut text = String::from("{\n  \"name\": \"web\",\n");
-        let mut string = |text: &mut String, s: &str| -> std::ops::Range<usize> {
+        let string = |text: &mut String, s: &str| -> Range<usize> {
             text.push('"');
             let start = text.len();
             text.push_str(&escape(s));
@@ -89,7 +93,7 @@ impl Task {
             }
         };
         text.push_str(",\n");
-        let mut array = |text: &mut String, key: &str, words: &Option<Vec<String>>| {
+        let array = |text: &mut String, key: &str, words: &Option<Vec<String>>| {
             let words = words.as_ref()?;
             write!(text, "  \"{key}\": ").unwrap();
             let start = text.len();
@@ -127,9 +131,9 @@ impl Task {
         text.push_str("]\n}\n");
         let len = text.len();
         let file = SourceFile::new("task.json".into(), text);
-        let loc = |span: std::ops::Range<usize>| Location::new(&file, span);
+        let loc = |span: Range<usize>| Location::new(&file, span);
 
-        let words = |arr: Option<(std::ops::Range<usize>, Vec<(String, std::ops::Range<usize>)>)>| {
+        let words = |arr: Option<Spans>| {
             arr.map(|(whole, spans)| {
                 Setting::explicit(
                     spans
@@ -227,7 +231,13 @@ pub(crate) fn assert_explicit(s: &Setting<Seconds>, value: Seconds, at: &Locatio
             provenance: Provenance::Explicit(loc),
         } => {
             assert_eq!(*v, value, "value");
-            assert_eq!(loc, at, "location: {:?} vs {:?}", loc.snippet(), at.snippet());
+            assert_eq!(
+                loc,
+                at,
+                "location: {:?} vs {:?}",
+                loc.snippet(),
+                at.snippet()
+            );
         }
         other => panic!("expected explicit {value}, got {other:?}"),
     }
@@ -245,7 +255,10 @@ pub(crate) fn assert_default(
             provenance: Provenance::Default { source, applies_at },
         } => {
             assert_eq!(*v, value, "value");
-            assert!(source.contains(source_has), "source {source:?} lacks {source_has:?}");
+            assert!(
+                source.contains(source_has),
+                "source {source:?} lacks {source_has:?}"
+            );
             assert_eq!(applies_at.as_ref(), at, "applies_at");
         }
         other => panic!("expected default {value}, got {other:?}"),
@@ -256,7 +269,11 @@ pub(crate) fn assert_unresolved(s: &Setting<Seconds>, reason_has: &[&str]) -> Un
     match s {
         Setting::Unresolved(u) => {
             for part in reason_has {
-                assert!(u.reason.contains(part), "reason {:?} lacks {part:?}", u.reason);
+                assert!(
+                    u.reason.contains(part),
+                    "reason {:?} lacks {part:?}",
+                    u.reason
+                );
             }
             u.clone()
         }

@@ -33,7 +33,17 @@ mod tests {
 
     #[test]
     fn unicorn_closes_every_connection() {
-        let b = task().cmd(&["bundle", "exec", "unicorn", "-c", "config/unicorn.rb", "-E", "production"]).build();
+        let b = task()
+            .cmd(&[
+                "bundle",
+                "exec",
+                "unicorn",
+                "-c",
+                "config/unicorn.rb",
+                "-E",
+                "production",
+            ])
+            .build();
         let p = b.profile();
         assert_eq!(p.server, "unicorn");
         assert!(closes(&p).contains("does not support persistent connections"));

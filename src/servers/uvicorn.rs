@@ -10,7 +10,12 @@ use crate::model::{Seconds, Setting};
 pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     match ctx.program()? {
         "uvicorn" => Some(uvicorn(ctx)),
-        "fastapi" if matches!(ctx.args().first().map(|w| w.text.as_str()), Some("run" | "dev")) => {
+        "fastapi"
+            if matches!(
+                ctx.args().first().map(|w| w.text.as_str()),
+                Some("run" | "dev")
+            ) =>
+        {
             Some(fastapi(ctx))
         }
         _ => None,
@@ -21,7 +26,10 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
 fn option(ctx: &Invocation, flag: &str, env: &str) -> Option<(Setting<Seconds>, bool)> {
     if let Some(f) = args::find(ctx.args(), &[flag], &[]) {
         let what = format!("uvicorn {flag}");
-        return Some((ctx.seconds(&f.value, ctx.shell, &what, Unit::Seconds), false));
+        return Some((
+            ctx.seconds(&f.value, ctx.shell, &what, Unit::Seconds),
+            false,
+        ));
     }
     ctx.env_seconds(env, Unit::Seconds).map(|s| (s, true))
 }
@@ -88,11 +96,18 @@ mod tests {
 
     #[test]
     fn default_keep_alive_is_five_seconds_at_the_uvicorn_word() {
-        let b = task().cmd(&["uvicorn", "main:app", "--host", "0.0.0.0"]).build();
+        let b = task()
+            .cmd(&["uvicorn", "main:app", "--host", "0.0.0.0"])
+            .build();
         let p = b.profile();
         assert_eq!(p.server, "uvicorn");
         let at = b.at("\"uvicorn\"", "uvicorn");
-        assert_default(ka(&p), 5.0, "uvicorn default (no --timeout-keep-alive flag)", Some(&at));
+        assert_default(
+            ka(&p),
+            5.0,
+            "uvicorn default (no --timeout-keep-alive flag)",
+            Some(&at),
+        );
         assert!(p.graceful_timeout.is_none());
         assert!(p.request_timeout.is_none());
         assert_eq!((p.keep_alive_fix)(65.0), "--timeout-keep-alive 65");
@@ -101,12 +116,25 @@ mod tests {
     #[test]
     fn flags_point_at_their_values() {
         let b = task()
-            .cmd(&["uvicorn", "main:app", "--timeout-keep-alive", "75", "--timeout-graceful-shutdown=20"])
+            .cmd(&[
+                "uvicorn",
+                "main:app",
+                "--timeout-keep-alive",
+                "75",
+                "--timeout-graceful-shutdown=20",
+            ])
             .build();
         let p = b.profile();
         assert_explicit(ka(&p), 75.0, &b.at("\"75\"", "75"));
-        assert_explicit(p.graceful_timeout.as_ref().unwrap(), 20.0, &b.at("shutdown=20", "20"));
-        assert_eq!((p.graceful_fix.unwrap())(25.0), "--timeout-graceful-shutdown 25");
+        assert_explicit(
+            p.graceful_timeout.as_ref().unwrap(),
+            20.0,
+            &b.at("shutdown=20", "20"),
+        );
+        assert_eq!(
+            (p.graceful_fix.unwrap())(25.0),
+            "--timeout-graceful-shutdown 25"
+        );
     }
 
     #[test]
@@ -118,9 +146,16 @@ mod tests {
             .build();
         let p = b.profile();
         assert_explicit(ka(&p), 61.0, &b.at("\"61\"", "61"));
-        assert_explicit(p.graceful_timeout.as_ref().unwrap(), 15.0, &b.at("\"15\"", "15"));
+        assert_explicit(
+            p.graceful_timeout.as_ref().unwrap(),
+            15.0,
+            &b.at("\"15\"", "15"),
+        );
         assert_eq!((p.keep_alive_fix)(65.0), "UVICORN_TIMEOUT_KEEP_ALIVE=65");
-        assert_eq!((p.graceful_fix.unwrap())(10.0), "UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN=10");
+        assert_eq!(
+            (p.graceful_fix.unwrap())(10.0),
+            "UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN=10"
+        );
 
         // The flag wins over the variable.
         let b = task()
@@ -136,7 +171,10 @@ mod tests {
             .env_unresolved("UVICORN_TIMEOUT_KEEP_ALIVE", "var.keepalive has no value")
             .cmd(&["uvicorn", "main:app"])
             .build();
-        assert_unresolved(ka(&b.profile()), &["UVICORN_TIMEOUT_KEEP_ALIVE", "var.keepalive has no value"]);
+        assert_unresolved(
+            ka(&b.profile()),
+            &["UVICORN_TIMEOUT_KEEP_ALIVE", "var.keepalive has no value"],
+        );
         let b = task()
             .env("UVICORN_TIMEOUT_KEEP_ALIVE", "soon")
             .cmd(&["uvicorn", "main:app"])
@@ -163,11 +201,24 @@ mod tests {
 
     #[test]
     fn fastapi_run_is_uvicorn_with_defaults() {
-        let b = task().cmd(&["fastapi", "run", "app/main.py", "--port", "80"]).build();
+        let b = task()
+            .cmd(&["fastapi", "run", "app/main.py", "--port", "80"])
+            .build();
         let p = b.profile();
         assert_eq!(p.server, "uvicorn");
-        assert_default(ka(&p), 5.0, "fastapi run", Some(&b.at("\"fastapi\"", "fastapi")));
+        assert_default(
+            ka(&p),
+            5.0,
+            "fastapi run",
+            Some(&b.at("\"fastapi\"", "fastapi")),
+        );
         assert!((p.keep_alive_fix)(65.0).contains("--timeout-keep-alive 65"));
-        assert!(task().cmd(&["fastapi", "--version"]).build().identify().is_err());
+        assert!(
+            task()
+                .cmd(&["fastapi", "--version"])
+                .build()
+                .identify()
+                .is_err()
+        );
     }
 }

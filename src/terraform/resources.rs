@@ -123,10 +123,13 @@ pub fn load_balancer(i: &Instance<'_, '_>, classic: bool) -> LoadBalancer {
             },
         }
     };
-    let idle_default = if classic {
-        (60.0, "AWS default Classic ELB idle_timeout (60 s)")
-    } else {
-        (60.0, "AWS default ALB idle_timeout (60 s)")
+    let idle_default = match kind.value() {
+        Some(LbKind::Classic) => (60.0, "AWS default Classic ELB idle_timeout (60 s)"),
+        // NLBs have no idle_timeout attribute; their TCP idle timeout is a
+        // listener setting (350 s unless changed).
+        Some(LbKind::Network) => (350.0, "AWS default NLB TCP idle timeout (350 s)"),
+        Some(LbKind::Gateway) => (350.0, "AWS default Gateway Load Balancer idle timeout (350 s)"),
+        _ => (60.0, "AWS default ALB idle_timeout (60 s)"),
     };
     let (draining, draining_timeout) = if classic {
         let on = match i.attr("connection_draining") {

@@ -1,7 +1,5 @@
-data "aws_caller_identity" "current" {}
-
 locals {
-  image = "${data.aws_caller_identity.current.account_id}.dkr.ecr.${var.aws_region}.amazonaws.com/catalog-api:${var.image_tag}"
+  image = "${var.ecr_repository_url}:${var.image_tag}"
 }
 
 resource "aws_ecs_task_definition" "api" {

@@ -28,6 +28,12 @@ variable "private_subnet_ids" {
   default     = ["subnet-07c6b5a4938271605", "subnet-0d4c3b2a1908f7e6d"]
 }
 
+variable "ecr_repository_url" {
+  description = "ECR repository of the catalog-api image."
+  type        = string
+  default     = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/catalog-api"
+}
+
 variable "image_tag" {
   description = "Tag of the catalog-api image in ECR."
   type        = string

@@ -1,0 +1,47 @@
+resource "aws_ecs_task_definition" "boutique" {
+  family                   = "boutique"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = 512
+  memory                   = 1024
+  execution_role_arn       = var.execution_role_arn
+
+  container_definitions = jsonencode([
+    {
+      name         = "boutique"
+      image        = var.image
+      essential    = true
+      command      = ["hypercorn", "--bind", "0.0.0.0:8000", "--keep-alive", "30", "boutique.asgi:application"]
+      portMappings = [{ containerPort = 8000 }]
+      logConfiguration = {
+        logDriver = "awslogs"
+        options = {
+          awslogs-group         = aws_cloudwatch_log_group.boutique.name
+          awslogs-region        = var.region
+          awslogs-stream-prefix = "boutique"
+        }
+      }
+    }
+  ])
+}
+
+resource "aws_ecs_service" "boutique" {
+  name            = "boutique"
+  cluster         = aws_ecs_cluster.main.id
+  task_definition = aws_ecs_task_definition.boutique.arn
+  desired_count   = 2
+  launch_type     = "FARGATE"
+
+  network_configuration {
+    subnets         = var.private_subnet_ids
+    security_groups = [var.task_security_group_id]
+  }
+
+  load_balancer {
+    target_group_arn = aws_lb_target_group.boutique.arn
+    container_name   = "boutique"
+    container_port   = 8000
+  }
+
+  depends_on = [aws_lb_listener.http]
+}

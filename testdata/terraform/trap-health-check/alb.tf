@@ -1,0 +1,34 @@
+resource "aws_lb" "auth" {
+  name               = "auth-api"
+  internal           = false
+  load_balancer_type = "application"
+  subnets            = var.public_subnet_ids
+  security_groups    = [var.alb_security_group_id]
+  idle_timeout       = 60
+}
+
+resource "aws_lb_target_group" "auth" {
+  name        = "auth-api"
+  port        = 8000
+  protocol    = "HTTP"
+  target_type = "ip"
+  vpc_id      = var.vpc_id
+
+  health_check {
+    path     = "/health"
+    interval = 5
+    timeout  = 10
+    matcher  = "200"
+  }
+}
+
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = aws_lb.auth.arn
+  port              = 80
+  protocol          = "HTTP"
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.auth.arn
+  }
+}

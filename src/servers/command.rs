@@ -270,6 +270,20 @@ fn peel_shell(p: &mut Peeled) -> bool {
     if words.is_empty() {
         return false;
     }
+    // `sh -c 'setup && exec "$@"' NAME ARGS...` runs ARGS (NAME is $0).
+    let texts = words
+        .iter()
+        .map(|w| w.text.as_str())
+        .filter(|t| *t != "exec");
+    if texts.eq(["$@"]) {
+        let args = p.argv.get(i + 2..).unwrap_or(&[]).to_vec();
+        if args.is_empty() {
+            return false;
+        }
+        p.argv = args;
+        p.assignments.extend(assignments);
+        return true;
+    }
     p.argv = words;
     p.assignments.extend(assignments);
     p.shell = true;
@@ -785,6 +799,22 @@ mod tests {
                 "-c",
                 "exec ddtrace-run python -m gunicorn app",
             ],
+            &[
+                "sh",
+                "-c",
+                "./migrate.sh && exec \"$@\"",
+                "--",
+                "gunicorn",
+                "app",
+            ],
+            &[
+                "bash",
+                "-c",
+                "export A=1; \"$@\"",
+                "bash",
+                "gunicorn",
+                "app",
+            ],
         ];
         for case in cases {
             let p = peel(words(case));
@@ -808,6 +838,7 @@ mod tests {
             &["env"],
             &["poetry", "install"],
             &["tini", "--"],
+            &["sh", "-c", "exec \"$@\"", "--"],
         ] {
             let p = peel(words(case));
             assert_eq!(texts(&p.argv), case, "{case:?}");

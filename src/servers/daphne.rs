@@ -22,11 +22,11 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         )),
         graceful_timeout: None,
         request_timeout,
+        // Read after "set": daphne has no option, so the change is another server.
         keep_alive_fix: |s| {
             format!(
-                "daphne cannot set its keep-alive (Twisted closes idle connections after 60 s): \
-                 lower the load balancer idle timeout below 60 s, or serve the app with \
-                 `uvicorn --timeout-keep-alive {}`",
+                "uvicorn --timeout-keep-alive {} in place of daphne (daphne has no keep-alive \
+                 option; Twisted closes idle connections after 60 s)",
                 secs(s)
             )
         },
@@ -55,7 +55,10 @@ mod tests {
         assert_default(ka(&p), 60.0, "Twisted", Some(&b.at("\"daphne\"", "daphne")));
         assert!(p.request_timeout.is_none());
         assert!(p.graceful_timeout.is_none());
-        assert!((p.keep_alive_fix)(65.0).contains("uvicorn --timeout-keep-alive 65"));
+        assert!(
+            (p.keep_alive_fix)(65.0)
+                .starts_with("uvicorn --timeout-keep-alive 65 in place of daphne")
+        );
     }
 
     #[test]

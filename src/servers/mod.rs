@@ -173,6 +173,11 @@ fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
             "; note that ECS runs `{program}` as one program name: split it into separate \
              words, or run it with `sh -c`"
         );
+    } else if program.starts_with('-') && ctx.container.entry_point.is_none() {
+        hint = format!(
+            "; the command starts with an option (`{program}`), so it is probably passed to the \
+             image's ENTRYPOINT, which keepalign cannot see: set entryPoint in the task definition"
+        );
     } else if name.ends_with(".sh")
         || matches!(name, "sh" | "bash" | "dash" | "ash" | "zsh")
             && ran.get(1).is_some_and(|w| !w.text.starts_with('-'))
@@ -408,13 +413,16 @@ impl<'a> Invocation<'a> {
                 } else {
                     format!("`{}` (`{}`)", w.text, v.text)
                 };
-                let var = if expand
-                    && command::shell_var(w.text.trim()).is_none()
-                    && w.text.contains('$')
-                {
-                    ", which uses a shell variable keepalign does not expand"
-                } else {
-                    ""
+                // A whole `$VAR` was resolved above; a partial one was not.
+                let partial = command::shell_var(w.text.trim()).is_none();
+                let var = match (expand, w.text.contains('$')) {
+                    (true, true) if partial => {
+                        ", which uses a shell variable keepalign does not expand"
+                    }
+                    (false, true) => {
+                        ", a variable reference nothing expands here (no shell runs it)"
+                    }
+                    _ => "",
                 };
                 Setting::unresolved(
                     format!(
@@ -425,7 +433,7 @@ impl<'a> Invocation<'a> {
                             Unit::Millis => "number of milliseconds",
                         }
                     ),
-                    Some(self.located(w)),
+                    Some(self.located(&v)),
                 )
             }
         }
@@ -544,6 +552,123 @@ mod tests {
             .build()
             .error();
         assert!(u.reason.contains("as one program name"), "{}", u.reason);
+    }
+
+    #[test]
+    fn a_command_of_options_points_at_the_image_entrypoint() {
+        let u = task()
+            .cmd(&["--keep-alive", "5", "app:app"])
+            .build()
+            .error();
+        assert!(
+            u.reason.contains("passed to the image's ENTRYPOINT"),
+            "{}",
+            u.reason
+        );
+    }
+
+    /// Random commands built from shell-significant pieces, wrappers,
+    /// servers and flags: identification must never panic.
+    #[test]
+    fn random_commands_never_panic() {
+        const PIECES: &[&str] = &[
+            "sh",
+            "-c",
+            "bash",
+            "-lc",
+            "exec",
+            "env",
+            "A=1",
+            "-i",
+            "tini",
+            "--",
+            "dumb-init",
+            "python3",
+            "-m",
+            "gunicorn",
+            "uvicorn",
+            "hypercorn",
+            "node",
+            "next",
+            "start",
+            "npm",
+            "puma",
+            "rails",
+            "s",
+            "nginx",
+            "httpd",
+            "-k",
+            "gevent",
+            "--keep-alive",
+            "--keep-alive=",
+            "-t",
+            "--threads",
+            "-c",
+            "5",
+            "$KA",
+            "${KA:-",
+            "}",
+            "'",
+            "\"",
+            "\\",
+            "&&",
+            "||",
+            ";",
+            "|",
+            "&",
+            ">",
+            "2>&1",
+            "<",
+            "(",
+            ")",
+            "$(",
+            "`",
+            "#",
+            "\n",
+            " ",
+            "é",
+            "日本",
+            "=",
+            "--timeout-keep-alive",
+            "--keepAliveTimeout",
+            "-kgevent",
+            "server.js",
+            "KEEP_ALIVE_TIMEOUT=",
+            "-D",
+            "-f",
+            "keepalive_timeout",
+            "{",
+            "-u",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let words: Vec<String> = (0..next(8))
+                .map(|_| {
+                    (0..1 + next(4))
+                        .map(|_| PIECES[next(PIECES.len())])
+                        .collect()
+                })
+                .collect();
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            let split = next(words.len() + 1);
+            let mut t = task().env("KA", PIECES[next(PIECES.len())]);
+            if next(2) == 0 {
+                t = t.env("GUNICORN_CMD_ARGS", &words.concat());
+            }
+            if next(3) == 0 {
+                t = t.image(PIECES[next(PIECES.len())]);
+            }
+            let b = t.entry(&words[..split]).cmd(&words[split..]).build();
+            if let Ok(p) = b.identify() {
+                let _ = (p.keep_alive_fix)(65.0);
+            }
+        }
     }
 
     #[test]
@@ -697,6 +822,13 @@ mod tests {
         assert_unresolved(ka(&b.profile()), &["`$KA`", "var.ka has no value"]);
 
         let b = task()
+            .env("KA", "soon")
+            .cmd(&["sh", "-c", "exec gunicorn -k gevent --keep-alive $KA app"])
+            .build();
+        let u = assert_unresolved(ka(&b.profile()), &["is `$KA` (`soon`), not a number"]);
+        assert_eq!(u.at, Some(b.at("\"soon\"", "soon")));
+
+        let b = task()
             .env("KA", "")
             .cmd(&[
                 "sh",
@@ -715,7 +847,11 @@ mod tests {
             .build();
         let u = assert_unresolved(
             ka(&b.profile()),
-            &["gunicorn --keep-alive is `$KA`", "not a number"],
+            &[
+                "gunicorn --keep-alive is `$KA`",
+                "no shell runs it",
+                "not a number",
+            ],
         );
         assert_eq!(u.at, Some(b.at("\"$KA\"", "$KA")));
     }

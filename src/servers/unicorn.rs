@@ -20,9 +20,8 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         },
         graceful_timeout: None,
         request_timeout: None,
-        keep_alive_fix: |_| {
-            "nothing to change: Unicorn closes every connection after its response".into()
-        },
+        // Never needed (no keep-alive rule applies), but must read after "set".
+        keep_alive_fix: |_| "nothing: Unicorn closes every connection after its response".into(),
         graceful_fix: None,
     })
 }

@@ -81,8 +81,8 @@ fn fastapi(ctx: &Invocation) -> ServerProfile {
         request_timeout: None,
         keep_alive_fix: |s| {
             format!(
-                "run `uvicorn <module>:app --timeout-keep-alive {}` instead of `fastapi run`, \
-                 which has no keep-alive option",
+                "uvicorn <module>:app --timeout-keep-alive {} in place of `fastapi run` (it has \
+                 no keep-alive option)",
                 secs(s)
             )
         },

@@ -81,11 +81,15 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         Setting::Known {
             provenance: Provenance::Default { source, .. },
             ..
-        } => format!("defaults to {} s ({source})", fmt_secs(ka)),
+        } => match source.split_once(" (") {
+            // "gunicorn default (no --keep-alive flag)" → "defaults to 2 s (no --keep-alive flag)"
+            Some((_, why)) => format!("defaults to {} s ({why}", fmt_secs(ka)),
+            None => format!("defaults to {} s ({source})", fmt_secs(ka)),
+        },
         _ => format!("is {} s", fmt_secs(ka)),
     };
     let idle_phrase = if lb.idle_timeout.is_default() {
-        format!("{} s (AWS default)", fmt_secs(idle))
+        format!("{} s (the AWS default)", fmt_secs(idle))
     } else {
         format!("{} s", fmt_secs(idle))
     };
@@ -97,12 +101,13 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         kind.reset_status(),
     );
     let target = (idle + 5.0).max(65.0);
-    let fix = format!(
-        "set {} (keep-alive above {} s), or lower the {lb_name} idle_timeout below {} s",
-        (server.keep_alive_fix)(target),
-        fmt_secs(idle),
-        fmt_secs(ka)
-    );
+    let raise = format!("set {}", (server.keep_alive_fix)((idle + 5.0).max(65.0)));
+    // Lowering the idle timeout is only sensible advice for a keep-alive of some length.
+    let fix = if ka >= 10.0 {
+        format!("{raise}, or lower the {lb_name} idle_timeout below {} s", fmt_secs(ka))
+    } else {
+        raise
+    };
     let primary = ka_setting
         .location()
         .cloned()

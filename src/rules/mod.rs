@@ -145,7 +145,7 @@ pub fn describe(s: &Setting<Seconds>) -> String {
         Setting::Known {
             value,
             provenance: Provenance::Default { source, .. },
-        } => format!("{} s ({source})", fmt_secs(*value)),
+        } => format!("{} s, {source}", fmt_secs(*value)),
         Setting::Unresolved(u) => format!("unknown ({})", u.reason),
     }
 }

@@ -141,7 +141,7 @@ fn container(c: &Val, attr_at: &Location) -> Option<Container> {
         _ => Vec::new(),
     };
     let stop_timeout = match field(c, "stopTimeout") {
-        None => Setting::default(30.0, "ECS default stopTimeout (30 s)", Some(at.clone())),
+        None => Setting::default(30.0, "ECS default stopTimeout", Some(at.clone())),
         Some(v) => match v.to_number() {
             Ok(n) => Setting::explicit(n, v.at.clone().unwrap_or(at.clone())),
             Err(h) => super::resources::unresolved_from(&h, "stopTimeout", v.at.clone()),

@@ -108,7 +108,7 @@ pub fn load_balancer(i: &Instance<'_, '_>, classic: bool) -> LoadBalancer {
         match i.attr("load_balancer_type") {
             None | Some(Val { kind: Kind::Null, .. }) => Setting::default(
                 LbKind::Application,
-                "AWS default load_balancer_type (application)",
+                "AWS default for load_balancer_type",
                 Some(i.at.clone()),
             ),
             Some(v) => match v.as_known_str() {
@@ -124,18 +124,18 @@ pub fn load_balancer(i: &Instance<'_, '_>, classic: bool) -> LoadBalancer {
         }
     };
     let idle_default = match kind.value() {
-        Some(LbKind::Classic) => (60.0, "AWS default Classic ELB idle_timeout (60 s)"),
+        Some(LbKind::Classic) => (60.0, "AWS default for Classic ELB idle_timeout"),
         // NLBs have no idle_timeout attribute; their TCP idle timeout is a
         // listener setting (350 s unless changed).
-        Some(LbKind::Network) => (350.0, "AWS default NLB TCP idle timeout (350 s)"),
-        Some(LbKind::Gateway) => (350.0, "AWS default Gateway Load Balancer idle timeout (350 s)"),
-        _ => (60.0, "AWS default ALB idle_timeout (60 s)"),
+        Some(LbKind::Network) => (350.0, "AWS default for NLB TCP idle timeout"),
+        Some(LbKind::Gateway) => (350.0, "AWS default for Gateway Load Balancer idle timeout"),
+        _ => (60.0, "AWS default for ALB idle_timeout"),
     };
     let (draining, draining_timeout) = if classic {
         let on = match i.attr("connection_draining") {
             None | Some(Val { kind: Kind::Null, .. }) => Setting::default(
                 false,
-                "AWS default connection_draining (off)",
+                "AWS default for connection_draining",
                 Some(i.at.clone()),
             ),
             Some(v) => match v.to_bool() {
@@ -145,7 +145,7 @@ pub fn load_balancer(i: &Instance<'_, '_>, classic: bool) -> LoadBalancer {
         };
         (
             Some(on),
-            Some(i.seconds(b, "connection_draining_timeout", Some((300.0, "AWS default connection_draining_timeout (300 s)")))),
+            Some(i.seconds(b, "connection_draining_timeout", Some((300.0, "AWS default for connection_draining_timeout")))),
         )
     } else {
         (None, None)
@@ -216,12 +216,12 @@ pub fn target_group(i: &Instance<'_, '_>) -> TargetGroup {
     let hc = i.body.blocks("health_check").into_iter().next();
     let (interval, timeout) = match hc {
         Some(hc) => (
-            i.seconds(hc, "interval", Some((30.0, "AWS default health check interval (30 s)"))),
-            i.seconds(hc, "timeout", Some((5.0, "AWS default health check timeout (5 s)"))),
+            i.seconds(hc, "interval", Some((30.0, "AWS default for health check interval"))),
+            i.seconds(hc, "timeout", Some((5.0, "AWS default for health check timeout"))),
         ),
         None => (
-            Setting::default(30.0, "AWS default health check interval (30 s)", Some(i.at.clone())),
-            Setting::default(5.0, "AWS default health check timeout (5 s)", Some(i.at.clone())),
+            Setting::default(30.0, "AWS default for health check interval", Some(i.at.clone())),
+            Setting::default(5.0, "AWS default for health check timeout", Some(i.at.clone())),
         ),
     };
     TargetGroup {
@@ -230,7 +230,7 @@ pub fn target_group(i: &Instance<'_, '_>) -> TargetGroup {
         deregistration_delay: i.seconds(
             i.body,
             "deregistration_delay",
-            Some((300.0, "AWS default deregistration_delay (300 s)")),
+            Some((300.0, "AWS default for deregistration_delay")),
         ),
         health_check_interval: interval,
         health_check_timeout: timeout,

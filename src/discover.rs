@@ -37,7 +37,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
             .into_iter()
             .filter_entry(|e| {
                 e.depth() == 0
-                    || !(e.file_type().is_dir() && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
+                    || !(e.file_type().is_dir()
+                        && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
             });
         for entry in walker {
             match entry {
@@ -46,7 +47,10 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
                     // A symlink to a file is read; a symlink to a directory is not walked.
                     let is_file = e.file_type().is_file() || (e.path_is_symlink() && p.is_file());
                     if e.path_is_symlink() && !is_file && crate::terraform::is_terraform_file(p) {
-                        let why = std::fs::metadata(p).err().map(|e| e.to_string()).unwrap_or_default();
+                        let why = std::fs::metadata(p)
+                            .err()
+                            .map(|e| e.to_string())
+                            .unwrap_or_default();
                         out.errors.push(InputError {
                             file: display_path(p),
                             message: format!("symbolic link cannot be followed: {why}"),
@@ -57,11 +61,17 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
                     }
                     if is_file && crate::terraform::is_terraform_file(p) {
                         let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
-                        out.terraform_modules.entry(dir).or_default().push(p.to_path_buf());
+                        out.terraform_modules
+                            .entry(dir)
+                            .or_default()
+                            .push(p.to_path_buf());
                     }
                 }
                 Err(err) => {
-                    let p = err.path().map(display_path).unwrap_or_else(|| display_path(path));
+                    let p = err
+                        .path()
+                        .map(display_path)
+                        .unwrap_or_else(|| display_path(path));
                     out.errors.push(InputError {
                         file: p,
                         message: format!("cannot read: {err}"),

@@ -25,15 +25,23 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
         .collect();
     let results: Mutex<Vec<(usize, Model)>> = Mutex::new(Vec::with_capacity(modules.len()));
     let next = AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(modules.len().max(1));
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(modules.len().max(1));
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some((dir, files, root)) = modules.get(i) else { break };
+                    let Some((dir, files, root)) = modules.get(i) else {
+                        break;
+                    };
                     let m = terraform::load_module(dir, files, &options.terraform, root);
-                    results.lock().unwrap_or_else(|e| e.into_inner()).push((i, m));
+                    results
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((i, m));
                 }
             });
         }

@@ -103,9 +103,17 @@ impl Finding {
 /// Deterministic order: file, line, column, rule, service, message.
 pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
-        (a.position(), a.rule.id, &a.service, &a.message).cmp(&(b.position(), b.rule.id, &b.service, &b.message))
+        (a.position(), a.rule.id, &a.service, &a.message).cmp(&(
+            b.position(),
+            b.rule.id,
+            &b.service,
+            &b.message,
+        ))
     });
     findings.dedup_by(|a, b| {
-        a.rule.id == b.rule.id && a.service == b.service && a.message == b.message && a.position() == b.position()
+        a.rule.id == b.rule.id
+            && a.service == b.service
+            && a.message == b.message
+            && a.position() == b.position()
     });
 }

@@ -52,6 +52,10 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, ReadError> {
 fn line_col_of(bytes: &[u8], pos: usize) -> (usize, usize) {
     let before = &bytes[..pos.min(bytes.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-    let line_start = before.iter().rposition(|&b| b == b'\n').map(|i| i + 1).unwrap_or(0);
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
     (line, pos - line_start + 1)
 }

@@ -46,7 +46,11 @@ impl JsonNode {
     pub fn get(&self, key: &str) -> Option<&JsonNode> {
         match &self.kind {
             // Last duplicate wins, as in most JSON readers.
-            JsonKind::Object(members) => members.iter().rev().find(|m| m.key == key).map(|m| &m.value),
+            JsonKind::Object(members) => members
+                .iter()
+                .rev()
+                .find(|m| m.key == key)
+                .map(|m| &m.value),
             _ => None,
         }
     }
@@ -331,8 +335,12 @@ mod tests {
         let v = parse(text).unwrap();
         let a = v.get("a").unwrap();
         assert_eq!(&text[a.span.clone()], r#"[1, "x\"y"]"#);
-        let JsonKind::Array(items) = &a.kind else { panic!() };
-        let JsonKind::String { value, raw } = &items[1].kind else { panic!() };
+        let JsonKind::Array(items) = &a.kind else {
+            panic!()
+        };
+        let JsonKind::String { value, raw } = &items[1].kind else {
+            panic!()
+        };
         assert_eq!(value, "x\"y");
         assert_eq!(&text[raw.clone()], r#"x\"y"#);
         assert_eq!(v.get("b").unwrap().kind, JsonKind::Null);

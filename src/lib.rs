@@ -1,14 +1,14 @@
 //! keepalign: static analysis of the timeouts that must line up between AWS
 //! load balancers and the servers behind them.
 
+pub mod finding;
+pub mod input;
+pub mod json;
+pub mod linker;
 pub mod model;
 pub mod servers;
 pub mod source;
-pub mod input;
-pub mod json;
 pub mod terraform;
-pub mod finding;
-pub mod linker;
 #[macro_use]
 pub mod rules;
 pub mod discover;

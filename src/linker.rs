@@ -40,7 +40,10 @@ impl<'m, T> Index<'m, T> {
         let mut by_name: HashMap<&str, Vec<&T>> = HashMap::new();
         for item in items {
             let rid = id(item);
-            by_address.entry((&rid.scope, &rid.address)).or_default().push(item);
+            by_address
+                .entry((&rid.scope, &rid.address))
+                .or_default()
+                .push(item);
             // `aws_lb_target_group.app[*]` and references without an index
             // reach every instance.
             if let Some(base) = rid.address.find('[').map(|i| &rid.address[..i]) {
@@ -50,7 +53,10 @@ impl<'m, T> Index<'m, T> {
                 by_name.entry(n).or_default().push(item);
             }
         }
-        Index { by_address, by_name }
+        Index {
+            by_address,
+            by_name,
+        }
     }
 
     /// Resolve a link written in `scope`.
@@ -63,7 +69,7 @@ impl<'m, T> Index<'m, T> {
                     Some(found) => Ok(found.clone()),
                     None if address.starts_with("data.") => Err(Unresolved::new(
                         format!(
-                            "the {what} is {address}, a data source: its settings live in AWS, not in the scanned files; scan the Terraform that creates it too, or check a plan with `keepalign plan`"
+                            "the {what} is {address}, a data source: its settings live in AWS, not in the scanned files; scan the Terraform that creates it too"
                         ),
                         link.at.clone(),
                     )),

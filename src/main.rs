@@ -111,7 +111,13 @@ fn main() -> ExitCode {
         Some(Command::Rules) => {
             let mut s = String::new();
             for r in rules::CATALOG {
-                s.push_str(&format!("{}  {:<8} {:<42} {}\n", r.id, r.severity.as_str(), r.name, r.summary));
+                s.push_str(&format!(
+                    "{}  {:<8} {:<42} {}\n",
+                    r.id,
+                    r.severity.as_str(),
+                    r.name,
+                    r.summary
+                ));
             }
             write_out(None, &s).map(|_| 0)
         }
@@ -141,7 +147,8 @@ fn options(input: &InputArgs) -> Result<Options, String> {
 
 fn load(input: &InputArgs) -> Result<keepalign::model::Model, String> {
     let opts = options(input)?;
-    engine::load(&input.paths, &opts).map_err(|m| format!("{}: no such file or directory", m.0.display()))
+    engine::load(&input.paths, &opts)
+        .map_err(|m| format!("{}: no such file or directory", m.0.display()))
 }
 
 fn check(args: CheckArgs) -> Result<u8, String> {
@@ -153,7 +160,9 @@ fn check(args: CheckArgs) -> Result<u8, String> {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            args.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            args.output.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
     let text = match args.format {
@@ -199,7 +208,9 @@ fn explain(id: &str) -> Result<u8, String> {
 
 fn write_out(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
     match path {
-        Some(p) => std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display())),
+        Some(p) => {
+            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
+        }
         None => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth reporting.

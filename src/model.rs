@@ -259,6 +259,9 @@ pub struct Service {
 pub struct Word {
     pub text: String,
     pub at: Option<Location>,
+    /// Set when part of the word is not knowable (a variable with no value):
+    /// the text then holds `crate::json::HOLE` markers where it is unknown.
+    pub unknown: Option<Unresolved>,
 }
 
 impl Word {
@@ -266,7 +269,25 @@ impl Word {
         Word {
             text: text.into(),
             at,
+            unknown: None,
         }
+    }
+
+    /// The text with unknown parts shown as `…`, for messages.
+    pub fn display(&self) -> String {
+        let mut out = String::new();
+        let mut inside = false;
+        for c in self.text.chars() {
+            if c == crate::json::HOLE {
+                if !inside {
+                    out.push('…');
+                }
+                inside = !inside;
+            } else if !inside {
+                out.push(c);
+            }
+        }
+        out
     }
 
     /// The location of `range` within this word: exact when the source text
@@ -284,9 +305,15 @@ impl Word {
     }
 
     pub fn sub(&self, range: std::ops::Range<usize>) -> Word {
+        let text = self.text[range.clone()].to_string();
+        let unknown = self
+            .unknown
+            .clone()
+            .filter(|_| text.contains(crate::json::HOLE));
         Word {
-            text: self.text[range.clone()].to_string(),
+            text,
             at: self.locate(range),
+            unknown,
         }
     }
 }

@@ -48,7 +48,10 @@ impl SourceFile {
             .get(line)
             .map(|e| e - 1)
             .unwrap_or(self.text.len());
-        self.text.get(start..end).unwrap_or("").trim_end_matches('\r')
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches('\r')
     }
 }
 

@@ -13,7 +13,11 @@ fn malformed_hcl_is_pa001_with_location_and_the_valid_service_is_still_checked()
     let r = run(fixture("bad-malformed-hcl"));
     let pa: Vec<_> = r.findings.iter().filter(|f| f.rule.id == "PA001").collect();
     assert_eq!(pa.len(), 1, "{}", r.human);
-    assert!(pa[0].position().file.ends_with("broken.tf"), "{:?}", pa[0].position());
+    assert!(
+        pa[0].position().file.ends_with("broken.tf"),
+        "{:?}",
+        pa[0].position()
+    );
     assert!(pa[0].position().line > 0);
     assert!(r.services.contains("aws_ecs_service"), "{}", r.services);
 }
@@ -27,7 +31,11 @@ fn unterminated_heredoc_is_pa001() {
 #[test]
 fn non_utf8_file_is_pa001_with_line_and_column() {
     let r = run(fixture("bad-non-utf8"));
-    let pa = r.findings.iter().find(|f| f.rule.id == "PA001").expect("PA001");
+    let pa = r
+        .findings
+        .iter()
+        .find(|f| f.rule.id == "PA001")
+        .expect("PA001");
     assert!(pa.message.contains("UTF-8"), "{}", pa.message);
     assert!(pa.position().line >= 1);
     assert!(r.services.contains("aws_ecs_service"), "{}", r.services);
@@ -36,7 +44,11 @@ fn non_utf8_file_is_pa001_with_line_and_column() {
 #[test]
 fn binary_file_is_pa001() {
     let r = run(fixture("bad-binary"));
-    let pa = r.findings.iter().find(|f| f.rule.id == "PA001").expect("PA001");
+    let pa = r
+        .findings
+        .iter()
+        .find(|f| f.rule.id == "PA001")
+        .expect("PA001");
     assert!(pa.message.contains("binary"), "{}", pa.message);
     assert!(r.services.contains("aws_ecs_service"), "{}", r.services);
 }
@@ -44,7 +56,11 @@ fn binary_file_is_pa001() {
 #[test]
 fn file_outside_the_repository_is_not_read() {
     let r = run(fixture("bad-file-outside"));
-    assert!(r.services.contains("outside the repository"), "{}", r.services);
+    assert!(
+        r.services.contains("outside the repository"),
+        "{}",
+        r.services
+    );
     assert!(!r.services.contains("root:x:0:0"));
 }
 

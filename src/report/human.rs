@@ -11,6 +11,10 @@ pub fn render(findings: &[Finding], summary: &Summary, color: bool) -> String {
         render_one(f, color, &mut out);
     }
     let mut s = String::from_utf8_lossy(&out).into_owned();
+    if !color {
+        // ariadne colours custom report kinds even with colour off.
+        s = strip_ansi(&s);
+    }
     s.push_str(&summary.line());
     s.push('\n');
     s
@@ -77,4 +81,22 @@ fn render_one(f: &Finding, color: bool, out: &mut Vec<u8>) {
     }
     let _ = report.finish().write(sources(files), &mut *out);
     out.push(b'\n');
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI sequence: ESC [ ... final byte in @..~
+            for d in chars.by_ref() {
+                if ('@'..='~').contains(&d) && d != '[' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

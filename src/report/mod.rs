@@ -40,7 +40,11 @@ impl Summary {
         if self.notes > 0 {
             parts.push(plural(self.notes, "note"));
         }
-        let what = if parts.is_empty() { "no findings".to_string() } else { parts.join(", ") };
+        let what = if parts.is_empty() {
+            "no findings".to_string()
+        } else {
+            parts.join(", ")
+        };
         format!(
             "{what} in {} ({})",
             plural(self.services, "service chain"),

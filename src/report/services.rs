@@ -125,7 +125,11 @@ pub fn render_text(chains: &[Chain<'_>]) -> String {
         let _ = writeln!(out, "{}  ({})", c.service.id.address, c.service.at);
         match &c.load_balancer {
             Ok(lb) => {
-                let kind = lb.kind.value().map(|k| k.short_name()).unwrap_or("load balancer");
+                let kind = lb
+                    .kind
+                    .value()
+                    .map(|k| k.short_name())
+                    .unwrap_or("load balancer");
                 let _ = writeln!(out, "  load balancer   {} ({kind})", lb.id.address);
                 let _ = writeln!(out, "    idle timeout  {}", secs(&lb.idle_timeout));
                 if let Some(d) = &lb.connection_draining {
@@ -145,13 +149,20 @@ pub fn render_text(chains: &[Chain<'_>]) -> String {
             }
         }
         if let Some(l) = c.listener {
-            let via = c.listener_rule.map(|r| format!(" → {}", r.id.address)).unwrap_or_default();
+            let via = c
+                .listener_rule
+                .map(|r| format!(" → {}", r.id.address))
+                .unwrap_or_default();
             let _ = writeln!(out, "  listener        {}{via}", l.id.address);
         }
         match &c.target_group {
             Some(Ok(tg)) => {
                 let _ = writeln!(out, "  target group    {}", tg.id.address);
-                let _ = writeln!(out, "    deregistration delay  {}", secs(&tg.deregistration_delay));
+                let _ = writeln!(
+                    out,
+                    "    deregistration delay  {}",
+                    secs(&tg.deregistration_delay)
+                );
                 let _ = writeln!(
                     out,
                     "    health check  interval {}, timeout {}",

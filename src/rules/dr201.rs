@@ -1,4 +1,4 @@
-use super::{Checker, describe, related};
+use super::{Checker, Diagnostic, describe, related};
 use crate::linker::Chain;
 use crate::model::{LbKind, fmt_secs};
 
@@ -37,14 +37,21 @@ declare_rule! {
 
 pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     let Ok(lb) = &chain.load_balancer else { return };
-    let Some(kind) = lb.kind.value().copied() else { return };
+    let Some(kind) = lb.kind.value().copied() else {
+        return;
+    };
     if !kind.reuses_connections() {
         return;
     }
     let (delay, delay_name) = match (kind, &chain.target_group) {
         (LbKind::Classic, _) => {
             // Only with draining on; DR202 covers draining off.
-            if lb.connection_draining.as_ref().and_then(|d| d.value().copied()) != Some(true) {
+            if lb
+                .connection_draining
+                .as_ref()
+                .and_then(|d| d.value().copied())
+                != Some(true)
+            {
                 return;
             }
             match &lb.connection_draining_timeout {
@@ -56,8 +63,10 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         _ => return,
     };
     let what_idle = format!("the {} idle timeout", kind.short_name());
-    let Some(idle) = c.need(chain, "DR201", &what_idle, &lb.idle_timeout) else { return };
-    let Some(d) = c.need(chain, "DR201", delay_name, delay) else { return };
+    let idle = c.need(chain, "DR201", &what_idle, &lb.idle_timeout);
+    let (Some(idle), Some(d)) = (idle, c.need(chain, "DR201", delay_name, delay)) else {
+        return;
+    };
     if d >= idle {
         return;
     }
@@ -81,5 +90,15 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         &lb.at,
         format!("{lb_name} idle timeout {}", describe(&lb.idle_timeout)),
     );
-    c.emit(&META, chain, message, Some(fix), Some(primary), format!("{delay_name} {}", describe(delay)), vec![rel]);
+    c.report(
+        &META,
+        chain,
+        Diagnostic {
+            message,
+            fix: Some(fix),
+            location: Some(primary),
+            label: format!("{delay_name} {}", describe(delay)),
+            related: vec![rel],
+        },
+    );
 }

@@ -1,4 +1,4 @@
-use super::Checker;
+use super::{Checker, Diagnostic};
 use crate::linker::Chain;
 use crate::model::LbKind;
 
@@ -40,17 +40,35 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     if lb.kind.value() != Some(&LbKind::Classic) {
         return;
     }
-    let Some(draining) = &lb.connection_draining else { return };
-    let Some(on) = c.need(chain, "DR202", "connection_draining", draining) else { return };
+    let Some(draining) = &lb.connection_draining else {
+        return;
+    };
+    let Some(on) = c.need(chain, "DR202", "connection_draining", draining) else {
+        return;
+    };
     if on {
         return;
     }
-    let how = if draining.is_default() { "is off (the AWS default)" } else { "is disabled" };
+    let how = if draining.is_default() {
+        "is off (the AWS default)"
+    } else {
+        "is disabled"
+    };
     let message = format!(
         "connection draining of Classic ELB {} {how}: in-flight requests are dropped whenever ECS deregisters a task",
         lb.id.address
     );
     let fix = "set connection_draining = true and connection_draining_timeout to at least the idle timeout".to_string();
     let primary = draining.location().cloned().unwrap_or(lb.at.clone());
-    c.emit(&META, chain, message, Some(fix), Some(primary), format!("connection draining {how}"), Vec::new());
+    c.report(
+        &META,
+        chain,
+        Diagnostic {
+            message,
+            fix: Some(fix),
+            location: Some(primary),
+            label: format!("connection draining {how}"),
+            related: Vec::new(),
+        },
+    );
 }

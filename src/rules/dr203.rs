@@ -1,4 +1,4 @@
-use super::{Checker, describe};
+use super::{Checker, Diagnostic, describe};
 use crate::finding::Related;
 use crate::linker::Chain;
 use crate::model::fmt_secs;
@@ -40,10 +40,18 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     let (Ok(container), Ok(server)) = (&chain.container, &chain.server) else {
         return;
     };
-    let Some(graceful) = &server.graceful_timeout else { return };
+    let Some(graceful) = &server.graceful_timeout else {
+        return;
+    };
     let what = format!("{} graceful timeout", server.server);
-    let Some(g) = c.need(chain, "DR203", &what, graceful) else { return };
-    let Some(stop) = c.need(chain, "DR203", "the container's stopTimeout", &container.stop_timeout) else {
+    let g = c.need(chain, "DR203", &what, graceful);
+    let stop = c.need(
+        chain,
+        "DR203",
+        "the container's stopTimeout",
+        &container.stop_timeout,
+    );
+    let (Some(g), Some(stop)) = (g, stop) else {
         return;
     };
     if stop >= g {
@@ -60,7 +68,10 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         .graceful_fix
         .map(|f| format!(", or lower the graceful timeout ({})", f(stop)))
         .unwrap_or_default();
-    let fix = format!("set \"stopTimeout\": {} in the container definition{lower}", fmt_secs(g));
+    let fix = format!(
+        "set \"stopTimeout\": {} in the container definition{lower}",
+        fmt_secs(g)
+    );
     let primary = container
         .stop_timeout
         .location()
@@ -75,5 +86,15 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         location: rel_at,
         message: format!("{} graceful timeout {}", server.server, describe(graceful)),
     };
-    c.emit(&META, chain, message, Some(fix), Some(primary), format!("stopTimeout {}", describe(&container.stop_timeout)), vec![rel]);
+    c.report(
+        &META,
+        chain,
+        Diagnostic {
+            message,
+            fix: Some(fix),
+            location: Some(primary),
+            label: format!("stopTimeout {}", describe(&container.stop_timeout)),
+            related: vec![rel],
+        },
+    );
 }

@@ -1,4 +1,4 @@
-use super::{Checker, describe, related};
+use super::{Checker, Diagnostic, describe, related};
 use crate::linker::Chain;
 
 declare_rule! {
@@ -33,7 +33,9 @@ declare_rule! {
 }
 
 pub fn check(chain: &Chain<'_>, c: &mut Checker) {
-    let Some(Ok(tg)) = &chain.target_group else { return };
+    let Some(Ok(tg)) = &chain.target_group else {
+        return;
+    };
     let (Some(interval), Some(timeout)) = (
         tg.health_check_interval.value().copied(),
         tg.health_check_timeout.value().copied(),
@@ -49,19 +51,31 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         describe(&tg.health_check_interval),
         tg.id.address
     );
-    let primary = tg.health_check_timeout.location().cloned().unwrap_or(tg.at.clone());
+    let primary = tg
+        .health_check_timeout
+        .location()
+        .cloned()
+        .unwrap_or(tg.at.clone());
     let rel = related(
         &tg.health_check_interval,
         &tg.at,
-        format!("health check interval {}", describe(&tg.health_check_interval)),
+        format!(
+            "health check interval {}",
+            describe(&tg.health_check_interval)
+        ),
     );
-    c.emit(
+    c.report(
         &META,
         chain,
-        message,
-        Some("make the health check timeout smaller than the interval".into()),
-        Some(primary),
-        format!("health check timeout {}", describe(&tg.health_check_timeout)),
-        vec![rel],
+        Diagnostic {
+            message,
+            fix: Some("make the health check timeout smaller than the interval".into()),
+            location: Some(primary),
+            label: format!(
+                "health check timeout {}",
+                describe(&tg.health_check_timeout)
+            ),
+            related: vec![rel],
+        },
     );
 }

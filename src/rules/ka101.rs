@@ -1,4 +1,4 @@
-use super::{Checker, describe, related};
+use super::{Checker, Diagnostic, describe, related};
 use crate::linker::Chain;
 use crate::model::{Provenance, Setting, fmt_secs};
 use crate::servers::KeepAlive;
@@ -66,11 +66,10 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         return;
     };
     let what_idle = format!("the {} idle timeout", kind.short_name());
-    let Some(idle) = c.need(chain, "KA101", &what_idle, &lb.idle_timeout) else {
-        return;
-    };
+    let idle = c.need(chain, "KA101", &what_idle, &lb.idle_timeout);
     let what_ka = format!("{} keep-alive timeout", server.server);
-    let Some(ka) = c.need(chain, "KA101", &what_ka, ka_setting) else {
+    // Report every unknown input, not only the first.
+    let (Some(idle), Some(ka)) = (idle, c.need(chain, "KA101", &what_ka, ka_setting)) else {
         return;
     };
     if ka > idle {
@@ -100,11 +99,13 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         server.server,
         kind.reset_status(),
     );
-    let target = (idle + 5.0).max(65.0);
     let raise = format!("set {}", (server.keep_alive_fix)((idle + 5.0).max(65.0)));
     // Lowering the idle timeout is only sensible advice for a keep-alive of some length.
     let fix = if ka >= 10.0 {
-        format!("{raise}, or lower the {lb_name} idle_timeout below {} s", fmt_secs(ka))
+        format!(
+            "{raise}, or lower the {lb_name} idle_timeout below {} s",
+            fmt_secs(ka)
+        )
     } else {
         raise
     };
@@ -117,5 +118,15 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         &lb.at,
         format!("{lb_name} idle timeout {}", describe(&lb.idle_timeout)),
     );
-    c.emit(&META, chain, message, Some(fix), primary, format!("{} keep-alive {}", server.server, describe(ka_setting)), vec![rel]);
+    c.report(
+        &META,
+        chain,
+        Diagnostic {
+            message,
+            fix: Some(fix),
+            location: primary,
+            label: format!("{} keep-alive {}", server.server, describe(ka_setting)),
+            related: vec![rel],
+        },
+    );
 }

@@ -57,7 +57,10 @@ pub static CATALOG: &[&RuleMeta] = &[
 ];
 
 pub fn find(id: &str) -> Option<&'static RuleMeta> {
-    CATALOG.iter().copied().find(|r| r.id.eq_ignore_ascii_case(id))
+    CATALOG
+        .iter()
+        .copied()
+        .find(|r| r.id.eq_ignore_ascii_case(id))
 }
 
 /// Rules that read service chains.
@@ -83,6 +86,17 @@ pub fn check_chains(chains: &[Chain<'_>]) -> Vec<Finding> {
     checker.findings
 }
 
+/// What a rule says about one chain.
+pub struct Diagnostic {
+    pub message: String,
+    pub fix: Option<String>,
+    /// The value to change, or where a default applies.
+    pub location: Option<Location>,
+    /// What the location shows.
+    pub label: String,
+    pub related: Vec<Related>,
+}
+
 /// Collects findings; rules report unresolved inputs through it (UN001).
 #[derive(Default)]
 pub struct Checker {
@@ -90,25 +104,16 @@ pub struct Checker {
 }
 
 impl Checker {
-    pub fn emit(
-        &mut self,
-        rule: &'static RuleMeta,
-        chain: &Chain<'_>,
-        message: String,
-        fix: Option<String>,
-        location: Option<Location>,
-        label: String,
-        related: Vec<Related>,
-    ) {
+    pub fn report(&mut self, rule: &'static RuleMeta, chain: &Chain<'_>, d: Diagnostic) {
         self.findings.push(Finding {
             rule,
             service: Some(chain.service_name().to_string()),
-            message,
-            fix,
-            location: location.or_else(|| Some(chain.attachment.at.clone())),
-            label,
+            message: d.message,
+            fix: d.fix,
+            location: d.location.or_else(|| Some(chain.attachment.at.clone())),
+            label: d.label,
             raw_location: None,
-            related,
+            related: d.related,
         });
     }
 

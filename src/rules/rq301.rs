@@ -1,4 +1,4 @@
-use super::{Checker, describe, related};
+use super::{Checker, Diagnostic, describe, related};
 use crate::linker::Chain;
 use crate::model::fmt_secs;
 
@@ -40,16 +40,25 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     let (Ok(lb), Ok(server)) = (&chain.load_balancer, &chain.server) else {
         return;
     };
-    let Some(kind) = lb.kind.value().copied() else { return };
+    let Some(kind) = lb.kind.value().copied() else {
+        return;
+    };
     if !kind.reuses_connections() {
         return;
     }
-    let Some(timeout) = &server.request_timeout else { return };
-    let Some(t) = c.need(chain, "RQ301", &format!("{} request timeout", server.server), timeout) else {
+    let Some(timeout) = &server.request_timeout else {
         return;
     };
+    let t = c.need(
+        chain,
+        "RQ301",
+        &format!("{} request timeout", server.server),
+        timeout,
+    );
     let what_idle = format!("the {} idle timeout", kind.short_name());
-    let Some(idle) = c.need(chain, "RQ301", &what_idle, &lb.idle_timeout) else { return };
+    let (Some(t), Some(idle)) = (t, c.need(chain, "RQ301", &what_idle, &lb.idle_timeout)) else {
+        return;
+    };
     if t >= idle {
         return;
     }
@@ -65,11 +74,24 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         server.server,
         fmt_secs(idle)
     );
-    let primary = timeout.location().cloned().or_else(|| server.identified_at.clone());
+    let primary = timeout
+        .location()
+        .cloned()
+        .or_else(|| server.identified_at.clone());
     let rel = related(
         &lb.idle_timeout,
         &lb.at,
         format!("{lb_name} idle timeout {}", describe(&lb.idle_timeout)),
     );
-    c.emit(&META, chain, message, Some(fix), primary, format!("{} request timeout {}", server.server, describe(timeout)), vec![rel]);
+    c.report(
+        &META,
+        chain,
+        Diagnostic {
+            message,
+            fix: Some(fix),
+            location: primary,
+            label: format!("{} request timeout {}", server.server, describe(timeout)),
+            related: vec![rel],
+        },
+    );
 }

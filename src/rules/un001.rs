@@ -25,9 +25,10 @@ declare_rule! {
     ///
     /// ## Fix
     ///
-    /// Supply the value: a `terraform.tfvars` entry, `--var NAME=VALUE`,
-    /// `--var-file`, or run keepalign on a plan (`keepalign plan`), which has
-    /// every value resolved.
+    /// Supply the value: a `terraform.tfvars` entry, `--var NAME=VALUE` or
+    /// `--var-file` for variables; scan the directory that defines a load
+    /// balancer managed elsewhere; write server settings where the task
+    /// definition shows them.
     pub struct Un001 {
         id: "UN001",
         name: "unresolved-setting",
@@ -37,7 +38,10 @@ declare_rule! {
 }
 
 pub fn report(c: &mut Checker, chain: &Chain<'_>, needed_by: &str, what: &str, u: &Unresolved) {
-    let message = format!("{what} is unknown, so {needed_by} could not be checked: {}", u.reason);
+    let message = format!(
+        "{what} is unknown, so {needed_by} could not be checked: {}",
+        u.reason
+    );
     // One note per unknown value, however many rules needed it.
     if c.findings.iter().any(|f| {
         f.rule.id == META.id
@@ -51,7 +55,11 @@ pub fn report(c: &mut Checker, chain: &Chain<'_>, needed_by: &str, what: &str, u
         rule: &META,
         service: Some(chain.service_name().to_string()),
         message,
-        fix: Some("supply the value in terraform.tfvars, with --var or --var-file, or check a plan with `keepalign plan`".into()),
+        // Variables can be supplied on the command line; other reasons say how themselves.
+        fix: u
+            .reason
+            .contains("var.")
+            .then(|| "supply the value in terraform.tfvars or with --var / --var-file".to_string()),
         location: u.at.clone().or_else(|| Some(chain.attachment.at.clone())),
         label: format!("{what} is unknown"),
         raw_location: None,

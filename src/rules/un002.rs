@@ -1,4 +1,4 @@
-use super::Checker;
+use super::{Checker, Diagnostic};
 use crate::linker::Chain;
 
 declare_rule! {
@@ -39,17 +39,27 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
                 container.name, u.reason
             );
             let at = u.at.clone().or_else(|| Some(container.at.clone()));
-            c.emit(
+            c.report(
                 &META,
                 chain,
-                message,
-                Some("declare the server command in the task definition's command or entryPoint".into()),
-                at,
-                "server not identified".into(),
-                Vec::new(),
+                Diagnostic {
+                    message,
+                    fix: Some(
+                        "declare the server command in the task definition's command or entryPoint"
+                            .into(),
+                    ),
+                    location: at,
+                    label: "server not identified".into(),
+                    related: Vec::new(),
+                },
             );
         }
-        (Err(u), _) => c.unresolved(chain, "the keep-alive and draining rules", "the targeted container", u),
+        (Err(u), _) => c.unresolved(
+            chain,
+            "the keep-alive and draining rules",
+            "the targeted container",
+            u,
+        ),
         _ => {}
     }
 }

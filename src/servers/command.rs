@@ -375,9 +375,14 @@ fn tokenize(src: &Word, operators: bool) -> Vec<Token> {
     let flush = |cur: &mut Option<(usize, Vec<u8>)>, out: &mut Vec<Token>, end: usize| {
         if let Some((start, bytes)) = cur.take() {
             let text = String::from_utf8_lossy(&bytes).into_owned();
+            let unknown = src
+                .unknown
+                .clone()
+                .filter(|_| text.contains(crate::json::HOLE));
             out.push(Token::Word(Word {
                 text,
                 at: src.locate(start..end),
+                unknown,
             }));
         }
     };

@@ -261,13 +261,12 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         }
         Ok(Class::PyWsgi) => KeepAlive::Timeout(ctx.unresolved(format!(
             "gunicorn's `{}` worker serves connections with gevent's pywsgi server, which does \
-             not use --keep-alive, and keepalign does not know its idle timeout; declare it in \
-             keepalign.toml",
+             not use --keep-alive, and keepalign does not know its idle timeout",
             class.as_ref().map_or("", |c| c.1.as_str())
         ))),
         Ok(Class::Other) => KeepAlive::Timeout(ctx.unresolved(format!(
             "gunicorn worker class `{}` is not one keepalign knows, so whether and how long it \
-             keeps connections alive is unknown; declare the keep-alive in keepalign.toml",
+             keeps connections alive is unknown",
             class.as_ref().map_or("", |c| c.1.as_str())
         ))),
         Err(u) => KeepAlive::Timeout(Setting::Unresolved(u.clone())),

@@ -48,7 +48,7 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
             return Setting::unresolved(
                 format!(
                     "httpd reads the config `{}`, which keepalign does not read, and it may set \
-                     {directive}; declare it in keepalign.toml",
+                     {directive}; pass it with -c \"{directive} N\" to see it checked",
                     f.text
                 ),
                 f.at.clone().or_else(|| ctx.server_at()),

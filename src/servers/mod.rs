@@ -100,7 +100,7 @@ pub fn identify(container: &Container) -> Result<ServerProfile, Unresolved> {
                     format!(
                         "the {name} of container `{}` could not be resolved ({}), so keepalign \
                          cannot tell which server it runs; make it resolvable (tfvars, --var, a \
-                         plan file) or declare the server in keepalign.toml",
+                         plan file)",
                         container.name,
                         u.reason.trim_end_matches('.')
                     ),
@@ -143,7 +143,7 @@ fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
         ),
     };
     let how =
-        "set the keep-alive explicitly in the command, or declare the server in keepalign.toml";
+        "put the server command (with its keep-alive setting) in the task definition's command";
     let at = ctx
         .command_at
         .clone()
@@ -155,7 +155,7 @@ fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
                 "container `{}` sets no command or entryPoint, so its server is started by the \
                  image's CMD/ENTRYPOINT (in its Dockerfile), which keepalign cannot see, and \
                  {image} is not one keepalign recognises; set the command in the task \
-                 definition, or declare the server in keepalign.toml",
+                 definition",
                 c.name
             ),
             at,
@@ -203,10 +203,11 @@ fn show(words: &[Word]) -> String {
     let mut s = words
         .iter()
         .map(|w| {
-            if w.text.is_empty() || w.text.chars().any(char::is_whitespace) {
-                format!("'{}'", w.text)
+            let text = w.display();
+            if text.is_empty() || text.chars().any(char::is_whitespace) {
+                format!("'{text}'")
             } else {
-                w.text.clone()
+                text
             }
         })
         .collect::<Vec<_>>()
@@ -401,6 +402,12 @@ impl<'a> Invocation<'a> {
     /// written (or where the variable it names is set); unresolved when it is
     /// not a number.
     pub fn seconds(&self, w: &Word, expand: bool, what: &str, unit: Unit) -> Setting<Seconds> {
+        if let Some(u) = &w.unknown {
+            return Setting::unresolved(
+                format!("{what}: {}", u.reason),
+                u.at.clone().or(w.at.clone()),
+            );
+        }
         let v = match self.resolve(w, expand, what) {
             Ok(v) => v,
             Err(u) => return Setting::Unresolved(u),
@@ -511,7 +518,7 @@ mod tests {
             "{}",
             u.reason
         );
-        assert!(u.reason.contains("keepalign.toml"), "{}", u.reason);
+        assert!(u.reason.contains("task definition"), "{}", u.reason);
         assert_eq!(
             u.at,
             b.container.command.as_ref().unwrap().location().cloned()

@@ -35,8 +35,8 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
             Some(c) => Setting::unresolved(
                 format!(
                     "nginx reads `{}`, which keepalign does not read, and keepalive_timeout is \
-                     set there (65 s in the stock nginx.conf, 75 s built in); declare it in \
-                     keepalign.toml",
+                     set there (65 s in the stock nginx.conf, 75 s built in); set keepalive_timeout in \
+                     the command or environment where keepalign can see it",
                     c.value.text
                 ),
                 c.value.at.clone().or_else(|| ctx.server_at()),
@@ -130,8 +130,8 @@ fn env_config(ctx: &Invocation) -> Option<Setting<Seconds>> {
         return Some(Setting::unresolved(
             format!(
                 "the nginx config in {var} sets keepalive_timeout to different values ({}), and \
-                 keepalign does not know which server block the load balancer reaches; declare \
-                 it in keepalign.toml",
+                 keepalign does not know which server block the load balancer reaches; use one \
+                 value",
                 all.join(", ")
             ),
             word.at.clone().or_else(|| ctx.server_at()),

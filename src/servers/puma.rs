@@ -41,8 +41,8 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
             ctx.unresolved(
                 "Puma's persistent_timeout default is 20 s before Puma 7.0 and 65 s from 7.0, \
                  and the Puma version is not known from the task definition; set \
-                 PUMA_PERSISTENT_TIMEOUT (Puma 7.0+) in the container's environment, or set \
-                 persistent_timeout in config/puma.rb and declare it in keepalign.toml",
+                 PUMA_PERSISTENT_TIMEOUT (Puma 7.0+) in the container's environment so the \
+                 value is visible in the task definition",
             )
         });
     Some(ServerProfile {

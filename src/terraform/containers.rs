@@ -29,10 +29,23 @@ pub fn read(v: &Val, attr_at: Location) -> Result<Vec<Container>, Unresolved> {
     let items = match &doc.kind {
         Kind::List(items) => items.clone(),
         Kind::Map(_) => vec![doc.clone()],
-        Kind::Unknown(h) => return Err(Unresolved::new(h.reason.clone(), h.at.clone().or(Some(attr_at)))),
-        _ => return Err(Unresolved::new("container_definitions is not a JSON array", Some(attr_at))),
+        Kind::Unknown(h) => {
+            return Err(Unresolved::new(
+                h.reason.clone(),
+                h.at.clone().or(Some(attr_at)),
+            ));
+        }
+        _ => {
+            return Err(Unresolved::new(
+                "container_definitions is not a JSON array",
+                Some(attr_at),
+            ));
+        }
     };
-    Ok(items.iter().filter_map(|c| container(c, &attr_at)).collect())
+    Ok(items
+        .iter()
+        .filter_map(|c| container(c, &attr_at))
+        .collect())
 }
 
 fn parse(text: &Text, attr_at: &Location) -> Result<Val, Unresolved> {
@@ -41,15 +54,21 @@ fn parse(text: &Text, attr_at: &Location) -> Result<Val, Unresolved> {
         Err(e) => {
             // A hole in the middle of a token (e.g. an unknown number written
             // as `"stopTimeout": ${var.x}` in a heredoc) can break the JSON.
-            if let Some(h) = text.hole_in(e.offset.saturating_sub(1)..text.s.len().min(e.offset + 16)) {
+            if let Some(h) =
+                text.hole_in(e.offset.saturating_sub(1)..text.s.len().min(e.offset + 16))
+            {
                 return Err(Unresolved::new(
-                    format!("container_definitions could not be read because a value is unknown: {}", h.reason),
+                    format!(
+                        "container_definitions could not be read because a value is unknown: {}",
+                        h.reason
+                    ),
                     h.at.clone().or(Some(attr_at.clone())),
                 ));
             }
             Err(Unresolved::new(
                 format!("container_definitions is not valid JSON: {}", e.message),
-                text.locate(e.offset..e.offset + 1).or(Some(attr_at.clone())),
+                text.locate(e.offset..e.offset + 1)
+                    .or(Some(attr_at.clone())),
             ))
         }
     }
@@ -73,13 +92,20 @@ fn str_location(v: &Val) -> Option<Location> {
 fn string_setting(v: Option<&Val>, name: &str, fallback: &Location) -> Option<Setting<String>> {
     let v = v?;
     Some(match &v.kind {
-        Kind::Str(t) if !t.has_holes() => Setting::explicit(t.s.clone(), str_location(v).unwrap_or(fallback.clone())),
-        Kind::Str(t) => Setting::unresolved(format!("{name}: {}", t.holes[0].reason), str_location(v)),
+        Kind::Str(t) if !t.has_holes() => {
+            Setting::explicit(t.s.clone(), str_location(v).unwrap_or(fallback.clone()))
+        }
+        Kind::Str(t) => {
+            Setting::unresolved(format!("{name}: {}", t.holes[0].reason), str_location(v))
+        }
         Kind::Number(_) | Kind::Bool(_) => match v.to_text() {
             Ok(t) => Setting::explicit(t.s, v.at.clone().unwrap_or(fallback.clone())),
             Err(_) => Setting::unresolved(format!("{name} is not a string"), v.at.clone()),
         },
-        Kind::Unknown(h) => Setting::unresolved(format!("{name}: {}", h.reason), h.at.clone().or(v.at.clone())),
+        Kind::Unknown(h) => Setting::unresolved(
+            format!("{name}: {}", h.reason),
+            h.at.clone().or(v.at.clone()),
+        ),
         _ => Setting::unresolved(format!("{name} is not a string"), v.at.clone()),
     })
 }
@@ -91,6 +117,12 @@ fn words(v: Option<&Val>, name: &str, fallback: &Location) -> Option<Setting<Vec
         Kind::List(items) => {
             let mut out = Vec::new();
             for item in items {
+                // Keep a partly unknown word, so the rest of the command is
+                // still understood and only the settings it holds are unknown.
+                if let Some(w) = unknown_word(item, name) {
+                    out.push(w);
+                    continue;
+                }
                 match string_setting(Some(item), name, &at) {
                     Some(Setting::Known { value, provenance }) => {
                         let loc = match provenance {
@@ -105,7 +137,9 @@ fn words(v: Option<&Val>, name: &str, fallback: &Location) -> Option<Setting<Vec
             }
             Setting::explicit(out, at)
         }
-        Kind::Unknown(h) => Setting::unresolved(format!("{name}: {}", h.reason), h.at.clone().or(Some(at))),
+        Kind::Unknown(h) => {
+            Setting::unresolved(format!("{name}: {}", h.reason), h.at.clone().or(Some(at)))
+        }
         // A plain string is not valid for ECS, which wants an array.
         _ => Setting::unresolved(format!("{name} is not a JSON array of strings"), Some(at)),
     })
@@ -156,5 +190,21 @@ fn container(c: &Val, attr_at: &Location) -> Option<Container> {
         stop_timeout,
         system_controls,
         at,
+    })
+}
+
+fn unknown_word(v: &Val, name: &str) -> Option<Word> {
+    let (text, hole) = match &v.kind {
+        Kind::Str(t) if t.has_holes() => (t.s.clone(), t.holes[0].clone()),
+        Kind::Unknown(h) => (format!("{0}0{0}", crate::json::HOLE), h.clone()),
+        _ => return None,
+    };
+    Some(Word {
+        text,
+        at: str_location(v).or(hole.at.clone()),
+        unknown: Some(Unresolved::new(
+            format!("{name}: {}", hole.reason),
+            hole.at.clone().or(v.at.clone()),
+        )),
     })
 }

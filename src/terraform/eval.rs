@@ -44,7 +44,9 @@ impl Src {
     pub fn loc(&self, span: Option<std::ops::Range<usize>>) -> Option<Location> {
         let span = span?;
         match self {
-            Src::File { file, base } => Some(Location::new(file, base + span.start..base + span.end)),
+            Src::File { file, base } => {
+                Some(Location::new(file, base + span.start..base + span.end))
+            }
             Src::Mapped(text) => text.locate(span),
         }
     }
@@ -74,7 +76,11 @@ impl Scope {
     }
 
     fn get(&self, name: &str) -> Option<&Val> {
-        self.bindings.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 }
 
@@ -91,6 +97,9 @@ pub struct ResourceDecl<'a> {
     pub at: Location,
 }
 
+/// A template file parsed once, or its parse error (message, byte offset).
+type ParsedTemplate = Result<Arc<Template>, (String, usize)>;
+
 /// Everything a module declares, and the memo tables used while evaluating it.
 pub struct Evaluator<'a> {
     pub module_dir: PathBuf,
@@ -105,7 +114,7 @@ pub struct Evaluator<'a> {
     local_cache: RefCell<HashMap<String, Val>>,
     in_progress: RefCell<HashSet<String>>,
     files: RefCell<HashMap<PathBuf, Result<Arc<SourceFile>, String>>>,
-    templates: RefCell<HashMap<PathBuf, Result<Arc<Template>, (String, usize)>>>,
+    templates: RefCell<HashMap<PathBuf, ParsedTemplate>>,
     depth: std::cell::Cell<usize>,
 }
 
@@ -217,7 +226,9 @@ impl<'a> Evaluator<'a> {
         }
         let v = self.eval_ref(expr, &Scope::default());
         self.in_progress.borrow_mut().remove(name);
-        self.local_cache.borrow_mut().insert(name.to_string(), v.clone());
+        self.local_cache
+            .borrow_mut()
+            .insert(name.to_string(), v.clone());
         v
     }
 
@@ -230,7 +241,15 @@ impl<'a> Evaluator<'a> {
             JsonKind::Bool(b) => Val::new(Kind::Bool(*b), at),
             JsonKind::Number(n) => Val::new(Kind::Number(*n), at),
             JsonKind::String { value, raw } => match hcl_edit::parser::parse_template(value) {
-                Ok(t) => self.eval_template(&t, &Src::File { file: f.clone(), base: raw.start }, scope, (false, false)),
+                Ok(t) => self.eval_template(
+                    &t,
+                    &Src::File {
+                        file: f.clone(),
+                        base: raw.start,
+                    },
+                    scope,
+                    (false, false),
+                ),
                 Err(_) => Val::str(value.clone(), Some(Location::new(f, raw.clone()))),
             },
             JsonKind::Array(items) => Val::new(
@@ -273,7 +292,10 @@ impl<'a> Evaluator<'a> {
             Expression::String(s) => {
                 // The span of a quoted string includes its quotes.
                 let inner = at.as_ref().map(|l| {
-                    Location::new(&l.file, l.span.start + 1..l.span.end.saturating_sub(1).max(l.span.start + 1))
+                    Location::new(
+                        &l.file,
+                        l.span.start + 1..l.span.end.saturating_sub(1).max(l.span.start + 1),
+                    )
                 });
                 let mut t = Text::default();
                 t.push_literal(s.value(), inner);
@@ -307,11 +329,12 @@ impl<'a> Evaluator<'a> {
             Expression::StringTemplate(t) => {
                 // Quoted templates: spans of literals are already inside the quotes.
                 let tpl: &Template = t;
-                self.eval_template(tpl, src, scope, (false, false)).with_at(at)
+                self.eval_template(tpl, src, scope, (false, false))
+                    .with_at(at)
             }
-            Expression::HeredocTemplate(h) => {
-                self.eval_template(&h.template, src, scope, (false, false)).with_at(at)
-            }
+            Expression::HeredocTemplate(h) => self
+                .eval_template(&h.template, src, scope, (false, false))
+                .with_at(at),
             Expression::Parenthesis(p) => self.eval(p.inner(), src, scope),
             Expression::Variable(v) => self.eval_root(v.as_str(), &[], src, scope, at).0,
             Expression::Traversal(t) => self.eval_traversal(&t.expr, &t.operators, src, scope, at),
@@ -326,7 +349,10 @@ impl<'a> Evaluator<'a> {
                 let ns: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
                 if !ns.is_empty() && ns != ["provider"] && ns != ["core"] {
                     return Val::unknown(
-                        format!("{}::{name}() is a provider function, which keepalign does not evaluate", ns.join("::")),
+                        format!(
+                            "{}::{name}() is a provider function, which keepalign does not evaluate",
+                            ns.join("::")
+                        ),
                         at,
                     );
                 }
@@ -362,7 +388,13 @@ impl<'a> Evaluator<'a> {
         }
     }
 
-    fn eval_for(&self, f: &hcl_edit::expr::ForExpr, src: &Src, scope: &Scope, at: Option<Location>) -> Val {
+    fn eval_for(
+        &self,
+        f: &hcl_edit::expr::ForExpr,
+        src: &Src,
+        scope: &Scope,
+        at: Option<Location>,
+    ) -> Val {
         let coll = self.eval(&f.intro.collection_expr, src, scope);
         let pairs: Vec<(Val, Val)> = match &coll.kind {
             Kind::List(items) => items
@@ -370,7 +402,10 @@ impl<'a> Evaluator<'a> {
                 .enumerate()
                 .map(|(i, v)| (Val::new(Kind::Number(i as f64), None), v.clone()))
                 .collect(),
-            Kind::Map(m) => m.iter().map(|(k, v)| (Val::str(k.clone(), None), v.clone())).collect(),
+            Kind::Map(m) => m
+                .iter()
+                .map(|(k, v)| (Val::str(k.clone(), None), v.clone()))
+                .collect(),
             Kind::Unknown(_) => return coll,
             _ => return Val::error(format!("cannot iterate over a {}", coll.type_name()), at),
         };
@@ -396,7 +431,8 @@ impl<'a> Evaluator<'a> {
                 None => list.push(value),
                 Some(ke) => {
                     let key = self.eval(ke, src, &s);
-                    let Some(key) = key.to_text().ok().filter(|t| !t.has_holes()).map(|t| t.s) else {
+                    let Some(key) = key.to_text().ok().filter(|t| !t.has_holes()).map(|t| t.s)
+                    else {
                         return Val::unknown("a for expression's key is not known", at);
                     };
                     if f.grouping {
@@ -411,7 +447,12 @@ impl<'a> Evaluator<'a> {
             Val::new(Kind::List(list), at)
         } else if f.grouping {
             Val::new(
-                Kind::Map(groups.into_iter().map(|(k, v)| (k, Val::new(Kind::List(v), None))).collect()),
+                Kind::Map(
+                    groups
+                        .into_iter()
+                        .map(|(k, v)| (k, Val::new(Kind::List(v), None)))
+                        .collect(),
+                ),
                 at,
             )
         } else {
@@ -429,7 +470,9 @@ impl<'a> Evaluator<'a> {
         at: Option<Location>,
     ) -> Val {
         let (mut v, consumed) = match root {
-            Expression::Variable(name) => self.eval_root(name.as_str(), ops, src, scope, at.clone()),
+            Expression::Variable(name) => {
+                self.eval_root(name.as_str(), ops, src, scope, at.clone())
+            }
             other => (self.eval(other, src, scope), 0),
         };
         let mut i = consumed;
@@ -441,9 +484,11 @@ impl<'a> Evaluator<'a> {
                     let idx = self.eval(ie, src, scope);
                     index(&v, &idx, at.clone())
                 }
-                TraversalOperator::LegacyIndex(n) => {
-                    index(&v, &Val::new(Kind::Number(*n.value() as f64), None), at.clone())
-                }
+                TraversalOperator::LegacyIndex(n) => index(
+                    &v,
+                    &Val::new(Kind::Number(*n.value() as f64), None),
+                    at.clone(),
+                ),
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
                     // Apply the rest of the traversal to every element.
                     let rest = &ops[i + 1..];
@@ -459,11 +504,17 @@ impl<'a> Evaluator<'a> {
                             let mut x = item;
                             for op in rest {
                                 x = match op.value() {
-                                    TraversalOperator::GetAttr(n) => get_key(&x, n.as_str(), at.clone()),
-                                    TraversalOperator::Index(ie) => index(&x, &self.eval(ie, src, scope), at.clone()),
-                                    TraversalOperator::LegacyIndex(n) => {
-                                        index(&x, &Val::new(Kind::Number(*n.value() as f64), None), at.clone())
+                                    TraversalOperator::GetAttr(n) => {
+                                        get_key(&x, n.as_str(), at.clone())
                                     }
+                                    TraversalOperator::Index(ie) => {
+                                        index(&x, &self.eval(ie, src, scope), at.clone())
+                                    }
+                                    TraversalOperator::LegacyIndex(n) => index(
+                                        &x,
+                                        &Val::new(Kind::Number(*n.value() as f64), None),
+                                        at.clone(),
+                                    ),
                                     _ => x,
                                 };
                             }
@@ -497,7 +548,10 @@ impl<'a> Evaluator<'a> {
         };
         if scope.template_only {
             return (
-                Val::error(format!("\"{name}\" is not one of the variables passed to the template"), at),
+                Val::error(
+                    format!("\"{name}\" is not one of the variables passed to the template"),
+                    at,
+                ),
                 0,
             );
         }
@@ -520,7 +574,13 @@ impl<'a> Evaluator<'a> {
                 (Val::new(Kind::Str(Text::plain(p)), at), 1)
             }
             "terraform" => (
-                Val::unknown(format!("terraform.{} is only known when Terraform runs", attr(0).unwrap_or("")), at),
+                Val::unknown(
+                    format!(
+                        "terraform.{} is only known when Terraform runs",
+                        attr(0).unwrap_or("")
+                    ),
+                    at,
+                ),
                 1,
             ),
             "module" => {
@@ -558,29 +618,36 @@ impl<'a> Evaluator<'a> {
                     return (self.render_template_file(dname, key, at), consumed + 1);
                 }
                 if !self.data.contains_key(&(dtype, dname)) {
-                    return (Val::error(format!("{address} is not declared in this module"), at), consumed);
+                    return (
+                        Val::error(format!("{address} is not declared in this module"), at),
+                        consumed,
+                    );
                 }
                 (
                     Val::reference(
                         address.clone(),
                         field.to_string(),
-                        format!("{address}.{field} is read from AWS by a data source when Terraform runs"),
+                        format!(
+                            "{address}.{field} is read from AWS by a data source when Terraform runs"
+                        ),
                         at,
                     ),
                     consumed + usize::from(!field.is_empty()),
                 )
             }
-            "count" | "each" | "self" => (
-                Val::error(format!("{name} is not available here"), at),
-                0,
-            ),
+            "count" | "each" | "self" => {
+                (Val::error(format!("{name} is not available here"), at), 0)
+            }
             rtype => {
                 let Some(rname) = attr(0) else {
                     return (Val::error(format!("unknown name \"{rtype}\""), at), 0);
                 };
                 if !self.resources.contains_key(&(rtype, rname)) {
                     return (
-                        Val::error(format!("{rtype}.{rname} is not declared in this module"), at),
+                        Val::error(
+                            format!("{rtype}.{rname} is not declared in this module"),
+                            at,
+                        ),
                         1,
                     );
                 }
@@ -599,7 +666,8 @@ impl<'a> Evaluator<'a> {
                         address.push_str(&format!("[{}]", n.value()));
                         consumed = 2;
                     }
-                    Some(TraversalOperator::AttrSplat(_)) | Some(TraversalOperator::FullSplat(_)) => {
+                    Some(TraversalOperator::AttrSplat(_))
+                    | Some(TraversalOperator::FullSplat(_)) => {
                         let field = attr(2).unwrap_or("id");
                         let v = Val::reference(
                             format!("{address}[*]"),
@@ -640,9 +708,10 @@ impl<'a> Evaluator<'a> {
         for (i, el) in elements.iter().enumerate() {
             match el {
                 Element::Literal(lit) => {
-                    let strip_start = (i == 0 && trim.0) || i.checked_sub(1).is_some_and(|p| strips_after(elements[p]));
-                    let strip_end =
-                        (i + 1 == elements.len() && trim.1) || elements.get(i + 1).is_some_and(|n| strips_before(n));
+                    let strip_start = (i == 0 && trim.0)
+                        || i.checked_sub(1).is_some_and(|p| strips_after(elements[p]));
+                    let strip_end = (i + 1 == elements.len() && trim.1)
+                        || elements.get(i + 1).is_some_and(|n| strips_before(n));
                     let full: &str = lit.value();
                     let mut s = full;
                     let mut offset = 0;
@@ -657,7 +726,10 @@ impl<'a> Evaluator<'a> {
                     let at = lit.span().and_then(|sp| src.loc(Some(sp)));
                     let at = at.map(|l| {
                         if l.snippet() == full {
-                            Location::new(&l.file, l.span.start + offset..l.span.start + offset + s.len())
+                            Location::new(
+                                &l.file,
+                                l.span.start + offset..l.span.start + offset + s.len(),
+                            )
                         } else {
                             l
                         }
@@ -683,7 +755,8 @@ impl<'a> Evaluator<'a> {
                         Err(h) => match h.kind {
                             Kind::Unknown(hole) => text.push_hole(hole),
                             _ => text.push_hole(Arc::new(Hole {
-                                reason: "a value in the template could not be turned into a string".into(),
+                                reason: "a value in the template could not be turned into a string"
+                                    .into(),
                                 reference: None,
                                 error: true,
                                 at: v.at.clone(),
@@ -694,12 +767,16 @@ impl<'a> Evaluator<'a> {
                 Element::Directive(d) => match d.as_ref() {
                     Directive::If(ifd) => {
                         let cond = self.eval(&ifd.if_expr.cond_expr, src, scope);
-                        let else_strip_start = ifd.else_expr.as_ref().map(|e| e.strip.strip_start());
+                        let else_strip_start =
+                            ifd.else_expr.as_ref().map(|e| e.strip.strip_start());
                         let endif_start = ifd.endif_expr.strip.strip_start();
                         let chosen = match cond.to_bool() {
                             Ok(true) => Some((
                                 &ifd.if_expr.template,
-                                (ifd.if_expr.strip.strip_end(), else_strip_start.unwrap_or(endif_start)),
+                                (
+                                    ifd.if_expr.strip.strip_end(),
+                                    else_strip_start.unwrap_or(endif_start),
+                                ),
                             )),
                             Ok(false) => ifd
                                 .else_expr
@@ -718,14 +795,20 @@ impl<'a> Evaluator<'a> {
                     }
                     Directive::For(ford) => {
                         let coll = self.eval(&ford.for_expr.collection_expr, src, scope);
-                        let trim = (ford.for_expr.strip.strip_end(), ford.endfor_expr.strip.strip_start());
+                        let trim = (
+                            ford.for_expr.strip.strip_end(),
+                            ford.endfor_expr.strip.strip_start(),
+                        );
                         let pairs: Vec<(Val, Val)> = match &coll.kind {
                             Kind::List(items) => items
                                 .iter()
                                 .enumerate()
                                 .map(|(i, v)| (Val::new(Kind::Number(i as f64), None), v.clone()))
                                 .collect(),
-                            Kind::Map(m) => m.iter().map(|(k, v)| (Val::str(k.clone(), None), v.clone())).collect(),
+                            Kind::Map(m) => m
+                                .iter()
+                                .map(|(k, v)| (Val::str(k.clone(), None), v.clone()))
+                                .collect(),
                             Kind::Unknown(h) => {
                                 text.push_hole(h.clone());
                                 Vec::new()
@@ -746,12 +829,25 @@ impl<'a> Evaluator<'a> {
         Val::new(Kind::Str(text), None)
     }
 
-    fn push_template(&self, text: &mut Text, t: &Template, src: &Src, scope: &Scope, trim: (bool, bool)) {
+    fn push_template(
+        &self,
+        text: &mut Text,
+        t: &Template,
+        src: &Src,
+        scope: &Scope,
+        trim: (bool, bool),
+    ) {
         let v = self.eval_template_as_text(t, src, scope, trim);
         text.push_text(&v);
     }
 
-    fn eval_template_as_text(&self, t: &Template, src: &Src, scope: &Scope, trim: (bool, bool)) -> Text {
+    fn eval_template_as_text(
+        &self,
+        t: &Template,
+        src: &Src,
+        scope: &Scope,
+        trim: (bool, bool),
+    ) -> Text {
         let v = self.eval_template(t, src, scope, trim);
         match v.to_text() {
             Ok(t) => t,
@@ -770,7 +866,11 @@ impl<'a> Evaluator<'a> {
     /// Read a file named by `file()` / `templatefile()`, confined to the repository.
     pub fn read_file(&self, path: &str, at: &Option<Location>) -> Result<Arc<SourceFile>, Val> {
         let p = Path::new(path);
-        let full = if p.is_absolute() { p.to_path_buf() } else { self.module_dir.join(p) };
+        let full = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.module_dir.join(p)
+        };
         if let Some(cached) = self.files.borrow().get(&full) {
             return cached.clone().map_err(|e| Val::unknown(e, at.clone()));
         }
@@ -780,32 +880,46 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Parse a file as a template once, however often it is rendered.
-    pub fn file_template(&self, file: &Arc<SourceFile>) -> Result<Arc<Template>, (String, usize)> {
+    pub fn file_template(&self, file: &Arc<SourceFile>) -> ParsedTemplate {
         if let Some(t) = self.templates.borrow().get(&file.path) {
             return t.clone();
         }
         let parsed = hcl_edit::parser::parse_template(&file.text)
             .map(Arc::new)
             .map_err(|e| (e.message().to_string(), e.location().offset()));
-        self.templates.borrow_mut().insert(file.path.clone(), parsed.clone());
+        self.templates
+            .borrow_mut()
+            .insert(file.path.clone(), parsed.clone());
         parsed
     }
 
     /// `data "template_file" "x" { template = ..., vars = {...} }` `.rendered`.
     fn render_template_file(&self, name: &str, key: Option<Val>, at: Option<Location>) -> Val {
         let Some(body) = self.data.get(&("template_file", name)).copied() else {
-            return Val::error(format!("data.template_file.{name} is not declared in this module"), at);
+            return Val::error(
+                format!("data.template_file.{name} is not declared in this module"),
+                at,
+            );
         };
         let scope = match key {
-            Some(k) => Scope::default().with("count", map1("index", k.clone())).with("each", map2(k)),
+            Some(k) => Scope::default()
+                .with("count", map1("index", k.clone()))
+                .with("each", map2(k)),
             None => Scope::default(),
         };
         let Some(template) = self.eval_attr(body, "template", &scope) else {
             return Val::error(format!("data.template_file.{name} has no template"), at);
         };
         let vars = match self.eval_attr(body, "vars", &scope) {
-            Some(Val { kind: Kind::Map(m), .. }) => m,
-            Some(v @ Val { kind: Kind::Unknown(_), .. }) => return v,
+            Some(Val {
+                kind: Kind::Map(m), ..
+            }) => m,
+            Some(
+                v @ Val {
+                    kind: Kind::Unknown(_),
+                    ..
+                },
+            ) => return v,
             _ => BTreeMap::new(),
         };
         let text = match template.to_text() {
@@ -814,11 +928,20 @@ impl<'a> Evaluator<'a> {
         };
         match hcl_edit::parser::parse_template(&text.s) {
             Ok(t) => self
-                .eval_template(&t, &Src::Mapped(Arc::new(text)), &Scope::template(vars), (false, false))
+                .eval_template(
+                    &t,
+                    &Src::Mapped(Arc::new(text)),
+                    &Scope::template(vars),
+                    (false, false),
+                )
                 .with_at(at),
             Err(e) => Val::error(
-                format!("data.template_file.{name}: the template does not parse: {}", e.message()),
-                text.locate(e.location().offset()..e.location().offset() + 1).or(at),
+                format!(
+                    "data.template_file.{name}: the template does not parse: {}",
+                    e.message()
+                ),
+                text.locate(e.location().offset()..e.location().offset() + 1)
+                    .or(at),
             ),
         }
     }
@@ -833,12 +956,18 @@ fn read_confined(full: &Path, root: &Path, shown: &str) -> Result<Arc<SourceFile
             "file \"{shown}\" is outside the repository being scanned, so keepalign does not read it"
         ));
     }
-    let meta = std::fs::metadata(&canonical).map_err(|e| format!("file \"{shown}\" could not be read: {e}"))?;
+    let meta = std::fs::metadata(&canonical)
+        .map_err(|e| format!("file \"{shown}\" could not be read: {e}"))?;
     if meta.len() > MAX_READ {
-        return Err(format!("file \"{shown}\" is larger than {} MiB; not read", MAX_READ / 1024 / 1024));
+        return Err(format!(
+            "file \"{shown}\" is larger than {} MiB; not read",
+            MAX_READ / 1024 / 1024
+        ));
     }
-    let bytes = std::fs::read(&canonical).map_err(|e| format!("file \"{shown}\" could not be read: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("file \"{shown}\" is not UTF-8 text"))?;
+    let bytes = std::fs::read(&canonical)
+        .map_err(|e| format!("file \"{shown}\" could not be read: {e}"))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| format!("file \"{shown}\" is not UTF-8 text"))?;
     Ok(SourceFile::new(full.to_path_buf(), text))
 }
 
@@ -975,9 +1104,14 @@ pub fn values_equal(a: &Val, b: &Val) -> bool {
         (Kind::Bool(x), Kind::Bool(y)) => x == y,
         (Kind::Number(x), Kind::Number(y)) => x == y,
         (Kind::Str(x), Kind::Str(y)) => x.s == y.s,
-        (Kind::List(x), Kind::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| values_equal(a, b)),
+        (Kind::List(x), Kind::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| values_equal(a, b))
+        }
         (Kind::Map(x), Kind::Map(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|((ka, va), (kb, vb))| ka == kb && values_equal(va, vb))
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, va), (kb, vb))| ka == kb && values_equal(va, vb))
         }
         _ => false,
     }

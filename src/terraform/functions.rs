@@ -25,7 +25,10 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
         "can" => {
             return match args.first() {
                 Some(a) if a.is_error() => Val::new(Kind::Bool(false), at),
-                Some(Val { kind: Kind::Unknown(_), .. }) => args[0].clone(),
+                Some(Val {
+                    kind: Kind::Unknown(_),
+                    ..
+                }) => args[0].clone(),
                 Some(_) => Val::new(Kind::Bool(true), at),
                 None => Val::error("can() needs an argument", at),
             };
@@ -53,7 +56,9 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
                 return Val::error("lookup() needs a map and a key", at);
             };
             let found = index(m, k, at.clone());
-            if found.is_error() && let Some(d) = args.get(2) {
+            if found.is_error()
+                && let Some(d) = args.get(2)
+            {
                 return d.clone();
             }
             return found;
@@ -70,7 +75,8 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
             }
             return Val::new(Kind::Map(out), at);
         }
-        "tostring" | "tonumber" | "tobool" | "tolist" | "toset" | "tomap" | "sensitive" | "nonsensitive" => {
+        "tostring" | "tonumber" | "tobool" | "tolist" | "toset" | "tomap" | "sensitive"
+        | "nonsensitive" => {
             let Some(v) = args.into_iter().next() else {
                 return Val::error(format!("{name}() needs an argument"), at);
             };
@@ -135,7 +141,12 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
             let vars = match args.get(1).map(|a| &a.kind) {
                 Some(Kind::Map(m)) => m.clone(),
                 None => BTreeMap::new(),
-                _ => return Err(Val::error("templatefile() vars must be an object", at.clone())),
+                _ => {
+                    return Err(Val::error(
+                        "templatefile() vars must be an object",
+                        at.clone(),
+                    ));
+                }
             };
             let tpl = ev.file_template(&f).map_err(|(msg, off)| {
                 Val::error(
@@ -188,7 +199,12 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
                 Some(Kind::List(l)) => l.len() as f64,
                 Some(Kind::Map(m)) => m.len() as f64,
                 Some(Kind::Str(t)) => t.s.chars().count() as f64,
-                _ => return Err(Val::error("length() expects a collection or string", at.clone())),
+                _ => {
+                    return Err(Val::error(
+                        "length() expects a collection or string",
+                        at.clone(),
+                    ));
+                }
             }),
             at.clone(),
         )),
@@ -234,7 +250,10 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
             Ok(Val::new(Kind::List(parts), at.clone()))
         }
         "format" => format(&s(0)?.s, &args[1..], at.clone()),
-        "formatlist" => Err(Val::unknown("formatlist() is not supported by keepalign", at.clone())),
+        "formatlist" => Err(Val::unknown(
+            "formatlist() is not supported by keepalign",
+            at.clone(),
+        )),
         "replace" => {
             let t = s(0)?;
             let from = s(1)?.s;
@@ -255,7 +274,11 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
                 let mut out = String::new();
                 let mut up = true;
                 for c in x.chars() {
-                    out.extend(if up { c.to_uppercase().collect::<Vec<_>>() } else { vec![c] });
+                    out.extend(if up {
+                        c.to_uppercase().collect::<Vec<_>>()
+                    } else {
+                        vec![c]
+                    });
                     up = !c.is_alphanumeric();
                 }
                 out
@@ -276,7 +299,14 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
                 }
                 "trimsuffix" => {
                     let p = s(1)?.s;
-                    (0, if t.s.ends_with(&p) { t.s.len() - p.len() } else { t.s.len() })
+                    (
+                        0,
+                        if t.s.ends_with(&p) {
+                            t.s.len() - p.len()
+                        } else {
+                            t.s.len()
+                        },
+                    )
                 }
                 _ => {
                     let cut = s(1)?.s;
@@ -295,23 +325,38 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
             let end = if len < 0.0 {
                 t.s.len()
             } else {
-                chars.get(off + len as usize).map(|c| c.0).unwrap_or(t.s.len())
+                chars
+                    .get(off + len as usize)
+                    .map(|c| c.0)
+                    .unwrap_or(t.s.len())
             };
             Ok(text_val(slice_text(&t, start..end)))
         }
-        "startswith" => Ok(Val::new(Kind::Bool(s(0)?.s.starts_with(&s(1)?.s)), at.clone())),
-        "endswith" => Ok(Val::new(Kind::Bool(s(0)?.s.ends_with(&s(1)?.s)), at.clone())),
+        "startswith" => Ok(Val::new(
+            Kind::Bool(s(0)?.s.starts_with(&s(1)?.s)),
+            at.clone(),
+        )),
+        "endswith" => Ok(Val::new(
+            Kind::Bool(s(0)?.s.ends_with(&s(1)?.s)),
+            at.clone(),
+        )),
         "contains" => {
             let items = list(0)?;
             let v = &args[1];
-            Ok(Val::new(Kind::Bool(items.iter().any(|i| values_equal(i, v))), at.clone()))
+            Ok(Val::new(
+                Kind::Bool(items.iter().any(|i| values_equal(i, v))),
+                at.clone(),
+            ))
         }
         "distinct" => Ok(Val::new(Kind::List(distinct(&list(0)?)), at.clone())),
         "compact" => Ok(Val::new(
             Kind::List(
                 list(0)?
                     .into_iter()
-                    .filter(|v| !matches!(&v.kind, Kind::Null) && !matches!(&v.kind, Kind::Str(t) if t.s.is_empty()))
+                    .filter(|v| {
+                        !matches!(&v.kind, Kind::Null)
+                            && !matches!(&v.kind, Kind::Str(t) if t.s.is_empty())
+                    })
                     .collect(),
             ),
             at.clone(),
@@ -327,14 +372,20 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
                 .map(|v| v.to_text().map(|t| (t.s, v)))
                 .collect::<Result<_, _>>()?;
             l.sort_by(|a, b| a.0.cmp(&b.0));
-            Ok(Val::new(Kind::List(l.into_iter().map(|x| x.1).collect()), at.clone()))
+            Ok(Val::new(
+                Kind::List(l.into_iter().map(|x| x.1).collect()),
+                at.clone(),
+            ))
         }
         "one" => {
             let l = list(0)?;
             match l.len() {
                 0 => Ok(Val::new(Kind::Null, at.clone())),
                 1 => Ok(l[0].clone()),
-                _ => Err(Val::error("one() of a list with more than one element", at.clone())),
+                _ => Err(Val::error(
+                    "one() of a list with more than one element",
+                    at.clone(),
+                )),
             }
         }
         "coalescelist" => Ok(args
@@ -370,7 +421,10 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
         }
         "max" | "min" | "abs" | "ceil" | "floor" | "sum" => {
             let nums: Vec<f64> = if name == "sum" {
-                list(0)?.iter().map(|v| v.to_number()).collect::<Result<_, _>>()?
+                list(0)?
+                    .iter()
+                    .map(|v| v.to_number())
+                    .collect::<Result<_, _>>()?
             } else {
                 (0..args.len()).map(n).collect::<Result<_, _>>()?
             };
@@ -389,22 +443,38 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
             let t = s(0)?.s;
             let p = std::path::Path::new(&t);
             let r = match name {
-                "basename" => p.file_name().map(|x| x.to_string_lossy().to_string()).unwrap_or_default(),
-                "dirname" => p.parent().map(|x| x.to_string_lossy().to_string()).unwrap_or_default(),
+                "basename" => p
+                    .file_name()
+                    .map(|x| x.to_string_lossy().to_string())
+                    .unwrap_or_default(),
+                "dirname" => p
+                    .parent()
+                    .map(|x| x.to_string_lossy().to_string())
+                    .unwrap_or_default(),
                 _ => t.clone(),
             };
             Ok(Val::str(r, None))
         }
         "fileexists" => {
             let path = s(0)?;
-            Ok(Val::new(Kind::Bool(ev.read_file(&path.s, &at).is_ok()), at.clone()))
+            Ok(Val::new(
+                Kind::Bool(ev.read_file(&path.s, &at).is_ok()),
+                at.clone(),
+            ))
         }
         "indent" => {
             let k = n(0)? as usize;
             let t = s(1)?;
-            Ok(map_text(&t, |x| x.replace('\n', &format!("\n{}", " ".repeat(k))), at.clone()))
+            Ok(map_text(
+                &t,
+                |x| x.replace('\n', &format!("\n{}", " ".repeat(k))),
+                at.clone(),
+            ))
         }
-        other => Err(Val::unknown(format!("function {other}() is not supported by keepalign"), at.clone())),
+        other => Err(Val::unknown(
+            format!("function {other}() is not supported by keepalign"),
+            at.clone(),
+        )),
     })();
     r.unwrap_or_else(|e| e)
 }
@@ -464,7 +534,10 @@ pub fn slice_text(t: &Text, range: Range<usize>) -> Text {
         if s < e || (s == e && seg.range.start == seg.range.end) {
             let at = if seg.exact {
                 let off = s - seg.range.start;
-                Location::new(&seg.at.file, seg.at.span.start + off..seg.at.span.start + off + (e - s))
+                Location::new(
+                    &seg.at.file,
+                    seg.at.span.start + off..seg.at.span.start + off + (e - s),
+                )
             } else {
                 seg.at.clone()
             };
@@ -533,7 +606,10 @@ fn format(spec: &str, args: &[Val], at: Option<Location>) -> Result<Val, Val> {
             }
             'q' => {
                 let t = arg.to_text()?;
-                out.push_str(&serde_json::to_string(&t.s).unwrap_or_default(), arg.at.clone());
+                out.push_str(
+                    &serde_json::to_string(&t.s).unwrap_or_default(),
+                    arg.at.clone(),
+                );
             }
             't' => out.push_str(&arg.to_bool()?.to_string(), arg.at.clone()),
             _ => {
@@ -590,7 +666,10 @@ pub fn json_encode(v: &Val, out: &mut Text) {
                     break;
                 }
                 let after = next_hole + 1;
-                let end = t.s[after..].find(HOLE).map(|i| after + i).unwrap_or(t.s.len());
+                let end = t.s[after..]
+                    .find(HOLE)
+                    .map(|i| after + i)
+                    .unwrap_or(t.s.len());
                 let n: usize = t.s[after..end].parse().unwrap_or(0);
                 if let Some(h) = t.holes.get(n) {
                     out.push_hole(h.clone());
@@ -615,7 +694,10 @@ pub fn json_encode(v: &Val, out: &mut Text) {
                 if i > 0 {
                     out.push_str(",", None);
                 }
-                out.push_str(&format!("{}:", serde_json::to_string(k).unwrap_or_default()), None);
+                out.push_str(
+                    &format!("{}:", serde_json::to_string(k).unwrap_or_default()),
+                    None,
+                );
                 json_encode(item, out);
             }
             out.push_str("}", None);
@@ -662,9 +744,17 @@ pub fn json_to_val(node: &JsonNode, text: &Text) -> Val {
             };
             Val::new(Kind::Str(t), at)
         }
-        JsonKind::Array(items) => Val::new(Kind::List(items.iter().map(|i| json_to_val(i, text)).collect()), at),
+        JsonKind::Array(items) => Val::new(
+            Kind::List(items.iter().map(|i| json_to_val(i, text)).collect()),
+            at,
+        ),
         JsonKind::Object(members) => Val::new(
-            Kind::Map(members.iter().map(|m| (m.key.clone(), json_to_val(&m.value, text))).collect()),
+            Kind::Map(
+                members
+                    .iter()
+                    .map(|m| (m.key.clone(), json_to_val(&m.value, text)))
+                    .collect(),
+            ),
             at,
         ),
         JsonKind::Hole(n) => match text.holes.get(*n) {

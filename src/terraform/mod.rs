@@ -131,15 +131,23 @@ pub fn load_module(dir: &Path, files: &[PathBuf], inputs: &Inputs, repo_root: &P
     decls.sort_by(|a, b| a.at.cmp(&b.at));
     for decl in decls {
         let reader: fn(&Instance<'_, '_>, &mut Model) = match decl.rtype {
-            "aws_lb" | "aws_alb" => |i, m| m.load_balancers.push(resources::load_balancer(i, false)),
+            "aws_lb" | "aws_alb" => {
+                |i, m| m.load_balancers.push(resources::load_balancer(i, false))
+            }
             "aws_elb" => |i, m| m.load_balancers.push(resources::load_balancer(i, true)),
-            "aws_lb_listener" | "aws_alb_listener" => |i, m| m.listeners.push(resources::listener(i)),
+            "aws_lb_listener" | "aws_alb_listener" => {
+                |i, m| m.listeners.push(resources::listener(i))
+            }
             "aws_lb_listener_rule" | "aws_alb_listener_rule" => {
                 |i, m| m.listener_rules.push(resources::listener_rule(i))
             }
-            "aws_lb_target_group" | "aws_alb_target_group" => |i, m| m.target_groups.push(resources::target_group(i)),
+            "aws_lb_target_group" | "aws_alb_target_group" => {
+                |i, m| m.target_groups.push(resources::target_group(i))
+            }
             "aws_ecs_service" => |i, m| m.services.push(resources::service(i)),
-            "aws_ecs_task_definition" => |i, m| m.task_definitions.push(resources::task_definition(i)),
+            "aws_ecs_task_definition" => {
+                |i, m| m.task_definitions.push(resources::task_definition(i))
+            }
             _ => continue,
         };
         for (suffix, scope) in instances(&ev, decl) {
@@ -190,10 +198,11 @@ fn cli_var(ev: &Evaluator<'_>, name: &str, value: &str) -> Val {
     let text = format!("{name}={value}");
     let file = SourceFile::new(PathBuf::from(format!("--var {name}")), text);
     let at = Location::new(&file, name.len() + 1..file.text.len());
-    let is_string = ev
-        .variables
-        .get(name)
-        .is_none_or(|d| d.declared_type.as_deref().is_none_or(|t| t.trim() == "string"));
+    let is_string = ev.variables.get(name).is_none_or(|d| {
+        d.declared_type
+            .as_deref()
+            .is_none_or(|t| t.trim() == "string")
+    });
     if !is_string && let Ok(expr) = hcl_edit::parser::parse_expr(value) {
         let src = eval::Src::File {
             file: file.clone(),
@@ -217,12 +226,18 @@ fn instances(ev: &Evaluator<'_>, decl: &eval::ResourceDecl<'_>) -> Vec<(String, 
                 })
                 .collect(),
             // Unknown count: analyse the configuration once.
-            Err(_) => vec![(String::new(), base.with("count", map1("index", Val::new(Kind::Number(0.0), None))))],
+            Err(_) => vec![(
+                String::new(),
+                base.with("count", map1("index", Val::new(Kind::Number(0.0), None))),
+            )],
         };
     }
     if let Some(each) = ev.eval_attr(decl.body, "for_each", &base) {
         let pairs: Vec<(Val, Val)> = match &each.kind {
-            Kind::Map(m) => m.iter().map(|(k, v)| (Val::str(k.clone(), None), v.clone())).collect(),
+            Kind::Map(m) => m
+                .iter()
+                .map(|(k, v)| (Val::str(k.clone(), None), v.clone()))
+                .collect(),
             Kind::List(items) => items.iter().map(|v| (v.clone(), v.clone())).collect(),
             _ => return vec![(String::new(), base)],
         };
@@ -232,7 +247,10 @@ fn instances(ev: &Evaluator<'_>, decl: &eval::ResourceDecl<'_>) -> Vec<(String, 
                 let mut m = BTreeMap::new();
                 m.insert("key".to_string(), k.clone());
                 m.insert("value".to_string(), v);
-                (instance_suffix(&k), base.with("each", Val::new(Kind::Map(m), None)))
+                (
+                    instance_suffix(&k),
+                    base.with("each", Val::new(Kind::Map(m), None)),
+                )
             })
             .collect();
     }

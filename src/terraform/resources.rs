@@ -30,13 +30,19 @@ impl Instance<'_, '_> {
     }
 
     /// A number of seconds, or the named default when not set.
-    fn seconds(&self, body: BodyRef<'_>, name: &str, default: Option<(f64, &str)>) -> Setting<Seconds> {
+    fn seconds(
+        &self,
+        body: BodyRef<'_>,
+        name: &str,
+        default: Option<(f64, &str)>,
+    ) -> Setting<Seconds> {
         let v = self.attr_in(body, name);
         to_seconds(v, self.attr_location(body, name), name, default, &self.at)
     }
 
     fn known_string(&self, name: &str) -> Option<String> {
-        self.attr(name).and_then(|v| v.as_known_str().map(str::to_string))
+        self.attr(name)
+            .and_then(|v| v.as_known_str().map(str::to_string))
     }
 }
 
@@ -48,7 +54,10 @@ pub fn to_seconds(
     resource_at: &Location,
 ) -> Setting<Seconds> {
     match v {
-        None | Some(Val { kind: Kind::Null, .. }) => match default {
+        None
+        | Some(Val {
+            kind: Kind::Null, ..
+        }) => match default {
             Some((d, source)) => Setting::default(d, source, Some(resource_at.clone())),
             None => Setting::unresolved(format!("{name} is not set"), Some(resource_at.clone())),
         },
@@ -83,7 +92,10 @@ pub fn to_link(v: Option<Val>, attr_at: Option<Location>, name: &str) -> Link {
                     address: r.address.clone(),
                     attribute: r.attribute.clone(),
                 }),
-                None => Err(Unresolved::new(format!("{name}: {}", h.reason), h.at.clone().or(at.clone()))),
+                None => Err(Unresolved::new(
+                    format!("{name}: {}", h.reason),
+                    h.at.clone().or(at.clone()),
+                )),
             },
             Kind::Str(t) if !t.has_holes() => Ok(Reference::Literal(t.s.clone())),
             // "${aws_ecs_task_definition.app.family}:${...revision}"
@@ -92,9 +104,15 @@ pub fn to_link(v: Option<Val>, attr_at: Option<Location>, name: &str) -> Link {
                     address: r.address,
                     attribute: r.attribute,
                 }),
-                None => Err(Unresolved::new(format!("{name}: {}", t.holes[0].reason), at.clone())),
+                None => Err(Unresolved::new(
+                    format!("{name}: {}", t.holes[0].reason),
+                    at.clone(),
+                )),
             },
-            _ => Err(Unresolved::new(format!("{name} is not a string"), at.clone())),
+            _ => Err(Unresolved::new(
+                format!("{name} is not a string"),
+                at.clone(),
+            )),
         },
     };
     Link { target, at }
@@ -106,20 +124,33 @@ pub fn load_balancer(i: &Instance<'_, '_>, classic: bool) -> LoadBalancer {
         Setting::explicit(LbKind::Classic, i.at.clone())
     } else {
         match i.attr("load_balancer_type") {
-            None | Some(Val { kind: Kind::Null, .. }) => Setting::default(
+            None
+            | Some(Val {
+                kind: Kind::Null, ..
+            }) => Setting::default(
                 LbKind::Application,
                 "AWS default for load_balancer_type",
                 Some(i.at.clone()),
             ),
             Some(v) => match v.as_known_str() {
-                Some("application") => Setting::explicit(LbKind::Application, v.at.clone().unwrap_or(i.at.clone())),
-                Some("network") => Setting::explicit(LbKind::Network, v.at.clone().unwrap_or(i.at.clone())),
-                Some("gateway") => Setting::explicit(LbKind::Gateway, v.at.clone().unwrap_or(i.at.clone())),
+                Some("application") => {
+                    Setting::explicit(LbKind::Application, v.at.clone().unwrap_or(i.at.clone()))
+                }
+                Some("network") => {
+                    Setting::explicit(LbKind::Network, v.at.clone().unwrap_or(i.at.clone()))
+                }
+                Some("gateway") => {
+                    Setting::explicit(LbKind::Gateway, v.at.clone().unwrap_or(i.at.clone()))
+                }
                 Some(other) => Setting::unresolved(
                     format!("load_balancer_type \"{other}\" is not a known type"),
                     v.at.clone(),
                 ),
-                None => unresolved_from(&v, "load_balancer_type", i.attr_location(b, "load_balancer_type")),
+                None => unresolved_from(
+                    &v,
+                    "load_balancer_type",
+                    i.attr_location(b, "load_balancer_type"),
+                ),
             },
         }
     };
@@ -133,19 +164,30 @@ pub fn load_balancer(i: &Instance<'_, '_>, classic: bool) -> LoadBalancer {
     };
     let (draining, draining_timeout) = if classic {
         let on = match i.attr("connection_draining") {
-            None | Some(Val { kind: Kind::Null, .. }) => Setting::default(
+            None
+            | Some(Val {
+                kind: Kind::Null, ..
+            }) => Setting::default(
                 false,
                 "AWS default for connection_draining",
                 Some(i.at.clone()),
             ),
             Some(v) => match v.to_bool() {
                 Ok(x) => Setting::explicit(x, v.at.clone().unwrap_or(i.at.clone())),
-                Err(h) => unresolved_from(&h, "connection_draining", i.attr_location(b, "connection_draining")),
+                Err(h) => unresolved_from(
+                    &h,
+                    "connection_draining",
+                    i.attr_location(b, "connection_draining"),
+                ),
             },
         };
         (
             Some(on),
-            Some(i.seconds(b, "connection_draining_timeout", Some((300.0, "AWS default for connection_draining_timeout")))),
+            Some(i.seconds(
+                b,
+                "connection_draining_timeout",
+                Some((300.0, "AWS default for connection_draining_timeout")),
+            )),
         )
     } else {
         (None, None)
@@ -174,7 +216,11 @@ fn forward_targets(i: &Instance<'_, '_>, action: BodyRef<'_>) -> Vec<Link> {
     }
     for fwd in action.blocks("forward") {
         for tg in fwd.blocks("target_group") {
-            out.push(to_link(i.attr_in(tg, "arn"), i.attr_location(tg, "arn"), "forward target_group arn"));
+            out.push(to_link(
+                i.attr_in(tg, "arn"),
+                i.attr_location(tg, "arn"),
+                "forward target_group arn",
+            ));
         }
     }
     out
@@ -201,7 +247,11 @@ pub fn listener(i: &Instance<'_, '_>) -> Listener {
 pub fn listener_rule(i: &Instance<'_, '_>) -> ListenerRule {
     ListenerRule {
         id: i.id.clone(),
-        listener: to_link(i.attr("listener_arn"), i.attr_location(i.body, "listener_arn"), "listener_arn"),
+        listener: to_link(
+            i.attr("listener_arn"),
+            i.attr_location(i.body, "listener_arn"),
+            "listener_arn",
+        ),
         target_groups: i
             .body
             .blocks("action")
@@ -216,12 +266,28 @@ pub fn target_group(i: &Instance<'_, '_>) -> TargetGroup {
     let hc = i.body.blocks("health_check").into_iter().next();
     let (interval, timeout) = match hc {
         Some(hc) => (
-            i.seconds(hc, "interval", Some((30.0, "AWS default for health check interval"))),
-            i.seconds(hc, "timeout", Some((5.0, "AWS default for health check timeout"))),
+            i.seconds(
+                hc,
+                "interval",
+                Some((30.0, "AWS default for health check interval")),
+            ),
+            i.seconds(
+                hc,
+                "timeout",
+                Some((5.0, "AWS default for health check timeout")),
+            ),
         ),
         None => (
-            Setting::default(30.0, "AWS default for health check interval", Some(i.at.clone())),
-            Setting::default(5.0, "AWS default for health check timeout", Some(i.at.clone())),
+            Setting::default(
+                30.0,
+                "AWS default for health check interval",
+                Some(i.at.clone()),
+            ),
+            Setting::default(
+                5.0,
+                "AWS default for health check timeout",
+                Some(i.at.clone()),
+            ),
         ),
     };
     TargetGroup {
@@ -267,11 +333,19 @@ pub fn service(i: &Instance<'_, '_>) -> Service {
                 None => Setting::unresolved("container_name is not set", Some(at.clone())),
                 Some(v) => match v.as_known_str() {
                     Some(s) => Setting::explicit(s.to_string(), v.at.clone().unwrap_or(at.clone())),
-                    None => unresolved_from(&v, "container_name", i.attr_location(lb, "container_name")),
+                    None => {
+                        unresolved_from(&v, "container_name", i.attr_location(lb, "container_name"))
+                    }
                 },
             };
             let container_port = i.attr_in(lb, "container_port").map(|v| {
-                to_seconds(Some(v), i.attr_location(lb, "container_port"), "container_port", None, &at)
+                to_seconds(
+                    Some(v),
+                    i.attr_location(lb, "container_port"),
+                    "container_port",
+                    None,
+                    &at,
+                )
             });
             Attachment {
                 target,
@@ -296,7 +370,10 @@ pub fn service(i: &Instance<'_, '_>) -> Service {
 pub fn task_definition(i: &Instance<'_, '_>) -> TaskDefinition {
     let attr_at = i.attr_location(i.body, "container_definitions");
     let containers = match i.attr("container_definitions") {
-        None => Err(Unresolved::new("container_definitions is not set", Some(i.at.clone()))),
+        None => Err(Unresolved::new(
+            "container_definitions is not set",
+            Some(i.at.clone()),
+        )),
         Some(v) => super::containers::read(&v, attr_at.unwrap_or_else(|| i.at.clone())),
     };
     TaskDefinition {

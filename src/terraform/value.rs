@@ -188,11 +188,9 @@ impl Text {
     pub fn locate(&self, range: Range<usize>) -> Option<Location> {
         // The innermost segment containing the start wins (later segments
         // are nested insertions, so search from the back).
-        let seg = self
-            .segs
-            .iter()
-            .rev()
-            .find(|s| s.range.start <= range.start && range.start < s.range.end.max(s.range.start + 1))?;
+        let seg = self.segs.iter().rev().find(|s| {
+            s.range.start <= range.start && range.start < s.range.end.max(s.range.start + 1)
+        })?;
         if seg.exact && range.end <= seg.range.end {
             let s = seg.at.span.start + (range.start - seg.range.start);
             let e = seg.at.span.start + (range.end - seg.range.start);
@@ -318,7 +316,10 @@ impl Val {
                 Ok(t)
             }
             Kind::Unknown(_) => Err(self.clone()),
-            Kind::Null => Err(Val::error("a null value cannot be used as a string", self.at.clone())),
+            Kind::Null => Err(Val::error(
+                "a null value cannot be used as a string",
+                self.at.clone(),
+            )),
             Kind::List(_) | Kind::Map(_) => Err(Val::error(
                 format!("a {} cannot be used as a string", self.type_name()),
                 self.at.clone(),
@@ -337,9 +338,11 @@ impl Val {
     pub fn to_number(&self) -> Result<f64, Val> {
         match &self.kind {
             Kind::Number(n) => Ok(*n),
-            Kind::Str(t) if !t.has_holes() => t.s.trim().parse::<f64>().map_err(|_| {
-                Val::error(format!("\"{}\" is not a number", t.s), self.at.clone())
-            }),
+            Kind::Str(t) if !t.has_holes() => {
+                t.s.trim().parse::<f64>().map_err(|_| {
+                    Val::error(format!("\"{}\" is not a number", t.s), self.at.clone())
+                })
+            }
             Kind::Str(t) => Err(Val::new(Kind::Unknown(t.holes[0].clone()), self.at.clone())),
             Kind::Unknown(_) => Err(self.clone()),
             _ => Err(Val::error(

@@ -1,0 +1,280 @@
+//! Every fixture in testdata/terraform gives exactly the findings its README
+//! lists (rule, service, file:line), and the full reports are snapshotted so
+//! a reviewer sees what users see.
+
+mod common;
+use common::*;
+use keepalign::terraform::Inputs;
+
+/// (fixture, expected `RULE service file:line`, in report order)
+const EXPECTED: &[(&str, &[&str])] = &[
+    (
+        "bad-binary",
+        &[
+            "KA101 aws_ecs_service.thumbs ecs.tf:14",
+            "PA001 - tfplan.tf:1",
+        ],
+    ),
+    (
+        "bad-file-outside",
+        &[
+            "UN001 aws_ecs_service.app ecs.tf:10",
+            "UN001 aws_ecs_service.admin ecs.tf:19",
+        ],
+    ),
+    (
+        "bad-malformed-hcl",
+        &[
+            "PA001 - broken.tf:32",
+            "KA101 aws_ecs_service.status ecs.tf:14",
+        ],
+    ),
+    (
+        "bad-non-utf8",
+        &[
+            "PA001 - banner.tf:1",
+            "KA101 aws_ecs_service.boutique ecs.tf:14",
+        ],
+    ),
+    (
+        "bad-unterminated-heredoc",
+        &[
+            "KA101 aws_ecs_service.events ecs.tf:14",
+            "PA001 - iam.tf:19",
+        ],
+    ),
+    (
+        "example-gunicorn-alb",
+        &["KA101 aws_ecs_service.api ecs.tf:17"],
+    ),
+    ("seed-apache-alb-120", &[]),
+    (
+        "seed-classic-elb-gunicorn-2s",
+        &["KA101 aws_ecs_service.web ecs.tf:15"],
+    ),
+    ("seed-classic-elb-gunicorn-65s", &[]),
+    (
+        "seed-dereg-30-idle-120",
+        &["DR201 aws_ecs_service.this lb.tf:16"],
+    ),
+    ("server-daphne", &["KA101 aws_ecs_service.chat ecs.tf:14"]),
+    (
+        "server-gunicorn-cmd-args",
+        &["KA101 aws_ecs_service.quotes ecs.tf:16"],
+    ),
+    (
+        "server-gunicorn-gthread",
+        &["KA101 aws_ecs_service.api ecs.tf:15"],
+    ),
+    (
+        "server-gunicorn-sync",
+        &["RQ301 aws_ecs_service.web ecs.tf:14"],
+    ),
+    (
+        "server-hypercorn",
+        &[
+            "DR203 aws_ecs_service.gateway ecs.tf:14",
+            "KA101 aws_ecs_service.gateway ecs.tf:15",
+        ],
+    ),
+    ("server-next", &[]),
+    ("server-nginx-sidecar", &[]),
+    ("server-node", &["KA101 aws_ecs_service.bff ecs.tf:14"]),
+    ("server-puma", &["UN001 aws_ecs_service.rails ecs.tf:15"]),
+    ("server-puma-env", &["KA101 aws_ecs_service.web ecs.tf:18"]),
+    (
+        "server-python-m-gunicorn",
+        &["KA101 aws_ecs_service.tickets ecs.tf:15"],
+    ),
+    (
+        "server-unknown",
+        &["UN002 aws_ecs_service.payments ecs.tf:11"],
+    ),
+    ("server-uvicorn", &["KA101 aws_ecs_service.app ecs.tf:14"]),
+    ("server-uvicorn-env", &[]),
+    (
+        "server-waitress",
+        &["KA101 aws_ecs_service.portal ecs.tf:18"],
+    ),
+    ("server-wrappers", &["KA101 aws_ecs_service.api ecs.tf:19"]),
+    (
+        "shape-count",
+        &["KA101 aws_ecs_service.app[1] variables.tf:19"],
+    ),
+    (
+        "shape-data-source-lb",
+        &["UN001 aws_ecs_service.loyalty service.tf:15"],
+    ),
+    (
+        "shape-for-each",
+        &["KA101 aws_ecs_service.svc[\"green\"] variables.tf:25"],
+    ),
+    (
+        "shape-heredoc",
+        &["KA101 aws_ecs_service.api variables.tf:35"],
+    ),
+    (
+        "shape-listener-rules",
+        &["KA101 aws_ecs_service.checkout_green ecs.tf:79"],
+    ),
+    (
+        "shape-locals-functions",
+        &["KA101 aws_ecs_service.this locals.tf:18"],
+    ),
+    (
+        "shape-template-file",
+        &["KA101 aws_ecs_service.main variables.tf:32"],
+    ),
+    (
+        "shape-templatefile",
+        &["KA101 aws_ecs_service.orders main.tf:24"],
+    ),
+    (
+        "shape-tf-json",
+        &["KA101 aws_ecs_service.app ecs.tf.json:10"],
+    ),
+    ("shape-tf011", &["KA101 aws_ecs_service.main task.json:9"]),
+    (
+        "shape-tfvars",
+        &["KA101 aws_ecs_service.app terraform.tfvars:15"],
+    ),
+    (
+        "trap-classic-no-draining",
+        &["DR202 aws_ecs_service.forum main.tf:14"],
+    ),
+    (
+        "trap-health-check",
+        &["HC401 aws_ecs_service.auth alb.tf:20"],
+    ),
+    ("trap-nlb", &[]),
+    (
+        "trap-stop-timeout",
+        &["DR203 aws_ecs_service.exports ecs.tf:14"],
+    ),
+    (
+        "trap-string-dereg",
+        &["DR201 aws_ecs_service.shipping alb.tf:17"],
+    ),
+];
+
+#[test]
+fn every_fixture_gives_the_findings_its_readme_lists() {
+    let mut failures = Vec::new();
+    for (name, expected) in EXPECTED {
+        let got = summary(&run(fixture(name)).findings);
+        if got != *expected {
+            failures.push(format!(
+                "{name}:\n  expected {expected:?}\n  got      {got:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_fixture_directory_has_an_expectation() {
+    for entry in std::fs::read_dir("testdata/terraform").unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            assert!(
+                name == "shape-var-file" || EXPECTED.iter().any(|(n, _)| *n == name),
+                "fixture {name} has no expectation in tests/fixtures.rs"
+            );
+        }
+    }
+}
+
+#[test]
+fn human_reports() {
+    for (name, _) in EXPECTED {
+        insta::assert_snapshot!(format!("human-{name}"), run(fixture(name)).human);
+    }
+}
+
+#[test]
+fn json_reports() {
+    for name in [
+        "example-gunicorn-alb",
+        "seed-classic-elb-gunicorn-2s",
+        "shape-data-source-lb",
+        "server-hypercorn",
+        "bad-non-utf8",
+    ] {
+        insta::assert_snapshot!(format!("json-{name}"), run(fixture(name)).json);
+    }
+}
+
+#[test]
+fn services_tables() {
+    for name in [
+        "shape-listener-rules",
+        "shape-count",
+        "server-gunicorn-sync",
+        "trap-classic-no-draining",
+    ] {
+        insta::assert_snapshot!(format!("services-{name}"), run(fixture(name)).services);
+    }
+}
+
+fn var_file_run(var_files: &[&str], vars: &[(&str, &str)]) -> Vec<String> {
+    let inputs = Inputs {
+        var_files: var_files
+            .iter()
+            .map(|f| fixture("shape-var-file").join(f))
+            .collect(),
+        vars: vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    };
+    summary(&run_with(&[fixture("shape-var-file")], inputs).findings)
+}
+
+#[test]
+fn var_file_supplies_values_and_the_rest_stays_unresolved() {
+    assert_eq!(
+        var_file_run(&["env/prod.tfvars"], &[]),
+        [
+            "KA101 aws_ecs_service.ledger prod.tfvars:12",
+            "UN001 aws_ecs_service.ledger lb.tf:15"
+        ]
+    );
+}
+
+#[test]
+fn var_overrides_var_file() {
+    assert_eq!(
+        var_file_run(&["env/prod.tfvars"], &[("deregistration_delay", "300")]),
+        ["KA101 aws_ecs_service.ledger prod.tfvars:12"]
+    );
+}
+
+#[test]
+fn without_inputs_nothing_falls_back_to_aws_defaults() {
+    let got = var_file_run(&[], &[]);
+    assert!(got.iter().all(|f| f.starts_with("UN001")), "{got:?}");
+    assert!(
+        got.contains(&"UN001 aws_ecs_service.ledger lb.tf:6".to_string()),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&"UN001 aws_ecs_service.ledger lb.tf:15".to_string()),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn staging_var_file_aligns_keep_alive() {
+    assert_eq!(
+        var_file_run(&["env/staging.tfvars"], &[]),
+        ["UN001 aws_ecs_service.ledger lb.tf:15"]
+    );
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = run("testdata/terraform").json;
+    let b = run("testdata/terraform").json;
+    assert_eq!(a, b);
+}

@@ -35,15 +35,30 @@ fn no_subcommand_means_check() {
 
 #[test]
 fn fail_on_never_and_note_thresholds() {
-    assert_eq!(keepalign(&["check", EXAMPLE, "--fail-on", "never"]).status.code(), Some(0));
+    assert_eq!(
+        keepalign(&["check", EXAMPLE, "--fail-on", "never"])
+            .status
+            .code(),
+        Some(0)
+    );
     // Only a note: passes at the default threshold, fails with --fail-on note.
     let puma = "testdata/terraform/server-puma";
     assert_eq!(keepalign(&["check", puma]).status.code(), Some(0));
-    assert_eq!(keepalign(&["check", puma, "--fail-on", "note"]).status.code(), Some(1));
+    assert_eq!(
+        keepalign(&["check", puma, "--fail-on", "note"])
+            .status
+            .code(),
+        Some(1)
+    );
     // A warning (DR201) fails by default but not with --fail-on error.
     let dr = "testdata/terraform/seed-dereg-30-idle-120";
     assert_eq!(keepalign(&["check", dr]).status.code(), Some(1));
-    assert_eq!(keepalign(&["check", dr, "--fail-on", "error"]).status.code(), Some(0));
+    assert_eq!(
+        keepalign(&["check", dr, "--fail-on", "error"])
+            .status
+            .code(),
+        Some(0)
+    );
 }
 
 #[test]
@@ -62,8 +77,18 @@ fn missing_path_exits_2_with_a_message() {
 
 #[test]
 fn bad_arguments_exit_2() {
-    assert_eq!(keepalign(&["check", EXAMPLE, "--var", "novalue"]).status.code(), Some(2));
-    assert_eq!(keepalign(&["check", EXAMPLE, "--format", "yaml"]).status.code(), Some(2));
+    assert_eq!(
+        keepalign(&["check", EXAMPLE, "--var", "novalue"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        keepalign(&["check", EXAMPLE, "--format", "yaml"])
+            .status
+            .code(),
+        Some(2)
+    );
     let o = keepalign(&["check", EXAMPLE, "--var-file", "missing.tfvars"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("missing.tfvars"));
@@ -73,10 +98,18 @@ fn bad_arguments_exit_2() {
 fn json_to_output_file() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("report.json");
-    let o = keepalign(&["check", EXAMPLE, "--format", "json", "--output", out.to_str().unwrap()]);
+    let o = keepalign(&[
+        "check",
+        EXAMPLE,
+        "--format",
+        "json",
+        "--output",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(o.stdout.is_empty());
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(v["version"], 1);
     assert_eq!(v["findings"][0]["rule"], "KA101");
     assert_eq!(v["findings"][0]["location"]["line"], 17);
@@ -116,7 +149,10 @@ fn explain_prints_the_rule_documentation() {
     let o = keepalign(&["explain", "ka101"]);
     assert_eq!(o.status.code(), Some(0));
     let s = stdout(&o);
-    assert!(s.starts_with("# KA101 keepalive-not-above-idle-timeout (error)"), "{s}");
+    assert!(
+        s.starts_with("# KA101 keepalive-not-above-idle-timeout (error)"),
+        "{s}"
+    );
     assert!(s.contains("## Why it matters") && s.contains("502"), "{s}");
     let o = keepalign(&["explain", "XX999"]);
     assert_eq!(o.status.code(), Some(2));
@@ -127,10 +163,17 @@ fn explain_prints_the_rule_documentation() {
 fn every_rule_is_documented() {
     let o = keepalign(&["rules"]);
     let s = stdout(&o);
-    for id in ["KA101", "DR201", "DR202", "DR203", "RQ301", "HC401", "UN001", "UN002", "PA001"] {
+    for id in [
+        "KA101", "DR201", "DR202", "DR203", "RQ301", "HC401", "UN001", "UN002", "PA001",
+    ] {
         assert!(s.contains(id), "{id} missing from `rules`");
         let doc = stdout(&keepalign(&["explain", id]));
-        for section in ["## What it checks", "## Why it matters", "## Example", "## Fix"] {
+        for section in [
+            "## What it checks",
+            "## Why it matters",
+            "## Example",
+            "## Fix",
+        ] {
             assert!(doc.contains(section), "{id} lacks {section}");
         }
     }
@@ -142,10 +185,19 @@ fn services_lists_chains_with_provenance() {
     assert_eq!(o.status.code(), Some(0));
     let s = stdout(&o);
     assert!(s.contains("aws_ecs_service.api"), "{s}");
-    assert!(s.contains("idle timeout  60 s  (testdata/terraform/example-gunicorn-alb/alb.tf:27:24)"), "{s}");
+    assert!(
+        s.contains("idle timeout  60 s  (testdata/terraform/example-gunicorn-alb/alb.tf:27:24)"),
+        "{s}"
+    );
     assert!(s.contains("keep-alive    2 s  (gunicorn default"), "{s}");
     let o = keepalign(&["services", EXAMPLE, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["services"][0]["server"]["keep_alive"]["source"], "default");
-    assert_eq!(v["services"][0]["load_balancer"]["idle_timeout"]["source"], "explicit");
+    assert_eq!(
+        v["services"][0]["server"]["keep_alive"]["source"],
+        "default"
+    );
+    assert_eq!(
+        v["services"][0]["load_balancer"]["idle_timeout"]["source"],
+        "explicit"
+    );
 }

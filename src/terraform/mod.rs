@@ -256,3 +256,6 @@ fn instances(ev: &Evaluator<'_>, decl: &eval::ResourceDecl<'_>) -> Vec<(String, 
     }
     vec![(String::new(), base)]
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,306 @@
+//! Evaluator behaviour: values, functions, templates, and where values point.
+
+use super::eval::{Evaluator, Scope};
+use super::parse_file;
+use super::syntax::ParsedFile;
+use super::value::{Kind, Val};
+use std::path::Path;
+
+/// Write `files` into a temporary module and evaluate `local.<name>`.
+fn with_module<T>(files: &[(&str, &str)], f: impl FnOnce(&Evaluator<'_>) -> T) -> T {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let parsed: Vec<ParsedFile> = files
+        .iter()
+        .filter(|(n, _)| n.ends_with(".tf") || n.ends_with(".tf.json"))
+        .map(|(n, _)| parse_file(&dir.path().join(n)).unwrap_or_else(|e| panic!("{}", e.message)))
+        .collect();
+    let root = dir.path().canonicalize().unwrap();
+    let ev = Evaluator::new(&parsed, root.clone(), root);
+    f(&ev)
+}
+
+fn local(ev: &Evaluator<'_>, name: &str) -> Val {
+    let e = *ev
+        .locals
+        .get(name)
+        .unwrap_or_else(|| panic!("no local {name}"));
+    ev.eval_ref(e, &Scope::default())
+}
+
+fn eval_locals(tf: &str, name: &str) -> Val {
+    with_module(&[("main.tf", tf)], |ev| local(ev, name))
+}
+
+fn string(v: &Val) -> String {
+    match &v.kind {
+        Kind::Str(t) => t.s.clone(),
+        other => panic!("not a string: {other:?}"),
+    }
+}
+
+fn number(v: &Val) -> f64 {
+    v.to_number()
+        .unwrap_or_else(|e| panic!("not a number: {e:?}"))
+}
+
+#[test]
+fn functions_real_repositories_use() {
+    let tf = r#"
+locals {
+  m       = merge({ a = 1, b = 2 }, { b = 3 })
+  c       = concat(["a"], ["b", "c"])
+  l       = lookup({ x = 5 }, "y", 7)
+  ts      = tostring(65)
+  tn      = tonumber("65")
+  f       = format("--keep-alive %d --name %s", 65.0, "api")
+  j       = join(" ", ["gunicorn", "app:app"])
+  s       = split(",", "a,b,c")
+  r       = replace("a-b-c", "-", "_")
+  up      = upper("abc")
+  low     = lower("ABC")
+  t       = trimspace("  x  ")
+  co      = coalesce(null, "", "z")
+  e       = element(["a", "b"], 3)
+  fl      = flatten([["a"], ["b", ["c"]]])
+  tr      = try(local.m.missing, "fallback")
+  jd      = jsondecode("{\"keepalive\": 75}").keepalive
+  cond    = 1 < 2 ? "yes" : "no"
+  forl    = [for s in ["a", "b"] : upper(s)]
+  form    = { for k, v in { a = 1 } : k => v * 2 }
+  ternary = var.missing_with_default == "x" ? 1 : 2
+}
+variable "missing_with_default" {
+  default = "x"
+}
+"#;
+    with_module(&[("main.tf", tf)], |ev| {
+        assert_eq!(
+            number(&super::eval::get_key(&local(ev, "m"), "b", None)),
+            3.0
+        );
+        assert_eq!(local(ev, "c").elements().unwrap().len(), 3);
+        assert_eq!(number(&local(ev, "l")), 7.0);
+        assert_eq!(string(&local(ev, "ts")), "65");
+        assert_eq!(number(&local(ev, "tn")), 65.0);
+        assert_eq!(string(&local(ev, "f")), "--keep-alive 65 --name api");
+        assert_eq!(string(&local(ev, "j")), "gunicorn app:app");
+        assert_eq!(local(ev, "s").elements().unwrap().len(), 3);
+        assert_eq!(string(&local(ev, "r")), "a_b_c");
+        assert_eq!(string(&local(ev, "up")), "ABC");
+        assert_eq!(string(&local(ev, "low")), "abc");
+        assert_eq!(string(&local(ev, "t")), "x");
+        assert_eq!(string(&local(ev, "co")), "z");
+        assert_eq!(string(&local(ev, "e")), "b");
+        assert_eq!(local(ev, "fl").elements().unwrap().len(), 3);
+        assert_eq!(string(&local(ev, "tr")), "fallback");
+        assert_eq!(number(&local(ev, "jd")), 75.0);
+        assert_eq!(string(&local(ev, "cond")), "yes");
+        assert_eq!(string(&local(ev, "forl").elements().unwrap()[1]), "B");
+        assert_eq!(
+            number(&super::eval::get_key(&local(ev, "form"), "a", None)),
+            2.0
+        );
+        assert_eq!(number(&local(ev, "ternary")), 1.0);
+    });
+}
+
+#[test]
+fn a_value_points_at_the_literal_that_wrote_it_through_variables_and_locals() {
+    let tf = "variable \"ka\" {\n  default = 75\n}\nlocals {\n  flags = [\"--keep-alive\", tostring(var.ka)]\n  ka    = local.flags[1]\n}\n";
+    let v = eval_locals(tf, "ka");
+    let at = v.at.expect("located");
+    assert_eq!(at.snippet(), "75");
+    assert_eq!(at.start().0, 2);
+}
+
+#[test]
+fn jsonencode_keeps_a_source_map_to_each_word() {
+    let tf = "locals {\n  doc = jsonencode([{\n    command = [\"gunicorn\", \"--keep-alive\", \"5\"]\n  }])\n}\n";
+    with_module(&[("main.tf", tf)], |ev| {
+        let v = local(ev, "doc");
+        let Kind::Str(t) = &v.kind else { panic!() };
+        assert_eq!(t.s, r#"[{"command":["gunicorn","--keep-alive","5"]}]"#);
+        let i = t.s.find("\"5\"").unwrap() + 1;
+        let at = t.locate(i..i + 1).unwrap();
+        assert_eq!(at.snippet(), "5");
+        assert_eq!(at.start(), (3, 45));
+    });
+}
+
+#[test]
+fn indented_heredoc_words_map_to_their_own_line() {
+    let tf = "locals {\n  doc = <<-EOT\n    [\n      {\"command\": [\"uvicorn\", \"--timeout-keep-alive\", \"30\"]}\n    ]\n  EOT\n}\n";
+    with_module(&[("main.tf", tf)], |ev| {
+        let v = local(ev, "doc");
+        let Kind::Str(t) = &v.kind else { panic!() };
+        assert!(t.s.starts_with("[\n  {"), "dedented: {:?}", t.s);
+        let i = t.s.find("30").unwrap();
+        let at = t.locate(i..i + 2).unwrap();
+        assert_eq!(at.snippet(), "30");
+        assert_eq!(at.start().0, 4);
+    });
+}
+
+#[test]
+fn template_directives_and_strip_markers() {
+    let tf = "locals {\n  env = { A = \"1\", B = \"2\" }\n  out = <<EOT\n%{ for k, v in local.env ~}\n${k}=${v}\n%{ endfor ~}\ndone\nEOT\n}\n";
+    assert_eq!(string(&eval_locals(tf, "out")), "A=1\nB=2\ndone\n");
+    let tf = "locals {\n  on  = true\n  out = \"x%{ if local.on }-on%{ else }-off%{ endif }\"\n}\n";
+    assert_eq!(string(&eval_locals(tf, "out")), "x-on");
+}
+
+#[test]
+fn templatefile_renders_a_file_relative_to_the_module_and_points_into_it() {
+    let tf = "locals {\n  out = templatefile(\"${path.module}/t.tftpl\", { ka = 30, cmd = [\"a\", \"b\"] })\n}\n";
+    let tpl = "{\"ka\": ${ka}, \"command\": ${jsonencode(cmd)}}\n";
+    with_module(&[("main.tf", tf), ("t.tftpl", tpl)], |ev| {
+        let v = local(ev, "out");
+        let Kind::Str(t) = &v.kind else {
+            panic!("{v:?}")
+        };
+        assert_eq!(t.s, "{\"ka\": 30, \"command\": [\"a\",\"b\"]}\n");
+        let i = t.s.find("command").unwrap();
+        let at = t.locate(i..i + 7).unwrap();
+        assert!(at.file.display.ends_with("t.tftpl"));
+        assert_eq!(at.snippet(), "command");
+    });
+}
+
+#[test]
+fn data_template_file_renders_inline_and_file_templates() {
+    let tf = r#"
+data "template_file" "inline" {
+  template = "ka=$${ka}"
+  vars = {
+    ka = 65
+  }
+}
+data "template_file" "from_file" {
+  template = file("${path.module}/app.json.tpl")
+  vars     = { image = "nginx:1.25" }
+}
+locals {
+  a = data.template_file.inline.rendered
+  b = data.template_file.from_file.rendered
+}
+"#;
+    with_module(
+        &[
+            ("main.tf", tf),
+            ("app.json.tpl", "[{\"image\": \"${image}\"}]"),
+        ],
+        |ev| {
+            assert_eq!(string(&local(ev, "a")), "ka=65");
+            let b = local(ev, "b");
+            assert_eq!(string(&b), "[{\"image\": \"nginx:1.25\"}]");
+            let Kind::Str(t) = &b.kind else { panic!() };
+            // The literal part maps into the .tpl file, the value to main.tf.
+            let at = t.locate(3..8).unwrap();
+            assert!(at.file.display.ends_with("app.json.tpl"), "{at}");
+            let i = t.s.find("nginx").unwrap();
+            assert!(
+                t.locate(i..i + 5)
+                    .unwrap()
+                    .file
+                    .display
+                    .ends_with("main.tf")
+            );
+        },
+    );
+}
+
+#[test]
+fn unknown_parts_stay_holes_and_the_rest_is_known() {
+    let tf = "variable \"image\" {}\nlocals {\n  doc = jsonencode({ image = var.image, stopTimeout = 60 })\n}\n";
+    with_module(&[("main.tf", tf)], |ev| {
+        let v = local(ev, "doc");
+        let Kind::Str(t) = &v.kind else { panic!() };
+        assert!(t.has_holes());
+        let parsed = crate::json::parse(&t.s).unwrap();
+        assert_eq!(
+            parsed.get("stopTimeout").unwrap().kind,
+            crate::json::JsonKind::Number(60.0)
+        );
+        let hole = t.hole_in(0..t.s.len()).unwrap();
+        assert!(
+            hole.reason.contains("var.image has no default"),
+            "{}",
+            hole.reason
+        );
+    });
+}
+
+#[test]
+fn resource_and_data_references_are_links_not_values() {
+    let tf = "resource \"aws_lb\" \"main\" {}\ndata \"aws_lb\" \"shared\" {\n  name = \"x\"\n}\nlocals {\n  a = aws_lb.main.arn\n  b = \"${data.aws_lb.shared.arn}\"\n}\n";
+    with_module(&[("main.tf", tf)], |ev| {
+        let a = local(ev, "a");
+        let r = a.hole().unwrap().reference.clone().unwrap();
+        assert_eq!(
+            (r.address.as_str(), r.attribute.as_str()),
+            ("aws_lb.main", "arn")
+        );
+        let b = local(ev, "b");
+        let r = b.hole().unwrap().reference.clone().unwrap();
+        assert_eq!(r.address, "data.aws_lb.shared");
+    });
+}
+
+#[test]
+fn file_outside_the_module_root_is_refused() {
+    let tf = "locals {\n  a = file(\"/etc/hostname\")\n  b = file(\"../../../../../../../etc/passwd\")\n}\n";
+    with_module(&[("main.tf", tf)], |ev| {
+        for name in ["a", "b"] {
+            let v = local(ev, name);
+            let reason = &v.hole().expect("unknown").reason;
+            assert!(
+                reason.contains("outside the repository") || reason.contains("could not be read"),
+                "{reason}"
+            );
+        }
+    });
+}
+
+#[test]
+fn self_reference_and_deep_nesting_are_errors_not_crashes() {
+    let v = eval_locals("locals {\n  a = local.b\n  b = local.a\n}\n", "a");
+    assert!(v.is_error());
+    let deep = format!(
+        "locals {{\n  a = {}1{}\n}}\n",
+        "(".repeat(150),
+        ")".repeat(150)
+    );
+    // Either the parser or the evaluator bounds it; neither overflows.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), &deep).unwrap();
+    if let Ok(p) = parse_file(&dir.path().join("main.tf")) {
+        let files = [p];
+        let ev = Evaluator::new(&files, dir.path().to_path_buf(), dir.path().to_path_buf());
+        let _ = local(&ev, "a");
+    }
+}
+
+#[test]
+fn terraform_json_syntax_strings_are_templates() {
+    let json =
+        r#"{"variable": {"ka": {"default": 70}}, "locals": {"cmd": "--keep-alive ${var.ka}"}}"#;
+    with_module(&[("main.tf.json", json)], |ev| {
+        let v = local(ev, "cmd");
+        assert_eq!(string(&v), "--keep-alive 70");
+    });
+}
+
+#[test]
+fn tfvars_parse_errors_are_reported_with_location() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("bad.tf");
+    std::fs::write(&p, "resource \"aws_lb\" \"x\" {\n  idle_timeout = \n}\n").unwrap();
+    let e = parse_file(Path::new(&p)).err().expect("parse error");
+    assert!(e.message.starts_with("invalid HCL"), "{}", e.message);
+    assert!(e.at.is_some());
+}

@@ -75,6 +75,30 @@ impl<'a> BodyRef<'a> {
         }
     }
 
+    /// `dynamic "LABEL" { ... }` blocks: (label, body).
+    pub fn dynamic_blocks(&self) -> Vec<(&'a str, BodyRef<'a>)> {
+        match *self {
+            BodyRef::Hcl(body, f) => body
+                .blocks()
+                .filter(|b| b.ident.as_str() == "dynamic")
+                .filter_map(|b| Some((b.labels.first()?.as_str(), BodyRef::Hcl(&b.body, f))))
+                .collect(),
+            BodyRef::Json(node, f) => match node.get("dynamic").map(|n| &n.kind) {
+                Some(JsonKind::Object(members)) => members
+                    .iter()
+                    .flat_map(|m| match &m.value.kind {
+                        JsonKind::Array(items) => items
+                            .iter()
+                            .map(|i| (m.key.as_str(), BodyRef::Json(i, f)))
+                            .collect(),
+                        _ => vec![(m.key.as_str(), BodyRef::Json(&m.value, f))],
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            },
+        }
+    }
+
     /// The attributes of this body, in order (used for `locals` and tfvars).
     pub fn attributes(&self) -> Vec<(&'a str, ExprRef<'a>, Option<Location>)> {
         match *self {

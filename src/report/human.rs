@@ -53,6 +53,22 @@ fn render_one(f: &Finding, color: bool, out: &mut Vec<u8>) {
     for r in &f.related {
         files.insert(id(&r.location), r.location.file.text.clone());
     }
+    // ariadne starts a new snippet whenever a label's line goes backwards, so
+    // order labels by position: the primary file first, then by line.
+    let mut labels: Vec<(&crate::source::Location, &str, Color)> =
+        vec![(primary, f.label.as_str(), c)];
+    labels.extend(
+        f.related
+            .iter()
+            .map(|r| (&r.location, r.message.as_str(), Color::Blue)),
+    );
+    labels.sort_by_key(|(l, _, _)| {
+        (
+            l.file.display != primary.file.display,
+            l.file.display.clone(),
+            l.span.start,
+        )
+    });
     let mut report = Report::build(kind, (id(primary), primary.span.clone()))
         .with_config(
             Config::default()
@@ -60,17 +76,13 @@ fn render_one(f: &Finding, color: bool, out: &mut Vec<u8>) {
                 .with_index_type(IndexType::Byte),
         )
         .with_code(f.rule.id)
-        .with_message(&f.message)
-        .with_label(
-            Label::new((id(primary), primary.span.clone()))
-                .with_message(&f.label)
-                .with_color(c),
-        );
-    for r in &f.related {
+        .with_message(&f.message);
+    for (order, (loc, message, color)) in labels.into_iter().enumerate() {
         report = report.with_label(
-            Label::new((id(&r.location), r.location.span.clone()))
-                .with_message(&r.message)
-                .with_color(Color::Blue),
+            Label::new((id(loc), loc.span.clone()))
+                .with_message(message)
+                .with_color(color)
+                .with_order(order as i32),
         );
     }
     if let Some(service) = &f.service {

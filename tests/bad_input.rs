@@ -100,3 +100,69 @@ fn missing_path_is_an_error_not_a_panic() {
     );
     assert!(e.is_err());
 }
+
+#[test]
+fn deep_nesting_in_hcl_and_json_is_pa001() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("a.tf"),
+        format!(
+            "locals {{\n  x = {}{}\n}}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("b.tf"),
+        format!(
+            "locals {{\n  y = {}1{}\n}}\n",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("c.tf.json"),
+        format!(
+            "{{\"locals\": {{\"a\": {}{}}}}}",
+            "[".repeat(200_000),
+            "]".repeat(200_000)
+        ),
+    )
+    .unwrap();
+    let r = run(p);
+    assert_eq!(rules_of(&r), ["PA001", "PA001", "PA001"], "{}", r.human);
+    // The megabyte-long lines are not echoed into the report.
+    assert!(r.human.len() < 2_000, "{}", r.human.len());
+    assert!(r.human.contains("a.tf:2:"), "{}", r.human);
+}
+
+#[test]
+fn huge_file_is_pa001_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = std::fs::File::create(dir.path().join("huge.tf")).unwrap();
+    f.set_len(keepalign::input::MAX_FILE_SIZE + 1).unwrap();
+    let r = run(dir.path());
+    let pa = r
+        .findings
+        .iter()
+        .find(|f| f.rule.id == "PA001")
+        .expect("PA001");
+    assert!(pa.message.contains("larger than"), "{}", pa.message);
+}
+
+#[test]
+fn unreadable_file_is_pa001() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("secret.tf");
+    std::fs::write(&p, "resource \"aws_lb\" \"x\" {}\n").unwrap();
+    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&p).is_ok() {
+        return; // running as root: permissions do not apply
+    }
+    let r = run(dir.path());
+    assert_eq!(rules_of(&r), ["PA001"], "{}", r.human);
+}

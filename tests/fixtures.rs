@@ -102,6 +102,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 aws_ecs_service.app[1] variables.tf:19"],
     ),
     (
+        "shape-dynamic-blocks",
+        &["KA101 aws_ecs_service.billing main.tf:65"],
+    ),
+    (
         "shape-data-source-lb",
         &["UN001 aws_ecs_service.loyalty service.tf:15"],
     ),

@@ -5,6 +5,8 @@ use crate::finding::{Finding, Severity};
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, sources};
 use std::collections::BTreeMap;
 
+const MAX_SNIPPET_LINE: usize = 400;
+
 pub fn render(findings: &[Finding], summary: &Summary, color: bool) -> String {
     let mut out = Vec::new();
     for f in findings {
@@ -30,21 +32,32 @@ fn render_one(f: &Finding, color: bool, out: &mut Vec<u8>) {
         Severity::Note => ReportKind::Custom("note", Color::Cyan),
         _ => kind,
     };
-    let Some(primary) = &f.location else {
+    // Minified or generated files can have megabyte-long lines: show those
+    // findings without a source snippet.
+    let too_long =
+        |l: &crate::source::Location| l.file.line_text(l.start().0).len() > MAX_SNIPPET_LINE;
+    let snippet_ok = f.location.as_ref().is_some_and(|l| !too_long(l))
+        && !f.related.iter().any(|r| too_long(&r.location));
+    let Some(primary) = f.location.as_ref().filter(|_| snippet_ok) else {
         // No source to show (unreadable or binary file): one plain line.
         let p = f.position();
-        out.extend_from_slice(
-            format!(
-                "{}[{}]: {}\n  --> {}:{}:{}\n\n",
-                f.severity().as_str(),
-                f.rule.id,
-                f.message,
-                p.file,
-                p.line,
-                p.column
-            )
-            .as_bytes(),
+        let mut text = format!(
+            "[{}] {}: {}\n  --> {}:{}:{}\n",
+            f.rule.id,
+            f.severity().as_str(),
+            f.message,
+            p.file,
+            p.line,
+            p.column
         );
+        for r in &f.related {
+            text.push_str(&format!("  --> {}: {}\n", r.location, r.message));
+        }
+        if let Some(fix) = &f.fix {
+            text.push_str(&format!("  help: {fix}\n"));
+        }
+        text.push('\n');
+        out.extend_from_slice(text.as_bytes());
         return;
     };
     let id = |l: &crate::source::Location| l.file.display.clone();

@@ -39,7 +39,7 @@ pub fn findings(errors: &[InputError]) -> Vec<Finding> {
         .map(|e| Finding {
             rule: &META,
             service: None,
-            message: format!("{}: {}", e.file, e.message),
+            message: e.message.clone(),
             fix: None,
             location: e.at.clone(),
             label: e.message.clone(),

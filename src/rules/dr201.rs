@@ -1,4 +1,4 @@
-use super::{Checker, Diagnostic, describe, related};
+use super::{Checker, Diagnostic, describe, idle_timeout_related};
 use crate::linker::Chain;
 use crate::model::{LbKind, fmt_secs};
 
@@ -85,11 +85,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         _ => lb.at.clone(),
     };
     let primary = delay.location().cloned().unwrap_or(fallback);
-    let rel = related(
-        &lb.idle_timeout,
-        &lb.at,
-        format!("{lb_name} idle timeout {}", describe(&lb.idle_timeout)),
-    );
+    let rel = idle_timeout_related(lb, kind);
     c.report(
         &META,
         chain,

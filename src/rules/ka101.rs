@@ -1,4 +1,4 @@
-use super::{Checker, Diagnostic, describe, related};
+use super::{Checker, Diagnostic, describe, idle_timeout_related};
 use crate::linker::Chain;
 use crate::model::{Provenance, Setting, fmt_secs};
 use crate::servers::KeepAlive;
@@ -113,11 +113,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         .location()
         .cloned()
         .or_else(|| server.identified_at.clone());
-    let rel = related(
-        &lb.idle_timeout,
-        &lb.at,
-        format!("{lb_name} idle timeout {}", describe(&lb.idle_timeout)),
-    );
+    let rel = idle_timeout_related(lb, kind);
     c.report(
         &META,
         chain,

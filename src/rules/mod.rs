@@ -155,6 +155,22 @@ pub fn describe(s: &Setting<Seconds>) -> String {
     }
 }
 
+/// The load balancer's idle timeout as a related location.
+pub fn idle_timeout_related(
+    lb: &crate::model::LoadBalancer,
+    kind: crate::model::LbKind,
+) -> Related {
+    related(
+        &lb.idle_timeout,
+        &lb.at,
+        format!(
+            "{} idle timeout {}",
+            kind.short_name(),
+            describe(&lb.idle_timeout)
+        ),
+    )
+}
+
 /// A related location for a setting: where it is written, or where its default applies.
 pub fn related(s: &Setting<Seconds>, fallback: &Location, message: String) -> Related {
     Related {

@@ -396,18 +396,12 @@ impl<'a> Evaluator<'a> {
         at: Option<Location>,
     ) -> Val {
         let coll = self.eval(&f.intro.collection_expr, src, scope);
-        let pairs: Vec<(Val, Val)> = match &coll.kind {
-            Kind::List(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Val::new(Kind::Number(i as f64), None), v.clone()))
-                .collect(),
-            Kind::Map(m) => m
-                .iter()
-                .map(|(k, v)| (Val::str(k.clone(), None), v.clone()))
-                .collect(),
-            Kind::Unknown(_) => return coll,
-            _ => return Val::error(format!("cannot iterate over a {}", coll.type_name()), at),
+        let pairs = match (coll.iteration_pairs(), &coll.kind) {
+            (Some(p), _) => p,
+            (None, Kind::Unknown(_)) => return coll,
+            (None, _) => {
+                return Val::error(format!("cannot iterate over a {}", coll.type_name()), at);
+            }
         };
         let key_var = f.intro.key_var.as_ref().map(|k| k.as_str());
         let value_var = f.intro.value_var.as_str();
@@ -799,21 +793,13 @@ impl<'a> Evaluator<'a> {
                             ford.for_expr.strip.strip_end(),
                             ford.endfor_expr.strip.strip_start(),
                         );
-                        let pairs: Vec<(Val, Val)> = match &coll.kind {
-                            Kind::List(items) => items
-                                .iter()
-                                .enumerate()
-                                .map(|(i, v)| (Val::new(Kind::Number(i as f64), None), v.clone()))
-                                .collect(),
-                            Kind::Map(m) => m
-                                .iter()
-                                .map(|(k, v)| (Val::str(k.clone(), None), v.clone()))
-                                .collect(),
-                            Kind::Unknown(h) => {
+                        let pairs = match (coll.iteration_pairs(), &coll.kind) {
+                            (Some(p), _) => p,
+                            (None, Kind::Unknown(h)) => {
                                 text.push_hole(h.clone());
                                 Vec::new()
                             }
-                            _ => Vec::new(),
+                            (None, _) => Vec::new(),
                         };
                         for (k, v) in pairs {
                             let mut s = scope.with(ford.for_expr.value_var.as_str(), v);

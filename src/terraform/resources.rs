@@ -87,19 +87,10 @@ impl<'a> Instance<'_, 'a> {
             let Some(each) = self.ev.eval_attr(dynamic, "for_each", &parent.scope) else {
                 continue;
             };
-            let pairs: Vec<(Val, Val)> = match &each.kind {
-                Kind::Map(m) => m
-                    .iter()
-                    .map(|(k, v)| (Val::str(k.clone(), None), v.clone()))
-                    .collect(),
-                Kind::List(items) => items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| (Val::new(Kind::Number(i as f64), None), v.clone()))
-                    .collect(),
-                // Unknown collection: read the content once, with unknown values.
-                _ => vec![(each.clone(), each.clone())],
-            };
+            // Unknown collection: read the content once, with unknown values.
+            let pairs = each
+                .iteration_pairs()
+                .unwrap_or_else(|| vec![(each.clone(), each.clone())]);
             for (k, v) in pairs {
                 let mut m = std::collections::BTreeMap::new();
                 m.insert("key".to_string(), k);

@@ -365,6 +365,26 @@ impl Val {
         }
     }
 
+    /// (key, value) pairs as `for` expressions and `dynamic` blocks see
+    /// them: list index or map key; `None` when the value is not a collection.
+    pub fn iteration_pairs(&self) -> Option<Vec<(Val, Val)>> {
+        match &self.kind {
+            Kind::List(items) => Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (Val::new(Kind::Number(i as f64), None), v.clone()))
+                    .collect(),
+            ),
+            Kind::Map(m) => Some(
+                m.iter()
+                    .map(|(k, v)| (Val::str(k.clone(), None), v.clone()))
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
     /// The elements of a list, or the values of a map in key order.
     pub fn elements(&self) -> Option<Vec<Val>> {
         match &self.kind {

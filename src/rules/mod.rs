@@ -83,7 +83,7 @@ pub fn check_chains(chains: &[Chain<'_>]) -> Vec<Finding> {
             rule(chain, &mut checker);
         }
     }
-    checker.findings
+    checker.finish()
 }
 
 /// What a rule says about one chain.
@@ -101,6 +101,9 @@ pub struct Diagnostic {
 #[derive(Default)]
 pub struct Checker {
     pub findings: Vec<Finding>,
+    /// Unknown values by (service, what, reason): UN001 is emitted once per
+    /// value, naming every check that needed it.
+    unresolved: std::collections::BTreeMap<(String, String, String), un001::Pending>,
 }
 
 impl Checker {
@@ -119,7 +122,30 @@ impl Checker {
 
     /// A value `rule` needs is unresolved: UN001, naming the value and why.
     pub fn unresolved(&mut self, chain: &Chain<'_>, needed_by: &str, what: &str, u: &Unresolved) {
-        un001::report(self, chain, needed_by, what, u);
+        let key = (
+            chain.service_name().to_string(),
+            what.to_string(),
+            u.reason.clone(),
+        );
+        let pending = self
+            .unresolved
+            .entry(key)
+            .or_insert_with(|| un001::Pending {
+                service: chain.service_name().to_string(),
+                what: what.to_string(),
+                needed_by: Vec::new(),
+                unresolved: u.clone(),
+                fallback: Some(chain.attachment.at.clone()),
+            });
+        if !pending.needed_by.iter().any(|n| n == needed_by) {
+            pending.needed_by.push(needed_by.to_string());
+        }
+    }
+
+    pub fn finish(mut self) -> Vec<Finding> {
+        self.findings
+            .extend(self.unresolved.into_values().map(un001::finding));
+        self.findings
     }
 
     /// The value of a setting, or report it as unresolved and return `None`.

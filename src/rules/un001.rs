@@ -1,7 +1,6 @@
-use super::Checker;
 use crate::finding::Finding;
-use crate::linker::Chain;
 use crate::model::Unresolved;
+use crate::source::Location;
 
 declare_rule! {
     /// ## What it checks
@@ -37,32 +36,41 @@ declare_rule! {
     }
 }
 
-pub fn report(c: &mut Checker, chain: &Chain<'_>, needed_by: &str, what: &str, u: &Unresolved) {
-    let message = format!(
-        "{what} is unknown, so {needed_by} could not be checked: {}",
-        u.reason
-    );
-    // One note per unknown value, however many rules needed it.
-    if c.findings.iter().any(|f| {
-        f.rule.id == META.id
-            && f.service.as_deref() == Some(chain.service_name())
-            && f.message.ends_with(&u.reason)
-            && f.message.starts_with(what)
-    }) {
-        return;
-    }
-    c.findings.push(Finding {
+/// One unknown value of one service, with every check that needed it.
+pub struct Pending {
+    pub service: String,
+    pub what: String,
+    pub needed_by: Vec<String>,
+    pub unresolved: Unresolved,
+    pub fallback: Option<Location>,
+}
+
+pub fn finding(p: Pending) -> Finding {
+    let checks = match p.needed_by.as_slice() {
+        [one] => format!("{one} could not be checked"),
+        many => format!("{} could not be checked", join_and(many)),
+    };
+    let u = p.unresolved;
+    Finding {
         rule: &META,
-        service: Some(chain.service_name().to_string()),
-        message,
+        service: Some(p.service),
+        message: format!("{} is unknown, so {checks}: {}", p.what, u.reason),
         // Variables can be supplied on the command line; other reasons say how themselves.
         fix: u
             .reason
             .contains("var.")
             .then(|| "supply the value in terraform.tfvars or with --var / --var-file".to_string()),
-        location: u.at.clone().or_else(|| Some(chain.attachment.at.clone())),
-        label: format!("{what} is unknown"),
+        location: u.at.clone().or(p.fallback),
+        label: format!("{} is unknown", p.what),
         raw_location: None,
         related: Vec::new(),
-    });
+    }
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }

@@ -119,7 +119,7 @@ fn words(v: Option<&Val>, name: &str, fallback: &Location) -> Option<Setting<Vec
             for item in items {
                 // Keep a partly unknown word, so the rest of the command is
                 // still understood and only the settings it holds are unknown.
-                if let Some(w) = unknown_word(item, name) {
+                if let Some(w) = unknown_word(item) {
                     out.push(w);
                     continue;
                 }
@@ -193,7 +193,7 @@ fn container(c: &Val, attr_at: &Location) -> Option<Container> {
     })
 }
 
-fn unknown_word(v: &Val, name: &str) -> Option<Word> {
+fn unknown_word(v: &Val) -> Option<Word> {
     let (text, hole) = match &v.kind {
         Kind::Str(t) if t.has_holes() => (t.s.clone(), t.holes[0].clone()),
         Kind::Unknown(h) => (format!("{0}0{0}", crate::json::HOLE), h.clone()),
@@ -202,9 +202,7 @@ fn unknown_word(v: &Val, name: &str) -> Option<Word> {
     Some(Word {
         text,
         at: str_location(v).or(hole.at.clone()),
-        unknown: Some(Unresolved::new(
-            format!("{name}: {}", hole.reason),
-            hole.at.clone().or(v.at.clone()),
-        )),
+        // The server names the setting; the reason says why it is unknown.
+        unknown: Some(Unresolved::new(hole.reason.clone(), hole.at.clone().or(v.at.clone()))),
     })
 }

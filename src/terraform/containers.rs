@@ -203,6 +203,9 @@ fn unknown_word(v: &Val) -> Option<Word> {
         text,
         at: str_location(v).or(hole.at.clone()),
         // The server names the setting; the reason says why it is unknown.
-        unknown: Some(Unresolved::new(hole.reason.clone(), hole.at.clone().or(v.at.clone()))),
+        unknown: Some(Unresolved::new(
+            hole.reason.clone(),
+            hole.at.clone().or(v.at.clone()),
+        )),
     })
 }

@@ -88,7 +88,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     (
         "server-unknown",
-        &["UN002 aws_ecs_service.payments ecs.tf:11"],
+        &["UN002 aws_ecs_service.payments ecs.tf:14"],
     ),
     ("server-uvicorn", &["KA101 aws_ecs_service.app ecs.tf:14"]),
     ("server-uvicorn-env", &[]),

@@ -44,10 +44,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
                 chain,
                 Diagnostic {
                     message,
-                    fix: Some(
-                        "declare the server command in the task definition's command or entryPoint"
-                            .into(),
-                    ),
+                    fix: None,
                     location: at,
                     label: "server not identified".into(),
                     related: Vec::new(),

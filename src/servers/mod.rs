@@ -142,8 +142,9 @@ fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
             u.reason.trim_end_matches('.')
         ),
     };
-    let how =
-        "put the server command (with its keep-alive setting) in the task definition's command";
+    let how = "keepalign recognises gunicorn, uvicorn, hypercorn, daphne, waitress, Node.js, \
+               Puma, Unicorn, nginx and Apache httpd; for another server, check by hand that its \
+               keep-alive timeout is above the load balancer's idle timeout";
     let at = ctx
         .command_at
         .clone()
@@ -518,7 +519,7 @@ mod tests {
             "{}",
             u.reason
         );
-        assert!(u.reason.contains("task definition"), "{}", u.reason);
+        assert!(u.reason.contains("check by hand"), "{}", u.reason);
         assert_eq!(
             u.at,
             b.container.command.as_ref().unwrap().location().cloned()

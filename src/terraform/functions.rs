@@ -679,7 +679,9 @@ pub fn json_encode(v: &Val, out: &mut Text) {
             out.push_str("\"", None);
         }
         Kind::List(items) => {
-            out.push_str("[", None);
+            // The bracket carries the list's own location, so the encoded
+            // list as a whole still points at where it was written.
+            out.push_str("[", v.at.clone());
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
                     out.push_str(",", None);
@@ -689,7 +691,7 @@ pub fn json_encode(v: &Val, out: &mut Text) {
             out.push_str("]", None);
         }
         Kind::Map(m) => {
-            out.push_str("{", None);
+            out.push_str("{", v.at.clone());
             for (i, (k, item)) in m.iter().enumerate() {
                 if i > 0 {
                     out.push_str(",", None);

@@ -67,6 +67,14 @@ impl<'m, T> Index<'m, T> {
                 let addr = address.strip_suffix("[*]").unwrap_or(address);
                 match self.by_address.get(&(scope, addr)) {
                     Some(found) => Ok(found.clone()),
+                    None if address.starts_with("data.terraform_remote_state.") => {
+                        Err(Unresolved::new(
+                            format!(
+                                "the {what} comes from {address}, the state of another Terraform configuration; scan that configuration too"
+                            ),
+                            link.at.clone(),
+                        ))
+                    }
                     None if address.starts_with("data.") => Err(Unresolved::new(
                         format!(
                             "the {what} is {address}, a data source: its settings live in AWS, not in the scanned files; scan the Terraform that creates it too"
@@ -121,32 +129,39 @@ fn name_from_arn(s: &str) -> &str {
     s.split(':').next().unwrap_or(s)
 }
 
+/// A way traffic reaches a target group: a listener, possibly through a rule.
+type Route<'m> = (Result<&'m Listener, Unresolved>, Option<&'m ListenerRule>);
+
 pub fn link(model: &Model) -> Vec<Chain<'_>> {
     let lbs = Index::new(&model.load_balancers, |x| &x.id, |x| x.name.as_deref());
     let listeners = Index::new(&model.listeners, |x| &x.id, |_| None);
     let tgs = Index::new(&model.target_groups, |x| &x.id, |x| x.name.as_deref());
     let tds = Index::new(&model.task_definitions, |x| &x.id, |x| x.family.as_deref());
 
-    // Which listeners (and rules) forward to each target group.
-    let mut routes: HashMap<&ResourceId, Vec<(&Listener, Option<&ListenerRule>)>> = HashMap::new();
+    // Which listeners (and rules) forward to each target group. A rule whose
+    // listener is unknown (another state, a data source) is still a route:
+    // its load balancer is unknown, for that reason.
+    let mut routes: HashMap<&ResourceId, Vec<Route>> = HashMap::new();
     for l in &model.listeners {
         for t in &l.target_groups {
             if let Ok(found) = tgs.resolve(&l.id.scope, t, "target group") {
                 for tg in found {
-                    routes.entry(&tg.id).or_default().push((l, None));
+                    routes.entry(&tg.id).or_default().push((Ok(l), None));
                 }
             }
         }
     }
     for r in &model.listener_rules {
-        let Ok(ls) = listeners.resolve(&r.id.scope, &r.listener, "listener") else {
-            continue;
-        };
+        let ls: Vec<Result<&Listener, Unresolved>> =
+            match listeners.resolve(&r.id.scope, &r.listener, "listener") {
+                Ok(ls) => ls.into_iter().map(Ok).collect(),
+                Err(u) => vec![Err(u)],
+            };
         for t in &r.target_groups {
             if let Ok(found) = tgs.resolve(&r.id.scope, t, "target group") {
                 for tg in found {
                     for l in &ls {
-                        routes.entry(&tg.id).or_default().push((l, Some(r)));
+                        routes.entry(&tg.id).or_default().push((l.clone(), Some(r)));
                     }
                 }
             }
@@ -210,15 +225,26 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                     };
                     let mut seen = Vec::new();
                     for (listener, rule) in routes.get(&tg.id).into_iter().flatten() {
-                        let lb = lbs
-                            .resolve(&listener.id.scope, &listener.load_balancer, "load balancer")
-                            .map(|v| v[0]);
-                        let key = lb.as_ref().ok().map(|lb| &lb.id);
+                        let lb = match listener {
+                            Ok(l) => lbs
+                                .resolve(&l.id.scope, &l.load_balancer, "load balancer")
+                                .map(|v| v[0]),
+                            Err(u) => Err(u.clone()),
+                        };
+                        let key = match &lb {
+                            Ok(lb) => Ok(&lb.id),
+                            Err(u) => Err(u.reason.clone()),
+                        };
                         if seen.contains(&key) {
                             continue;
                         }
                         seen.push(key);
-                        chains.push(make(Some(*listener), *rule, lb, Some(Ok(tg))));
+                        chains.push(make(
+                            listener.as_ref().ok().copied(),
+                            *rule,
+                            lb,
+                            Some(Ok(tg)),
+                        ));
                     }
                     if seen.is_empty() {
                         let u = Unresolved::new(

@@ -57,6 +57,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "seed-dereg-30-idle-120",
         &["DR201 aws_ecs_service.this lb.tf:16"],
     ),
+    (
+        "shape-remote-state-listener",
+        &["UN001 aws_ecs_service.search main.tf:40"],
+    ),
     ("server-daphne", &["KA101 aws_ecs_service.chat ecs.tf:14"]),
     (
         "server-gunicorn-cmd-args",

@@ -36,8 +36,7 @@ declare_rule! {
 }
 
 pub fn check(chain: &Chain<'_>, c: &mut Checker) {
-    let Ok(lb) = &chain.load_balancer else { return };
-    let Some(kind) = lb.kind.value().copied() else {
+    let Some((lb, kind)) = c.load_balancer(chain, "DR201") else {
         return;
     };
     if !kind.reuses_connections() {

@@ -47,13 +47,7 @@ declare_rule! {
 }
 
 pub fn check(chain: &Chain<'_>, c: &mut Checker) {
-    let Ok(lb) = &chain.load_balancer else {
-        if let Err(u) = &chain.load_balancer {
-            c.unresolved(chain, "KA101", "the load balancer", u);
-        }
-        return;
-    };
-    let Some(kind) = c.need(chain, "KA101", "the load balancer type", &lb.kind) else {
+    let Some((lb, kind)) = c.load_balancer(chain, "KA101") else {
         return;
     };
     if !kind.reuses_connections() {

@@ -148,6 +148,25 @@ impl Checker {
         self.findings
     }
 
+    /// The chain's load balancer and its type, or report why they are
+    /// unknown (UN001) and return `None`.
+    pub fn load_balancer<'c>(
+        &mut self,
+        chain: &'c Chain<'_>,
+        needed_by: &str,
+    ) -> Option<(&'c crate::model::LoadBalancer, crate::model::LbKind)> {
+        match &chain.load_balancer {
+            Ok(lb) => {
+                let kind = self.need(chain, needed_by, "the load balancer type", &lb.kind)?;
+                Some((*lb, kind))
+            }
+            Err(u) => {
+                self.unresolved(chain, needed_by, "the load balancer", u);
+                None
+            }
+        }
+    }
+
     /// The value of a setting, or report it as unresolved and return `None`.
     pub fn need<T: Clone>(
         &mut self,

@@ -37,18 +37,18 @@ declare_rule! {
 }
 
 pub fn check(chain: &Chain<'_>, c: &mut Checker) {
-    let (Ok(lb), Ok(server)) = (&chain.load_balancer, &chain.server) else {
+    let Ok(server) = &chain.server else {
         return;
     };
-    let Some(kind) = lb.kind.value().copied() else {
+    let Some(timeout) = &server.request_timeout else {
+        return;
+    };
+    let Some((lb, kind)) = c.load_balancer(chain, "RQ301") else {
         return;
     };
     if !kind.reuses_connections() {
         return;
     }
-    let Some(timeout) = &server.request_timeout else {
-        return;
-    };
     let t = c.need(
         chain,
         "RQ301",

@@ -139,8 +139,12 @@ impl<'a> Evaluator<'a> {
             for block in file.top_blocks() {
                 match (block.kind, block.labels.as_slice()) {
                     ("variable", [name]) => {
+                        // The type as written (`string`, `number`, `list(string)`).
                         let declared_type = block.body.attr("type").map(|t| match t {
-                            ExprRef::Hcl(e, _) => expr_source_text(e, t.location()),
+                            ExprRef::Hcl(..) => t
+                                .location()
+                                .map(|l| l.snippet().to_string())
+                                .unwrap_or_default(),
                             ExprRef::Json(n, _) => n.as_str().unwrap_or("").to_string(),
                         });
                         ev.variables.insert(
@@ -977,10 +981,6 @@ fn strips_after(e: &Element) -> bool {
             Directive::For(f) => f.endfor_expr.strip.strip_end(),
         },
     }
-}
-
-fn expr_source_text(_e: &Expression, at: Option<Location>) -> String {
-    at.map(|l| l.snippet().to_string()).unwrap_or_default()
 }
 
 /// `f(a, b, list...)`: the final argument is expanded into arguments.

@@ -32,6 +32,7 @@ impl Chain<'_> {
 struct Index<'m, T> {
     by_address: HashMap<(&'m str, &'m str), Vec<&'m T>>,
     by_name: HashMap<&'m str, Vec<&'m T>>,
+    id: fn(&T) -> &ResourceId,
 }
 
 impl<'m, T> Index<'m, T> {
@@ -56,6 +57,7 @@ impl<'m, T> Index<'m, T> {
         Index {
             by_address,
             by_name,
+            id,
         }
     }
 
@@ -65,7 +67,12 @@ impl<'m, T> Index<'m, T> {
             Err(u) => Err(u.clone()),
             Ok(Reference::Resource { address, .. }) => {
                 let addr = address.strip_suffix("[*]").unwrap_or(address);
-                match self.by_address.get(&(scope, addr)) {
+                // `x[0]` of a resource whose count was unknown (analysed once, unindexed).
+                let unindexed = addr
+                    .find('[')
+                    .and_then(|i| self.by_address.get(&(scope, &addr[..i])))
+                    .filter(|found| found.iter().all(|r| !(self.id)(r).address.contains('[')));
+                match self.by_address.get(&(scope, addr)).or(unindexed) {
                     Some(found) => Ok(found.clone()),
                     None if address.starts_with("data.terraform_remote_state.") => {
                         Err(Unresolved::new(

@@ -61,6 +61,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "shape-remote-state-listener",
         &["UN001 aws_ecs_service.search main.tf:40"],
     ),
+    (
+        "shape-unknown-count",
+        &["KA101 aws_ecs_service.app main.tf:47"],
+    ),
     ("server-daphne", &["KA101 aws_ecs_service.chat ecs.tf:14"]),
     (
         "server-gunicorn-cmd-args",

@@ -239,7 +239,9 @@ fn instances(ev: &Evaluator<'_>, decl: &eval::ResourceDecl<'_>) -> Vec<(String, 
                 .map(|(k, v)| (Val::str(k.clone(), None), v.clone()))
                 .collect(),
             Kind::List(items) => items.iter().map(|v| (v.clone(), v.clone())).collect(),
-            _ => return vec![(String::new(), base)],
+            // Unknown for_each: analyse the configuration once; `each.key` and
+            // `each.value` are unknown for the same reason.
+            _ => return vec![(String::new(), base.with("each", each))],
         };
         return pairs
             .into_iter()

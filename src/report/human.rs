@@ -23,15 +23,13 @@ pub fn render(findings: &[Finding], summary: &Summary, color: bool) -> String {
 }
 
 fn render_one(f: &Finding, color: bool, out: &mut Vec<u8>) {
-    let (kind, c) = match f.severity() {
-        Severity::Error => (ReportKind::Error, Color::Red),
-        Severity::Warning => (ReportKind::Warning, Color::Yellow),
-        Severity::Note => (ReportKind::Advice, Color::Cyan),
+    // Lower-case severities, as rustc and clippy print them.
+    let c = match f.severity() {
+        Severity::Error => Color::Red,
+        Severity::Warning => Color::Yellow,
+        Severity::Note => Color::Cyan,
     };
-    let kind = match f.severity() {
-        Severity::Note => ReportKind::Custom("note", Color::Cyan),
-        _ => kind,
-    };
+    let kind = ReportKind::Custom(f.severity().as_str(), c);
     // Minified or generated files can have megabyte-long lines: show those
     // findings without a source snippet.
     let too_long =

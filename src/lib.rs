@@ -1,6 +1,8 @@
 //! keepalign: static analysis of the timeouts that must line up between AWS
 //! load balancers and the servers behind them.
 
+pub mod containers;
+pub mod convert;
 pub mod finding;
 pub mod input;
 pub mod json;
@@ -9,6 +11,7 @@ pub mod model;
 pub mod servers;
 pub mod source;
 pub mod terraform;
+pub mod value;
 #[macro_use]
 pub mod rules;
 pub mod discover;

@@ -6,9 +6,9 @@
 //! still evaluated. Resource attributes become references the linker follows.
 
 use super::syntax::{BodyRef, ExprRef, ParsedFile};
-use super::value::{Hole, Kind, Text, Val};
 use crate::json::{JsonKind, JsonNode};
 use crate::source::{Location, SourceFile};
+use crate::value::{Hole, Kind, Text, Val};
 use hcl_edit::Span;
 use hcl_edit::expr::{BinaryOperator, Expression, ObjectKey, TraversalOperator, UnaryOperator};
 use hcl_edit::template::{Directive, Element, Template};
@@ -739,7 +739,7 @@ impl<'a> Evaluator<'a> {
                             let span = lit.span().unwrap_or(0..0);
                             let start = span.start + offset;
                             let mut sub = Text::default();
-                            let part = super::functions::slice_text(m, start..start + s.len());
+                            let part = crate::value::slice_text(m, start..start + s.len());
                             sub.push_text(&part);
                             text.push_text(&sub);
                         }

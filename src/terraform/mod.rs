@@ -3,23 +3,21 @@
 //! partial evaluator (`eval`), because findings need provenance and unknowns
 //! that a plain evaluator cannot give.
 
-mod containers;
 pub mod eval;
 pub mod functions;
 mod resources;
 pub mod syntax;
-pub mod value;
 
 use crate::input::{self, ReadError};
 use crate::model::{InputError, Model, ResourceId};
 use crate::source::{Location, SourceFile};
+use crate::value::{Kind, Val};
 use eval::{Evaluator, Scope, instance_suffix, map1};
 use resources::Instance;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use syntax::{ParsedFile, Syntax};
-use value::{Kind, Val};
 
 /// Terraform inputs given on the command line.
 #[derive(Clone, Debug, Default)]

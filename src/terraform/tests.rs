@@ -3,7 +3,7 @@
 use super::eval::{Evaluator, Scope};
 use super::parse_file;
 use super::syntax::ParsedFile;
-use super::value::{Kind, Val};
+use crate::value::{Kind, Val};
 use std::path::Path;
 
 /// Write `files` into a temporary module and evaluate `local.<name>`.

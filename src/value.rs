@@ -1,4 +1,4 @@
-//! Values produced by evaluating Terraform expressions.
+//! Values produced by evaluating IaC expressions (Terraform, CloudFormation).
 //!
 //! Every value remembers where it was written. Strings also carry a source
 //! map, so that after `jsonencode`, a template or a `.json.tpl` file, a word
@@ -6,7 +6,7 @@
 //! that wrote it. Unknown parts of a string are *holes* (see `crate::json::HOLE`)
 //! so that the rest of a partly known document stays usable.
 
-use crate::json::HOLE;
+use crate::json::{HOLE, JsonKind, JsonNode};
 use crate::model::fmt_secs;
 use crate::source::Location;
 use std::collections::BTreeMap;
@@ -392,5 +392,185 @@ impl Val {
             Kind::Map(m) => Some(m.values().cloned().collect()),
             _ => None,
         }
+    }
+}
+
+/// A sub-range of text with its source map and holes.
+pub fn slice_text(t: &Text, range: Range<usize>) -> Text {
+    let start = range.start.min(t.s.len());
+    let end = range.end.clamp(start, t.s.len());
+    let mut out = Text {
+        s: t.s.get(start..end).unwrap_or("").to_string(),
+        ..Text::default()
+    };
+    for seg in &t.segs {
+        let s = seg.range.start.max(start);
+        let e = seg.range.end.min(end);
+        if s < e || (s == e && seg.range.start == seg.range.end) {
+            let at = if seg.exact {
+                let off = s - seg.range.start;
+                Location::new(
+                    &seg.at.file,
+                    seg.at.span.start + off..seg.at.span.start + off + (e - s),
+                )
+            } else {
+                seg.at.clone()
+            };
+            out.segs.push(Seg {
+                range: s - start..e - start,
+                at,
+                exact: seg.exact,
+            });
+        }
+    }
+    if out.s.contains(HOLE) {
+        // Keep all holes so marker numbers stay valid.
+        out.holes = t.holes.clone();
+    }
+    out
+}
+
+/// `jsonencode`, writing a source map as it goes so that every scalar in the
+/// output points at where it was written.
+pub fn json_encode(v: &Val, out: &mut Text) {
+    match &v.kind {
+        Kind::Null => out.push_str("null", None),
+        Kind::Bool(b) => out.push_str(if *b { "true" } else { "false" }, v.at.clone()),
+        Kind::Number(n) => {
+            let s = fmt_secs(*n);
+            let exact = v.at.as_ref().is_some_and(|a| a.snippet() == s);
+            out.push_str(&s, v.at.clone());
+            if !exact && let Some(seg) = out.segs.last_mut() {
+                seg.exact = false;
+            }
+        }
+        Kind::Str(t) => {
+            out.push_str("\"", None);
+            // Escape runs between holes; runs that need no escaping keep
+            // their exact source map.
+            let mut pos = 0;
+            while pos < t.s.len() {
+                let next_hole = t.s[pos..].find(HOLE).map(|i| pos + i).unwrap_or(t.s.len());
+                if next_hole > pos {
+                    let run = &t.s[pos..next_hole];
+                    let escaped = escape_json(run);
+                    if escaped == run {
+                        out.push_text(&slice_text(t, pos..next_hole));
+                    } else {
+                        out.push_str(&escaped, t.locate(pos..next_hole));
+                        if let Some(seg) = out.segs.last_mut() {
+                            seg.exact = false;
+                        }
+                    }
+                }
+                if next_hole >= t.s.len() {
+                    break;
+                }
+                let after = next_hole + 1;
+                let end = t.s[after..]
+                    .find(HOLE)
+                    .map(|i| after + i)
+                    .unwrap_or(t.s.len());
+                let n: usize = t.s[after..end].parse().unwrap_or(0);
+                if let Some(h) = t.holes.get(n) {
+                    out.push_hole(h.clone());
+                }
+                pos = end + 1;
+            }
+            out.push_str("\"", None);
+        }
+        Kind::List(items) => {
+            // The bracket carries the list's own location, so the encoded
+            // list as a whole still points at where it was written.
+            out.push_str("[", v.at.clone());
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(",", None);
+                }
+                json_encode(item, out);
+            }
+            out.push_str("]", None);
+        }
+        Kind::Map(m) => {
+            out.push_str("{", v.at.clone());
+            for (i, (k, item)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(",", None);
+                }
+                out.push_str(
+                    &format!("{}:", serde_json::to_string(k).unwrap_or_default()),
+                    None,
+                );
+                json_encode(item, out);
+            }
+            out.push_str("}", None);
+        }
+        Kind::Unknown(h) => out.push_hole(h.clone()),
+    }
+}
+
+fn escape_json(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            // Terraform escapes these for safe embedding in HTML.
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A parsed JSON document over `text` as a value whose parts point at
+/// where they were written.
+pub fn json_to_val(node: &JsonNode, text: &Text) -> Val {
+    let at = text.locate(node.span.clone());
+    match &node.kind {
+        JsonKind::Null => Val::new(Kind::Null, at),
+        JsonKind::Bool(b) => Val::new(Kind::Bool(*b), at),
+        JsonKind::Number(n) => Val::new(Kind::Number(*n), at),
+        JsonKind::String { value, raw } => {
+            let t = if text.s[raw.clone()] == *value {
+                slice_text(text, raw.clone())
+            } else {
+                let mut t = Text::default();
+                t.push_str(value, text.locate(raw.clone()));
+                t
+            };
+            Val::new(Kind::Str(t), at)
+        }
+        JsonKind::Array(items) => Val::new(
+            Kind::List(items.iter().map(|i| json_to_val(i, text)).collect()),
+            at,
+        ),
+        JsonKind::Object(members) => Val::new(
+            Kind::Map(
+                members
+                    .iter()
+                    .map(|m| (m.key.clone(), json_to_val(&m.value, text)))
+                    .collect(),
+            ),
+            at,
+        ),
+        JsonKind::Hole(n) => match text.holes.get(*n) {
+            Some(h) => Val::new(Kind::Unknown(h.clone()), at),
+            None => Val::new(
+                Kind::Unknown(Arc::new(Hole {
+                    reason: "unknown value".into(),
+                    reference: None,
+                    error: true,
+                    at: at.clone(),
+                })),
+                at,
+            ),
+        },
     }
 }

@@ -1,12 +1,13 @@
-//! `container_definitions` into containers. Whatever shape produced it
-//! (jsonencode, heredoc, file, templatefile, template_file), the value is
-//! JSON text with a source map, so each field points at where it was written.
+//! Container definitions into containers, for every loader. Terraform gives
+//! JSON text with a source map (whatever shape produced it: jsonencode,
+//! heredoc, file, templatefile, template_file); CloudFormation gives the
+//! structure itself, with PascalCase keys. Either way each field points at
+//! where it was written.
 
-use super::functions::json_to_val;
-use super::value::{Kind, Text, Val};
 use crate::json;
 use crate::model::*;
 use crate::source::Location;
+use crate::value::{Kind, Text, Val, json_to_val};
 
 pub fn read(v: &Val, attr_at: Location) -> Result<Vec<Container>, Unresolved> {
     let doc = match &v.kind {
@@ -74,11 +75,13 @@ fn parse(text: &Text, attr_at: &Location) -> Result<Val, Unresolved> {
     }
 }
 
+/// `name` as ECS JSON writes it (`stopTimeout`) or as CloudFormation does (`StopTimeout`).
 fn field<'v>(c: &'v Val, name: &str) -> Option<&'v Val> {
-    match &c.kind {
-        Kind::Map(m) => m.get(name).filter(|v| !v.is_null()),
-        _ => None,
-    }
+    let Kind::Map(m) = &c.kind else { return None };
+    let pascal: String = name[..1].to_uppercase() + &name[1..];
+    m.get(name)
+        .or_else(|| m.get(&pascal))
+        .filter(|v| !v.is_null())
 }
 
 /// A string's location: the exact characters when the source map knows them.
@@ -178,7 +181,7 @@ fn container(c: &Val, attr_at: &Location) -> Option<Container> {
         None => Setting::default(30.0, "ECS default stopTimeout", Some(at.clone())),
         Some(v) => match v.to_number() {
             Ok(n) => Setting::explicit(n, v.at.clone().unwrap_or(at.clone())),
-            Err(h) => super::resources::unresolved_from(&h, "stopTimeout", v.at.clone()),
+            Err(h) => crate::convert::unresolved_from(&h, "stopTimeout", v.at.clone()),
         },
     };
     Some(Container {

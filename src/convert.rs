@@ -1,0 +1,77 @@
+//! From evaluated values to model settings and links, for every loader.
+
+use crate::model::*;
+use crate::source::Location;
+use crate::value::{Kind, Val};
+
+pub fn to_seconds(
+    v: Option<Val>,
+    attr_at: Option<Location>,
+    name: &str,
+    default: Option<(f64, &str)>,
+    resource_at: &Location,
+) -> Setting<Seconds> {
+    match v {
+        None
+        | Some(Val {
+            kind: Kind::Null, ..
+        }) => match default {
+            Some((d, source)) => Setting::default(d, source, Some(resource_at.clone())),
+            None => Setting::unresolved(format!("{name} is not set"), Some(resource_at.clone())),
+        },
+        Some(v) => {
+            let at = v.at.clone().or(attr_at.clone());
+            match v.to_number() {
+                Ok(n) => Setting::explicit(n, at.unwrap_or_else(|| resource_at.clone())),
+                Err(h) => unresolved_from(&h, name, attr_at.or(Some(resource_at.clone()))),
+            }
+        }
+    }
+}
+
+pub fn unresolved_from<T>(h: &Val, name: &str, fallback: Option<Location>) -> Setting<T> {
+    match &h.kind {
+        Kind::Unknown(hole) => Setting::unresolved(
+            format!("{name}: {}", hole.reason),
+            hole.at.clone().or(fallback),
+        ),
+        _ => Setting::unresolved(format!("{name} has an unexpected value"), fallback),
+    }
+}
+
+/// What a link attribute points at.
+pub fn to_link(v: Option<Val>, attr_at: Option<Location>, name: &str) -> Link {
+    let at = attr_at.clone();
+    let target = match v {
+        None => Err(Unresolved::new(format!("{name} is not set"), at.clone())),
+        Some(v) => match &v.kind {
+            Kind::Unknown(h) => match &h.reference {
+                Some(r) => Ok(Reference::Resource {
+                    address: r.address.clone(),
+                    attribute: r.attribute.clone(),
+                }),
+                None => Err(Unresolved::new(
+                    format!("{name}: {}", h.reason),
+                    h.at.clone().or(at.clone()),
+                )),
+            },
+            Kind::Str(t) if !t.has_holes() => Ok(Reference::Literal(t.s.clone())),
+            // "${aws_ecs_task_definition.app.family}:${...revision}"
+            Kind::Str(t) => match t.holes.iter().find_map(|h| h.reference.clone()) {
+                Some(r) => Ok(Reference::Resource {
+                    address: r.address,
+                    attribute: r.attribute,
+                }),
+                None => Err(Unresolved::new(
+                    format!("{name}: {}", t.holes[0].reason),
+                    at.clone(),
+                )),
+            },
+            _ => Err(Unresolved::new(
+                format!("{name} is not a string"),
+                at.clone(),
+            )),
+        },
+    };
+    Link { target, at }
+}

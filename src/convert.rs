@@ -49,6 +49,7 @@ pub fn to_link(v: Option<Val>, attr_at: Option<Location>, name: &str) -> Link {
                 Some(r) => Ok(Reference::Resource {
                     address: r.address.clone(),
                     attribute: r.attribute.clone(),
+                    scope: r.scope.clone(),
                 }),
                 None => Err(Unresolved::new(
                     format!("{name}: {}", h.reason),
@@ -61,6 +62,7 @@ pub fn to_link(v: Option<Val>, attr_at: Option<Location>, name: &str) -> Link {
                 Some(r) => Ok(Reference::Resource {
                     address: r.address,
                     attribute: r.attribute,
+                    scope: r.scope,
                 }),
                 None => Err(Unresolved::new(
                     format!("{name}: {}", t.holes[0].reason),

@@ -15,8 +15,27 @@ const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", ".terragrunt-cache", "node
 pub struct Discovered {
     /// Terraform modules: directory → its `.tf` / `.tf.json` files, sorted.
     pub terraform_modules: BTreeMap<PathBuf, Vec<PathBuf>>,
+    /// Files that may be CloudFormation templates (their content decides).
+    pub templates: Vec<PathBuf>,
     /// Entries that could not be read while walking.
     pub errors: Vec<InputError>,
+}
+
+/// Tool caches, VCS folders, and CDK asset folders (`cdk.out/asset.*`, which
+/// hold application code, not templates).
+fn skipped_dir(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if SKIPPED_DIRS.contains(&name.as_ref()) {
+        return true;
+    }
+    name.starts_with("asset.")
+        && path
+            .parent()
+            .and_then(|p| p.file_name())
+            .is_some_and(|p| p == "cdk.out")
 }
 
 /// A path given on the command line does not exist (exit status 2).
@@ -35,11 +54,7 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
             .follow_links(false)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| {
-                e.depth() == 0
-                    || !(e.file_type().is_dir()
-                        && SKIPPED_DIRS.contains(&e.file_name().to_string_lossy().as_ref()))
-            });
+            .filter_entry(|e| e.depth() == 0 || !(e.file_type().is_dir() && skipped_dir(e.path())));
         for entry in walker {
             match entry {
                 Ok(e) => {
@@ -82,6 +97,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
             }
         }
     }
+    out.templates.sort();
+    out.templates.dedup();
     for files in out.terraform_modules.values_mut() {
         files.sort();
         files.dedup();

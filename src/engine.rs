@@ -13,6 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     pub terraform: Inputs,
+    pub cloudformation: crate::cloudformation::Inputs,
 }
 
 /// Load every input under `paths` into one model.
@@ -53,6 +54,11 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
     for (_, m) in results {
         model.extend(m);
     }
+    // Templates are loaded together: imports may cross them.
+    model.extend(crate::cloudformation::load(
+        &found.templates,
+        &options.cloudformation,
+    ));
     model.input_errors.extend(found.errors);
     Ok(model)
 }

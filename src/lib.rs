@@ -1,6 +1,7 @@
 //! keepalign: static analysis of the timeouts that must line up between AWS
 //! load balancers and the servers behind them.
 
+pub mod cloudformation;
 pub mod containers;
 pub mod convert;
 pub mod finding;

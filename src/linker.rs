@@ -26,6 +26,24 @@ impl Chain<'_> {
     pub fn service_name(&self) -> &str {
         &self.service.id.address
     }
+
+    /// Whether a resource on this chain silences `rule`.
+    pub fn ignores(&self, rule: &str) -> bool {
+        let mut lists: Vec<&Vec<String>> = vec![&self.service.ignore];
+        lists.extend(self.listener.map(|l| &l.ignore));
+        lists.extend(self.listener_rule.map(|r| &r.ignore));
+        lists.extend(self.load_balancer.as_ref().ok().map(|lb| &lb.ignore));
+        lists.extend(
+            self.target_group
+                .as_ref()
+                .and_then(|t| t.as_ref().ok())
+                .map(|t| &t.ignore),
+        );
+        lists.extend(self.task_definition.as_ref().ok().map(|t| &t.ignore));
+        lists
+            .iter()
+            .any(|l| l.iter().any(|id| id.eq_ignore_ascii_case(rule)))
+    }
 }
 
 /// Resources of one kind, indexed by (scope, address) and by name.
@@ -65,7 +83,12 @@ impl<'m, T> Index<'m, T> {
     fn resolve(&self, scope: &str, link: &Link, what: &str) -> Result<Vec<&'m T>, Unresolved> {
         match &link.target {
             Err(u) => Err(u.clone()),
-            Ok(Reference::Resource { address, .. }) => {
+            Ok(Reference::Resource {
+                address,
+                scope: other_scope,
+                ..
+            }) => {
+                let scope = other_scope.as_deref().unwrap_or(scope);
                 let addr = address.strip_suffix("[*]").unwrap_or(address);
                 // `x[0]` of a resource whose count was unknown (analysed once, unindexed).
                 let unindexed = addr

@@ -21,7 +21,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check Terraform under PATHs (the default command).
+    /// Check Terraform and CloudFormation under PATHs (the default command).
     Check(CheckArgs),
     /// Show every load-balanced service chain with each value and where it came from.
     Services(ServicesArgs),
@@ -45,6 +45,13 @@ struct InputArgs {
     /// Read Terraform variables from a file (repeatable), like `terraform plan -var-file`.
     #[arg(long = "var-file", value_name = "FILE")]
     var_files: Vec<PathBuf>,
+    /// Set a CloudFormation parameter (repeatable); also pseudo parameters such as AWS::Region.
+    #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = parse_var)]
+    parameters: Vec<(String, String)>,
+    /// Read CloudFormation parameters from a file (repeatable): the AWS CLI's JSON,
+    /// `{"Parameters": {...}}`, or `Key=Value` lines.
+    #[arg(long = "parameters-file", value_name = "FILE")]
+    parameter_files: Vec<PathBuf>,
 }
 
 #[derive(Args, Clone)]
@@ -132,15 +139,22 @@ fn main() -> ExitCode {
 }
 
 fn options(input: &InputArgs) -> Result<Options, String> {
-    for f in &input.var_files {
-        if !f.is_file() {
-            return Err(format!("--var-file {}: no such file", f.display()));
+    for (flag, files) in [
+        ("--var-file", &input.var_files),
+        ("--parameters-file", &input.parameter_files),
+    ] {
+        if let Some(f) = files.iter().find(|f| !f.is_file()) {
+            return Err(format!("{flag} {}: no such file", f.display()));
         }
     }
     Ok(Options {
         terraform: Inputs {
             vars: input.vars.clone(),
             var_files: input.var_files.clone(),
+        },
+        cloudformation: keepalign::cloudformation::Inputs {
+            parameters: input.parameters.clone(),
+            parameter_files: input.parameter_files.clone(),
         },
     })
 }

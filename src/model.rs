@@ -144,7 +144,12 @@ impl fmt::Display for ResourceId {
 pub enum Reference {
     /// Another resource in the same scope, by address (`aws_lb.main`), with
     /// the attribute used (`arn`, `id`, `name`).
-    Resource { address: String, attribute: String },
+    Resource {
+        address: String,
+        attribute: String,
+        /// Set when the resource is in another scope (an imported export).
+        scope: Option<String>,
+    },
     /// A literal name or ARN, matched against resources' names and ARNs.
     Literal(String),
 }
@@ -201,6 +206,9 @@ pub struct LoadBalancer {
     pub connection_draining: Option<Setting<bool>>,
     pub connection_draining_timeout: Option<Setting<Seconds>>,
     pub at: Location,
+    /// Rule IDs silenced for chains through this resource
+    /// (CloudFormation `Metadata: {keepalign: {ignore: [...]}}`).
+    pub ignore: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -210,6 +218,9 @@ pub struct Listener {
     /// Target groups the default action forwards to (plain or weighted).
     pub target_groups: Vec<Link>,
     pub at: Location,
+    /// Rule IDs silenced for chains through this resource
+    /// (CloudFormation `Metadata: {keepalign: {ignore: [...]}}`).
+    pub ignore: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -218,6 +229,9 @@ pub struct ListenerRule {
     pub listener: Link,
     pub target_groups: Vec<Link>,
     pub at: Location,
+    /// Rule IDs silenced for chains through this resource
+    /// (CloudFormation `Metadata: {keepalign: {ignore: [...]}}`).
+    pub ignore: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -228,6 +242,9 @@ pub struct TargetGroup {
     pub health_check_interval: Setting<Seconds>,
     pub health_check_timeout: Setting<Seconds>,
     pub at: Location,
+    /// Rule IDs silenced for chains through this resource
+    /// (CloudFormation `Metadata: {keepalign: {ignore: [...]}}`).
+    pub ignore: Vec<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -251,6 +268,9 @@ pub struct Service {
     pub task_definition: Link,
     pub attachments: Vec<Attachment>,
     pub at: Location,
+    /// Rule IDs silenced for chains through this resource
+    /// (CloudFormation `Metadata: {keepalign: {ignore: [...]}}`).
+    pub ignore: Vec<String>,
 }
 
 /// A string with where it was written. When `at` covers exactly `text` (no
@@ -349,6 +369,9 @@ pub struct TaskDefinition {
     pub family: Option<String>,
     pub containers: Result<Vec<Container>, Unresolved>,
     pub at: Location,
+    /// Rule IDs silenced for chains through this resource
+    /// (CloudFormation `Metadata: {keepalign: {ignore: [...]}}`).
+    pub ignore: Vec<String>,
 }
 
 /// A file that could not be read or parsed (PA001).

@@ -18,6 +18,9 @@ use std::sync::Arc;
 pub struct RefTarget {
     pub address: String,
     pub attribute: String,
+    /// The scope the resource lives in when it is not the referring one's
+    /// (a CloudFormation export imported from another template).
+    pub scope: Option<String>,
 }
 
 /// Why a value is not known.
@@ -259,7 +262,11 @@ impl Val {
         Val::new(
             Kind::Unknown(Arc::new(Hole {
                 reason,
-                reference: Some(RefTarget { address, attribute }),
+                reference: Some(RefTarget {
+                    address,
+                    attribute,
+                    scope: None,
+                }),
                 error: false,
                 at: at.clone(),
             })),

@@ -108,6 +108,9 @@ pub struct Checker {
 
 impl Checker {
     pub fn report(&mut self, rule: &'static RuleMeta, chain: &Chain<'_>, d: Diagnostic) {
+        if chain.ignores(rule.id) {
+            return;
+        }
         self.findings.push(Finding {
             rule,
             service: Some(chain.service_name().to_string()),
@@ -122,6 +125,9 @@ impl Checker {
 
     /// A value `rule` needs is unresolved: UN001, naming the value and why.
     pub fn unresolved(&mut self, chain: &Chain<'_>, needed_by: &str, what: &str, u: &Unresolved) {
+        if chain.ignores(un001::META.id) || chain.ignores(needed_by) {
+            return;
+        }
         let key = (
             chain.service_name().to_string(),
             what.to_string(),

@@ -182,6 +182,7 @@ pub fn load_balancer(i: &Instance<'_, '_>, classic: bool) -> LoadBalancer {
     };
     LoadBalancer {
         id: i.id.clone(),
+        ignore: Vec::new(),
         kind,
         name: i.known_string("name"),
         idle_timeout: i.seconds(b, "idle_timeout", Some(idle_default)),
@@ -217,6 +218,7 @@ fn forward_targets<'a>(i: &Instance<'_, 'a>, action: &Block<'a>) -> Vec<Link> {
 pub fn listener(i: &Instance<'_, '_>) -> Listener {
     Listener {
         id: i.id.clone(),
+        ignore: Vec::new(),
         load_balancer: to_link(
             i.attr("load_balancer_arn"),
             i.attr_location(&i.root(), "load_balancer_arn"),
@@ -234,6 +236,7 @@ pub fn listener(i: &Instance<'_, '_>) -> Listener {
 pub fn listener_rule(i: &Instance<'_, '_>) -> ListenerRule {
     ListenerRule {
         id: i.id.clone(),
+        ignore: Vec::new(),
         listener: to_link(
             i.attr("listener_arn"),
             i.attr_location(&i.root(), "listener_arn"),
@@ -279,6 +282,7 @@ pub fn target_group(i: &Instance<'_, '_>) -> TargetGroup {
     };
     TargetGroup {
         id: i.id.clone(),
+        ignore: Vec::new(),
         name: i.known_string("name"),
         deregistration_delay: i.seconds(
             &root,
@@ -346,6 +350,7 @@ pub fn service(i: &Instance<'_, '_>) -> Service {
         .collect();
     Service {
         id: i.id.clone(),
+        ignore: Vec::new(),
         task_definition: to_link(
             i.attr("task_definition"),
             i.attr_location(&i.root(), "task_definition"),
@@ -367,6 +372,7 @@ pub fn task_definition(i: &Instance<'_, '_>) -> TaskDefinition {
     };
     TaskDefinition {
         id: i.id.clone(),
+        ignore: Vec::new(),
         family: i.known_string("family"),
         containers,
         at: i.at.clone(),

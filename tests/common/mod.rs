@@ -16,7 +16,10 @@ pub struct Run {
 }
 
 pub fn run_with(paths: &[PathBuf], inputs: Inputs) -> Run {
-    let opts = Options { terraform: inputs };
+    let opts = Options {
+        terraform: inputs,
+        ..Options::default()
+    };
     let model = engine::load(paths, &opts).expect("paths exist");
     let chains = linker::link(&model);
     let findings = engine::check(&model, &chains);

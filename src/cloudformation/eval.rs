@@ -1,0 +1,597 @@
+//! CloudFormation intrinsic functions, evaluated partially: parameters
+//! (defaults or given values), mappings, conditions and string functions are
+//! computed with provenance; `Ref`/`Fn::GetAtt` to resources become links;
+//! pseudo parameters and unmatched imports are unknown with a reason.
+
+use super::tree::{Node, NodeKind};
+use crate::source::Location;
+use crate::value::{Hole, Kind, RefTarget, Text, Val, slice_text};
+use std::cell::{Cell, RefCell};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+const MAX_DEPTH: usize = 64;
+
+/// An `Export` of another template in the scan.
+#[derive(Clone)]
+pub struct Export {
+    /// The export name, possibly with unknown parts (`${AWS::StackName}-Arn`).
+    pub name: Text,
+    pub value: Val,
+}
+
+pub struct Evaluator<'a> {
+    root: &'a Node,
+    /// Parameter values given on the command line or in a parameters file.
+    given: &'a HashMap<String, Val>,
+    exports: &'a [Export],
+    conditions: RefCell<HashMap<String, Val>>,
+    in_progress: RefCell<HashSet<String>>,
+    depth: Cell<usize>,
+}
+
+impl<'a> Evaluator<'a> {
+    pub fn new(root: &'a Node, given: &'a HashMap<String, Val>, exports: &'a [Export]) -> Self {
+        Evaluator {
+            root,
+            given,
+            exports,
+            conditions: RefCell::default(),
+            in_progress: RefCell::default(),
+            depth: Cell::new(0),
+        }
+    }
+
+    fn section(&self, name: &str) -> Option<&'a Node> {
+        self.root.get(name)
+    }
+
+    fn is_resource(&self, id: &str) -> bool {
+        self.section("Resources").and_then(|r| r.get(id)).is_some()
+    }
+
+    pub fn eval(&self, n: &Node) -> Val {
+        let d = self.depth.get();
+        if d > MAX_DEPTH {
+            return Val::error("intrinsic functions nested too deeply", Some(n.at.clone()));
+        }
+        self.depth.set(d + 1);
+        let v = self.eval_inner(n);
+        self.depth.set(d);
+        v
+    }
+
+    fn eval_inner(&self, n: &Node) -> Val {
+        let at = Some(n.at.clone());
+        if let Some((f, arg)) = n.intrinsic() {
+            return self.call(f, arg, n);
+        }
+        match &n.kind {
+            NodeKind::Null => Val::new(Kind::Null, at),
+            NodeKind::Bool(b) => Val::new(Kind::Bool(*b), at),
+            NodeKind::Number(x) => Val::new(Kind::Number(*x), at),
+            NodeKind::Str(s, loc) => string_val(s, loc),
+            NodeKind::Seq(items) => Val::new(
+                Kind::List(
+                    items
+                        .iter()
+                        .map(|i| self.eval(i))
+                        // `!Ref AWS::NoValue` removes a list element.
+                        .filter(|v| !is_no_value(v))
+                        .collect(),
+                ),
+                at,
+            ),
+            NodeKind::Map(m) => Val::new(
+                Kind::Map(
+                    m.iter()
+                        .map(|(k, _, v)| (k.clone(), self.eval(v)))
+                        .filter(|(_, v)| !is_no_value(v))
+                        .collect(),
+                ),
+                at,
+            ),
+        }
+    }
+
+    fn call(&self, f: &str, arg: &Node, whole: &Node) -> Val {
+        let at = Some(whole.at.clone());
+        let list = |n: &Node| -> Option<Vec<Node>> {
+            match &n.kind {
+                NodeKind::Seq(items) => Some(items.clone()),
+                _ => None,
+            }
+        };
+        let wrong = |what: &str| Val::error(format!("{f} expects {what}"), at.clone());
+        match f {
+            "Ref" => match arg.as_str() {
+                Some(name) => self.reference(name, at),
+                None => wrong("the name of a parameter or resource"),
+            },
+            "Fn::GetAtt" => {
+                let (res, attr) = match (&arg.kind, list(arg)) {
+                    (NodeKind::Str(s, _), _) => match s.split_once('.') {
+                        Some((r, a)) => (r.to_string(), a.to_string()),
+                        None => return wrong("\"Resource.Attribute\""),
+                    },
+                    (_, Some(items)) if items.len() == 2 => {
+                        let attr = self.eval(&items[1]);
+                        match (items[0].as_str(), attr.as_known_str()) {
+                            (Some(r), Some(a)) => (r.to_string(), a.to_string()),
+                            _ => return wrong("[Resource, Attribute]"),
+                        }
+                    }
+                    _ => return wrong("[Resource, Attribute]"),
+                };
+                if !self.is_resource(&res) {
+                    return Val::error(
+                        format!("Fn::GetAtt: {res} is not a resource of this template"),
+                        at,
+                    );
+                }
+                Val::reference(
+                    res.clone(),
+                    attr.clone(),
+                    format!("{res}.{attr} is known only after the stack is created"),
+                    at,
+                )
+            }
+            "Fn::Sub" => match (&arg.kind, list(arg)) {
+                (NodeKind::Str(..), _) => self.sub(arg, &BTreeMap::new(), at),
+                (_, Some(items)) if items.len() == 2 => {
+                    let vars = match self.eval(&items[1]).kind {
+                        Kind::Map(m) => m,
+                        _ => return wrong("[String, {Variables}]"),
+                    };
+                    self.sub(&items[0], &vars, at)
+                }
+                _ => wrong("a string or [String, {Variables}]"),
+            },
+            "Fn::Join" => {
+                let Some(items) = list(arg).filter(|i| i.len() == 2) else {
+                    return wrong("[Delimiter, [Values]]");
+                };
+                let delim = match self.eval(&items[0]).to_text() {
+                    Ok(t) => t,
+                    Err(h) => return h,
+                };
+                let values = self.eval(&items[1]);
+                let Kind::List(values) = values.kind else {
+                    return if values.hole().is_some() {
+                        values
+                    } else {
+                        wrong("a list to join")
+                    };
+                };
+                let mut out = Text::default();
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        out.push_text(&delim);
+                    }
+                    match v.to_text() {
+                        Ok(t) => out.push_text(&t),
+                        Err(h) => match h.kind {
+                            Kind::Unknown(hole) => out.push_hole(hole),
+                            _ => return h,
+                        },
+                    }
+                }
+                Val::new(Kind::Str(out), at)
+            }
+            "Fn::Select" => {
+                let Some(items) = list(arg).filter(|i| i.len() == 2) else {
+                    return wrong("[Index, [Values]]");
+                };
+                let index = self.eval(&items[0]);
+                let values = self.eval(&items[1]);
+                crate::terraform::eval::index(&values, &index, at)
+            }
+            "Fn::Split" => {
+                let Some(items) = list(arg).filter(|i| i.len() == 2) else {
+                    return wrong("[Delimiter, String]");
+                };
+                let (delim, s) = match (
+                    self.eval(&items[0]).to_text(),
+                    self.eval(&items[1]).to_text(),
+                ) {
+                    (Ok(d), Ok(s)) => (d.s, s),
+                    (Err(h), _) | (_, Err(h)) => return h,
+                };
+                if delim.is_empty() {
+                    return wrong("a non-empty delimiter");
+                }
+                let mut parts = Vec::new();
+                let mut start = 0;
+                for (i, _) in s.s.match_indices(&delim) {
+                    parts.push(text_val(slice_text(&s, start..i)));
+                    start = i + delim.len();
+                }
+                parts.push(text_val(slice_text(&s, start..s.s.len())));
+                Val::new(Kind::List(parts), at)
+            }
+            "Fn::FindInMap" => {
+                let Some(items) = list(arg).filter(|i| i.len() >= 3) else {
+                    return wrong("[MapName, TopLevelKey, SecondLevelKey]");
+                };
+                let keys: Vec<Val> = items[..3].iter().map(|k| self.eval(k)).collect();
+                if let Some(h) = keys.iter().find(|k| k.hole().is_some()) {
+                    return h.clone();
+                }
+                let names: Vec<String> =
+                    match keys.iter().map(|k| k.to_text().map(|t| t.s)).collect() {
+                        Ok(n) => n,
+                        Err(h) => return h,
+                    };
+                match self
+                    .section("Mappings")
+                    .and_then(|m| m.get(&names[0]))
+                    .and_then(|m| m.get(&names[1]))
+                    .and_then(|m| m.get(&names[2]))
+                {
+                    Some(v) => self.eval(v),
+                    None => Val::error(
+                        format!(
+                            "Fn::FindInMap: Mappings has no {}.{}.{}",
+                            names[0], names[1], names[2]
+                        ),
+                        at,
+                    ),
+                }
+            }
+            "Fn::If" => {
+                let Some(items) = list(arg).filter(|i| i.len() == 3) else {
+                    return wrong("[Condition, ValueIfTrue, ValueIfFalse]");
+                };
+                let Some(cond) = items[0].as_str() else {
+                    return wrong("a condition name");
+                };
+                match self.condition(cond, at.clone()).to_bool() {
+                    Ok(true) => self.eval(&items[1]),
+                    Ok(false) => self.eval(&items[2]),
+                    Err(h) => h,
+                }
+            }
+            "Condition" => match arg.as_str() {
+                Some(name) => self.condition(name, at),
+                None => wrong("a condition name"),
+            },
+            "Fn::Equals" => {
+                let Some(items) = list(arg).filter(|i| i.len() == 2) else {
+                    return wrong("[Value1, Value2]");
+                };
+                let (a, b) = (self.eval(&items[0]), self.eval(&items[1]));
+                if let Some(h) = a.hole().or(b.hole()) {
+                    return Val::new(Kind::Unknown(h.clone()), at);
+                }
+                // CloudFormation compares as strings: "60" equals 60.
+                let (sa, sb) = (a.to_text().map(|t| t.s), b.to_text().map(|t| t.s));
+                let same = match (sa, sb) {
+                    (Ok(x), Ok(y)) => x == y,
+                    _ => crate::terraform::eval::values_equal(&a, &b),
+                };
+                Val::new(Kind::Bool(same), at)
+            }
+            "Fn::Not" | "Fn::And" | "Fn::Or" => {
+                let Some(items) = list(arg) else {
+                    return wrong("a list of conditions");
+                };
+                let mut values = Vec::new();
+                for i in &items {
+                    match self.eval(i).to_bool() {
+                        Ok(b) => values.push(b),
+                        Err(h) => return h,
+                    }
+                }
+                let r = match f {
+                    "Fn::Not" => values.first().is_some_and(|b| !b),
+                    "Fn::And" => values.iter().all(|b| *b),
+                    _ => values.iter().any(|b| *b),
+                };
+                Val::new(Kind::Bool(r), at)
+            }
+            "Fn::Base64" => match self.eval(arg).to_text() {
+                Ok(t) if !t.has_holes() => Val::str(base64(t.s.as_bytes()), at),
+                Ok(t) => Val::new(Kind::Unknown(t.holes[0].clone()), at),
+                Err(h) => h,
+            },
+            "Fn::ImportValue" => self.import(arg, at),
+            other => Val::unknown(format!("{other} is not evaluated by keepalign"), at),
+        }
+    }
+
+    fn reference(&self, name: &str, at: Option<Location>) -> Val {
+        if let Some(v) = self.given.get(name) {
+            return v.clone();
+        }
+        if name.starts_with("AWS::") {
+            if name == "AWS::NoValue" {
+                return Val::new(Kind::Null, at).with_no_value();
+            }
+            return Val::unknown(
+                format!(
+                    "{name} is known only when the stack is deployed (pass it with --parameter {name}=VALUE)"
+                ),
+                at,
+            );
+        }
+        if let Some(p) = self.section("Parameters").and_then(|p| p.get(name)) {
+            return match p.get("Default") {
+                Some(d) => {
+                    let v = self.eval(d);
+                    match p.get("Type").and_then(|t| t.as_str()) {
+                        Some(t)
+                            if t.starts_with("CommaDelimitedList") || t.starts_with("List<") =>
+                        {
+                            split_list(v)
+                        }
+                        _ => v,
+                    }
+                }
+                None => Val::unknown(
+                    format!(
+                        "parameter {name} has no Default and no value was given (pass --parameter {name}=VALUE or --parameters-file)"
+                    ),
+                    at,
+                ),
+            };
+        }
+        if self.is_resource(name) {
+            return Val::reference(
+                name.to_string(),
+                "Ref".to_string(),
+                format!("Ref {name} is known only after the stack is created"),
+                at,
+            );
+        }
+        Val::error(
+            format!("Ref {name}: no parameter or resource of that name"),
+            at,
+        )
+    }
+
+    fn condition(&self, name: &str, at: Option<Location>) -> Val {
+        if let Some(v) = self.conditions.borrow().get(name) {
+            return v.clone();
+        }
+        let Some(expr) = self.section("Conditions").and_then(|c| c.get(name)) else {
+            return Val::error(format!("condition {name} is not defined in Conditions"), at);
+        };
+        if !self.in_progress.borrow_mut().insert(name.to_string()) {
+            return Val::error(format!("condition {name} refers to itself"), at);
+        }
+        let v = self.eval(expr);
+        self.in_progress.borrow_mut().remove(name);
+        self.conditions
+            .borrow_mut()
+            .insert(name.to_string(), v.clone());
+        v
+    }
+
+    /// Whether a resource with `Condition: name` is created: `None` when unknown.
+    pub fn condition_holds(&self, name: &str) -> Option<bool> {
+        self.condition(name, None).to_bool().ok()
+    }
+
+    /// `Fn::Sub`: `${Param}`, `${Resource}`, `${Resource.Attr}`, `${AWS::Region}`,
+    /// `${!Literal}`, and the variables of the two-argument form.
+    fn sub(&self, template: &Node, vars: &BTreeMap<String, Val>, at: Option<Location>) -> Val {
+        let NodeKind::Str(s, loc) = &template.kind else {
+            return Val::error("Fn::Sub expects a string", at);
+        };
+        let source = match string_val(s, loc).kind {
+            Kind::Str(t) => t,
+            _ => Text::plain(s.clone()),
+        };
+        let mut out = Text::default();
+        let mut pos = 0;
+        while let Some(rel) = s[pos..].find("${") {
+            let start = pos + rel;
+            out.push_text(&slice_text(&source, pos..start));
+            let Some(close) = s[start..].find('}') else {
+                pos = start;
+                break;
+            };
+            let end = start + close;
+            let name = &s[start + 2..end];
+            let part_at = source.locate(start..end + 1).or(at.clone());
+            if let Some(literal) = name.strip_prefix('!') {
+                out.push_str(&format!("${{{literal}}}"), None);
+            } else {
+                let v = match vars.get(name) {
+                    Some(v) => v.clone(),
+                    None => match name.split_once('.') {
+                        Some((res, attr))
+                            if !name.starts_with("AWS::") && self.is_resource(res) =>
+                        {
+                            Val::reference(
+                                res.to_string(),
+                                attr.to_string(),
+                                format!("{res}.{attr} is known only after the stack is created"),
+                                part_at.clone(),
+                            )
+                        }
+                        _ => self.reference(name, part_at.clone()),
+                    },
+                };
+                match v.to_text() {
+                    Ok(t) => out.push_text(&t),
+                    Err(h) => match h.kind {
+                        Kind::Unknown(hole) => out.push_hole(hole),
+                        _ => out.push_hole(Arc::new(Hole {
+                            reason: format!("${{{name}}} is not a string"),
+                            reference: None,
+                            error: true,
+                            at: part_at,
+                        })),
+                    },
+                }
+            }
+            pos = end + 1;
+        }
+        out.push_text(&slice_text(&source, pos..s.len()));
+        Val::new(Kind::Str(out), at)
+    }
+
+    fn import(&self, arg: &Node, at: Option<Location>) -> Val {
+        let name = self.eval(arg);
+        let Ok(wanted) = name.to_text() else {
+            return name;
+        };
+        // Exact name first; else one export whose fixed text is the same
+        // (stack names are often unknown: `${AWS::StackName}-AlbArn`).
+        let exact = self
+            .exports
+            .iter()
+            .find(|e| !e.name.has_holes() && !wanted.has_holes() && e.name.s == wanted.s);
+        let fixed = |t: &Text| fixed_parts(t);
+        let similar: Vec<&Export> = self
+            .exports
+            .iter()
+            .filter(|e| {
+                fixed(&e.name) == fixed(&wanted) && !fixed(&wanted).iter().all(|p| p.is_empty())
+            })
+            .collect();
+        let found = exact.or(if similar.len() == 1 {
+            Some(similar[0])
+        } else {
+            None
+        });
+        match found {
+            Some(e) => e.value.clone(),
+            None => Val::unknown(
+                format!(
+                    "Fn::ImportValue {} matches no Export of the scanned templates; scan the template that exports it",
+                    display_text(&wanted)
+                ),
+                at,
+            ),
+        }
+    }
+}
+
+/// A Val that stands for `AWS::NoValue`: the property is removed.
+trait NoValue {
+    fn with_no_value(self) -> Val;
+}
+
+impl NoValue for Val {
+    fn with_no_value(self) -> Val {
+        Val::new(
+            Kind::Unknown(Arc::new(Hole {
+                reason: NO_VALUE.to_string(),
+                reference: None,
+                error: false,
+                at: self.at.clone(),
+            })),
+            self.at,
+        )
+    }
+}
+
+const NO_VALUE: &str = "AWS::NoValue";
+
+pub fn is_no_value(v: &Val) -> bool {
+    v.hole().is_some_and(|h| h.reason == NO_VALUE)
+}
+
+fn string_val(s: &str, loc: &Location) -> Val {
+    let mut t = Text::default();
+    t.push_literal(s, Some(loc.clone()));
+    Val::new(Kind::Str(t), Some(loc.clone()))
+}
+
+fn text_val(t: Text) -> Val {
+    let at = t.locate(0..t.s.len());
+    Val::new(Kind::Str(t), at)
+}
+
+fn split_list(v: Val) -> Val {
+    match &v.kind {
+        Kind::Str(t) if !t.has_holes() => {
+            let mut parts = Vec::new();
+            let mut start = 0;
+            for (i, _) in t.s.match_indices(',') {
+                parts.push(text_val(slice_text(t, start..i)));
+                start = i + 1;
+            }
+            parts.push(text_val(slice_text(t, start..t.s.len())));
+            Val::new(Kind::List(parts), v.at.clone())
+        }
+        _ => v,
+    }
+}
+
+/// The literal parts of a text between its holes.
+fn fixed_parts(t: &Text) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut inside = false;
+    let mut cur = String::new();
+    for c in t.s.chars() {
+        if c == crate::json::HOLE {
+            if !inside {
+                parts.push(std::mem::take(&mut cur));
+            }
+            inside = !inside;
+        } else if !inside {
+            cur.push(c);
+        }
+    }
+    parts.push(cur);
+    parts
+}
+
+fn display_text(t: &Text) -> String {
+    crate::model::Word::new(t.s.clone(), None).display()
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const TABLE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(TABLE[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Give a reference found in another template's export that template's scope.
+pub fn in_scope(v: Val, scope: &str) -> Val {
+    match &v.kind {
+        Kind::Unknown(h) if h.reference.as_ref().is_some_and(|r| r.scope.is_none()) => {
+            let mut hole = (**h).clone();
+            if let Some(r) = &mut hole.reference {
+                *r = RefTarget {
+                    scope: Some(scope.to_string()),
+                    ..r.clone()
+                };
+            }
+            Val::new(Kind::Unknown(Arc::new(hole)), v.at.clone())
+        }
+        _ => v,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64;
+
+    #[test]
+    fn base64_matches_the_standard_alphabet_and_padding() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"#!/bin/bash\n"), "IyEvYmluL2Jhc2gK");
+    }
+}

@@ -1,0 +1,291 @@
+//! CloudFormation loader: YAML and JSON templates (including `cdk synth`
+//! output) into the same model as Terraform. All templates of a scan are
+//! loaded together so `Fn::ImportValue` can follow `Export`s between them.
+
+mod eval;
+mod resources;
+pub mod tree;
+
+use crate::model::{InputError, Model, ResourceId};
+use crate::source::{Location, SourceFile};
+use crate::value::Val;
+use eval::{Evaluator, Export};
+use resources::Resource;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tree::{Node, NodeKind};
+
+/// CloudFormation inputs given on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs {
+    /// `--parameter KEY=VALUE`, in order.
+    pub parameters: Vec<(String, String)>,
+    /// `--parameters-file FILE`, in order.
+    pub parameter_files: Vec<PathBuf>,
+}
+
+/// Files that may be templates, by name. Content decides (`is_template`).
+pub fn is_candidate(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    [".yaml", ".yml", ".template", ".json"]
+        .iter()
+        .any(|e| name.ends_with(e))
+        && !name.ends_with(".tf.json")
+        && !name.ends_with(".tfvars.json")
+}
+
+struct Template {
+    file: Arc<SourceFile>,
+    root: Node,
+}
+
+/// Load every template among `files`; files that are not templates are skipped.
+pub fn load(files: &[PathBuf], inputs: &Inputs) -> Model {
+    let mut model = Model::default();
+    let mut templates = Vec::new();
+    for path in files {
+        let Ok(file) = crate::input::read_source(path) else {
+            continue; // not text: not a template
+        };
+        if !looks_like_template(&file.text) {
+            continue;
+        }
+        model.files += 1;
+        match tree::parse(&file) {
+            Ok(root) => match template_check(&root) {
+                Check::Template => templates.push(Template { file, root }),
+                Check::NotTemplate => model.files -= 1,
+                Check::Broken(message, at) => model.input_errors.push(InputError {
+                    file: file.display.clone(),
+                    message,
+                    at: Some(at),
+                    line_col: None,
+                }),
+            },
+            Err(e) => model.input_errors.push(InputError {
+                file: file.display.clone(),
+                message: e.message,
+                at: Some(Location::new(&file, e.offset..e.offset + 1)),
+                line_col: None,
+            }),
+        }
+    }
+    if templates.is_empty() {
+        return model;
+    }
+    let given = match parameters(inputs) {
+        Ok(g) => g,
+        Err(e) => {
+            model.input_errors.push(e);
+            HashMap::new()
+        }
+    };
+    // Exports first, so every template can import from every other.
+    let mut exports = Vec::new();
+    for t in &templates {
+        let ev = Evaluator::new(&t.root, &given, &[]);
+        for (_, _, output) in t.root.get("Outputs").map(Node::entries).unwrap_or(&[]) {
+            let (Some(name), Some(value)) = (
+                output.get("Export").and_then(|e| e.get("Name")),
+                output.get("Value"),
+            ) else {
+                continue;
+            };
+            let Ok(name) = ev.eval(name).to_text() else {
+                continue;
+            };
+            exports.push(Export {
+                name,
+                value: eval::in_scope(ev.eval(value), &t.file.display),
+            });
+        }
+    }
+    for t in &templates {
+        read_resources(t, &given, &exports, &mut model);
+    }
+    model
+}
+
+fn looks_like_template(text: &str) -> bool {
+    text.contains("AWSTemplateFormatVersion")
+        || (text.contains("Resources") && text.contains("AWS::"))
+}
+
+enum Check {
+    Template,
+    NotTemplate,
+    Broken(String, Location),
+}
+
+/// A template has `AWSTemplateFormatVersion`, or `Resources` whose entries
+/// have an `AWS::` `Type`.
+fn template_check(root: &Node) -> Check {
+    let versioned = root.get("AWSTemplateFormatVersion").is_some();
+    match root.get("Resources") {
+        Some(r) => match &r.kind {
+            NodeKind::Map(entries) => {
+                let aws = entries.iter().any(|(_, _, v)| {
+                    v.get("Type")
+                        .and_then(Node::as_str)
+                        .is_some_and(|t| t.starts_with("AWS::"))
+                });
+                if versioned || aws {
+                    Check::Template
+                } else {
+                    Check::NotTemplate
+                }
+            }
+            _ if versioned => Check::Broken(
+                "Resources must be a mapping of logical IDs to resources".into(),
+                r.at.clone(),
+            ),
+            _ => Check::NotTemplate,
+        },
+        None if versioned => Check::Template,
+        None => Check::NotTemplate,
+    }
+}
+
+fn read_resources(
+    t: &Template,
+    given: &HashMap<String, Val>,
+    exports: &[Export],
+    model: &mut Model,
+) {
+    let scope = t.file.display.as_str();
+    let ev = Evaluator::new(&t.root, given, exports);
+    for (logical_id, key_at, node) in t.root.get("Resources").map(Node::entries).unwrap_or(&[]) {
+        let Some(rtype) = node.get("Type").and_then(Node::as_str) else {
+            continue;
+        };
+        // A resource whose Condition is false is not created.
+        if let Some(cond) = node.get("Condition").and_then(Node::as_str)
+            && ev.condition_holds(cond) == Some(false)
+        {
+            continue;
+        }
+        let ignore = node
+            .get("Metadata")
+            .and_then(|m| m.get("keepalign"))
+            .and_then(|k| k.get("ignore"))
+            .map(|list| match &list.kind {
+                NodeKind::Seq(items) => items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect(),
+                NodeKind::Str(s, _) => vec![s.clone()],
+                _ => Vec::new(),
+            })
+            .unwrap_or_default();
+        let r = Resource {
+            ev: &ev,
+            id: ResourceId {
+                scope: scope.to_string(),
+                address: logical_id.clone(),
+            },
+            props: node.get("Properties"),
+            at: key_at.clone(),
+            ignore,
+        };
+        match rtype {
+            "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
+                model.load_balancers.push(resources::load_balancer_v2(&r))
+            }
+            "AWS::ElasticLoadBalancing::LoadBalancer" => model
+                .load_balancers
+                .push(resources::classic_load_balancer(&r)),
+            "AWS::ElasticLoadBalancingV2::Listener" => {
+                model.listeners.push(resources::listener(&r))
+            }
+            "AWS::ElasticLoadBalancingV2::ListenerRule" => {
+                model.listener_rules.push(resources::listener_rule(&r))
+            }
+            "AWS::ElasticLoadBalancingV2::TargetGroup" => {
+                model.target_groups.push(resources::target_group(&r))
+            }
+            "AWS::ECS::Service" => model.services.push(resources::service(&r)),
+            "AWS::ECS::TaskDefinition" => {
+                model.task_definitions.push(resources::task_definition(&r))
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `--parameter K=V` and `--parameters-file` (the AWS CLI's
+/// `[{"ParameterKey", "ParameterValue"}]`, CodePipeline's
+/// `{"Parameters": {...}}`, or `Key=Value` lines), later ones winning.
+fn parameters(inputs: &Inputs) -> Result<HashMap<String, Val>, InputError> {
+    let mut out = HashMap::new();
+    for path in &inputs.parameter_files {
+        let file = crate::input::read_source(path).map_err(|e| InputError {
+            file: crate::source::display_path(path),
+            message: e.message,
+            at: None,
+            line_col: e.line_col,
+        })?;
+        let bad = |message: String, at: Location| InputError {
+            file: file.display.clone(),
+            message,
+            at: Some(at),
+            line_col: None,
+        };
+        if file.text.trim_start().starts_with(['[', '{']) {
+            let root = tree::parse(&file)
+                .map_err(|e| bad(e.message, Location::new(&file, e.offset..e.offset + 1)))?;
+            let ev_root = Node {
+                kind: NodeKind::Map(Vec::new()),
+                at: root.at.clone(),
+            };
+            let no_params = HashMap::new();
+            let ev = Evaluator::new(&ev_root, &no_params, &[]);
+            match &root.kind {
+                NodeKind::Seq(items) => {
+                    for item in items {
+                        let (Some(k), Some(v)) = (
+                            item.get("ParameterKey").and_then(Node::as_str),
+                            item.get("ParameterValue"),
+                        ) else {
+                            return Err(bad(
+                                "expected ParameterKey and ParameterValue".into(),
+                                item.at.clone(),
+                            ));
+                        };
+                        out.insert(k.to_string(), ev.eval(v));
+                    }
+                }
+                NodeKind::Map(_) => {
+                    for (k, _, v) in root.get("Parameters").map(Node::entries).unwrap_or(&[]) {
+                        out.insert(k.clone(), ev.eval(v));
+                    }
+                }
+                _ => return Err(bad("expected a list of parameters".into(), root.at.clone())),
+            }
+        } else {
+            let mut offset = 0;
+            for line in file.text.split_inclusive('\n') {
+                let content = line.trim_end();
+                if let Some((k, v)) = content.split_once('=')
+                    && !content.trim_start().starts_with('#')
+                {
+                    let start = offset + k.len() + 1;
+                    out.insert(
+                        k.trim().to_string(),
+                        Val::str(v.trim(), Some(Location::new(&file, start..start + v.len()))),
+                    );
+                }
+                offset += line.len();
+            }
+        }
+    }
+    for (k, v) in &inputs.parameters {
+        let file = SourceFile::new(
+            PathBuf::from(format!("--parameter {k}")),
+            format!("{k}={v}"),
+        );
+        let at = Location::new(&file, k.len() + 1..file.text.len());
+        out.insert(k.clone(), Val::str(v.clone(), Some(at)));
+    }
+    Ok(out)
+}

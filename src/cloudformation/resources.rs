@@ -1,0 +1,302 @@
+//! CloudFormation resources into the model. Readers only read evaluated
+//! values; AWS defaults are applied here, with their names.
+
+use super::eval::Evaluator;
+use super::tree::Node;
+use crate::convert::{to_link, to_seconds, unresolved_from};
+use crate::model::*;
+use crate::source::Location;
+use crate::value::{Kind, Val};
+
+/// One resource of a template, by logical ID.
+pub struct Resource<'e, 'a> {
+    pub ev: &'e Evaluator<'a>,
+    pub id: ResourceId,
+    pub props: Option<&'a Node>,
+    /// The logical ID in the template, where defaults apply.
+    pub at: Location,
+    pub ignore: Vec<String>,
+}
+
+impl Resource<'_, '_> {
+    fn prop(&self, name: &str) -> Option<Val> {
+        let v = self.ev.eval(self.props?.get(name)?);
+        (!super::eval::is_no_value(&v)).then_some(v)
+    }
+
+    fn prop_at(&self, name: &str) -> Option<Location> {
+        self.props?.get(name).map(|n| n.at.clone())
+    }
+
+    fn known_string(&self, name: &str) -> Option<String> {
+        self.prop(name)
+            .and_then(|v| v.as_known_str().map(str::to_string))
+    }
+
+    fn seconds(&self, name: &str, default: Option<(f64, &str)>) -> Setting<Seconds> {
+        to_seconds(self.prop(name), self.prop_at(name), name, default, &self.at)
+    }
+}
+
+/// A field of an evaluated map.
+fn field<'v>(v: &'v Val, name: &str) -> Option<&'v Val> {
+    match &v.kind {
+        Kind::Map(m) => m
+            .get(name)
+            .filter(|v| !v.is_null() && !super::eval::is_no_value(v)),
+        _ => None,
+    }
+}
+
+fn items(v: Option<Val>) -> Vec<Val> {
+    match v.map(|v| v.kind) {
+        Some(Kind::List(items)) => items,
+        _ => Vec::new(),
+    }
+}
+
+/// `[{Key: "idle_timeout.timeout_seconds", Value: "120"}]` lookups.
+fn attribute(list: &[Val], key: &str) -> Option<Val> {
+    list.iter()
+        .rev()
+        .find(|a| field(a, "Key").and_then(|k| k.as_known_str()) == Some(key))
+        .and_then(|a| field(a, "Value").cloned())
+}
+
+fn seconds_of(v: Option<Val>, name: &str, default: (f64, &str), at: &Location) -> Setting<Seconds> {
+    let attr_at = v.as_ref().and_then(|v| v.at.clone());
+    to_seconds(v, attr_at, name, Some(default), at)
+}
+
+pub fn load_balancer_v2(r: &Resource<'_, '_>) -> LoadBalancer {
+    let kind = match r.prop("Type") {
+        None => Setting::default(
+            LbKind::Application,
+            "AWS default for Type (application)",
+            Some(r.at.clone()),
+        ),
+        Some(v) => match v.as_known_str() {
+            Some("application") => {
+                Setting::explicit(LbKind::Application, v.at.clone().unwrap_or(r.at.clone()))
+            }
+            Some("network") => {
+                Setting::explicit(LbKind::Network, v.at.clone().unwrap_or(r.at.clone()))
+            }
+            Some("gateway") => {
+                Setting::explicit(LbKind::Gateway, v.at.clone().unwrap_or(r.at.clone()))
+            }
+            Some(other) => Setting::unresolved(
+                format!("Type \"{other}\" is not a known load balancer type"),
+                v.at.clone(),
+            ),
+            None => unresolved_from(&v, "Type", r.prop_at("Type")),
+        },
+    };
+    let attrs = items(r.prop("LoadBalancerAttributes"));
+    let default = match kind.value() {
+        Some(LbKind::Network) => (350.0, "AWS default NLB TCP idle timeout"),
+        Some(LbKind::Gateway) => (350.0, "AWS default Gateway Load Balancer idle timeout"),
+        _ => (60.0, "AWS default for ALB idle_timeout.timeout_seconds"),
+    };
+    LoadBalancer {
+        id: r.id.clone(),
+        ignore: r.ignore.clone(),
+        kind,
+        name: r.known_string("Name"),
+        idle_timeout: seconds_of(
+            attribute(&attrs, "idle_timeout.timeout_seconds"),
+            "idle_timeout.timeout_seconds",
+            default,
+            &r.at,
+        ),
+        connection_draining: None,
+        connection_draining_timeout: None,
+        at: r.at.clone(),
+    }
+}
+
+pub fn classic_load_balancer(r: &Resource<'_, '_>) -> LoadBalancer {
+    let settings = r.prop("ConnectionSettings");
+    let idle = settings
+        .as_ref()
+        .and_then(|s| field(s, "IdleTimeout").cloned());
+    let policy = r.prop("ConnectionDrainingPolicy");
+    let enabled = policy.as_ref().and_then(|p| field(p, "Enabled").cloned());
+    let draining = match enabled {
+        None => Setting::default(
+            false,
+            "AWS default for ConnectionDrainingPolicy (off)",
+            Some(r.at.clone()),
+        ),
+        Some(v) => match v.to_bool() {
+            Ok(b) => Setting::explicit(b, v.at.clone().unwrap_or(r.at.clone())),
+            Err(h) => unresolved_from(&h, "ConnectionDrainingPolicy.Enabled", v.at.clone()),
+        },
+    };
+    let timeout = policy.as_ref().and_then(|p| field(p, "Timeout").cloned());
+    LoadBalancer {
+        id: r.id.clone(),
+        ignore: r.ignore.clone(),
+        kind: Setting::explicit(LbKind::Classic, r.at.clone()),
+        name: r.known_string("LoadBalancerName"),
+        idle_timeout: seconds_of(
+            idle,
+            "ConnectionSettings.IdleTimeout",
+            (60.0, "AWS default for Classic ELB IdleTimeout"),
+            &r.at,
+        ),
+        connection_draining: Some(draining),
+        connection_draining_timeout: Some(seconds_of(
+            timeout,
+            "ConnectionDrainingPolicy.Timeout",
+            (300.0, "AWS default for ConnectionDrainingPolicy.Timeout"),
+            &r.at,
+        )),
+        at: r.at.clone(),
+    }
+}
+
+/// Target groups an action forwards to: `TargetGroupArn` or weighted
+/// `ForwardConfig.TargetGroups`.
+fn forward_targets(actions: Vec<Val>) -> Vec<Link> {
+    let mut out = Vec::new();
+    for a in actions {
+        if let Some(t) = field(&a, "TargetGroupArn") {
+            out.push(to_link(Some(t.clone()), t.at.clone(), "TargetGroupArn"));
+        }
+        if let Some(fc) = field(&a, "ForwardConfig") {
+            for tg in items(field(fc, "TargetGroups").cloned()) {
+                if let Some(t) = field(&tg, "TargetGroupArn") {
+                    out.push(to_link(
+                        Some(t.clone()),
+                        t.at.clone(),
+                        "ForwardConfig TargetGroupArn",
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+pub fn listener(r: &Resource<'_, '_>) -> Listener {
+    Listener {
+        id: r.id.clone(),
+        ignore: r.ignore.clone(),
+        load_balancer: to_link(
+            r.prop("LoadBalancerArn"),
+            r.prop_at("LoadBalancerArn"),
+            "LoadBalancerArn",
+        ),
+        target_groups: forward_targets(items(r.prop("DefaultActions"))),
+        at: r.at.clone(),
+    }
+}
+
+pub fn listener_rule(r: &Resource<'_, '_>) -> ListenerRule {
+    ListenerRule {
+        id: r.id.clone(),
+        ignore: r.ignore.clone(),
+        listener: to_link(
+            r.prop("ListenerArn"),
+            r.prop_at("ListenerArn"),
+            "ListenerArn",
+        ),
+        target_groups: forward_targets(items(r.prop("Actions"))),
+        at: r.at.clone(),
+    }
+}
+
+pub fn target_group(r: &Resource<'_, '_>) -> TargetGroup {
+    let attrs = items(r.prop("TargetGroupAttributes"));
+    TargetGroup {
+        id: r.id.clone(),
+        ignore: r.ignore.clone(),
+        name: r.known_string("Name"),
+        deregistration_delay: seconds_of(
+            attribute(&attrs, "deregistration_delay.timeout_seconds"),
+            "deregistration_delay.timeout_seconds",
+            (
+                300.0,
+                "AWS default for deregistration_delay.timeout_seconds",
+            ),
+            &r.at,
+        ),
+        health_check_interval: r.seconds(
+            "HealthCheckIntervalSeconds",
+            Some((30.0, "AWS default for HealthCheckIntervalSeconds")),
+        ),
+        health_check_timeout: r.seconds(
+            "HealthCheckTimeoutSeconds",
+            Some((5.0, "AWS default for HealthCheckTimeoutSeconds")),
+        ),
+        at: r.at.clone(),
+    }
+}
+
+pub fn service(r: &Resource<'_, '_>) -> Service {
+    let attachments = items(r.prop("LoadBalancers"))
+        .into_iter()
+        .map(|lb| {
+            let at = lb.at.clone().unwrap_or(r.at.clone());
+            let target = match (field(&lb, "TargetGroupArn"), field(&lb, "LoadBalancerName")) {
+                (None, Some(name)) => AttachmentTarget::ClassicElb(to_link(
+                    Some(name.clone()),
+                    name.at.clone(),
+                    "LoadBalancerName",
+                )),
+                (tg, _) => AttachmentTarget::TargetGroup(to_link(
+                    tg.cloned(),
+                    tg.and_then(|t| t.at.clone()).or(Some(at.clone())),
+                    "TargetGroupArn",
+                )),
+            };
+            let container_name = match field(&lb, "ContainerName") {
+                None => Setting::unresolved("ContainerName is not set", Some(at.clone())),
+                Some(v) => match v.as_known_str() {
+                    Some(s) => Setting::explicit(s.to_string(), v.at.clone().unwrap_or(at.clone())),
+                    None => unresolved_from(v, "ContainerName", v.at.clone()),
+                },
+            };
+            let container_port = field(&lb, "ContainerPort")
+                .map(|v| to_seconds(Some(v.clone()), v.at.clone(), "ContainerPort", None, &at));
+            Attachment {
+                target,
+                container_name,
+                container_port,
+                at,
+            }
+        })
+        .collect();
+    Service {
+        id: r.id.clone(),
+        ignore: r.ignore.clone(),
+        task_definition: to_link(
+            r.prop("TaskDefinition"),
+            r.prop_at("TaskDefinition"),
+            "TaskDefinition",
+        ),
+        attachments,
+        at: r.at.clone(),
+    }
+}
+
+pub fn task_definition(r: &Resource<'_, '_>) -> TaskDefinition {
+    let containers = match r.prop("ContainerDefinitions") {
+        None => Err(Unresolved::new(
+            "ContainerDefinitions is not set",
+            Some(r.at.clone()),
+        )),
+        Some(v) => crate::containers::read(
+            &v,
+            r.prop_at("ContainerDefinitions").unwrap_or(r.at.clone()),
+        ),
+    };
+    TaskDefinition {
+        id: r.id.clone(),
+        ignore: r.ignore.clone(),
+        family: r.known_string("Family"),
+        containers,
+        at: r.at.clone(),
+    }
+}

@@ -1,0 +1,250 @@
+//! CloudFormation templates as one spanned tree, from YAML (saphyr, which
+//! keeps short-form tags and positions) or JSON. Short forms are normalised to
+//! the long form: `!GetAtt A.B` becomes `{"Fn::GetAtt": "A.B"}`, `!Ref X`
+//! becomes `{"Ref": "X"}`, so the evaluator sees one shape.
+
+use crate::json::{JsonKind, JsonNode};
+use crate::source::{Location, SourceFile};
+use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// The whole node in the source.
+    pub at: Location,
+}
+
+#[derive(Clone, Debug)]
+pub enum NodeKind {
+    Null,
+    Bool(bool),
+    Number(f64),
+    /// A string and where its characters are (inside quotes, after a tag).
+    Str(String, Location),
+    Seq(Vec<Node>),
+    /// Keys in document order, each with its location.
+    Map(Vec<(String, Location, Node)>),
+}
+
+impl Node {
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.kind {
+            NodeKind::Map(m) => m.iter().rev().find(|(k, _, _)| k == key).map(|(_, _, v)| v),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            NodeKind::Str(s, _) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn entries(&self) -> &[(String, Location, Node)] {
+        match &self.kind {
+            NodeKind::Map(m) => m,
+            _ => &[],
+        }
+    }
+
+    /// `{"Ref": ...}` / `{"Fn::X": ...}`: the function name and argument.
+    pub fn intrinsic(&self) -> Option<(&str, &Node)> {
+        match &self.kind {
+            NodeKind::Map(m) if m.len() == 1 => {
+                let (k, _, v) = &m[0];
+                (k == "Ref" || k == "Condition" || k.starts_with("Fn::")).then_some((k.as_str(), v))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct ParseError {
+    pub message: String,
+    pub offset: usize,
+}
+
+pub fn parse(file: &Arc<SourceFile>) -> Result<Node, ParseError> {
+    let name = file.path.to_string_lossy();
+    if name.ends_with(".json") || file.text.trim_start().starts_with('{') {
+        let node = crate::json::parse(&file.text).map_err(|e| ParseError {
+            message: format!("invalid JSON: {}", e.message),
+            offset: e.offset,
+        })?;
+        return Ok(from_json(&node, file));
+    }
+    let docs = MarkedYaml::load_from_str(&file.text).map_err(|e| ParseError {
+        message: format!("invalid YAML: {}", e.info()),
+        offset: char_to_byte(&file.text, e.marker().index()),
+    })?;
+    let Some(doc) = docs.into_iter().next() else {
+        return Err(ParseError {
+            message: "empty YAML document".into(),
+            offset: 0,
+        });
+    };
+    let index = CharIndex::new(&file.text);
+    Ok(from_yaml(&doc, file, &index, None))
+}
+
+fn from_json(n: &JsonNode, f: &Arc<SourceFile>) -> Node {
+    let at = Location::new(f, n.span.clone());
+    let kind = match &n.kind {
+        JsonKind::Null | JsonKind::Hole(_) => NodeKind::Null,
+        JsonKind::Bool(b) => NodeKind::Bool(*b),
+        JsonKind::Number(x) => NodeKind::Number(*x),
+        JsonKind::String { value, raw } => {
+            NodeKind::Str(value.clone(), Location::new(f, raw.clone()))
+        }
+        JsonKind::Array(items) => NodeKind::Seq(items.iter().map(|i| from_json(i, f)).collect()),
+        JsonKind::Object(members) => NodeKind::Map(
+            members
+                .iter()
+                .map(|m| {
+                    (
+                        m.key.clone(),
+                        Location::new(f, m.key_span.clone()),
+                        from_json(&m.value, f),
+                    )
+                })
+                .collect(),
+        ),
+    };
+    Node { kind, at }
+}
+
+/// saphyr positions are in characters; locations are in bytes.
+struct CharIndex {
+    /// Byte offset of every char, only for non-ASCII text.
+    bytes: Option<Vec<usize>>,
+    len: usize,
+}
+
+impl CharIndex {
+    fn new(text: &str) -> CharIndex {
+        CharIndex {
+            bytes: (!text.is_ascii()).then(|| text.char_indices().map(|(b, _)| b).collect()),
+            len: text.len(),
+        }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        match &self.bytes {
+            None => char_index.min(self.len),
+            Some(b) => b.get(char_index).copied().unwrap_or(self.len),
+        }
+    }
+}
+
+fn char_to_byte(text: &str, index: usize) -> usize {
+    text.char_indices()
+        .nth(index)
+        .map(|(b, _)| b)
+        .unwrap_or(text.len())
+}
+
+fn from_yaml(
+    n: &MarkedYaml<'_>,
+    f: &Arc<SourceFile>,
+    idx: &CharIndex,
+    outer: Option<&Location>,
+) -> Node {
+    let own = Location::new(
+        f,
+        idx.byte(n.span.start.index())..idx.byte(n.span.end.index()),
+    );
+    // A tagged scalar's own span is empty; the tag node's span covers `!Tag value`.
+    let at = match outer {
+        Some(o) if own.span.is_empty() => o.clone(),
+        _ => own,
+    };
+    let kind = match &n.data {
+        YamlData::Value(s) => scalar(s, &at),
+        YamlData::Representation(s, _, _) => NodeKind::Str(s.to_string(), content_location(s, &at)),
+        YamlData::Sequence(items) => {
+            NodeKind::Seq(items.iter().map(|i| from_yaml(i, f, idx, None)).collect())
+        }
+        YamlData::Mapping(m) => NodeKind::Map(
+            m.iter()
+                .map(|(k, v)| {
+                    let key = from_yaml(k, f, idx, None);
+                    let name = match &key.kind {
+                        NodeKind::Str(s, _) => s.clone(),
+                        NodeKind::Number(x) => crate::model::fmt_secs(*x),
+                        NodeKind::Bool(b) => b.to_string(),
+                        _ => String::new(),
+                    };
+                    (name, key.at, from_yaml(v, f, idx, None))
+                })
+                .collect(),
+        ),
+        YamlData::Tagged(tag, inner) => {
+            let inner = from_yaml(inner, f, idx, Some(&at));
+            let name = match tag.suffix.as_str() {
+                "Ref" => "Ref".to_string(),
+                "Condition" => "Condition".to_string(),
+                other => format!("Fn::{other}"),
+            };
+            NodeKind::Map(vec![(name, at.clone(), inner)])
+        }
+        YamlData::Alias(_) | YamlData::BadValue => NodeKind::Null,
+    };
+    Node { kind, at }
+}
+
+fn scalar(s: &Scalar<'_>, at: &Location) -> NodeKind {
+    match s {
+        Scalar::Null => NodeKind::Null,
+        Scalar::Boolean(b) => NodeKind::Bool(*b),
+        Scalar::Integer(i) => NodeKind::Number(*i as f64),
+        Scalar::FloatingPoint(x) => NodeKind::Number(x.into_inner()),
+        Scalar::String(s) => NodeKind::Str(s.to_string(), content_location(s, at)),
+    }
+}
+
+/// Where a string's characters are: without the quotes of a quoted scalar,
+/// after the `!Tag ` of a tagged one; the whole node for block scalars (whose
+/// lines are mapped one by one later).
+fn content_location(value: &str, at: &Location) -> Location {
+    let snippet = at.snippet();
+    let mut start = 0;
+    let mut s = snippet;
+    if s.starts_with('!') {
+        let tag_end = s.find(char::is_whitespace).unwrap_or(s.len());
+        let rest = &s[tag_end..];
+        let trimmed = rest.trim_start();
+        start += tag_end + (rest.len() - trimmed.len());
+        s = trimmed;
+    }
+    if s.starts_with('&') {
+        // an anchor before the value
+        let end = s.find(char::is_whitespace).unwrap_or(s.len());
+        let rest = &s[end..];
+        let trimmed = rest.trim_start();
+        start += end + (rest.len() - trimmed.len());
+        s = trimmed;
+    }
+    let s_trim = s.trim_end();
+    if s_trim.len() >= 2
+        && (s_trim.starts_with('"') || s_trim.starts_with('\''))
+        && s_trim[1..].contains(value)
+    {
+        let inner = &s_trim[1..s_trim.len() - 1];
+        if inner == value {
+            return Location::new(
+                &at.file,
+                at.span.start + start + 1..at.span.start + start + 1 + inner.len(),
+            );
+        }
+    }
+    if s_trim == value {
+        return Location::new(
+            &at.file,
+            at.span.start + start..at.span.start + start + value.len(),
+        );
+    }
+    Location::new(&at.file, at.span.start + start..at.span.end)
+}

@@ -80,6 +80,8 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
                             .entry(dir)
                             .or_default()
                             .push(p.to_path_buf());
+                    } else if is_file && crate::cloudformation::is_candidate(p) {
+                        out.templates.push(p.to_path_buf());
                     }
                 }
                 Err(err) => {

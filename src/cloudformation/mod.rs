@@ -289,3 +289,6 @@ fn parameters(inputs: &Inputs) -> Result<HashMap<String, Val>, InputError> {
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests;

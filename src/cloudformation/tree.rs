@@ -227,6 +227,13 @@ fn content_location(value: &str, at: &Location) -> Location {
         start += end + (rest.len() - trimmed.len());
         s = trimmed;
     }
+    if s.starts_with('|') || s.starts_with('>') {
+        // Block scalar: the text starts on the line after the header (`|`, `>-`, ...).
+        if let Some(nl) = s.find('\n') {
+            start += nl + 1;
+        }
+        return Location::new(&at.file, at.span.start + start..at.span.end);
+    }
     let s_trim = s.trim_end();
     if s_trim.len() >= 2
         && (s_trim.starts_with('"') || s_trim.starts_with('\''))

@@ -172,3 +172,23 @@ fn unreadable_file_is_pa001() {
     let r = run(dir.path());
     assert_eq!(rules_of(&r), ["PA001"], "{}", r.human);
 }
+
+#[test]
+fn template_with_200000_deep_json_nesting_is_pa001() {
+    let dir = tempfile::tempdir().unwrap();
+    let deep = format!(
+        "{{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Resources\": {{\"X\": {{\"Type\": \"AWS::SNS::Topic\", \"Properties\": {}{}}}}}}}",
+        "[".repeat(200_000),
+        "]".repeat(200_000)
+    );
+    std::fs::write(dir.path().join("deep.template.json"), deep).unwrap();
+    let yaml = format!(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  X: {}{}\n",
+        "[".repeat(200_000),
+        "]".repeat(200_000)
+    );
+    std::fs::write(dir.path().join("deep.yaml"), yaml).unwrap();
+    let r = run(dir.path());
+    assert_eq!(rules_of(&r), ["PA001", "PA001"], "{}", r.human);
+    assert!(r.human.len() < 2_000, "long lines are not echoed");
+}

@@ -126,6 +126,15 @@ fn words(v: Option<&Val>, name: &str, fallback: &Location) -> Option<Setting<Vec
                     out.push(w);
                     continue;
                 }
+                if let Kind::Str(t) = &item.kind {
+                    out.push(Word {
+                        text: t.s.clone(),
+                        at: str_location(item),
+                        unknown: None,
+                        map: Some(std::sync::Arc::new(t.clone())),
+                    });
+                    continue;
+                }
                 match string_setting(Some(item), name, &at) {
                     Some(Setting::Known { value, provenance }) => {
                         let loc = match provenance {
@@ -204,6 +213,10 @@ fn unknown_word(v: &Val) -> Option<Word> {
     };
     Some(Word {
         text,
+        map: match &v.kind {
+            Kind::Str(t) => Some(std::sync::Arc::new(t.clone())),
+            _ => None,
+        },
         at: str_location(v).or(hole.at.clone()),
         // The server names the setting; the reason says why it is unknown.
         unknown: Some(Unresolved::new(

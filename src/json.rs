@@ -70,11 +70,22 @@ pub struct JsonError {
 }
 
 pub fn parse(text: &str) -> Result<JsonNode, JsonError> {
+    parse_with(text, false)
+}
+
+/// Like `parse`, but a key repeated in an object is an error, as
+/// CloudFormation and cfn-lint treat it.
+pub fn parse_strict(text: &str) -> Result<JsonNode, JsonError> {
+    parse_with(text, true)
+}
+
+fn parse_with(text: &str, strict: bool) -> Result<JsonNode, JsonError> {
     let mut p = Parser {
         src: text.as_bytes(),
         text,
         pos: 0,
         depth: 0,
+        strict,
     };
     p.skip_ws();
     let v = p.value()?;
@@ -90,6 +101,7 @@ struct Parser<'a> {
     text: &'a str,
     pos: usize,
     depth: usize,
+    strict: bool,
 }
 
 impl Parser<'_> {
@@ -300,6 +312,12 @@ impl Parser<'_> {
                 unreachable!("string() returns strings")
             };
             let key_span = key_start..self.pos;
+            if self.strict && members.iter().any(|m: &JsonMember| m.key == key) {
+                return Err(JsonError {
+                    message: format!("duplicate key \"{key}\""),
+                    offset: key_start,
+                });
+            }
             self.skip_ws();
             if self.src.get(self.pos) != Some(&b':') {
                 return Err(self.err("expected ':' after object key"));

@@ -282,6 +282,10 @@ pub struct Word {
     /// Set when part of the word is not knowable (a variable with no value):
     /// the text then holds `crate::json::HOLE` markers where it is unknown.
     pub unknown: Option<Unresolved>,
+    /// Where each part of the text was written, when it was assembled from
+    /// several places (a `!Sub` script, a template): lets `locate` point at
+    /// the parameter a `${KeepAlive}` came from.
+    pub map: Option<std::sync::Arc<crate::value::Text>>,
 }
 
 impl Word {
@@ -290,6 +294,7 @@ impl Word {
             text: text.into(),
             at,
             unknown: None,
+            map: None,
         }
     }
 
@@ -313,6 +318,9 @@ impl Word {
     /// The location of `range` within this word: exact when the source text
     /// is the word itself, otherwise the whole word.
     pub fn locate(&self, range: std::ops::Range<usize>) -> Option<Location> {
+        if let Some(found) = self.map.as_ref().and_then(|m| m.locate(range.clone())) {
+            return Some(found);
+        }
         let at = self.at.as_ref()?;
         if at.snippet() == self.text && range.end <= self.text.len() {
             Some(Location::new(
@@ -332,8 +340,12 @@ impl Word {
             .filter(|_| text.contains(crate::json::HOLE));
         Word {
             text,
-            at: self.locate(range),
+            at: self.locate(range.clone()),
             unknown,
+            map: self
+                .map
+                .as_ref()
+                .map(|m| std::sync::Arc::new(crate::value::slice_text(m, range))),
         }
     }
 }

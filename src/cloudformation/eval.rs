@@ -451,11 +451,20 @@ impl<'a> Evaluator<'a> {
                 fixed(&e.name) == fixed(&wanted) && !fixed(&wanted).iter().all(|p| p.is_empty())
             })
             .collect();
-        let found = exact.or(if similar.len() == 1 {
-            Some(similar[0])
+        // An export named with unknown parts (`${AWS::StackName}-Arn`) is a
+        // pattern a fully known import name may match.
+        let matching: Vec<&Export> = if wanted.has_holes() {
+            Vec::new()
         } else {
-            None
-        });
+            self.exports
+                .iter()
+                .filter(|e| e.name.has_holes() && matches_pattern(&fixed(&e.name), &wanted.s))
+                .collect()
+        };
+        let unique = |v: Vec<&'a Export>| if v.len() == 1 { Some(v[0]) } else { None };
+        let found = exact
+            .or_else(|| unique(similar))
+            .or_else(|| unique(matching));
         match found {
             Some(e) => e.value.clone(),
             None => Val::unknown(
@@ -519,6 +528,25 @@ fn split_list(v: Val) -> Val {
         }
         _ => v,
     }
+}
+
+/// Whether `name` is `parts` joined by anything: the first part a prefix,
+/// the last a suffix, the middle ones in order.
+fn matches_pattern(parts: &[String], name: &str) -> bool {
+    let [first, middle @ .., last] = parts else {
+        return false;
+    };
+    if parts.iter().all(|p| p.is_empty()) || !name.starts_with(first.as_str()) {
+        return false;
+    }
+    let mut rest = &name[first.len()..];
+    for m in middle {
+        match rest.find(m.as_str()) {
+            Some(i) => rest = &rest[i + m.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last.as_str())
 }
 
 /// The literal parts of a text between its holes.

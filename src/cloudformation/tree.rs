@@ -70,7 +70,7 @@ pub struct ParseError {
 pub fn parse(file: &Arc<SourceFile>) -> Result<Node, ParseError> {
     let name = file.path.to_string_lossy();
     if name.ends_with(".json") || file.text.trim_start().starts_with('{') {
-        let node = crate::json::parse(&file.text).map_err(|e| ParseError {
+        let node = crate::json::parse_strict(&file.text).map_err(|e| ParseError {
             message: format!("invalid JSON: {}", e.message),
             offset: e.offset,
         })?;
@@ -152,10 +152,18 @@ fn from_yaml(
     idx: &CharIndex,
     outer: Option<&Location>,
 ) -> Node {
-    let own = Location::new(
-        f,
-        idx.byte(n.span.start.index())..idx.byte(n.span.end.index()),
-    );
+    let start = idx.byte(n.span.start.index());
+    let mut end = idx.byte(n.span.end.index());
+    // Block nodes end where the next key starts: stop at their last character.
+    while end > start
+        && f.text
+            .as_bytes()
+            .get(end - 1)
+            .is_some_and(|b| b.is_ascii_whitespace())
+    {
+        end -= 1;
+    }
+    let own = Location::new(f, start..end);
     // A tagged scalar's own span is empty; the tag node's span covers `!Tag value`.
     let at = match outer {
         Some(o) if own.span.is_empty() => o.clone(),

@@ -54,11 +54,11 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
                 return;
             }
             match &lb.connection_draining_timeout {
-                Some(t) => (t, "connection_draining_timeout"),
+                Some(t) => (t, "the connection draining timeout"),
                 None => return,
             }
         }
-        (_, Some(Ok(tg))) => (&tg.deregistration_delay, "deregistration_delay"),
+        (_, Some(Ok(tg))) => (&tg.deregistration_delay, "the deregistration delay"),
         _ => return,
     };
     let what_idle = format!("the {} idle timeout", kind.short_name());
@@ -76,7 +76,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         describe(&lb.idle_timeout),
     );
     let fix = format!(
-        "set {delay_name} = {} (at least the idle timeout), or lower the {lb_name} idle_timeout",
+        "raise {delay_name} to at least {} s (the idle timeout), or lower the {lb_name} idle timeout",
         fmt_secs(idle)
     );
     let fallback = match &chain.target_group {
@@ -92,7 +92,11 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
             message,
             fix: Some(fix),
             location: Some(primary),
-            label: format!("{delay_name} {}", describe(delay)),
+            label: format!(
+                "{} {}",
+                delay_name.trim_start_matches("the "),
+                describe(delay)
+            ),
             related: vec![rel],
         },
     );

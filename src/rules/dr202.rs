@@ -58,7 +58,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         "connection draining of Classic ELB {} {how}: in-flight requests are dropped whenever ECS deregisters a task",
         lb.id.address
     );
-    let fix = "set connection_draining = true and connection_draining_timeout to at least the idle timeout".to_string();
+    let fix = "turn connection draining on (Terraform connection_draining, CloudFormation ConnectionDrainingPolicy) with a timeout of at least the idle timeout".to_string();
     let primary = draining.location().cloned().unwrap_or(lb.at.clone());
     c.report(
         &META,

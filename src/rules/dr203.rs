@@ -69,7 +69,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         .map(|f| format!(", or lower the graceful timeout ({})", f(stop)))
         .unwrap_or_default();
     let fix = format!(
-        "set \"stopTimeout\": {} in the container definition{lower}",
+        "raise the container's stopTimeout to {} s{lower}",
         fmt_secs(g)
     );
     let primary = container

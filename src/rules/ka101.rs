@@ -97,7 +97,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     // Lowering the idle timeout is only sensible advice for a keep-alive of some length.
     let fix = if ka >= 10.0 {
         format!(
-            "{raise}, or lower the {lb_name} idle_timeout below {} s",
+            "{raise}, or lower the {lb_name} idle timeout below {} s",
             fmt_secs(ka)
         )
     } else {

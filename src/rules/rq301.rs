@@ -70,7 +70,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         describe(&lb.idle_timeout),
     );
     let fix = format!(
-        "raise the {} request timeout to at least {} s if long requests are expected, or lower the {lb_name} idle_timeout",
+        "raise the {} request timeout to at least {} s if long requests are expected, or lower the {lb_name} idle timeout",
         server.server,
         fmt_secs(idle)
     );

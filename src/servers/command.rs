@@ -379,10 +379,17 @@ fn tokenize(src: &Word, operators: bool) -> Vec<Token> {
                 .unknown
                 .clone()
                 .filter(|_| text.contains(crate::json::HOLE));
+            // The source map carries over when the word is written as is (unquoted).
+            let map = src
+                .map
+                .as_ref()
+                .filter(|_| text.as_bytes() == &s[start..end])
+                .map(|m| std::sync::Arc::new(crate::value::slice_text(m, start..end)));
             out.push(Token::Word(Word {
                 text,
                 at: src.locate(start..end),
                 unknown,
+                map,
             }));
         }
     };

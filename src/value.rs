@@ -116,14 +116,16 @@ impl Text {
             // Find this (dedented) line at the end of the next source line.
             let rest = &src[src_pos.min(src.len())..];
             let src_line_len = rest.find('\n').map(|i| i + 1).unwrap_or(rest.len());
-            let src_line = &rest[..src_line_len];
-            if let Some(offset) = src_line.len().checked_sub(line.len())
-                && src_line.ends_with(line)
+            // Compare without line ends: the source may end without one.
+            let src_line = rest[..src_line_len].trim_end_matches('\n');
+            let content = line.trim_end_matches('\n');
+            if let Some(offset) = src_line.len().checked_sub(content.len())
+                && src_line.ends_with(content)
             {
                 let s0 = at.span.start + src_pos + offset;
                 self.segs.push(Seg {
-                    range: out_pos..out_pos + line.len(),
-                    at: Location::new(&at.file, s0..s0 + line.len()),
+                    range: out_pos..out_pos + content.len(),
+                    at: Location::new(&at.file, s0..s0 + content.len()),
                     exact: true,
                 });
             } else {

@@ -221,6 +221,17 @@ fn parse_errors_carry_byte_offsets() {
     let bomb = "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n";
     let f = SourceFile::new(PathBuf::from("b.yaml"), bomb.into());
     assert!(tree::parse(&f).unwrap_err().message.contains("alias"));
+    let dup_json = SourceFile::new(
+        PathBuf::from("d.template.json"),
+        "{\"Resources\": {\"A\": {\"Type\": \"x\",\n \"Type\": \"y\"}}}".into(),
+    );
+    let e = tree::parse(&dup_json).unwrap_err();
+    assert!(
+        e.message.contains("duplicate key \"Type\""),
+        "{}",
+        e.message
+    );
+    assert_eq!(dup_json.line_col(e.offset).0, 2);
     let deep = SourceFile::new(PathBuf::from("deep.yaml"), "[".repeat(100_000));
     assert!(tree::parse(&deep).is_err());
 }

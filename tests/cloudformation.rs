@@ -1,0 +1,223 @@
+//! CloudFormation and CDK templates give the findings their READMEs list,
+//! pointing into template lines; reports are snapshotted.
+
+mod common;
+use common::*;
+use keepalign::engine::{self, Options};
+use std::path::{Path, PathBuf};
+
+fn cfn(name: &str) -> PathBuf {
+    Path::new("testdata/cloudformation").join(name)
+}
+
+const EXPECTED: &[(&str, &[&str])] = &[
+    (
+        "bad-alias-bomb",
+        &[
+            "PA001 - laughs.yaml:9",
+            "KA101 ThumbsService worker.yaml:61",
+        ],
+    ),
+    ("bad-deep-json", &[]),
+    ("bad-duplicate-keys", &["PA001 - api.yaml:28"]),
+    ("bad-resources-null", &["PA001 - template.yaml:9"]),
+    (
+        "bad-wrong-tag-kind",
+        &[
+            "UN001 NotificationsService service.yaml:34",
+            "KA101 NotificationsService service.yaml:71",
+        ],
+    ),
+    (
+        "cdk-synth",
+        &["KA101 Service9571FDD8 MyServiceStack.template.json:145"],
+    ),
+    (
+        "conditions",
+        &[
+            "KA101 WebService app.yaml:160",
+            "DR201 ReportsService app.yaml:197",
+        ],
+    ),
+    (
+        "import-value",
+        &[
+            "UN001 InvoicesService orphan.yaml:28",
+            "KA101 Service service.yaml:110",
+        ],
+    ),
+    ("nlb-yaml", &[]),
+    ("not-templates", &[]),
+    (
+        "parameters",
+        &[
+            "KA101 Service service.yaml:25",
+            "UN001 Service service.yaml:87",
+        ],
+    ),
+    ("seed-apache-alb-120-yaml", &[]),
+    (
+        "seed-classic-elb-gunicorn-2s-yaml",
+        &["KA101 Service service.yaml:107"],
+    ),
+    ("seed-classic-elb-gunicorn-65s-json", &[]),
+    (
+        "seed-dereg-30-idle-120-json",
+        &["DR201 Service search-api.json:81"],
+    ),
+    ("sub-sh-c", &["KA101 Service django.yaml:27"]),
+    ("suppressed", &["DR201 Service streaming.yaml:60"]),
+    (
+        "two-services-listener-rules",
+        &[
+            "KA101 AdminService marketplace.yaml:202",
+            "KA101 CheckoutGreenService marketplace.yaml:333",
+        ],
+    ),
+];
+
+#[test]
+fn every_template_fixture_gives_the_findings_its_readme_lists() {
+    let mut failures = Vec::new();
+    for (name, expected) in EXPECTED {
+        let got = summary(&run(cfn(name)).findings);
+        if got != *expected {
+            failures.push(format!(
+                "{name}:\n  expected {expected:?}\n  got      {got:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_template_fixture_has_an_expectation() {
+    for entry in std::fs::read_dir("testdata/cloudformation").unwrap() {
+        let entry = entry.unwrap();
+        if entry.file_type().unwrap().is_dir() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            assert!(
+                EXPECTED.iter().any(|(n, _)| *n == name),
+                "fixture {name} has no expectation"
+            );
+        }
+    }
+}
+
+#[test]
+fn human_reports_point_into_yaml_and_json() {
+    for (name, _) in EXPECTED {
+        insta::assert_snapshot!(format!("cfn-human-{name}"), run(cfn(name)).human);
+    }
+}
+
+#[test]
+fn json_and_services_reports() {
+    for name in [
+        "seed-classic-elb-gunicorn-2s-yaml",
+        "seed-dereg-30-idle-120-json",
+        "import-value",
+    ] {
+        insta::assert_snapshot!(format!("cfn-json-{name}"), run(cfn(name)).json);
+    }
+    for name in ["cdk-synth", "two-services-listener-rules", "conditions"] {
+        insta::assert_snapshot!(format!("cfn-services-{name}"), run(cfn(name)).services);
+    }
+}
+
+fn with_parameters(name: &str, files: &[&str], params: &[(&str, &str)]) -> Vec<String> {
+    let opts = Options {
+        cloudformation: keepalign::cloudformation::Inputs {
+            parameters: params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            parameter_files: files.iter().map(|f| cfn(name).join(f)).collect(),
+        },
+        ..Options::default()
+    };
+    let model = engine::load(&[cfn(name)], &opts).unwrap();
+    let chains = keepalign::linker::link(&model);
+    summary(&engine::check(&model, &chains))
+}
+
+#[test]
+fn parameter_files_in_each_format_override_defaults() {
+    assert_eq!(
+        with_parameters("parameters", &["params/prod.json"], &[]),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        with_parameters("parameters", &["params/prod.properties"], &[]),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        with_parameters("parameters", &["params/staging.properties"], &[]),
+        [
+            "KA101 Service staging.properties:7",
+            "DR201 Service staging.properties:8"
+        ]
+    );
+}
+
+#[test]
+fn command_line_parameters_win_over_files() {
+    let got = with_parameters("parameters", &["params/prod.json"], &[("KeepAlive", "30")]);
+    assert_eq!(got, ["KA101 Service --parameter KeepAlive:1"]);
+    let got = with_parameters("parameters", &[], &[("KeepAlive", "30")]);
+    assert_eq!(
+        got,
+        [
+            "KA101 Service --parameter KeepAlive:1",
+            "UN001 Service service.yaml:87"
+        ]
+    );
+}
+
+#[test]
+fn conditions_follow_parameters_and_drop_resources_that_are_not_created() {
+    assert_eq!(
+        with_parameters("conditions", &[], &[("Env", "staging")]),
+        ["DR201 WebService app.yaml:36"]
+    );
+    let opts = Options {
+        cloudformation: keepalign::cloudformation::Inputs {
+            parameters: vec![("Env".into(), "staging".into())],
+            parameter_files: Vec::new(),
+        },
+        ..Options::default()
+    };
+    let model = engine::load(&[cfn("conditions")], &opts).unwrap();
+    let chains = keepalign::linker::link(&model);
+    assert_eq!(chains.len(), 1, "ReportsService exists only in prod");
+}
+
+#[test]
+fn files_that_are_not_templates_are_not_counted() {
+    let r = run(cfn("not-templates"));
+    assert!(r.human.contains("(0 files)"), "{}", r.human);
+    let r = run(cfn("cdk-synth"));
+    assert!(
+        r.human.contains("(1 file)"),
+        "manifest.json, tree.json and assets are skipped: {}",
+        r.human
+    );
+}
+
+#[test]
+fn terraform_and_cloudformation_in_one_scan() {
+    let r = run_with(
+        &[
+            fixture("example-gunicorn-alb"),
+            cfn("seed-dereg-30-idle-120-json"),
+        ],
+        Default::default(),
+    );
+    assert_eq!(
+        summary(&r.findings),
+        [
+            "DR201 Service search-api.json:81",
+            "KA101 aws_ecs_service.api ecs.tf:17"
+        ]
+    );
+}

@@ -77,3 +77,31 @@ pub fn to_link(v: Option<Val>, attr_at: Option<Location>, name: &str) -> Link {
     };
     Link { target, at }
 }
+
+/// The load balancer type (`application`, `network`, `gateway`), written as
+/// `name`, or AWS's default (application).
+pub fn lb_kind(
+    v: Option<Val>,
+    name: &str,
+    attr_at: Option<Location>,
+    resource_at: &Location,
+) -> Setting<LbKind> {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return Setting::default(
+            LbKind::Application,
+            format!("AWS default for {name} (application)"),
+            Some(resource_at.clone()),
+        );
+    };
+    let at = v.at.clone().unwrap_or(resource_at.clone());
+    match v.as_known_str() {
+        Some("application") => Setting::explicit(LbKind::Application, at),
+        Some("network") => Setting::explicit(LbKind::Network, at),
+        Some("gateway") => Setting::explicit(LbKind::Gateway, at),
+        Some(other) => Setting::unresolved(
+            format!("{name} \"{other}\" is not a known load balancer type"),
+            v.at.clone(),
+        ),
+        None => unresolved_from(&v, name, attr_at),
+    }
+}

@@ -69,29 +69,7 @@ fn seconds_of(v: Option<Val>, name: &str, default: (f64, &str), at: &Location) -
 }
 
 pub fn load_balancer_v2(r: &Resource<'_, '_>) -> LoadBalancer {
-    let kind = match r.prop("Type") {
-        None => Setting::default(
-            LbKind::Application,
-            "AWS default for Type (application)",
-            Some(r.at.clone()),
-        ),
-        Some(v) => match v.as_known_str() {
-            Some("application") => {
-                Setting::explicit(LbKind::Application, v.at.clone().unwrap_or(r.at.clone()))
-            }
-            Some("network") => {
-                Setting::explicit(LbKind::Network, v.at.clone().unwrap_or(r.at.clone()))
-            }
-            Some("gateway") => {
-                Setting::explicit(LbKind::Gateway, v.at.clone().unwrap_or(r.at.clone()))
-            }
-            Some(other) => Setting::unresolved(
-                format!("Type \"{other}\" is not a known load balancer type"),
-                v.at.clone(),
-            ),
-            None => unresolved_from(&v, "Type", r.prop_at("Type")),
-        },
-    };
+    let kind = crate::convert::lb_kind(r.prop("Type"), "Type", r.prop_at("Type"), &r.at);
     let attrs = items(r.prop("LoadBalancerAttributes"));
     let default = match kind.value() {
         Some(LbKind::Network) => (350.0, "AWS default NLB TCP idle timeout"),

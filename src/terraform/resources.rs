@@ -111,36 +111,12 @@ pub fn load_balancer(i: &Instance<'_, '_>, classic: bool) -> LoadBalancer {
     let kind = if classic {
         Setting::explicit(LbKind::Classic, i.at.clone())
     } else {
-        match i.attr("load_balancer_type") {
-            None
-            | Some(Val {
-                kind: Kind::Null, ..
-            }) => Setting::default(
-                LbKind::Application,
-                "AWS default for load_balancer_type",
-                Some(i.at.clone()),
-            ),
-            Some(v) => match v.as_known_str() {
-                Some("application") => {
-                    Setting::explicit(LbKind::Application, v.at.clone().unwrap_or(i.at.clone()))
-                }
-                Some("network") => {
-                    Setting::explicit(LbKind::Network, v.at.clone().unwrap_or(i.at.clone()))
-                }
-                Some("gateway") => {
-                    Setting::explicit(LbKind::Gateway, v.at.clone().unwrap_or(i.at.clone()))
-                }
-                Some(other) => Setting::unresolved(
-                    format!("load_balancer_type \"{other}\" is not a known type"),
-                    v.at.clone(),
-                ),
-                None => unresolved_from(
-                    &v,
-                    "load_balancer_type",
-                    i.attr_location(b, "load_balancer_type"),
-                ),
-            },
-        }
+        crate::convert::lb_kind(
+            i.attr("load_balancer_type"),
+            "load_balancer_type",
+            i.attr_location(b, "load_balancer_type"),
+            &i.at,
+        )
     };
     let idle_default = match kind.value() {
         Some(LbKind::Classic) => (60.0, "AWS default for Classic ELB idle_timeout"),

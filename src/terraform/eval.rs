@@ -5,6 +5,7 @@
 //! no value) becomes a `Hole` with the reason, and everything around it is
 //! still evaluated. Resource attributes become references the linker follows.
 
+use super::modules::Workspace;
 use super::syntax::{BodyRef, ExprRef, ParsedFile};
 use crate::json::{JsonKind, JsonNode};
 use crate::source::{Location, SourceFile};
@@ -15,6 +16,7 @@ use hcl_edit::template::{Directive, Element, Template};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// Guards recursion through locals, templates and nested expressions.
@@ -89,6 +91,23 @@ pub struct VarDecl<'a> {
     pub declared_type: Option<String>,
 }
 
+/// A `module "name" { source = ... }` block.
+pub struct CallDecl<'a> {
+    pub body: BodyRef<'a>,
+    pub source: Option<String>,
+    pub at: Location,
+}
+
+/// Arguments of a module block that are not the module's variables.
+const MODULE_META_ARGS: &[&str] = &[
+    "source",
+    "version",
+    "count",
+    "for_each",
+    "providers",
+    "depends_on",
+];
+
 /// A resource declaration and whether it has `count` / `for_each`.
 pub struct ResourceDecl<'a> {
     pub rtype: &'a str,
@@ -110,7 +129,19 @@ pub struct Evaluator<'a> {
     pub locals: HashMap<&'a str, ExprRef<'a>>,
     pub resources: HashMap<(&'a str, &'a str), ResourceDecl<'a>>,
     pub data: HashMap<(&'a str, &'a str), BodyRef<'a>>,
-    pub module_calls: HashSet<&'a str>,
+    pub calls: HashMap<&'a str, CallDecl<'a>>,
+    pub outputs: HashMap<&'a str, ExprRef<'a>>,
+    /// Address prefix of this module instance: `""` for a root,
+    /// `module.api.` or `module.svc["a"].` for a module.
+    pub prefix: String,
+    /// The module's key in `.terraform/modules/modules.json` (`api.db`).
+    pub module_key: String,
+    /// The root module directory, where Terraform runs.
+    pub root_dir: PathBuf,
+    pub workspace: Option<&'a Workspace>,
+    /// Module directories from the root down to this one (cycles, depth).
+    pub ancestors: Vec<PathBuf>,
+    children: RefCell<HashMap<String, Rc<Evaluator<'a>>>>,
     local_cache: RefCell<HashMap<String, Val>>,
     in_progress: RefCell<HashSet<String>>,
     files: RefCell<HashMap<PathBuf, Result<Arc<SourceFile>, String>>>,
@@ -128,7 +159,14 @@ impl<'a> Evaluator<'a> {
             locals: HashMap::new(),
             resources: HashMap::new(),
             data: HashMap::new(),
-            module_calls: HashSet::new(),
+            calls: HashMap::new(),
+            outputs: HashMap::new(),
+            prefix: String::new(),
+            module_key: String::new(),
+            root_dir: PathBuf::new(),
+            workspace: None,
+            ancestors: Vec::new(),
+            children: RefCell::default(),
             local_cache: RefCell::default(),
             in_progress: RefCell::default(),
             files: RefCell::default(),
@@ -175,13 +213,222 @@ impl<'a> Evaluator<'a> {
                         ev.data.insert((dtype, name), block.body);
                     }
                     ("module", [name]) => {
-                        ev.module_calls.insert(name);
+                        ev.calls.insert(
+                            name,
+                            CallDecl {
+                                body: block.body,
+                                source: super::modules::call_source(block.body),
+                                at: block.at.clone(),
+                            },
+                        );
+                    }
+                    ("output", [name]) => {
+                        if let Some(v) = block.body.attr("value") {
+                            ev.outputs.insert(name, v);
+                        }
                     }
                     _ => {}
                 }
             }
         }
+        ev.root_dir = ev.module_dir.clone();
         ev
+    }
+
+    // ----- modules ---------------------------------------------------------
+
+    /// Instances of a resource or module call: `[0]`, `[1]` for `count`;
+    /// `["key"]` for `for_each`; one unnamed instance otherwise.
+    pub fn instances_of(&self, body: BodyRef<'_>) -> Vec<(String, Scope)> {
+        let base = Scope::default();
+        if let Some(count) = self.eval_attr(body, "count", &base) {
+            return match count.to_number() {
+                Ok(n) => (0..(n.max(0.0) as usize).min(10_000))
+                    .map(|i| {
+                        let idx = Val::new(Kind::Number(i as f64), None);
+                        (format!("[{i}]"), base.with("count", map1("index", idx)))
+                    })
+                    .collect(),
+                // Unknown count: analyse the configuration once.
+                Err(_) => vec![(
+                    String::new(),
+                    base.with("count", map1("index", Val::new(Kind::Number(0.0), None))),
+                )],
+            };
+        }
+        if let Some(each) = self.eval_attr(body, "for_each", &base) {
+            let pairs: Vec<(Val, Val)> = match &each.kind {
+                Kind::Map(m) => m
+                    .iter()
+                    .map(|(k, v)| (Val::str(k.clone(), None), v.clone()))
+                    .collect(),
+                Kind::List(items) => items.iter().map(|v| (v.clone(), v.clone())).collect(),
+                // Unknown for_each: analyse the configuration once; `each.key` and
+                // `each.value` are unknown for the same reason.
+                _ => return vec![(String::new(), base.with("each", each))],
+            };
+            return pairs
+                .into_iter()
+                .map(|(k, v)| {
+                    let mut m = BTreeMap::new();
+                    m.insert("key".to_string(), k.clone());
+                    m.insert("value".to_string(), v);
+                    (
+                        instance_suffix(&k),
+                        base.with("each", Val::new(Kind::Map(m), None)),
+                    )
+                })
+                .collect();
+        }
+        vec![(String::new(), base)]
+    }
+
+    /// The evaluator of one instance of a module call, its variables set from
+    /// the call's arguments. `Err` says why the module cannot be read.
+    pub fn child(
+        &self,
+        name: &str,
+        suffix: &str,
+        scope: &Scope,
+    ) -> Result<Rc<Evaluator<'a>>, String> {
+        let key = format!("{name}{suffix}");
+        if let Some(c) = self.children.borrow().get(&key) {
+            return Ok(c.clone());
+        }
+        let call = self
+            .calls
+            .get(name)
+            .ok_or_else(|| format!("module.{name} is not declared in this module"))?;
+        let Some(ws) = self.workspace else {
+            return Err(format!("module.{name} is not loaded"));
+        };
+        if self.ancestors.len() >= super::modules::MAX_NESTING {
+            return Err(format!(
+                "module.{name} is nested more than {} modules deep",
+                super::modules::MAX_NESTING
+            ));
+        }
+        let source = call
+            .source
+            .clone()
+            .ok_or_else(|| format!("module.{name} has no source"))?;
+        let module_key = if self.module_key.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}.{name}", self.module_key)
+        };
+        let dir = if super::modules::is_local_source(&source) {
+            self.module_dir.join(&source)
+        } else {
+            super::modules::init_modules(&self.root_dir)
+                .remove(&module_key)
+                .ok_or_else(|| {
+                    format!(
+                        "module.{name} comes from \"{source}\", which is not downloaded: run `terraform init` in {} so that keepalign can read .terraform/modules",
+                        crate::source::display_path(&self.root_dir)
+                    )
+                })?
+        };
+        let files = ws.get(&dir).ok_or_else(|| {
+            format!("module.{name}: its source \"{source}\" could not be read (missing, or outside the repository)")
+        })?;
+        let canonical = dir.canonicalize().unwrap_or(dir);
+        if self.ancestors.contains(&canonical) {
+            return Err(format!("module.{name} calls itself (a module cycle)"));
+        }
+        let mut child = Evaluator::new(&files.files, files.dir.clone(), files.repo_root.clone());
+        child.prefix = format!("{}module.{name}{suffix}.", self.prefix);
+        child.module_key = module_key;
+        child.root_dir = self.root_dir.clone();
+        child.workspace = self.workspace;
+        child.ancestors = self.ancestors.clone();
+        child.ancestors.push(canonical);
+        for (arg, expr, _) in call.body.attributes() {
+            if !MODULE_META_ARGS.contains(&arg) {
+                child
+                    .inputs
+                    .insert(arg.to_string(), self.eval_ref(expr, scope));
+            }
+        }
+        let child = Rc::new(child);
+        self.children.borrow_mut().insert(key, child.clone());
+        Ok(child)
+    }
+
+    fn output(&self, name: &str, at: Option<Location>) -> Val {
+        match self.outputs.get(name) {
+            Some(e) => self.eval_ref(*e, &Scope::default()),
+            None => Val::error(
+                format!("{}{name} is not an output of the module", self.prefix),
+                at,
+            ),
+        }
+    }
+
+    /// `module.NAME[KEY].OUTPUT`: the output of that instance.
+    fn module_value(
+        &self,
+        ops: &[hcl_edit::Decorated<TraversalOperator>],
+        src: &Src,
+        scope: &Scope,
+        at: Option<Location>,
+    ) -> (Val, usize) {
+        let attr = |i: usize| match ops.get(i).map(|o| o.value()) {
+            Some(TraversalOperator::GetAttr(n)) => Some(n.as_str()),
+            _ => None,
+        };
+        let Some(name) = attr(0) else {
+            return (
+                Val::error("module must be followed by a module name", at),
+                0,
+            );
+        };
+        let Some(call) = self.calls.get(name) else {
+            return (
+                Val::error(format!("module.{name} is not declared in this module"), at),
+                1,
+            );
+        };
+        let instances = self.instances_of(call.body);
+        let (key, consumed) = match ops.get(1).map(|o| o.value()) {
+            Some(TraversalOperator::Index(ie)) => (Some(self.eval(ie, src, scope)), 2),
+            Some(TraversalOperator::LegacyIndex(n)) => {
+                (Some(Val::new(Kind::Number(*n.value() as f64), None)), 2)
+            }
+            _ => (None, 1),
+        };
+        let suffix = match &key {
+            Some(k) if k.hole().is_some() => return (k.clone(), consumed),
+            Some(k) => instance_suffix(k),
+            None => String::new(),
+        };
+        let Some((suffix, iscope)) = instances
+            .into_iter()
+            .find(|(s, _)| *s == suffix || s.is_empty())
+        else {
+            return (
+                Val::error(
+                    format!("module.{name}{suffix} is not an instance of the module"),
+                    at,
+                ),
+                consumed,
+            );
+        };
+        let Some(output) = attr(consumed) else {
+            return (
+                Val::unknown(
+                    format!(
+                        "module.{name}{suffix} is used as a whole, which keepalign does not evaluate"
+                    ),
+                    at,
+                ),
+                consumed,
+            );
+        };
+        match self.child(name, &suffix, &iscope) {
+            Ok(child) => (child.output(output, at), consumed + 1),
+            Err(reason) => (Val::unknown(reason, at), consumed + 1),
+        }
     }
 
     // ----- entry points -------------------------------------------------
@@ -564,9 +811,9 @@ impl<'a> Evaluator<'a> {
             },
             "path" => {
                 let p = match attr(0) {
-                    // Relative to the root module directory, where Terraform runs.
-                    Some("module") | Some("root") => ".".to_string(),
-                    Some("cwd") => self.module_dir.to_string_lossy().to_string(),
+                    // Relative paths are read from the module's directory.
+                    Some("module") => ".".to_string(),
+                    Some("root") | Some("cwd") => self.root_dir.to_string_lossy().to_string(),
                     _ => return (Val::error("unknown path attribute", at), 1),
                 };
                 (Val::new(Kind::Str(Text::plain(p)), at), 1)
@@ -581,27 +828,13 @@ impl<'a> Evaluator<'a> {
                 ),
                 1,
             ),
-            "module" => {
-                let m = attr(0).unwrap_or("?");
-                let out = attr(1).unwrap_or("?");
-                (
-                    Val::reference(
-                        format!("module.{m}"),
-                        out.to_string(),
-                        format!(
-                            "module.{m}.{out} is an output of module \"{m}\", and keepalign does not follow module calls yet"
-                        ),
-                        at,
-                    ),
-                    2,
-                )
-            }
+            "module" => self.module_value(ops, src, scope, at),
             "data" => {
                 let (Some(dtype), Some(dname)) = (attr(0), attr(1)) else {
                     return (Val::error("incomplete data source reference", at), 0);
                 };
                 let mut consumed = 2;
-                let mut address = format!("data.{dtype}.{dname}");
+                let mut address = format!("{}data.{dtype}.{dname}", self.prefix);
                 let mut key = None;
                 if let Some(op) = ops.get(2)
                     && let TraversalOperator::Index(ie) = op.value()
@@ -649,7 +882,7 @@ impl<'a> Evaluator<'a> {
                         1,
                     );
                 }
-                let mut address = format!("{rtype}.{rname}");
+                let mut address = format!("{}{rtype}.{rname}", self.prefix);
                 let mut consumed = 1;
                 match ops.get(1).map(|o| o.value()) {
                     Some(TraversalOperator::Index(ie)) => {

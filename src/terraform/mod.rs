@@ -5,14 +5,15 @@
 
 pub mod eval;
 pub mod functions;
+pub mod modules;
 mod resources;
 pub mod syntax;
 
 use crate::input::{self, ReadError};
 use crate::model::{InputError, Model, ResourceId};
 use crate::source::{Location, SourceFile};
-use crate::value::{Kind, Val};
-use eval::{Evaluator, Scope, instance_suffix, map1};
+use crate::value::Val;
+use eval::{Evaluator, Scope};
 use resources::Instance;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -85,20 +86,45 @@ fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
 }
 
-/// Load one module directory from its already discovered files.
-pub fn load_module(dir: &Path, files: &[PathBuf], inputs: &Inputs, repo_root: &Path) -> Model {
+/// Load every Terraform root under the discovered directories. Directories
+/// only called as modules are analysed through their callers, with their
+/// resources at full addresses (`module.api.aws_ecs_service.this`).
+pub fn load(
+    discovered: &BTreeMap<PathBuf, Vec<PathBuf>>,
+    inputs: &Inputs,
+    repo_root: &(dyn Fn(&Path) -> PathBuf + Sync),
+) -> Model {
+    let ws = modules::Workspace::build(discovered, repo_root);
+    let roots = ws.roots(discovered);
+    let models = modules::parallel_map(&roots, |dir| load_root(&ws, dir, inputs));
+    let (errors, read) = ws.inputs_read();
     let mut model = Model {
-        files: files.len(),
+        files: read,
+        input_errors: errors,
         ..Model::default()
     };
-    let mut parsed = Vec::new();
-    for f in files {
-        match parse_file(f) {
-            Ok(p) => parsed.push(p),
-            Err(e) => model.input_errors.push(e),
-        }
+    for m in models {
+        model.extend(m);
     }
-    let mut ev = Evaluator::new(&parsed, dir.to_path_buf(), repo_root.to_path_buf());
+    model
+}
+
+/// Load one root module directory (used directly by tests).
+pub fn load_module(dir: &Path, files: &[PathBuf], inputs: &Inputs, repo_root: &Path) -> Model {
+    let mut discovered = BTreeMap::new();
+    discovered.insert(dir.to_path_buf(), files.to_vec());
+    let root = repo_root.to_path_buf();
+    load(&discovered, inputs, &move |_: &Path| root.clone())
+}
+
+fn load_root(ws: &modules::Workspace, dir: &Path, inputs: &Inputs) -> Model {
+    let mut model = Model::default();
+    let Some(files) = ws.get(dir) else {
+        return model;
+    };
+    let mut ev = Evaluator::new(&files.files, dir.to_path_buf(), files.repo_root.clone());
+    ev.workspace = Some(ws);
+    ev.ancestors = vec![dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())];
     let var_files = variable_files(dir, inputs);
     model.files += var_files.len();
     // Keep parsed tfvars alive while the evaluator borrows them.
@@ -123,8 +149,13 @@ pub fn load_module(dir: &Path, files: &[PathBuf], inputs: &Inputs, repo_root: &P
         given.insert(name.clone(), cli_var(&ev, name, value));
     }
     ev.inputs = given.into_iter().collect();
-
     let scope_name = crate::source::display_path(dir);
+    collect(&ev, &scope_name, &mut model);
+    model
+}
+
+/// The resources of a module instance, then of the modules it calls.
+fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
     let mut decls: Vec<_> = ev.resources.values().collect();
     decls.sort_by(|a, b| a.at.cmp(&b.at));
     for decl in decls {
@@ -148,21 +179,31 @@ pub fn load_module(dir: &Path, files: &[PathBuf], inputs: &Inputs, repo_root: &P
             }
             _ => continue,
         };
-        for (suffix, scope) in instances(&ev, decl) {
+        for (suffix, scope) in ev.instances_of(decl.body) {
             let inst = Instance {
-                ev: &ev,
+                ev,
                 id: ResourceId {
-                    scope: scope_name.clone(),
-                    address: format!("{}.{}{}", decl.rtype, decl.name, suffix),
+                    scope: scope_name.to_string(),
+                    address: format!("{}{}.{}{}", ev.prefix, decl.rtype, decl.name, suffix),
                 },
                 body: decl.body,
                 scope,
                 at: decl.at.clone(),
             };
-            reader(&inst, &mut model);
+            reader(&inst, model);
         }
     }
-    model
+    let mut calls: Vec<_> = ev.calls.iter().collect();
+    calls.sort_by(|a, b| a.1.at.cmp(&b.1.at));
+    for (name, call) in calls {
+        for (suffix, scope) in ev.instances_of(call.body) {
+            // A module that cannot be read leaves its resources out; chains
+            // that need them say why (UN001).
+            if let Ok(child) = ev.child(name, &suffix, &scope) {
+                collect(&child, scope_name, model);
+            }
+        }
+    }
 }
 
 /// `terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars(.json)` in
@@ -209,52 +250,6 @@ fn cli_var(ev: &Evaluator<'_>, name: &str, value: &str) -> Val {
         return ev.eval(&expr, &src, &Scope::default());
     }
     Val::str(value, Some(at))
-}
-
-/// Instances of a resource: `[0]`, `[1]` for `count`; `["key"]` for
-/// `for_each`; one unnamed instance otherwise.
-fn instances(ev: &Evaluator<'_>, decl: &eval::ResourceDecl<'_>) -> Vec<(String, Scope)> {
-    let base = Scope::default();
-    if let Some(count) = ev.eval_attr(decl.body, "count", &base) {
-        return match count.to_number() {
-            Ok(n) => (0..(n.max(0.0) as usize).min(10_000))
-                .map(|i| {
-                    let idx = Val::new(Kind::Number(i as f64), None);
-                    (format!("[{i}]"), base.with("count", map1("index", idx)))
-                })
-                .collect(),
-            // Unknown count: analyse the configuration once.
-            Err(_) => vec![(
-                String::new(),
-                base.with("count", map1("index", Val::new(Kind::Number(0.0), None))),
-            )],
-        };
-    }
-    if let Some(each) = ev.eval_attr(decl.body, "for_each", &base) {
-        let pairs: Vec<(Val, Val)> = match &each.kind {
-            Kind::Map(m) => m
-                .iter()
-                .map(|(k, v)| (Val::str(k.clone(), None), v.clone()))
-                .collect(),
-            Kind::List(items) => items.iter().map(|v| (v.clone(), v.clone())).collect(),
-            // Unknown for_each: analyse the configuration once; `each.key` and
-            // `each.value` are unknown for the same reason.
-            _ => return vec![(String::new(), base.with("each", each))],
-        };
-        return pairs
-            .into_iter()
-            .map(|(k, v)| {
-                let mut m = BTreeMap::new();
-                m.insert("key".to_string(), k.clone());
-                m.insert("value".to_string(), v);
-                (
-                    instance_suffix(&k),
-                    base.with("each", Val::new(Kind::Map(m), None)),
-                )
-            })
-            .collect();
-    }
-    vec![(String::new(), base)]
 }
 
 #[cfg(test)]

@@ -1,0 +1,216 @@
+//! Terraform modules: every module directory of a scan parsed once, module
+//! sources resolved (local paths, and registry or git modules through
+//! `.terraform/modules/modules.json` after `terraform init`), and which
+//! directories are roots rather than modules called by another.
+
+use super::parse_file;
+use super::syntax::{BodyRef, ParsedFile};
+use crate::model::InputError;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+/// Module calls nest at most this deep (Terraform has no limit; cycles and
+/// generated trees must not run away).
+pub const MAX_NESTING: usize = 16;
+
+pub struct ModuleFiles {
+    /// The directory as discovered or referenced (for display and reading).
+    pub dir: PathBuf,
+    pub files: Vec<ParsedFile>,
+    pub errors: Vec<InputError>,
+    /// How many files were read, parsed or not.
+    pub read: usize,
+    /// The repository the directory belongs to: module sources and
+    /// `file()` stay inside it.
+    pub repo_root: PathBuf,
+}
+
+/// All module directories of a scan, by canonical path.
+#[derive(Default)]
+pub struct Workspace {
+    modules: HashMap<PathBuf, ModuleFiles>,
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// A `module` block's `source`, as written (it is always a literal).
+pub fn call_source(body: BodyRef<'_>) -> Option<String> {
+    let loc = body.attr("source")?.location()?;
+    let s = loc.snippet().trim();
+    Some(s.trim_matches('"').to_string())
+}
+
+pub fn is_local_source(source: &str) -> bool {
+    source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
+}
+
+impl Workspace {
+    /// Parse the discovered directories (in parallel), then every directory
+    /// their module calls reach, each once.
+    pub fn build(
+        discovered: &BTreeMap<PathBuf, Vec<PathBuf>>,
+        repo_root: &(dyn Fn(&Path) -> PathBuf + Sync),
+    ) -> Workspace {
+        let dirs: Vec<(&PathBuf, &Vec<PathBuf>)> = discovered.iter().collect();
+        let parsed = parallel_map(&dirs, |(dir, files)| parse_dir(dir, files, repo_root(dir)));
+        let mut ws = Workspace::default();
+        for m in parsed {
+            ws.modules.insert(canonical(&m.dir), m);
+        }
+        // Follow module calls to directories that were not discovered
+        // (outside the scanned paths, or downloaded under .terraform).
+        let mut pending: Vec<PathBuf> = ws.modules.keys().cloned().collect();
+        let mut seen: HashSet<PathBuf> = pending.iter().cloned().collect();
+        while let Some(key) = pending.pop() {
+            let targets = ws.call_targets(&key);
+            for dir in targets {
+                let c = canonical(&dir);
+                if seen.insert(c.clone()) {
+                    let root = ws.modules[&key].repo_root.clone();
+                    if !c.starts_with(&root) {
+                        continue; // outside the repository: not read
+                    }
+                    let files = tf_files(&dir);
+                    ws.modules.insert(c.clone(), parse_dir(&dir, &files, root));
+                    pending.push(c);
+                }
+            }
+        }
+        ws
+    }
+
+    pub fn get(&self, dir: &Path) -> Option<&ModuleFiles> {
+        self.modules.get(&canonical(dir))
+    }
+
+    /// Discovered directories that no other discovered directory calls as a
+    /// local module: the roots Terraform runs in.
+    pub fn roots(&self, discovered: &BTreeMap<PathBuf, Vec<PathBuf>>) -> Vec<PathBuf> {
+        let mut called = HashSet::new();
+        for dir in discovered.keys() {
+            let key = canonical(dir);
+            for target in self.call_targets(&key) {
+                let t = canonical(&target);
+                if t != key {
+                    called.insert(t);
+                }
+            }
+        }
+        discovered
+            .keys()
+            .filter(|d| !called.contains(&canonical(d)))
+            .cloned()
+            .collect()
+    }
+
+    /// Input errors and file counts of every module directory, once each.
+    pub fn inputs_read(&self) -> (Vec<InputError>, usize) {
+        let mut mods: Vec<&ModuleFiles> = self.modules.values().collect();
+        mods.sort_by(|a, b| a.dir.cmp(&b.dir));
+        let errors = mods.iter().flat_map(|m| m.errors.iter().cloned()).collect();
+        (errors, mods.iter().map(|m| m.read).sum())
+    }
+
+    /// Directories the module calls of `key` reach: local sources, and every
+    /// module `terraform init` downloaded for a root.
+    fn call_targets(&self, key: &Path) -> Vec<PathBuf> {
+        let Some(m) = self.modules.get(key) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for f in &m.files {
+            for b in f.top_blocks() {
+                if b.kind == "module"
+                    && let Some(src) = call_source(b.body)
+                    && is_local_source(&src)
+                {
+                    out.push(m.dir.join(src));
+                }
+            }
+        }
+        out.extend(init_modules(&m.dir).into_values());
+        out
+    }
+}
+
+/// `.terraform/modules/modules.json` of a root: module key (`api`, `api.db`)
+/// to its downloaded directory.
+pub fn init_modules(root: &Path) -> BTreeMap<String, PathBuf> {
+    let path = root.join(".terraform/modules/modules.json");
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return BTreeMap::new();
+    };
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return BTreeMap::new();
+    };
+    let mut out = BTreeMap::new();
+    for m in v["Modules"].as_array().into_iter().flatten() {
+        if let (Some(key), Some(dir)) = (m["Key"].as_str(), m["Dir"].as_str())
+            && !key.is_empty()
+        {
+            out.insert(key.to_string(), root.join(dir));
+        }
+    }
+    out
+}
+
+fn tf_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && super::is_terraform_file(p))
+        .collect();
+    files.sort();
+    files
+}
+
+fn parse_dir(dir: &Path, files: &[PathBuf], repo_root: PathBuf) -> ModuleFiles {
+    let mut m = ModuleFiles {
+        dir: dir.to_path_buf(),
+        files: Vec::new(),
+        errors: Vec::new(),
+        read: files.len(),
+        repo_root,
+    };
+    for f in files {
+        match parse_file(f) {
+            Ok(p) => m.files.push(p),
+            Err(e) => m.errors.push(e),
+        }
+    }
+    m
+}
+
+/// Map `f` over `items` on all cores, keeping the order.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let results: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(items.len()));
+    let next = AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(items.len().max(1));
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(item) = items.get(i) else { break };
+                    let r = f(item);
+                    results
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((i, r));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}

@@ -192,3 +192,29 @@ fn template_with_200000_deep_json_nesting_is_pa001() {
     assert_eq!(rules_of(&r), ["PA001", "PA001"], "{}", r.human);
     assert!(r.human.len() < 2_000, "long lines are not echoed");
 }
+
+#[test]
+fn module_cycles_and_deep_module_chains_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    // A module that calls itself, and a chain 40 modules deep.
+    std::fs::write(
+        p.join("main.tf"),
+        "module \"me\" {\n  source = \"./\"\n}\nmodule \"chain\" {\n  source = \"./m0\"\n}\n",
+    )
+    .unwrap();
+    for i in 0..40 {
+        let d = p.join(format!("m{i}"));
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(
+            d.join("main.tf"),
+            format!(
+                "module \"next\" {{\n  source = \"../m{}\"\n}}\nresource \"aws_lb\" \"x\" {{}}\n",
+                i + 1
+            ),
+        )
+        .unwrap();
+    }
+    let r = run(p);
+    assert!(r.findings.is_empty(), "{}", r.human);
+}

@@ -65,6 +65,22 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "shape-unknown-count",
         &["KA101 aws_ecs_service.app main.tf:47"],
     ),
+    (
+        "modules-two-instances",
+        &["KA101 module.web.aws_ecs_service.this main.tf:37"],
+    ),
+    (
+        "modules-for-each",
+        &["KA101 module.svc[\"search\"].aws_ecs_service.this[0] main.tf:12"],
+    ),
+    (
+        "modules-registry",
+        &["DR201 aws_ecs_service.billing main.tf:17"],
+    ),
+    (
+        "modules-not-initialised",
+        &["UN001 aws_ecs_service.billing main.tf:48"],
+    ),
     ("server-daphne", &["KA101 aws_ecs_service.chat ecs.tf:14"]),
     (
         "server-gunicorn-cmd-args",

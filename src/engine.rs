@@ -16,6 +16,18 @@ pub struct Options {
 
 /// Load every input under `paths` into one model.
 pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> {
+    // A plan file given by name is read as a plan. Plans found while walking
+    // a directory are not: they usually sit beside the `.tf` files they
+    // were made from, and would report everything twice.
+    let mut plans = Vec::new();
+    let mut others = Vec::new();
+    for p in paths {
+        match p.is_file().then(|| crate::plan::load_if_plan(p)).flatten() {
+            Some(m) => plans.push(m),
+            None => others.push(p.clone()),
+        }
+    }
+    let paths = &others[..];
     let found = discover::discover(paths)?;
     let mut model = terraform::load(
         &found.terraform_modules,
@@ -28,6 +40,9 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
         &options.cloudformation,
     ));
     model.input_errors.extend(found.errors);
+    for m in plans {
+        model.extend(m);
+    }
     Ok(model)
 }
 

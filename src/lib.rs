@@ -9,6 +9,7 @@ pub mod input;
 pub mod json;
 pub mod linker;
 pub mod model;
+pub mod plan;
 pub mod servers;
 pub mod source;
 pub mod terraform;

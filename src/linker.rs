@@ -65,7 +65,7 @@ impl<'m, T> Index<'m, T> {
                 .push(item);
             // `aws_lb_target_group.app[*]` and references without an index
             // reach every instance.
-            if let Some(base) = rid.address.find('[').map(|i| &rid.address[..i]) {
+            if let Some(base) = without_instance_key(&rid.address) {
                 by_address.entry((&rid.scope, base)).or_default().push(item);
             }
             if let Some(n) = name(item) {
@@ -91,10 +91,13 @@ impl<'m, T> Index<'m, T> {
                 let scope = other_scope.as_deref().unwrap_or(scope);
                 let addr = address.strip_suffix("[*]").unwrap_or(address);
                 // `x[0]` of a resource whose count was unknown (analysed once, unindexed).
-                let unindexed = addr
-                    .find('[')
-                    .and_then(|i| self.by_address.get(&(scope, &addr[..i])))
-                    .filter(|found| found.iter().all(|r| !(self.id)(r).address.contains('[')));
+                let unindexed = without_instance_key(addr)
+                    .and_then(|base| self.by_address.get(&(scope, base)))
+                    .filter(|found| {
+                        found
+                            .iter()
+                            .all(|r| without_instance_key(&(self.id)(r).address).is_none())
+                    });
                 match self.by_address.get(&(scope, addr)).or(unindexed) {
                     Some(found) => Ok(found.clone()),
                     None if address.starts_with("data.terraform_remote_state.") => {
@@ -113,7 +116,7 @@ impl<'m, T> Index<'m, T> {
                     )),
                     None if address.starts_with("module.") => Err(Unresolved::new(
                         format!(
-                            "the {what} comes from {address}, a module output, and keepalign does not follow module calls yet"
+                            "the {what} comes from {address}, which is not a {what} keepalign found in the module"
                         ),
                         link.at.clone(),
                     )),
@@ -137,6 +140,22 @@ impl<'m, T> Index<'m, T> {
             }
         }
     }
+}
+
+/// `x[0]` → `x`, `module.m["a"].x[0]` → `module.m["a"].x`: only the
+/// resource's own instance key, never a module instance's.
+fn without_instance_key(address: &str) -> Option<&str> {
+    if !address.ends_with(']') {
+        return None;
+    }
+    let open = address.rfind('[')?;
+    // `module.m["a"]` alone is a module instance, not a resource instance.
+    let base = &address[..open];
+    (base
+        .rsplit('.')
+        .next()
+        .is_some_and(|last| !last.ends_with(']')))
+    .then_some(base)
 }
 
 /// The resource name inside an ARN (`.../targetgroup/NAME/id`,
@@ -291,4 +310,20 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
         }
     }
     chains
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_instance_key;
+
+    #[test]
+    fn only_the_resource_instance_key_is_stripped() {
+        assert_eq!(without_instance_key("aws_lb.x[0]"), Some("aws_lb.x"));
+        assert_eq!(
+            without_instance_key("module.m[\"a\"].aws_lb_target_group.tg[0]"),
+            Some("module.m[\"a\"].aws_lb_target_group.tg")
+        );
+        assert_eq!(without_instance_key("module.m[\"a\"].aws_lb.x"), None);
+        assert_eq!(without_instance_key("aws_lb.x"), None);
+    }
 }

@@ -23,6 +23,8 @@ struct Cli {
 enum Command {
     /// Check Terraform and CloudFormation under PATHs (the default command).
     Check(CheckArgs),
+    /// Check a Terraform plan: the JSON of `terraform show -json PLANFILE`.
+    Plan(PlanArgs),
     /// Show every load-balanced service chain with each value and where it came from.
     Services(ServicesArgs),
     /// Print a rule's documentation.
@@ -58,6 +60,28 @@ struct InputArgs {
 struct CheckArgs {
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+#[derive(Args, Clone)]
+struct PlanArgs {
+    /// The plan as JSON (`terraform show -json tfplan > plan.json`), or `-`
+    /// to read standard input.
+    #[arg(value_name = "PLAN.json|-")]
+    plan: PathBuf,
+    /// The Terraform directory the plan was made from, so findings point
+    /// into its `.tf` files. Default: the plan file's directory when it holds
+    /// `.tf` files (the current directory for standard input).
+    #[arg(long, value_name = "DIR")]
+    config_dir: Option<PathBuf>,
+    #[command(flatten)]
+    report: ReportArgs,
+}
+
+/// How findings are reported and when the run fails.
+#[derive(Args, Clone)]
+struct ReportArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Write the report to FILE instead of standard output.
@@ -113,6 +137,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         None => check(cli.check),
         Some(Command::Check(args)) => check(args),
+        Some(Command::Plan(args)) => plan(args),
         Some(Command::Services(args)) => services(args),
         Some(Command::Explain { id }) => explain(&id),
         Some(Command::Rules) => {
@@ -167,8 +192,55 @@ fn load(input: &InputArgs) -> Result<keepalign::model::Model, String> {
 
 fn check(args: CheckArgs) -> Result<u8, String> {
     let model = load(&args.input)?;
-    let chains = linker::link(&model);
-    let findings = engine::check(&model, &chains);
+    report(&model, &args.report)
+}
+
+fn plan(args: PlanArgs) -> Result<u8, String> {
+    let stdin = args.plan.as_os_str() == "-";
+    let source = if stdin {
+        read_stdin()?
+    } else {
+        keepalign::input::read_source(&args.plan)
+            .map_err(|e| format!("{}: {}", args.plan.display(), e.message))?
+    };
+    let config_dir = match args.config_dir {
+        Some(dir) if dir.is_dir() => Some(dir),
+        Some(dir) => return Err(format!("--config-dir {}: not a directory", dir.display())),
+        None => keepalign::plan::default_config_dir((!stdin).then_some(args.plan.as_path())),
+    };
+    let model = keepalign::plan::read(source, config_dir.as_deref())?;
+    report(&model, &args.report)
+}
+
+/// The plan piped in (`terraform show -json tfplan | keepalign plan -`),
+/// with the same limits as a file.
+fn read_stdin() -> Result<std::sync::Arc<keepalign::source::SourceFile>, String> {
+    use std::io::Read;
+    let limit = keepalign::input::MAX_FILE_SIZE;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("standard input: cannot read: {e}"))?;
+    if bytes.len() as u64 > limit {
+        return Err(format!(
+            "standard input: more than the {} MiB keepalign reads",
+            limit / 1024 / 1024
+        ));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| "standard input: not valid UTF-8; a plan is UTF-8 JSON".to_string())?;
+    Ok(keepalign::source::SourceFile::new(
+        PathBuf::from("<stdin>"),
+        text,
+    ))
+}
+
+/// Link, check, write the report; exit status 1 when a finding reaches `--fail-on`.
+fn report(model: &keepalign::model::Model, args: &ReportArgs) -> Result<u8, String> {
+    let chains = linker::link(model);
+    let findings = engine::check(model, &chains);
     let summary = Summary::new(&findings, model.files, chains.len());
     let color = match args.color {
         ColorChoice::Always => true,

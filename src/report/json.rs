@@ -41,20 +41,48 @@ pub fn finding_json(f: &Finding) -> Value {
     })
 }
 
+/// A sequence serialised one element at a time, so a large report never
+/// holds every chain's JSON tree at once.
+pub struct LazySeq<'a, T, F>(pub &'a [T], pub F);
+
+impl<T, F: Fn(&T) -> Value> serde::Serialize for LazySeq<'_, T, F> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(&self.1))
+    }
+}
+
 pub fn render(findings: &[Finding], chains: &[Chain<'_>], summary: &Summary) -> String {
-    let v = json!({
-        "version": 1,
-        "findings": findings.iter().map(finding_json).collect::<Vec<_>>(),
-        "services": chains.iter().map(chain_json).collect::<Vec<_>>(),
-        "summary": {
-            "files": summary.files,
-            "services": summary.services,
-            "errors": summary.errors,
-            "warnings": summary.warnings,
-            "notes": summary.notes,
-        },
-    });
-    let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
-    s.push('\n');
-    s
+    use serde::ser::SerializeMap;
+    struct Report<'a, 'c> {
+        findings: &'a [Finding],
+        chains: &'a [Chain<'c>],
+        summary: &'a Summary,
+    }
+    impl serde::Serialize for Report<'_, '_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut m = s.serialize_map(Some(4))?;
+            m.serialize_entry("version", &1)?;
+            m.serialize_entry("findings", &LazySeq(self.findings, finding_json))?;
+            m.serialize_entry("services", &LazySeq(self.chains, chain_json))?;
+            m.serialize_entry(
+                "summary",
+                &json!({
+                    "files": self.summary.files,
+                    "services": self.summary.services,
+                    "errors": self.summary.errors,
+                    "warnings": self.summary.warnings,
+                    "notes": self.summary.notes,
+                }),
+            )?;
+            m.end()
+        }
+    }
+    let report = Report {
+        findings,
+        chains,
+        summary,
+    };
+    let mut out = serde_json::to_vec_pretty(&report).unwrap_or_default();
+    out.push(b'\n');
+    String::from_utf8(out).unwrap_or_default()
 }

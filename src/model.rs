@@ -205,6 +205,9 @@ pub struct LoadBalancer {
     /// Classic ELB only: whether connection draining is on, and its timeout.
     pub connection_draining: Option<Setting<bool>>,
     pub connection_draining_timeout: Option<Setting<Seconds>>,
+    /// ALB only: how long the ALB keeps client connections (client side; no
+    /// rule compares it, `services` shows it).
+    pub client_keep_alive: Option<Setting<Seconds>>,
     pub at: Location,
     /// Rule IDs silenced for chains through this resource
     /// (CloudFormation `Metadata: {keepalign: {ignore: [...]}}`).

@@ -76,6 +76,14 @@ pub fn load_balancer_v2(r: &Resource<'_, '_>) -> LoadBalancer {
         Some(LbKind::Gateway) => (350.0, "AWS default Gateway Load Balancer idle timeout"),
         _ => (60.0, "AWS default for ALB idle_timeout.timeout_seconds"),
     };
+    let client_keep_alive = (kind.value() == Some(&LbKind::Application)).then(|| {
+        seconds_of(
+            attribute(&attrs, "client_keep_alive.seconds"),
+            "client_keep_alive.seconds",
+            (3600.0, "AWS default for client_keep_alive.seconds"),
+            &r.at,
+        )
+    });
     LoadBalancer {
         id: r.id.clone(),
         ignore: r.ignore.clone(),
@@ -89,6 +97,7 @@ pub fn load_balancer_v2(r: &Resource<'_, '_>) -> LoadBalancer {
         ),
         connection_draining: None,
         connection_draining_timeout: None,
+        client_keep_alive,
         at: r.at.clone(),
     }
 }
@@ -130,6 +139,7 @@ pub fn classic_load_balancer(r: &Resource<'_, '_>) -> LoadBalancer {
             (300.0, "AWS default for ConnectionDrainingPolicy.Timeout"),
             &r.at,
         )),
+        client_keep_alive: None,
         at: r.at.clone(),
     }
 }

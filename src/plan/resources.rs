@@ -442,6 +442,13 @@ fn load_balancer(r: &Res<'_>, classic: bool) -> LoadBalancer {
     } else {
         (None, None)
     };
+    let client_keep_alive = (kind.value() == Some(&LbKind::Application)).then(|| {
+        r.seconds(
+            b,
+            "client_keep_alive",
+            Some((3600.0, "AWS default for client_keep_alive")),
+        )
+    });
     LoadBalancer {
         id: r.id.clone(),
         ignore: Vec::new(),
@@ -450,6 +457,7 @@ fn load_balancer(r: &Res<'_>, classic: bool) -> LoadBalancer {
         idle_timeout: r.seconds(b, "idle_timeout", Some(idle_default)),
         connection_draining: draining,
         connection_draining_timeout: draining_timeout,
+        client_keep_alive,
         at: r.at.clone(),
     }
 }

@@ -7,17 +7,26 @@ use crate::servers::KeepAlive;
 use serde_json::{Value, json};
 use std::fmt::Write;
 
+/// Whole seconds as integers (`60`, not `60.0`), as users wrote them.
+fn plain_number(v: Value) -> Value {
+    match v.as_f64() {
+        Some(f) if v.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => json!(f as i64),
+        _ => v,
+    }
+}
+
 fn setting_json<T: serde::Serialize>(s: &Setting<T>) -> Value {
+    let value = |v: &T| plain_number(serde_json::to_value(v).unwrap_or(Value::Null));
     match s {
         Setting::Known {
-            value,
+            value: v,
             provenance: Provenance::Explicit(at),
-        } => json!({"value": value, "source": "explicit", "location": location_json(at)}),
+        } => json!({"value": value(v), "source": "explicit", "location": location_json(at)}),
         Setting::Known {
-            value,
+            value: v,
             provenance: Provenance::Default { source, applies_at },
         } => json!({
-            "value": value,
+            "value": value(v),
             "source": "default",
             "default": source,
             "location": applies_at.as_ref().map(location_json),
@@ -38,6 +47,7 @@ pub fn chain_json(c: &Chain<'_>) -> Value {
             "idle_timeout": setting_json(&lb.idle_timeout),
             "connection_draining": lb.connection_draining.as_ref().map(setting_json),
             "connection_draining_timeout": lb.connection_draining_timeout.as_ref().map(setting_json),
+            "client_keep_alive": lb.client_keep_alive.as_ref().map(setting_json),
             "location": location_json(&lb.at),
         }),
         Err(u) => unresolved_json(u),
@@ -142,6 +152,9 @@ pub fn render_text(chains: &[Chain<'_>]) -> String {
                 }
                 if let Some(t) = &lb.connection_draining_timeout {
                     let _ = writeln!(out, "    draining timeout {}", secs(t));
+                }
+                if let Some(t) = &lb.client_keep_alive {
+                    let _ = writeln!(out, "    client keep-alive {}", secs(t));
                 }
             }
             Err(u) => {

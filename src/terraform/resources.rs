@@ -156,6 +156,13 @@ pub fn load_balancer(i: &Instance<'_, '_>, classic: bool) -> LoadBalancer {
     } else {
         (None, None)
     };
+    let client_keep_alive = (kind.value() == Some(&LbKind::Application)).then(|| {
+        i.seconds(
+            b,
+            "client_keep_alive",
+            Some((3600.0, "AWS default for client_keep_alive")),
+        )
+    });
     LoadBalancer {
         id: i.id.clone(),
         ignore: Vec::new(),
@@ -164,6 +171,7 @@ pub fn load_balancer(i: &Instance<'_, '_>, classic: bool) -> LoadBalancer {
         idle_timeout: i.seconds(b, "idle_timeout", Some(idle_default)),
         connection_draining: draining,
         connection_draining_timeout: draining_timeout,
+        client_keep_alive,
         at: i.at.clone(),
     }
 }

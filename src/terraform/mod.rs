@@ -6,6 +6,7 @@
 pub mod eval;
 pub mod functions;
 pub mod modules;
+pub mod readers;
 mod resources;
 pub mod syntax;
 
@@ -159,26 +160,9 @@ fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
     let mut decls: Vec<_> = ev.resources.values().collect();
     decls.sort_by(|a, b| a.at.cmp(&b.at));
     for decl in decls {
-        let reader: fn(&Instance<'_, '_>, &mut Model) = match decl.rtype {
-            "aws_lb" | "aws_alb" => {
-                |i, m| m.load_balancers.push(resources::load_balancer(i, false))
-            }
-            "aws_elb" => |i, m| m.load_balancers.push(resources::load_balancer(i, true)),
-            "aws_lb_listener" | "aws_alb_listener" => {
-                |i, m| m.listeners.push(resources::listener(i))
-            }
-            "aws_lb_listener_rule" | "aws_alb_listener_rule" => {
-                |i, m| m.listener_rules.push(resources::listener_rule(i))
-            }
-            "aws_lb_target_group" | "aws_alb_target_group" => {
-                |i, m| m.target_groups.push(resources::target_group(i))
-            }
-            "aws_ecs_service" => |i, m| m.services.push(resources::service(i)),
-            "aws_ecs_task_definition" => {
-                |i, m| m.task_definitions.push(resources::task_definition(i))
-            }
-            _ => continue,
-        };
+        if !readers::is_modelled(decl.rtype) {
+            continue;
+        }
         for (suffix, scope) in ev.instances_of(decl.body) {
             let inst = Instance {
                 ev,
@@ -190,7 +174,7 @@ fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
                 scope,
                 at: decl.at.clone(),
             };
-            reader(&inst, model);
+            readers::read(decl.rtype, &inst, model);
         }
     }
     let mut calls: Vec<_> = ev.calls.iter().collect();

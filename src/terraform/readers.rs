@@ -1,0 +1,361 @@
+//! The AWS provider's resources into the model, once for every Terraform
+//! input: a loader (HCL configuration, or a plan) answers questions about a
+//! resource through `Source`, and these readers turn the answers into model
+//! settings with the same attributes, AWS defaults and wording, so HCL and a
+//! plan of it give the same findings.
+
+use crate::convert::{lb_kind, to_seconds, unresolved_from};
+use crate::model::*;
+use crate::source::Location;
+use crate::value::Val;
+
+/// What a link attribute points at, so a loader can check the type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    LoadBalancer,
+    Listener,
+    TargetGroup,
+    ClassicElb,
+    TaskDefinition,
+}
+
+impl Target {
+    pub fn resource_types(self) -> &'static [&'static str] {
+        match self {
+            Target::LoadBalancer => &["aws_lb", "aws_alb"],
+            Target::Listener => &["aws_lb_listener", "aws_alb_listener"],
+            Target::TargetGroup => &["aws_lb_target_group", "aws_alb_target_group"],
+            Target::ClassicElb => &["aws_elb"],
+            Target::TaskDefinition => &["aws_ecs_task_definition"],
+        }
+    }
+
+    pub fn what(self) -> &'static str {
+        match self {
+            Target::LoadBalancer => "load balancer",
+            Target::Listener => "listener",
+            Target::TargetGroup => "target group",
+            Target::ClassicElb => "Classic ELB",
+            Target::TaskDefinition => "task definition",
+        }
+    }
+}
+
+/// One resource instance as a loader sees it.
+pub trait Source {
+    type Block: Clone;
+
+    fn id(&self) -> &ResourceId;
+    /// The resource block, where defaults apply.
+    fn at(&self) -> &Location;
+    fn root(&self) -> Self::Block;
+    /// Nested blocks named `name` (written out or generated).
+    fn blocks(&self, parent: &Self::Block, name: &str) -> Vec<Self::Block>;
+    /// `name` as configured; `None` when not set, so the AWS default applies.
+    /// `is_default` lets a loader whose values include defaults (a plan)
+    /// tell them apart.
+    fn value(&self, b: &Self::Block, name: &str, is_default: &dyn Fn(&Val) -> bool) -> Option<Val>;
+    /// Where `name` is written, or failing that where the block is.
+    fn location(&self, b: &Self::Block, name: &str) -> Location;
+    /// The first of `names` that is set, located.
+    fn first_location(&self, b: &Self::Block, names: &[&str]) -> Option<Location>;
+    /// Whether an attribute that chooses a variant (`elb_name` or
+    /// `target_group_arn`) is set.
+    fn is_set(&self, b: &Self::Block, name: &str) -> bool;
+    fn link(&self, b: &Self::Block, name: &str, label: &str, target: Target) -> Link;
+    fn known_string(&self, name: &str) -> Option<String>;
+    fn container_definitions(&self) -> Result<Vec<Container>, Unresolved>;
+}
+
+fn never_default(_: &Val) -> bool {
+    false
+}
+
+fn seconds<S: Source>(
+    r: &S,
+    b: &S::Block,
+    name: &str,
+    default: Option<(f64, &str)>,
+) -> Setting<Seconds> {
+    let d = default.map(|d| d.0);
+    let v = r.value(b, name, &|v| d.is_some() && v.to_number().ok() == d);
+    to_seconds(v, Some(r.location(b, name)), name, default, r.at())
+}
+
+pub fn load_balancer<S: Source>(r: &S, classic: bool) -> LoadBalancer {
+    let b = &r.root();
+    let at = r.at().clone();
+    let kind = if classic {
+        Setting::explicit(LbKind::Classic, at.clone())
+    } else {
+        let v = r.value(b, "load_balancer_type", &|v| {
+            v.as_known_str() == Some("application")
+        });
+        lb_kind(
+            v,
+            "load_balancer_type",
+            Some(r.location(b, "load_balancer_type")),
+            &at,
+        )
+    };
+    let idle_default = match kind.value() {
+        Some(LbKind::Classic) => (60.0, "AWS default for Classic ELB idle_timeout"),
+        // NLBs have no idle_timeout attribute; their TCP idle timeout is a
+        // listener setting (350 s unless changed).
+        Some(LbKind::Network) => (350.0, "AWS default for NLB TCP idle timeout"),
+        Some(LbKind::Gateway) => (350.0, "AWS default for Gateway Load Balancer idle timeout"),
+        _ => (60.0, "AWS default for ALB idle_timeout"),
+    };
+    let (draining, draining_timeout) = if classic {
+        let on = match r.value(b, "connection_draining", &|v| v.to_bool() == Ok(false)) {
+            None => Setting::default(
+                false,
+                "AWS default for connection_draining",
+                Some(at.clone()),
+            ),
+            Some(v) => match v.to_bool() {
+                Ok(x) => Setting::explicit(x, v.at.clone().unwrap_or(at.clone())),
+                Err(h) => unresolved_from(
+                    &h,
+                    "connection_draining",
+                    Some(r.location(b, "connection_draining")),
+                ),
+            },
+        };
+        let timeout = seconds(
+            r,
+            b,
+            "connection_draining_timeout",
+            Some((300.0, "AWS default for connection_draining_timeout")),
+        );
+        (Some(on), Some(timeout))
+    } else {
+        (None, None)
+    };
+    let client_keep_alive = (kind.value() == Some(&LbKind::Application)).then(|| {
+        seconds(
+            r,
+            b,
+            "client_keep_alive",
+            Some((3600.0, "AWS default for client_keep_alive")),
+        )
+    });
+    LoadBalancer {
+        id: r.id().clone(),
+        ignore: Vec::new(),
+        name: r.known_string("name"),
+        idle_timeout: seconds(r, b, "idle_timeout", Some(idle_default)),
+        kind,
+        connection_draining: draining,
+        connection_draining_timeout: draining_timeout,
+        client_keep_alive,
+        at,
+    }
+}
+
+/// Target groups an action forwards to: `target_group_arn` or weighted
+/// `forward { target_group { arn } }` blocks.
+fn forward_targets<S: Source>(r: &S, action: &S::Block) -> Vec<Link> {
+    let mut out = Vec::new();
+    if r.is_set(action, "target_group_arn") {
+        out.push(r.link(
+            action,
+            "target_group_arn",
+            "target_group_arn",
+            Target::TargetGroup,
+        ));
+    }
+    for fwd in r.blocks(action, "forward") {
+        for tg in r.blocks(&fwd, "target_group") {
+            out.push(r.link(&tg, "arn", "forward target_group arn", Target::TargetGroup));
+        }
+    }
+    out
+}
+
+pub fn listener<S: Source>(r: &S) -> Listener {
+    let root = r.root();
+    Listener {
+        id: r.id().clone(),
+        ignore: Vec::new(),
+        load_balancer: r.link(
+            &root,
+            "load_balancer_arn",
+            "load_balancer_arn",
+            Target::LoadBalancer,
+        ),
+        target_groups: r
+            .blocks(&root, "default_action")
+            .iter()
+            .flat_map(|a| forward_targets(r, a))
+            .collect(),
+        at: r.at().clone(),
+    }
+}
+
+pub fn listener_rule<S: Source>(r: &S) -> ListenerRule {
+    let root = r.root();
+    ListenerRule {
+        id: r.id().clone(),
+        ignore: Vec::new(),
+        listener: r.link(&root, "listener_arn", "listener_arn", Target::Listener),
+        target_groups: r
+            .blocks(&root, "action")
+            .iter()
+            .flat_map(|a| forward_targets(r, a))
+            .collect(),
+        at: r.at().clone(),
+    }
+}
+
+pub fn target_group<S: Source>(r: &S) -> TargetGroup {
+    let root = r.root();
+    let at = r.at().clone();
+    let (interval, timeout) = match r.blocks(&root, "health_check").into_iter().next() {
+        Some(hc) => (
+            seconds(
+                r,
+                &hc,
+                "interval",
+                Some((30.0, "AWS default for health check interval")),
+            ),
+            seconds(
+                r,
+                &hc,
+                "timeout",
+                Some((5.0, "AWS default for health check timeout")),
+            ),
+        ),
+        None => (
+            Setting::default(
+                30.0,
+                "AWS default for health check interval",
+                Some(at.clone()),
+            ),
+            Setting::default(
+                5.0,
+                "AWS default for health check timeout",
+                Some(at.clone()),
+            ),
+        ),
+    };
+    TargetGroup {
+        id: r.id().clone(),
+        ignore: Vec::new(),
+        name: r.known_string("name"),
+        deregistration_delay: seconds(
+            r,
+            &root,
+            "deregistration_delay",
+            Some((300.0, "AWS default for deregistration_delay")),
+        ),
+        health_check_interval: interval,
+        health_check_timeout: timeout,
+        at,
+    }
+}
+
+pub fn service<S: Source>(r: &S) -> Service {
+    let root = r.root();
+    let attachments = r
+        .blocks(&root, "load_balancer")
+        .iter()
+        .map(|lb| {
+            let at = r
+                .first_location(lb, &["target_group_arn", "elb_name", "container_name"])
+                .unwrap_or_else(|| r.location(lb, "container_name"));
+            let target = if r.is_set(lb, "elb_name") && !r.is_set(lb, "target_group_arn") {
+                AttachmentTarget::ClassicElb(r.link(lb, "elb_name", "elb_name", Target::ClassicElb))
+            } else {
+                AttachmentTarget::TargetGroup(r.link(
+                    lb,
+                    "target_group_arn",
+                    "target_group_arn",
+                    Target::TargetGroup,
+                ))
+            };
+            let container_name = match r.value(lb, "container_name", &never_default) {
+                None => Setting::unresolved("container_name is not set", Some(at.clone())),
+                Some(v) => match v.as_known_str() {
+                    Some(s) => Setting::explicit(s.to_string(), v.at.clone().unwrap_or(at.clone())),
+                    None => unresolved_from(
+                        &v,
+                        "container_name",
+                        Some(r.location(lb, "container_name")),
+                    ),
+                },
+            };
+            let container_port = r.value(lb, "container_port", &never_default).map(|v| {
+                to_seconds(
+                    Some(v),
+                    Some(r.location(lb, "container_port")),
+                    "container_port",
+                    None,
+                    &at,
+                )
+            });
+            Attachment {
+                target,
+                container_name,
+                container_port,
+                at,
+            }
+        })
+        .collect();
+    Service {
+        id: r.id().clone(),
+        ignore: Vec::new(),
+        task_definition: r.link(
+            &root,
+            "task_definition",
+            "task_definition",
+            Target::TaskDefinition,
+        ),
+        attachments,
+        at: r.at().clone(),
+    }
+}
+
+pub fn task_definition<S: Source>(r: &S) -> TaskDefinition {
+    TaskDefinition {
+        id: r.id().clone(),
+        ignore: Vec::new(),
+        family: r.known_string("family"),
+        containers: r.container_definitions(),
+        at: r.at().clone(),
+    }
+}
+
+/// Read one resource instance into `model`, if keepalign models its type.
+pub fn read<S: Source>(rtype: &str, r: &S, model: &mut Model) {
+    match rtype {
+        "aws_lb" | "aws_alb" => model.load_balancers.push(load_balancer(r, false)),
+        "aws_elb" => model.load_balancers.push(load_balancer(r, true)),
+        "aws_lb_listener" | "aws_alb_listener" => model.listeners.push(listener(r)),
+        "aws_lb_listener_rule" | "aws_alb_listener_rule" => {
+            model.listener_rules.push(listener_rule(r))
+        }
+        "aws_lb_target_group" | "aws_alb_target_group" => model.target_groups.push(target_group(r)),
+        "aws_ecs_service" => model.services.push(service(r)),
+        "aws_ecs_task_definition" => model.task_definitions.push(task_definition(r)),
+        _ => {}
+    }
+}
+
+/// Whether keepalign reads resources of this type.
+pub fn is_modelled(rtype: &str) -> bool {
+    matches!(
+        rtype,
+        "aws_lb"
+            | "aws_alb"
+            | "aws_elb"
+            | "aws_lb_listener"
+            | "aws_alb_listener"
+            | "aws_lb_listener_rule"
+            | "aws_alb_listener_rule"
+            | "aws_lb_target_group"
+            | "aws_alb_target_group"
+            | "aws_ecs_service"
+            | "aws_ecs_task_definition"
+    )
+}

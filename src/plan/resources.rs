@@ -13,19 +13,13 @@ use super::address::{Key, Step, module_names};
 use super::config::Resolver;
 use super::document::{Document, Entry, SENSITIVE, UNKNOWN};
 use super::locate::TfIndex;
-use crate::convert::{lb_kind, to_seconds, unresolved_from};
 use crate::json::{JsonKind, JsonNode};
 use crate::model::*;
 use crate::source::Location;
+use crate::terraform::readers::{self, Source, Target};
 use crate::terraform::syntax::BodyRef;
 use crate::value::{Kind, Val};
 use std::collections::HashMap;
-
-const LB_TYPES: &[&str] = &["aws_lb", "aws_alb"];
-const LISTENER_TYPES: &[&str] = &["aws_lb_listener", "aws_alb_listener"];
-const TG_TYPES: &[&str] = &["aws_lb_target_group", "aws_alb_target_group"];
-const TD_TYPES: &[&str] = &["aws_ecs_task_definition"];
-const ELB_TYPES: &[&str] = &["aws_elb"];
 
 /// What the configuration says about a block.
 #[derive(Clone, Copy)]
@@ -229,12 +223,6 @@ impl<'a> Res<'a> {
         }
     }
 
-    fn seconds(&self, b: &Block<'_>, name: &str, default: Option<(f64, &str)>) -> Setting<Seconds> {
-        let d = default.map(|d| d.0);
-        let v = self.value(b, name, |v| d.is_some() && v.to_number().ok() == d);
-        to_seconds(v, Some(b.attr_at(name)), name, default, &self.at)
-    }
-
     fn known_string(&self, name: &str) -> Option<String> {
         self.root
             .get(name)
@@ -242,13 +230,9 @@ impl<'a> Res<'a> {
             .filter(|s| !s.is_empty())
     }
 
-    /// A link attribute: through the configuration's references (the ARN of
-    /// a new resource is unknown), else the planned name or ARN itself.
-    fn link(&self, b: &Block<'_>, name: &str, what: &str, types: &[&str], attribute: &str) -> Link {
-        self.link_as(b, name, name, what, types, attribute)
-    }
-
-    /// `link`, naming the attribute `label` in messages.
+    /// A link attribute, named `label` in messages: through the
+    /// configuration's references (the ARN of a new resource is unknown),
+    /// else the planned name or ARN itself.
     fn link_as(
         &self,
         b: &Block<'_>,
@@ -371,204 +355,104 @@ pub fn build(
                 at,
             },
         };
-        match a.rtype.as_str() {
-            "aws_lb" | "aws_alb" => model.load_balancers.push(load_balancer(&r, false)),
-            "aws_elb" => model.load_balancers.push(load_balancer(&r, true)),
-            "aws_lb_listener" | "aws_alb_listener" => model.listeners.push(listener(&r)),
-            "aws_lb_listener_rule" | "aws_alb_listener_rule" => {
-                model.listener_rules.push(listener_rule(&r))
-            }
-            "aws_lb_target_group" | "aws_alb_target_group" => {
-                model.target_groups.push(target_group(&r))
-            }
-            "aws_ecs_service" => model.services.push(service(&r)),
-            "aws_ecs_task_definition" => {
-                if let Some(l) = r.root.tf_at("container_definitions") {
-                    cd_at.insert(e.address.clone(), l);
-                }
-                model.task_definitions.push(task_definition(&r));
-            }
-            _ => {}
+        if a.rtype == "aws_ecs_task_definition"
+            && let Some(l) = r.root.tf_at("container_definitions")
+        {
+            cd_at.insert(e.address.clone(), l);
         }
+        readers::read(&a.rtype, &r, model);
     }
     cd_at
 }
 
-fn load_balancer(r: &Res<'_>, classic: bool) -> LoadBalancer {
-    let b = &r.root;
-    let kind = if classic {
-        Setting::explicit(LbKind::Classic, r.at.clone())
-    } else {
-        let v = r.value(b, "load_balancer_type", |v| {
-            v.as_known_str() == Some("application")
-        });
-        lb_kind(
-            v,
-            "load_balancer_type",
-            Some(b.attr_at("load_balancer_type")),
-            &r.at,
-        )
-    };
-    let idle_default = match kind.value() {
-        Some(LbKind::Classic) => (60.0, "AWS default for Classic ELB idle_timeout"),
-        Some(LbKind::Network) => (350.0, "AWS default for NLB TCP idle timeout"),
-        Some(LbKind::Gateway) => (350.0, "AWS default for Gateway Load Balancer idle timeout"),
-        _ => (60.0, "AWS default for ALB idle_timeout"),
-    };
-    let (draining, draining_timeout) = if classic {
-        let on = match r.value(b, "connection_draining", |v| v.to_bool() == Ok(false)) {
-            None => Setting::default(
-                false,
-                "AWS default for connection_draining",
-                Some(r.at.clone()),
-            ),
-            Some(v) => match v.to_bool() {
-                Ok(x) => Setting::explicit(x, v.at.clone().unwrap_or(r.at.clone())),
-                Err(h) => unresolved_from(
-                    &h,
-                    "connection_draining",
-                    Some(b.attr_at("connection_draining")),
-                ),
-            },
-        };
-        (
-            Some(on),
-            Some(r.seconds(
-                b,
-                "connection_draining_timeout",
-                Some((300.0, "AWS default for connection_draining_timeout")),
-            )),
-        )
-    } else {
-        (None, None)
-    };
-    let client_keep_alive = (kind.value() == Some(&LbKind::Application)).then(|| {
-        r.seconds(
-            b,
-            "client_keep_alive",
-            Some((3600.0, "AWS default for client_keep_alive")),
-        )
-    });
-    LoadBalancer {
-        id: r.id.clone(),
-        ignore: Vec::new(),
-        kind,
-        name: r.known_string("name"),
-        idle_timeout: r.seconds(b, "idle_timeout", Some(idle_default)),
-        connection_draining: draining,
-        connection_draining_timeout: draining_timeout,
-        client_keep_alive,
-        at: r.at.clone(),
-    }
-}
+impl<'a> Source for Res<'a> {
+    type Block = Block<'a>;
 
-/// Target groups an action forwards to: `target_group_arn` or weighted
-/// `forward { target_group { arn } }` blocks.
-fn forward_targets(r: &Res<'_>, action: &Block<'_>) -> Vec<Link> {
-    let mut out = Vec::new();
-    // The plan lists `target_group_arn` for every action (null or "" for
-    // redirects and fixed responses).
-    let set = action.in_config("target_group_arn") == Some(true)
-        || match action.get("target_group_arn").map(|v| &v.kind) {
-            Some(Kind::Unknown(_)) => action.in_config("target_group_arn").is_none(),
-            Some(Kind::Str(t)) => !t.s.is_empty(),
-            _ => false,
-        };
-    if set {
-        out.push(r.link(action, "target_group_arn", "target group", TG_TYPES, "arn"));
+    fn id(&self) -> &ResourceId {
+        &self.id
     }
-    for fwd in action.children("forward") {
-        for tg in fwd.children("target_group") {
-            out.push(r.link_as(
-                &tg,
-                "arn",
-                "forward target_group arn",
-                "target group",
-                TG_TYPES,
-                "arn",
-            ));
+
+    fn at(&self) -> &Location {
+        &self.at
+    }
+
+    fn root(&self) -> Block<'a> {
+        self.root.clone()
+    }
+
+    fn blocks(&self, parent: &Block<'a>, name: &str) -> Vec<Block<'a>> {
+        parent.children(name)
+    }
+
+    fn value(&self, b: &Block<'a>, name: &str, is_default: &dyn Fn(&Val) -> bool) -> Option<Val> {
+        Res::value(self, b, name, is_default)
+    }
+
+    fn location(&self, b: &Block<'a>, name: &str) -> Location {
+        b.attr_at(name)
+    }
+
+    fn first_location(&self, b: &Block<'a>, names: &[&str]) -> Option<Location> {
+        names.iter().find_map(|n| b.tf_at(n)).or_else(|| {
+            names
+                .iter()
+                .filter(|n| non_empty(b, n))
+                .find_map(|n| b.plan_at(n))
+        })
+    }
+
+    /// The configuration says what is set; without it, what the plan holds.
+    /// (The plan lists `target_group_arn` for every action, null or "" for
+    /// redirects and fixed responses.)
+    fn is_set(&self, b: &Block<'a>, name: &str) -> bool {
+        b.in_config(name).unwrap_or_else(|| non_empty(b, name))
+    }
+
+    fn link(&self, b: &Block<'a>, name: &str, label: &str, target: Target) -> Link {
+        self.link_as(
+            b,
+            name,
+            label,
+            target.what(),
+            target.resource_types(),
+            link_attribute(target),
+        )
+    }
+
+    fn known_string(&self, name: &str) -> Option<String> {
+        Res::known_string(self, name)
+    }
+
+    fn container_definitions(&self) -> Result<Vec<Container>, Unresolved> {
+        let b = &self.root;
+        let attr_at = b.attr_at("container_definitions");
+        match b.get("container_definitions").filter(|v| !v.is_null()) {
+            None if b.in_config("container_definitions") == Some(true) => Err(Unresolved::new(
+                format!("container_definitions: {UNKNOWN}"),
+                Some(attr_at),
+            )),
+            None => Err(Unresolved::new(
+                "container_definitions is not set",
+                Some(self.at.clone()),
+            )),
+            Some(v) => {
+                // Unknown: say so where it is written. Known: keep the string's
+                // own source map into the plan (the HCL may refine it later).
+                let v = match v.kind {
+                    Kind::Unknown(_) => at_tf(v, b.tf_at("container_definitions")),
+                    _ => v.clone(),
+                };
+                crate::containers::read(&v, attr_at)
+            }
         }
     }
-    out
 }
 
-fn listener(r: &Res<'_>) -> Listener {
-    Listener {
-        id: r.id.clone(),
-        ignore: Vec::new(),
-        load_balancer: r.link(
-            &r.root,
-            "load_balancer_arn",
-            "load balancer",
-            LB_TYPES,
-            "arn",
-        ),
-        target_groups: r
-            .root
-            .children("default_action")
-            .iter()
-            .flat_map(|a| forward_targets(r, a))
-            .collect(),
-        at: r.at.clone(),
-    }
-}
-
-fn listener_rule(r: &Res<'_>) -> ListenerRule {
-    ListenerRule {
-        id: r.id.clone(),
-        ignore: Vec::new(),
-        listener: r.link(&r.root, "listener_arn", "listener", LISTENER_TYPES, "arn"),
-        target_groups: r
-            .root
-            .children("action")
-            .iter()
-            .flat_map(|a| forward_targets(r, a))
-            .collect(),
-        at: r.at.clone(),
-    }
-}
-
-fn target_group(r: &Res<'_>) -> TargetGroup {
-    let root = &r.root;
-    // Not configured, the whole block is unknown in a new plan: defaults.
-    let (interval, timeout) = match root.children("health_check").into_iter().next() {
-        Some(hc) => (
-            r.seconds(
-                &hc,
-                "interval",
-                Some((30.0, "AWS default for health check interval")),
-            ),
-            r.seconds(
-                &hc,
-                "timeout",
-                Some((5.0, "AWS default for health check timeout")),
-            ),
-        ),
-        None => (
-            Setting::default(
-                30.0,
-                "AWS default for health check interval",
-                Some(r.at.clone()),
-            ),
-            Setting::default(
-                5.0,
-                "AWS default for health check timeout",
-                Some(r.at.clone()),
-            ),
-        ),
-    };
-    TargetGroup {
-        id: r.id.clone(),
-        ignore: Vec::new(),
-        name: r.known_string("name"),
-        deregistration_delay: r.seconds(
-            root,
-            "deregistration_delay",
-            Some((300.0, "AWS default for deregistration_delay")),
-        ),
-        health_check_interval: interval,
-        health_check_timeout: timeout,
-        at: r.at.clone(),
+/// The attribute a link reads: Classic ELBs are attached by name.
+fn link_attribute(target: Target) -> &'static str {
+    match target {
+        Target::ClassicElb => "name",
+        _ => "arn",
     }
 }
 
@@ -577,122 +461,5 @@ fn non_empty(b: &Block<'_>, name: &str) -> bool {
         Some(Kind::Str(t)) => !t.s.is_empty(),
         Some(Kind::Unknown(_)) => true,
         _ => false,
-    }
-}
-
-fn service(r: &Res<'_>) -> Service {
-    let attachments = r
-        .root
-        .children("load_balancer")
-        .iter()
-        .map(|lb| {
-            let at = lb
-                .tf_at("target_group_arn")
-                .or_else(|| lb.tf_at("elb_name"))
-                .or_else(|| lb.tf_at("container_name"))
-                .or_else(|| {
-                    ["target_group_arn", "elb_name", "container_name"]
-                        .iter()
-                        .filter(|n| non_empty(lb, n))
-                        .find_map(|n| lb.plan_at(n))
-                })
-                .unwrap_or_else(|| lb.at.clone());
-            let classic = match (lb.in_config("elb_name"), lb.in_config("target_group_arn")) {
-                (Some(elb), Some(tg)) => elb && !tg,
-                _ => non_empty(lb, "elb_name") && !non_empty(lb, "target_group_arn"),
-            };
-            let target = if classic {
-                AttachmentTarget::ClassicElb(r.link(
-                    lb,
-                    "elb_name",
-                    "Classic ELB",
-                    ELB_TYPES,
-                    "name",
-                ))
-            } else {
-                AttachmentTarget::TargetGroup(r.link(
-                    lb,
-                    "target_group_arn",
-                    "target group",
-                    TG_TYPES,
-                    "arn",
-                ))
-            };
-            let container_name = match lb.get("container_name").filter(|v| !v.is_null()) {
-                None => Setting::unresolved("container_name is not set", Some(at.clone())),
-                Some(v) => {
-                    let v = at_tf(v, lb.tf_at("container_name"));
-                    match v.as_known_str() {
-                        Some(s) => {
-                            Setting::explicit(s.to_string(), v.at.clone().unwrap_or(at.clone()))
-                        }
-                        None => unresolved_from(
-                            &v,
-                            "container_name",
-                            Some(lb.attr_at("container_name")),
-                        ),
-                    }
-                }
-            };
-            let container_port = lb.get("container_port").filter(|v| !v.is_null()).map(|v| {
-                to_seconds(
-                    Some(at_tf(v, lb.tf_at("container_port"))),
-                    Some(lb.attr_at("container_port")),
-                    "container_port",
-                    None,
-                    &at,
-                )
-            });
-            Attachment {
-                target,
-                container_name,
-                container_port,
-                at,
-            }
-        })
-        .collect();
-    Service {
-        id: r.id.clone(),
-        ignore: Vec::new(),
-        task_definition: r.link(
-            &r.root,
-            "task_definition",
-            "task definition",
-            TD_TYPES,
-            "arn",
-        ),
-        attachments,
-        at: r.at.clone(),
-    }
-}
-
-fn task_definition(r: &Res<'_>) -> TaskDefinition {
-    let b = &r.root;
-    let attr_at = b.attr_at("container_definitions");
-    let containers = match b.get("container_definitions").filter(|v| !v.is_null()) {
-        None if b.in_config("container_definitions") == Some(true) => Err(Unresolved::new(
-            format!("container_definitions: {UNKNOWN}"),
-            Some(attr_at),
-        )),
-        None => Err(Unresolved::new(
-            "container_definitions is not set",
-            Some(r.at.clone()),
-        )),
-        Some(v) => {
-            // Unknown: say so where it is written. Known: keep the string's
-            // own source map into the plan (the HCL may refine it later).
-            let v = match v.kind {
-                Kind::Unknown(_) => at_tf(v, b.tf_at("container_definitions")),
-                _ => v.clone(),
-            };
-            crate::containers::read(&v, attr_at)
-        }
-    };
-    TaskDefinition {
-        id: r.id.clone(),
-        ignore: Vec::new(),
-        family: r.known_string("family"),
-        containers,
-        at: r.at.clone(),
     }
 }

@@ -29,10 +29,11 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
     }
     let paths = &others[..];
     let found = discover::discover(paths)?;
+    let path_roots: Vec<PathBuf> = paths.iter().map(|p| discover::repository_root(p)).collect();
     let mut model = terraform::load(
         &found.terraform_modules,
         &options.terraform,
-        &|dir: &Path| repo_root_for(dir, paths),
+        &|dir: &Path| repo_root_for(dir, &path_roots),
     );
     // Templates are loaded together: imports may cross them.
     model.extend(crate::cloudformation::load(
@@ -46,16 +47,15 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
     Ok(model)
 }
 
-fn repo_root_for(dir: &Path, paths: &[PathBuf]) -> PathBuf {
+/// The repository of a module directory: that of the scanned path that
+/// contains it (`path_roots`, found once per scan), else its own.
+fn repo_root_for(dir: &Path, path_roots: &[PathBuf]) -> PathBuf {
     let canon = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-    // The scanned path that contains this module decides the repository.
-    for p in paths {
-        let root = discover::repository_root(p);
-        if canon.starts_with(&root) {
-            return root;
-        }
-    }
-    discover::repository_root(dir)
+    path_roots
+        .iter()
+        .find(|root| canon.starts_with(root))
+        .cloned()
+        .unwrap_or_else(|| discover::repository_root(dir))
 }
 
 /// All findings for a model and its chains, in report order.

@@ -320,8 +320,8 @@ impl<'a> Evaluator<'a> {
         let dir = if super::modules::is_local_source(&source) {
             self.module_dir.join(&source)
         } else {
-            super::modules::init_modules(&self.root_dir)
-                .remove(&module_key)
+            ws.downloaded(&self.root_dir, &module_key)
+                .cloned()
                 .ok_or_else(|| {
                     format!(
                         "module.{name} comes from \"{source}\", which is not downloaded: run `terraform init` in {} so that keepalign can read .terraform/modules",

@@ -23,6 +23,9 @@ pub struct ModuleFiles {
     /// The repository the directory belongs to: module sources and
     /// `file()` stay inside it.
     pub repo_root: PathBuf,
+    /// Modules `terraform init` downloaded when this directory is a root
+    /// (`.terraform/modules/modules.json`), read once.
+    pub downloaded: BTreeMap<String, PathBuf>,
 }
 
 /// All module directories of a scan, by canonical path.
@@ -81,6 +84,12 @@ impl Workspace {
         ws
     }
 
+    /// Where `terraform init` put the module with this key (`api.db`) for
+    /// the root `root`.
+    pub fn downloaded(&self, root: &Path, key: &str) -> Option<&PathBuf> {
+        self.get(root)?.downloaded.get(key)
+    }
+
     pub fn get(&self, dir: &Path) -> Option<&ModuleFiles> {
         self.modules.get(&canonical(dir))
     }
@@ -130,7 +139,7 @@ impl Workspace {
                 }
             }
         }
-        out.extend(init_modules(&m.dir).into_values());
+        out.extend(m.downloaded.values().cloned());
         out
     }
 }
@@ -174,6 +183,7 @@ fn parse_dir(dir: &Path, files: &[PathBuf], repo_root: PathBuf) -> ModuleFiles {
         files: Vec::new(),
         errors: Vec::new(),
         read: files.len(),
+        downloaded: init_modules(dir),
         repo_root,
     };
     for f in files {

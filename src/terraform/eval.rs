@@ -1089,10 +1089,13 @@ impl<'a> Evaluator<'a> {
     /// Read a file named by `file()` / `templatefile()`, confined to the repository.
     pub fn read_file(&self, path: &str, at: &Option<Location>) -> Result<Arc<SourceFile>, Val> {
         let p = Path::new(path);
+        // The module's directory is inside the repository; its canonical
+        // form makes the path comparable with the canonical repository root.
         let full = if p.is_absolute() {
             p.to_path_buf()
         } else {
-            self.module_dir.join(p)
+            let dir = self.module_dir.canonicalize();
+            dir.as_deref().unwrap_or(&self.module_dir).join(p)
         };
         if let Some(cached) = self.files.borrow().get(&full) {
             return cached.clone().map_err(|e| Val::unknown(e, at.clone()));
@@ -1170,14 +1173,26 @@ impl<'a> Evaluator<'a> {
     }
 }
 
+/// Read a file for `file()` / `templatefile()` if it lies inside `root`.
+///
+/// Whether a path is outside is decided from its text first, so that
+/// keepalign never probes the filesystem outside the repository (and the
+/// answer does not depend on what exists there); the canonical path is then
+/// checked again to catch symlinks that lead out.
 fn read_confined(full: &Path, root: &Path, shown: &str) -> Result<Arc<SourceFile>, String> {
+    let outside = || {
+        format!(
+            "file \"{shown}\" is outside the repository being scanned, so keepalign does not read it"
+        )
+    };
+    if !lexically_normal(full).starts_with(root) {
+        return Err(outside());
+    }
     let canonical = full
         .canonicalize()
         .map_err(|e| format!("file \"{shown}\" could not be read: {e}"))?;
     if !canonical.starts_with(root) {
-        return Err(format!(
-            "file \"{shown}\" is outside the repository being scanned, so keepalign does not read it"
-        ));
+        return Err(outside());
     }
     let meta = std::fs::metadata(&canonical)
         .map_err(|e| format!("file \"{shown}\" could not be read: {e}"))?;
@@ -1192,6 +1207,25 @@ fn read_confined(full: &Path, root: &Path, shown: &str) -> Result<Arc<SourceFile
     let text =
         String::from_utf8(bytes).map_err(|_| format!("file \"{shown}\" is not UTF-8 text"))?;
     Ok(SourceFile::new(full.to_path_buf(), text))
+}
+
+/// `path` with `.` and `..` removed by text alone, as the OS would resolve
+/// them if no component were a symlink.
+fn lexically_normal(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push(c);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn strips_before(e: &Element) -> bool {

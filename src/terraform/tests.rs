@@ -253,17 +253,33 @@ fn resource_and_data_references_are_links_not_values() {
 
 #[test]
 fn file_outside_the_module_root_is_refused() {
-    let tf = "locals {\n  a = file(\"/etc/hostname\")\n  b = file(\"../../../../../../../etc/passwd\")\n}\n";
+    // Whether the target exists must not change the answer: keepalign does
+    // not probe outside the repository.
+    let tf = "locals {\n  a = file(\"/etc/hostname\")\n  b = file(\"../../../../../../../etc/passwd\")\n  c = file(\"../../../../../../../no-such-dir/x\")\n  d = file(\"/no-such-dir/x\")\n  e = file(\"sub/../../escape\")\n}\n";
     with_module(&[("main.tf", tf)], |ev| {
-        for name in ["a", "b"] {
+        for name in ["a", "b", "c", "d", "e"] {
             let v = local(ev, name);
             let reason = &v.hole().expect("unknown").reason;
-            assert!(
-                reason.contains("outside the repository") || reason.contains("could not be read"),
-                "{reason}"
-            );
+            assert!(reason.contains("outside the repository"), "{name}: {reason}");
         }
     });
+}
+
+#[test]
+fn symlink_leading_out_of_the_repository_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("defs.json");
+    std::fs::write(&secret, "[]").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(&secret, dir.path().join("defs.json")).unwrap();
+    let main = dir.path().join("main.tf");
+    std::fs::write(&main, "locals {\n  a = file(\"defs.json\")\n}\n").unwrap();
+    let parsed = vec![parse_file(&main).unwrap_or_else(|e| panic!("{}", e.message))];
+    let root = dir.path().canonicalize().unwrap();
+    let ev = Evaluator::new(&parsed, root.clone(), root);
+    let v = local(&ev, "a");
+    let reason = &v.hole().expect("unknown").reason;
+    assert!(reason.contains("outside the repository"), "{reason}");
 }
 
 #[test]

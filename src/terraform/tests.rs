@@ -260,7 +260,10 @@ fn file_outside_the_module_root_is_refused() {
         for name in ["a", "b", "c", "d", "e"] {
             let v = local(ev, name);
             let reason = &v.hole().expect("unknown").reason;
-            assert!(reason.contains("outside the repository"), "{name}: {reason}");
+            assert!(
+                reason.contains("outside the repository"),
+                "{name}: {reason}"
+            );
         }
     });
 }

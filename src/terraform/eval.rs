@@ -1089,18 +1089,21 @@ impl<'a> Evaluator<'a> {
     /// Read a file named by `file()` / `templatefile()`, confined to the repository.
     pub fn read_file(&self, path: &str, at: &Option<Location>) -> Result<Arc<SourceFile>, Val> {
         let p = Path::new(path);
-        // The module's directory is inside the repository; its canonical
-        // form makes the path comparable with the canonical repository root.
         let full = if p.is_absolute() {
             p.to_path_buf()
         } else {
-            let dir = self.module_dir.canonicalize();
-            dir.as_deref().unwrap_or(&self.module_dir).join(p)
+            self.module_dir.join(p)
         };
         if let Some(cached) = self.files.borrow().get(&full) {
             return cached.clone().map_err(|e| Val::unknown(e, at.clone()));
         }
-        let result = read_confined(&full, &self.repo_root, path);
+        // The module's directory is inside the repository; its canonical
+        // form makes the path comparable with the canonical repository root.
+        let written = match self.module_dir.canonicalize() {
+            Ok(dir) => dir.join(p),
+            Err(_) => full.clone(),
+        };
+        let result = read_confined(&full, &written, &self.repo_root, path);
         self.files.borrow_mut().insert(full, result.clone());
         result.map_err(|e| Val::unknown(e, at.clone()))
     }
@@ -1174,18 +1177,25 @@ impl<'a> Evaluator<'a> {
 }
 
 /// Read a file for `file()` / `templatefile()` if it lies inside `root`.
+/// `full` is the path as reports show it, `written` the same path anchored
+/// at the canonical module directory.
 ///
 /// Whether a path is outside is decided from its text first, so that
 /// keepalign never probes the filesystem outside the repository (and the
 /// answer does not depend on what exists there); the canonical path is then
 /// checked again to catch symlinks that lead out.
-fn read_confined(full: &Path, root: &Path, shown: &str) -> Result<Arc<SourceFile>, String> {
+fn read_confined(
+    full: &Path,
+    written: &Path,
+    root: &Path,
+    shown: &str,
+) -> Result<Arc<SourceFile>, String> {
     let outside = || {
         format!(
             "file \"{shown}\" is outside the repository being scanned, so keepalign does not read it"
         )
     };
-    if !lexically_normal(full).starts_with(root) {
+    if !lexically_normal(written).starts_with(root) {
         return Err(outside());
     }
     let canonical = full

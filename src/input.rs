@@ -1,7 +1,7 @@
 //! Reading input files safely: size limits, binary and encoding checks.
 
 use crate::source::SourceFile;
-use std::path::Path;
+use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 /// Files larger than this are reported, not read.
@@ -58,4 +58,106 @@ fn line_col_of(bytes: &[u8], pos: usize) -> (usize, usize) {
         .map(|i| i + 1)
         .unwrap_or(0);
     (line, pos - line_start + 1)
+}
+
+/// Where a path named by the IaC (`file()`, a module `source`) leads, and
+/// whether keepalign may read it.
+#[derive(Debug)]
+pub enum Confined {
+    /// Inside the repository; the canonical path.
+    Inside(PathBuf),
+    /// Outside the repository being scanned: never read.
+    Outside,
+    /// Inside by its text, but it does not exist or cannot be resolved.
+    Unreadable(std::io::Error),
+}
+
+/// Resolve `written` (absolute, or relative to the existing directory
+/// `base`) and confine it to the canonical directory `root`.
+///
+/// Outside is decided from the path's text first, so keepalign never probes
+/// the filesystem beyond the repository and the answer does not depend on
+/// what exists there; the canonical path is then checked again to catch
+/// symlinks that lead out.
+pub fn confine(base: &Path, written: &Path, root: &Path) -> Confined {
+    let anchored = if written.is_absolute() {
+        written.to_path_buf()
+    } else {
+        // `base` is inside the repository; its canonical form makes the
+        // path comparable with the canonical root (scan paths may be
+        // relative or pass through symlinks).
+        base.canonicalize()
+            .unwrap_or_else(|_| base.to_path_buf())
+            .join(written)
+    };
+    if !lexically_normal(&anchored).starts_with(root) {
+        return Confined::Outside;
+    }
+    match anchored.canonicalize() {
+        Ok(c) if c.starts_with(root) => Confined::Inside(c),
+        Ok(_) => Confined::Outside,
+        Err(e) => Confined::Unreadable(e),
+    }
+}
+
+/// `path` with `.` and `..` removed by text alone, as the OS would resolve
+/// them if no component were a symlink.
+fn lexically_normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push(c);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outside_is_decided_without_the_target_existing() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir(root.join("sub")).unwrap();
+        std::fs::write(root.join("sub/a.json"), "[]").unwrap();
+        let outside = |w: &str| {
+            matches!(
+                confine(&root.join("sub"), Path::new(w), &root),
+                Confined::Outside
+            )
+        };
+        assert!(outside("../../no-such-dir/x"));
+        assert!(outside("/no-such-dir/x"));
+        assert!(outside("x/../../../y"));
+        assert!(outside("/etc/hostname"));
+        assert!(matches!(
+            confine(&root.join("sub"), Path::new("./a.json"), &root),
+            Confined::Inside(p) if p == root.join("sub/a.json")
+        ));
+        assert!(matches!(
+            confine(&root.join("sub"), Path::new("../sub/missing.json"), &root),
+            Confined::Unreadable(_)
+        ));
+    }
+
+    #[test]
+    fn symlink_leading_out_is_outside() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("s.json"), "[]").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.join("link")).unwrap();
+        assert!(matches!(
+            confine(&root, Path::new("link/s.json"), &root),
+            Confined::Outside
+        ));
+    }
 }

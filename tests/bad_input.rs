@@ -218,3 +218,37 @@ fn module_cycles_and_deep_module_chains_are_bounded() {
     let r = run(p);
     assert!(r.findings.is_empty(), "{}", r.human);
 }
+
+#[test]
+fn module_source_outside_the_repository_is_not_read() {
+    let top = tempfile::tempdir().unwrap();
+    let repo = top.path().join("repo");
+    let outside = top.path().join("shared-modules/lb");
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    // A real module sits outside; keepalign must not read it even though it
+    // exists, and a missing one must get the same answer.
+    std::fs::write(
+        outside.join("main.tf"),
+        "resource \"aws_lb_target_group\" \"this\" {}\noutput \"tg\" {\n  value = aws_lb_target_group.this.arn\n}\n",
+    )
+    .unwrap();
+    let service = |name: &str, source: &str| {
+        format!(
+            "module \"{name}\" {{\n  source = \"{source}\"\n}}\nresource \"aws_ecs_service\" \"{name}\" {{\n  load_balancer {{\n    target_group_arn = module.{name}.tg\n    container_name   = \"app\"\n    container_port   = 80\n  }}\n}}\n"
+        )
+    };
+    std::fs::write(
+        repo.join("main.tf"),
+        service("shared", "../shared-modules/lb") + &service("gone", "../../no-such-dir/lb"),
+    )
+    .unwrap();
+    let r = run(&repo);
+    for expected in [
+        "module.shared: its source \"../shared-modules/lb\" is outside the repository being scanned",
+        "module.gone: its source \"../../no-such-dir/lb\" is outside the repository being scanned",
+    ] {
+        assert!(r.human.contains(expected), "{expected}\n{}", r.human);
+    }
+    assert!(!r.human.contains("aws_lb_target_group"), "{}", r.human);
+}

@@ -7,6 +7,7 @@
 
 use super::modules::Workspace;
 use super::syntax::{BodyRef, ExprRef, ParsedFile};
+use crate::input::Confined;
 use crate::json::{JsonKind, JsonNode};
 use crate::source::{Location, SourceFile};
 use crate::value::{Hole, Kind, Text, Val};
@@ -317,25 +318,38 @@ impl<'a> Evaluator<'a> {
         } else {
             format!("{}.{name}", self.module_key)
         };
-        let dir = if super::modules::is_local_source(&source) {
-            self.module_dir.join(&source)
+        // Local sources are relative to this module; downloaded ones to the
+        // root that ran `terraform init`.
+        let (base, written) = if super::modules::is_local_source(&source) {
+            (&self.module_dir, PathBuf::from(&source))
         } else {
-            ws.downloaded(&self.root_dir, &module_key)
-                .cloned()
-                .ok_or_else(|| {
-                    format!(
-                        "module.{name} comes from \"{source}\", which is not downloaded: run `terraform init` in {} so that keepalign can read .terraform/modules",
-                        crate::source::display_path(&self.root_dir)
-                    )
-                })?
+            let dir = ws.downloaded(&self.root_dir, &module_key).ok_or_else(|| {
+                format!(
+                    "module.{name} comes from \"{source}\", which is not downloaded: run `terraform init` in {} so that keepalign can read .terraform/modules",
+                    crate::source::display_path(&self.root_dir)
+                )
+            })?;
+            (&self.root_dir, dir)
         };
-        let files = ws.get(&dir).ok_or_else(|| {
-            format!("module.{name}: its source \"{source}\" could not be read (missing, or outside the repository)")
-        })?;
-        let canonical = dir.canonicalize().unwrap_or(dir);
+        let canonical = match crate::input::confine(base, &written, &self.repo_root) {
+            Confined::Inside(c) => c,
+            Confined::Outside => {
+                return Err(format!(
+                    "module.{name}: its source \"{source}\" is outside the repository being scanned, so keepalign does not read it"
+                ));
+            }
+            Confined::Unreadable(e) => {
+                return Err(format!(
+                    "module.{name}: its source \"{source}\" could not be read: {e}"
+                ));
+            }
+        };
         if self.ancestors.contains(&canonical) {
             return Err(format!("module.{name} calls itself (a module cycle)"));
         }
+        let files = ws
+            .get(&canonical)
+            .ok_or_else(|| format!("module.{name}: its source \"{source}\" was not loaded"))?;
         let mut child = Evaluator::new(&files.files, files.dir.clone(), files.repo_root.clone());
         child.prefix = format!("{}module.{name}{suffix}.", self.prefix);
         child.module_key = module_key;
@@ -1097,13 +1111,7 @@ impl<'a> Evaluator<'a> {
         if let Some(cached) = self.files.borrow().get(&full) {
             return cached.clone().map_err(|e| Val::unknown(e, at.clone()));
         }
-        // The module's directory is inside the repository; its canonical
-        // form makes the path comparable with the canonical repository root.
-        let written = match self.module_dir.canonicalize() {
-            Ok(dir) => dir.join(p),
-            Err(_) => full.clone(),
-        };
-        let result = read_confined(&full, &written, &self.repo_root, path);
+        let result = read_confined(&full, &self.module_dir, p, &self.repo_root, path);
         self.files.borrow_mut().insert(full, result.clone());
         result.map_err(|e| Val::unknown(e, at.clone()))
     }
@@ -1176,34 +1184,24 @@ impl<'a> Evaluator<'a> {
     }
 }
 
-/// Read a file for `file()` / `templatefile()` if it lies inside `root`.
-/// `full` is the path as reports show it, `written` the same path anchored
-/// at the canonical module directory.
-///
-/// Whether a path is outside is decided from its text first, so that
-/// keepalign never probes the filesystem outside the repository (and the
-/// answer does not depend on what exists there); the canonical path is then
-/// checked again to catch symlinks that lead out.
+/// Read a file for `file()` / `templatefile()` if it lies inside `root`;
+/// `full` is the path as reports show it.
 fn read_confined(
     full: &Path,
+    base: &Path,
     written: &Path,
     root: &Path,
     shown: &str,
 ) -> Result<Arc<SourceFile>, String> {
-    let outside = || {
-        format!(
-            "file \"{shown}\" is outside the repository being scanned, so keepalign does not read it"
-        )
+    let canonical = match crate::input::confine(base, written, root) {
+        Confined::Inside(c) => c,
+        Confined::Outside => {
+            return Err(format!(
+                "file \"{shown}\" is outside the repository being scanned, so keepalign does not read it"
+            ));
+        }
+        Confined::Unreadable(e) => return Err(format!("file \"{shown}\" could not be read: {e}")),
     };
-    if !lexically_normal(written).starts_with(root) {
-        return Err(outside());
-    }
-    let canonical = full
-        .canonicalize()
-        .map_err(|e| format!("file \"{shown}\" could not be read: {e}"))?;
-    if !canonical.starts_with(root) {
-        return Err(outside());
-    }
     let meta = std::fs::metadata(&canonical)
         .map_err(|e| format!("file \"{shown}\" could not be read: {e}"))?;
     if meta.len() > MAX_READ {
@@ -1217,25 +1215,6 @@ fn read_confined(
     let text =
         String::from_utf8(bytes).map_err(|_| format!("file \"{shown}\" is not UTF-8 text"))?;
     Ok(SourceFile::new(full.to_path_buf(), text))
-}
-
-/// `path` with `.` and `..` removed by text alone, as the OS would resolve
-/// them if no component were a symlink.
-fn lexically_normal(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push(c);
-                }
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 fn strips_before(e: &Element) -> bool {

@@ -5,6 +5,7 @@
 
 use super::parse_file;
 use super::syntax::{BodyRef, ParsedFile};
+use crate::input::{Confined, confine};
 use crate::model::InputError;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -24,7 +25,8 @@ pub struct ModuleFiles {
     /// `file()` stay inside it.
     pub repo_root: PathBuf,
     /// Modules `terraform init` downloaded when this directory is a root
-    /// (`.terraform/modules/modules.json`), read once.
+    /// (`.terraform/modules/modules.json`), read once: key to directory,
+    /// relative to this one.
     pub downloaded: BTreeMap<String, PathBuf>,
 }
 
@@ -67,14 +69,9 @@ impl Workspace {
         let mut pending: Vec<PathBuf> = ws.modules.keys().cloned().collect();
         let mut seen: HashSet<PathBuf> = pending.iter().cloned().collect();
         while let Some(key) = pending.pop() {
-            let targets = ws.call_targets(&key);
-            for dir in targets {
-                let c = canonical(&dir);
+            for (dir, c) in ws.call_targets(&key) {
                 if seen.insert(c.clone()) {
                     let root = ws.modules[&key].repo_root.clone();
-                    if !c.starts_with(&root) {
-                        continue; // outside the repository: not read
-                    }
                     let files = tf_files(&dir);
                     ws.modules.insert(c.clone(), parse_dir(&dir, &files, root));
                     pending.push(c);
@@ -85,9 +82,9 @@ impl Workspace {
     }
 
     /// Where `terraform init` put the module with this key (`api.db`) for
-    /// the root `root`.
-    pub fn downloaded(&self, root: &Path, key: &str) -> Option<&PathBuf> {
-        self.get(root)?.downloaded.get(key)
+    /// the root `root`, relative to it.
+    pub fn downloaded(&self, root: &Path, key: &str) -> Option<PathBuf> {
+        self.get(root)?.downloaded.get(key).cloned()
     }
 
     pub fn get(&self, dir: &Path) -> Option<&ModuleFiles> {
@@ -100,8 +97,7 @@ impl Workspace {
         let mut called = HashSet::new();
         for dir in discovered.keys() {
             let key = canonical(dir);
-            for target in self.call_targets(&key) {
-                let t = canonical(&target);
+            for (_, t) in self.call_targets(&key) {
                 if t != key {
                     called.insert(t);
                 }
@@ -122,25 +118,25 @@ impl Workspace {
         (errors, mods.iter().map(|m| m.read).sum())
     }
 
-    /// Directories the module calls of `key` reach: local sources, and every
-    /// module `terraform init` downloaded for a root.
-    fn call_targets(&self, key: &Path) -> Vec<PathBuf> {
+    /// Directories the module calls of `key` reach (as written, and
+    /// canonical): local sources, and every module `terraform init`
+    /// downloaded for a root. Targets outside the repository or missing are
+    /// left out; the call says why when it is evaluated.
+    fn call_targets(&self, key: &Path) -> Vec<(PathBuf, PathBuf)> {
         let Some(m) = self.modules.get(key) else {
             return Vec::new();
         };
-        let mut out = Vec::new();
-        for f in &m.files {
-            for b in f.top_blocks() {
-                if b.kind == "module"
-                    && let Some(src) = call_source(b.body)
-                    && is_local_source(&src)
-                {
-                    out.push(m.dir.join(src));
-                }
-            }
-        }
-        out.extend(m.downloaded.values().cloned());
-        out
+        let local = m.files.iter().flat_map(|f| f.top_blocks()).filter_map(|b| {
+            let src = call_source(b.body).filter(|s| b.kind == "module" && is_local_source(s))?;
+            Some(PathBuf::from(src))
+        });
+        local
+            .chain(m.downloaded.values().cloned())
+            .filter_map(|written| match confine(&m.dir, &written, &m.repo_root) {
+                Confined::Inside(c) => Some((m.dir.join(written), c)),
+                _ => None,
+            })
+            .collect()
     }
 }
 
@@ -159,7 +155,7 @@ pub fn init_modules(root: &Path) -> BTreeMap<String, PathBuf> {
         if let (Some(key), Some(dir)) = (m["Key"].as_str(), m["Dir"].as_str())
             && !key.is_empty()
         {
-            out.insert(key.to_string(), root.join(dir));
+            out.insert(key.to_string(), PathBuf::from(dir));
         }
     }
     out

@@ -129,7 +129,21 @@ impl<'m, T> Index<'m, T> {
             Ok(Reference::Literal(s)) => {
                 let name = name_from_arn(s);
                 match self.by_name.get(name) {
-                    Some(found) => Ok(found.clone()),
+                    // Environments scanned together (envs/prod, envs/staging)
+                    // often reuse names: a name defined beside the reference
+                    // is the one it means.
+                    Some(found) => {
+                        let local: Vec<&T> = found
+                            .iter()
+                            .copied()
+                            .filter(|r| (self.id)(r).scope == scope)
+                            .collect();
+                        Ok(if local.is_empty() {
+                            found.clone()
+                        } else {
+                            local
+                        })
+                    }
                     None => Err(Unresolved::new(
                         format!(
                             "\"{s}\" names a {what} that is not defined in the scanned files (managed elsewhere?); pass the files that define it"

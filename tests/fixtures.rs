@@ -134,6 +134,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["UN001 aws_ecs_service.loyalty service.tf:15"],
     ),
     (
+        "shape-environments-same-names",
+        &["KA101 aws_ecs_service.web main.tf:42"],
+    ),
+    (
         "shape-for-each",
         &["KA101 aws_ecs_service.svc[\"green\"] variables.tf:25"],
     ),

@@ -102,7 +102,7 @@ pub fn confine(base: &Path, written: &Path, root: &Path) -> Confined {
 
 /// `path` with `.` and `..` removed by text alone, as the OS would resolve
 /// them if no component were a symlink.
-fn lexically_normal(path: &Path) -> PathBuf {
+pub fn lexically_normal(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {

@@ -70,6 +70,13 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 module.web.aws_ecs_service.this main.tf:37"],
     ),
     (
+        "modules-file-paths",
+        &[
+            "KA101 module.api.aws_ecs_service.api containers.json:6",
+            "KA101 module.web.aws_ecs_service.web task.json.tpl:6",
+        ],
+    ),
+    (
         "modules-for-each",
         &["KA101 module.svc[\"search\"].aws_ecs_service.this[0] main.tf:12"],
     ),

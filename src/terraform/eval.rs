@@ -137,8 +137,12 @@ pub struct Evaluator<'a> {
     pub prefix: String,
     /// The module's key in `.terraform/modules/modules.json` (`api.db`).
     pub module_key: String,
-    /// The root module directory, where Terraform runs.
+    /// The root module directory, where Terraform runs: relative paths in
+    /// `file()` and `templatefile()` are read from there.
     pub root_dir: PathBuf,
+    /// `path.module`: this module's directory relative to the root
+    /// (`.`, `modules/web`, `.terraform/modules/api`).
+    pub module_path: PathBuf,
     pub workspace: Option<&'a Workspace>,
     /// Module directories from the root down to this one (cycles, depth).
     pub ancestors: Vec<PathBuf>,
@@ -165,6 +169,7 @@ impl<'a> Evaluator<'a> {
             prefix: String::new(),
             module_key: String::new(),
             root_dir: PathBuf::new(),
+            module_path: PathBuf::from("."),
             workspace: None,
             ancestors: Vec::new(),
             children: RefCell::default(),
@@ -320,8 +325,14 @@ impl<'a> Evaluator<'a> {
         };
         // Local sources are relative to this module; downloaded ones to the
         // root that ran `terraform init`.
-        let (base, written) = if super::modules::is_local_source(&source) {
-            (&self.module_dir, PathBuf::from(&source))
+        // `module_path` becomes the child's `path.module`.
+        let (base, written, module_path) = if super::modules::is_local_source(&source) {
+            let written = PathBuf::from(&source);
+            (
+                &self.module_dir,
+                written.clone(),
+                self.module_path.join(written),
+            )
         } else {
             let dir = ws.downloaded(&self.root_dir, &module_key).ok_or_else(|| {
                 format!(
@@ -329,7 +340,7 @@ impl<'a> Evaluator<'a> {
                     crate::source::display_path(&self.root_dir)
                 )
             })?;
-            (&self.root_dir, dir)
+            (&self.root_dir, dir.clone(), dir)
         };
         let canonical = match crate::input::confine(base, &written, &self.repo_root) {
             Confined::Inside(c) => c,
@@ -354,6 +365,7 @@ impl<'a> Evaluator<'a> {
         child.prefix = format!("{}module.{name}{suffix}.", self.prefix);
         child.module_key = module_key;
         child.root_dir = self.root_dir.clone();
+        child.module_path = crate::input::lexically_normal(&module_path);
         child.workspace = self.workspace;
         child.ancestors = self.ancestors.clone();
         child.ancestors.push(canonical);
@@ -824,10 +836,16 @@ impl<'a> Evaluator<'a> {
                 None => (Val::error("local must be followed by a name", at), 0),
             },
             "path" => {
+                // As Terraform sets them when it runs in the root directory.
                 let p = match attr(0) {
-                    // Relative paths are read from the module's directory.
-                    Some("module") => ".".to_string(),
-                    Some("root") | Some("cwd") => self.root_dir.to_string_lossy().to_string(),
+                    Some("module") => slash_path(&self.module_path),
+                    Some("root") => ".".to_string(),
+                    Some("cwd") => slash_path(
+                        &self
+                            .root_dir
+                            .canonicalize()
+                            .unwrap_or_else(|_| self.root_dir.clone()),
+                    ),
                     _ => return (Val::error("unknown path attribute", at), 1),
                 };
                 (Val::new(Kind::Str(Text::plain(p)), at), 1)
@@ -1103,15 +1121,17 @@ impl<'a> Evaluator<'a> {
     /// Read a file named by `file()` / `templatefile()`, confined to the repository.
     pub fn read_file(&self, path: &str, at: &Option<Location>) -> Result<Arc<SourceFile>, Val> {
         let p = Path::new(path);
+        // Terraform reads relative paths from the directory it runs in,
+        // the root module's, not the calling module's.
         let full = if p.is_absolute() {
             p.to_path_buf()
         } else {
-            self.module_dir.join(p)
+            self.root_dir.join(p)
         };
         if let Some(cached) = self.files.borrow().get(&full) {
             return cached.clone().map_err(|e| Val::unknown(e, at.clone()));
         }
-        let result = read_confined(&full, &self.module_dir, p, &self.repo_root, path);
+        let result = read_confined(&full, &self.root_dir, p, &self.repo_root, path);
         self.files.borrow_mut().insert(full, result.clone());
         result.map_err(|e| Val::unknown(e, at.clone()))
     }
@@ -1215,6 +1235,16 @@ fn read_confined(
     let text =
         String::from_utf8(bytes).map_err(|_| format!("file \"{shown}\" is not UTF-8 text"))?;
     Ok(SourceFile::new(full.to_path_buf(), text))
+}
+
+/// A path as Terraform shows it, with `/` separators.
+fn slash_path(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '/' {
+        s.into_owned()
+    } else {
+        s.replace(std::path::MAIN_SEPARATOR, "/")
+    }
 }
 
 fn strips_before(e: &Element) -> bool {

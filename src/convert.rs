@@ -30,12 +30,26 @@ pub fn to_seconds(
 }
 
 pub fn unresolved_from<T>(h: &Val, name: &str, fallback: Option<Location>) -> Setting<T> {
-    match &h.kind {
-        Kind::Unknown(hole) => Setting::unresolved(
+    Setting::Unresolved(unresolved_reason(h, name, fallback))
+}
+
+/// Why `v` (an unknown value, or a string with unknown parts) cannot be
+/// used as `name`: the reason of its first unknown part, where it is written.
+pub fn unresolved_reason(v: &Val, name: &str, fallback: Option<Location>) -> Unresolved {
+    let hole = match &v.kind {
+        Kind::Unknown(hole) => Some(hole),
+        Kind::Str(t) => t.holes.first(),
+        _ => None,
+    };
+    match hole {
+        Some(hole) => Unresolved::new(
             format!("{name}: {}", hole.reason),
-            hole.at.clone().or(fallback),
+            hole.at.clone().or(v.at.clone()).or(fallback),
         ),
-        _ => Setting::unresolved(format!("{name} has an unexpected value"), fallback),
+        None => Unresolved::new(
+            format!("{name} has an unexpected value"),
+            v.at.clone().or(fallback),
+        ),
     }
 }
 

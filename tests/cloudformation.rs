@@ -33,6 +33,17 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 Service9571FDD8 MyServiceStack.template.json:145"],
     ),
     (
+        "conditions-unknown",
+        &[
+            "UN001 AdminService stack.yaml:18",
+            "UN001 AdminService stack.yaml:18",
+            "UN001 LegacyService stack.yaml:18",
+            "UN001 WebService stack.yaml:18",
+            "UN001 WebService stack.yaml:18",
+            "KA101 LegacyService stack.yaml:106",
+        ],
+    ),
+    (
         "conditions",
         &[
             "KA101 WebService app.yaml:160",
@@ -220,4 +231,37 @@ fn terraform_and_cloudformation_in_one_scan() {
             "KA101 aws_ecs_service.api ecs.tf:17"
         ]
     );
+}
+
+#[test]
+fn lists_chosen_by_an_unknown_condition_are_unknown_not_aws_defaults() {
+    assert_eq!(
+        with_parameters("conditions-unknown", &[], &[("Env", "prod")]),
+        [
+            "DR201 AdminService stack.yaml:45",
+            "DR201 WebService stack.yaml:45",
+            "KA101 AdminService stack.yaml:68",
+            "KA101 WebService stack.yaml:68",
+            "KA101 LegacyService stack.yaml:106",
+        ]
+    );
+    assert_eq!(
+        with_parameters("conditions-unknown", &[], &[("Env", "staging")]),
+        [
+            "DR202 LegacyService stack.yaml:98",
+            "KA101 LegacyService stack.yaml:106"
+        ]
+    );
+    let r = run(cfn("conditions-unknown"));
+    assert!(
+        !r.services.contains("AWS default for ALB"),
+        "{}",
+        r.services
+    );
+    assert!(
+        !r.services.contains("AWS default for deregistration"),
+        "{}",
+        r.services
+    );
+    assert!(!r.human.contains("[DR202]"), "{}", r.human);
 }

@@ -3,7 +3,7 @@
 
 use super::eval::Evaluator;
 use super::tree::Node;
-use crate::convert::{to_link, to_seconds, unresolved_from};
+use crate::convert::{to_link, to_seconds, unresolved_from, unresolved_reason};
 use crate::model::*;
 use crate::source::Location;
 use crate::value::{Kind, Val};
@@ -48,6 +48,22 @@ fn field<'v>(v: &'v Val, name: &str) -> Option<&'v Val> {
     }
 }
 
+/// A field of a map that may itself be unknown (`!If` on a condition that
+/// depends on an unknown parameter): then the field is unknown too, never
+/// absent, so no AWS default stands in for it.
+fn field_or_unknown(v: Option<&Val>, name: &str) -> Option<Val> {
+    match v {
+        Some(
+            v @ Val {
+                kind: Kind::Unknown(_),
+                ..
+            },
+        ) => Some(v.clone()),
+        Some(v) => field(v, name).cloned(),
+        None => None,
+    }
+}
+
 fn items(v: Option<Val>) -> Vec<Val> {
     match v.map(|v| v.kind) {
         Some(Kind::List(items)) => items,
@@ -55,12 +71,38 @@ fn items(v: Option<Val>) -> Vec<Val> {
     }
 }
 
-/// `[{Key: "idle_timeout.timeout_seconds", Value: "120"}]` lookups.
-fn attribute(list: &[Val], key: &str) -> Option<Val> {
-    list.iter()
-        .rev()
-        .find(|a| field(a, "Key").and_then(|k| k.as_known_str()) == Some(key))
-        .and_then(|a| field(a, "Value").cloned())
+/// `[{Key: "idle_timeout.timeout_seconds", Value: "120"}]` lookups; the last
+/// entry with the key wins, as in AWS. `None` when the key is surely absent;
+/// an unknown value when the list, or an entry after the last match, is
+/// unknown (it may set the key).
+fn attribute(list: Option<&Val>, key: &str) -> Option<Val> {
+    let items = match list.map(|l| &l.kind) {
+        None => return None,
+        Some(Kind::List(items)) => items,
+        Some(Kind::Unknown(_)) => return list.cloned(),
+        Some(_) => {
+            return Some(Val::unknown(
+                "the attributes are not a list of Key/Value pairs",
+                list.and_then(|l| l.at.clone()),
+            ));
+        }
+    };
+    for a in items.iter().rev() {
+        if matches!(a.kind, Kind::Unknown(_)) {
+            return Some(a.clone());
+        }
+        match field(a, "Key") {
+            Some(k) if k.as_known_str() == Some(key) => return field(a, "Value").cloned(),
+            Some(k) if k.as_known_str().is_none() => {
+                return Some(Val::unknown(
+                    "an attribute's Key is not known before deployment",
+                    k.at.clone(),
+                ));
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 fn seconds_of(v: Option<Val>, name: &str, default: (f64, &str), at: &Location) -> Setting<Seconds> {
@@ -70,7 +112,7 @@ fn seconds_of(v: Option<Val>, name: &str, default: (f64, &str), at: &Location) -
 
 pub fn load_balancer_v2(r: &Resource<'_, '_>) -> LoadBalancer {
     let kind = crate::convert::lb_kind(r.prop("Type"), "Type", r.prop_at("Type"), &r.at);
-    let attrs = items(r.prop("LoadBalancerAttributes"));
+    let attrs = r.prop("LoadBalancerAttributes");
     let default = match kind.value() {
         Some(LbKind::Network) => (350.0, "AWS default NLB TCP idle timeout"),
         Some(LbKind::Gateway) => (350.0, "AWS default Gateway Load Balancer idle timeout"),
@@ -78,7 +120,7 @@ pub fn load_balancer_v2(r: &Resource<'_, '_>) -> LoadBalancer {
     };
     let client_keep_alive = (kind.value() == Some(&LbKind::Application)).then(|| {
         seconds_of(
-            attribute(&attrs, "client_keep_alive.seconds"),
+            attribute(attrs.as_ref(), "client_keep_alive.seconds"),
             "client_keep_alive.seconds",
             (3600.0, "AWS default for client_keep_alive.seconds"),
             &r.at,
@@ -90,7 +132,7 @@ pub fn load_balancer_v2(r: &Resource<'_, '_>) -> LoadBalancer {
         kind,
         name: r.known_string("Name"),
         idle_timeout: seconds_of(
-            attribute(&attrs, "idle_timeout.timeout_seconds"),
+            attribute(attrs.as_ref(), "idle_timeout.timeout_seconds"),
             "idle_timeout.timeout_seconds",
             default,
             &r.at,
@@ -103,12 +145,9 @@ pub fn load_balancer_v2(r: &Resource<'_, '_>) -> LoadBalancer {
 }
 
 pub fn classic_load_balancer(r: &Resource<'_, '_>) -> LoadBalancer {
-    let settings = r.prop("ConnectionSettings");
-    let idle = settings
-        .as_ref()
-        .and_then(|s| field(s, "IdleTimeout").cloned());
+    let idle = field_or_unknown(r.prop("ConnectionSettings").as_ref(), "IdleTimeout");
     let policy = r.prop("ConnectionDrainingPolicy");
-    let enabled = policy.as_ref().and_then(|p| field(p, "Enabled").cloned());
+    let enabled = field_or_unknown(policy.as_ref(), "Enabled");
     let draining = match enabled {
         None => Setting::default(
             false,
@@ -120,7 +159,7 @@ pub fn classic_load_balancer(r: &Resource<'_, '_>) -> LoadBalancer {
             Err(h) => unresolved_from(&h, "ConnectionDrainingPolicy.Enabled", v.at.clone()),
         },
     };
-    let timeout = policy.as_ref().and_then(|p| field(p, "Timeout").cloned());
+    let timeout = field_or_unknown(policy.as_ref(), "Timeout");
     LoadBalancer {
         id: r.id.clone(),
         ignore: r.ignore.clone(),
@@ -196,13 +235,13 @@ pub fn listener_rule(r: &Resource<'_, '_>) -> ListenerRule {
 }
 
 pub fn target_group(r: &Resource<'_, '_>) -> TargetGroup {
-    let attrs = items(r.prop("TargetGroupAttributes"));
+    let attrs = r.prop("TargetGroupAttributes");
     TargetGroup {
         id: r.id.clone(),
         ignore: r.ignore.clone(),
         name: r.known_string("Name"),
         deregistration_delay: seconds_of(
-            attribute(&attrs, "deregistration_delay.timeout_seconds"),
+            attribute(attrs.as_ref(), "deregistration_delay.timeout_seconds"),
             "deregistration_delay.timeout_seconds",
             (
                 300.0,
@@ -223,10 +262,34 @@ pub fn target_group(r: &Resource<'_, '_>) -> TargetGroup {
 }
 
 pub fn service(r: &Resource<'_, '_>) -> Service {
-    let attachments = items(r.prop("LoadBalancers"))
+    // An unknown list (`!If` on an unknown condition) may hold attachments:
+    // one attachment that is unknown stands for it, so the service is
+    // reported as unknown rather than silently not load-balanced.
+    let lbs = match r.prop("LoadBalancers") {
+        Some(
+            v @ Val {
+                kind: Kind::Unknown(_),
+                ..
+            },
+        ) => vec![v],
+        v => items(v),
+    };
+    let attachments = lbs
         .into_iter()
         .map(|lb| {
             let at = lb.at.clone().unwrap_or(r.at.clone());
+            if let Kind::Unknown(_) = lb.kind {
+                let why = unresolved_reason(&lb, "LoadBalancers", Some(at.clone()));
+                return Attachment {
+                    target: AttachmentTarget::TargetGroup(Link {
+                        target: Err(why.clone()),
+                        at: Some(at.clone()),
+                    }),
+                    container_name: Setting::Unresolved(why),
+                    container_port: None,
+                    at,
+                };
+            }
             let target = match (field(&lb, "TargetGroupArn"), field(&lb, "LoadBalancerName")) {
                 (None, Some(name)) => AttachmentTarget::ClassicElb(to_link(
                     Some(name.clone()),

@@ -550,8 +550,13 @@ pub fn json_to_val(node: &JsonNode, text: &Text) -> Val {
             let t = if text.s[raw.clone()] == *value {
                 slice_text(text, raw.clone())
             } else {
+                // Escaped (`jsonencode` writes `&` as `\u0026`): the whole
+                // string maps to its raw span; unknown parts stay unknown.
                 let mut t = Text::default();
                 t.push_str(value, text.locate(raw.clone()));
+                if value.contains(HOLE) {
+                    t.holes = text.holes.clone();
+                }
                 t
             };
             Val::new(Kind::Str(t), at)
@@ -581,5 +586,35 @@ pub fn json_to_val(node: &JsonNode, text: &Text) -> Val {
                 at,
             ),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_parts_of_an_escaped_json_string_stay_unknown() {
+        // jsonencode writes `&` as `\u0026`: ["sh", "-c", "migrate && gunicorn --keep-alive ${var.ka}"]
+        let mut script = Text::plain("migrate && gunicorn --keep-alive ");
+        script.push_hole(Arc::new(Hole {
+            reason: "var.ka has no value".into(),
+            reference: None,
+            error: false,
+            at: None,
+        }));
+        let list = Val::new(Kind::List(vec![Val::new(Kind::Str(script), None)]), None);
+        let mut encoded = Text::default();
+        json_encode(&list, &mut encoded);
+        assert!(encoded.s.contains("\\u0026"), "{}", encoded.s);
+        let node = crate::json::parse(&encoded.s).unwrap();
+        let Kind::List(items) = json_to_val(&node, &encoded).kind else {
+            panic!("a list")
+        };
+        let Kind::Str(t) = &items[0].kind else {
+            panic!("a string")
+        };
+        assert!(t.s.starts_with("migrate && gunicorn"), "{}", t.s);
+        assert_eq!(t.holes[0].reason, "var.ka has no value");
     }
 }

@@ -25,7 +25,9 @@ pub(crate) fn find(args: &[Word], long: &[&str], short: &[&str]) -> Option<Found
             break;
         }
         let mut step = 1;
-        if let Some(name) = long.iter().chain(short).find(|n| **n == a) {
+        if let Some(unknown) = opaque_argument(args, i, long, short) {
+            found = Some(unknown);
+        } else if let Some(name) = long.iter().chain(short).find(|n| **n == a) {
             if let Some(v) = args.get(i + 1) {
                 found = Some(Found {
                     flag: name.to_string(),
@@ -53,6 +55,39 @@ pub(crate) fn find(args: &[Word], long: &[&str], short: &[&str]) -> Option<Found
         i += step;
     }
     found
+}
+
+/// An argument keepalign cannot read that may be one of these options: a
+/// word whose start is unknown (`var.extra_args`, `${FLAGS}` from a
+/// template), unless it is the value of the option before it. Coming after
+/// every real occurrence, it leaves the option's value unknown, never the
+/// server's default.
+fn opaque_argument(args: &[Word], i: usize, long: &[&str], short: &[&str]) -> Option<Found> {
+    let w = &args[i];
+    let why = w.unknown.as_ref()?;
+    if !w.text.starts_with(crate::json::HOLE) {
+        return None;
+    }
+    let after_option = i
+        .checked_sub(1)
+        .and_then(|p| args.get(p))
+        .is_some_and(|prev| prev.text.starts_with('-') && !prev.text.contains('='));
+    if after_option {
+        return None;
+    }
+    let flag = long.first().or(short.first()).copied().unwrap_or_default();
+    let mut value = w.clone();
+    value.unknown = Some(crate::model::Unresolved::new(
+        format!(
+            "an argument that may set it is not known here: {}",
+            why.reason
+        ),
+        why.at.clone().or(w.at.clone()),
+    ));
+    Some(Found {
+        flag: flag.to_string(),
+        value,
+    })
 }
 
 /// The positional arguments: words that are not options, skipping the value
@@ -95,6 +130,35 @@ mod tests {
         assert_eq!((f.flag.as_str(), f.value.text.as_str()), ("-k", "gthread"));
         let a = words(&["--keep-alive", "5", "--keep-alive", "7"]);
         assert_eq!(find(&a, &["--keep-alive"], &[]).unwrap().value.text, "7");
+    }
+
+    fn unknown(reason: &str) -> Word {
+        let mut w = Word::new(format!("{h}0{h}", h = crate::json::HOLE), None);
+        w.unknown = Some(crate::model::Unresolved::new(reason, None));
+        w
+    }
+
+    #[test]
+    fn an_unknown_argument_after_the_last_occurrence_makes_the_value_unknown() {
+        // ["uvicorn", "app:app", var.extra_arg]: it may be --timeout-keep-alive=75.
+        let a = vec![
+            Word::new("app:app", None),
+            unknown("var.extra_arg has no value"),
+        ];
+        let f = find(&a, &["--timeout-keep-alive"], &[]).unwrap();
+        let why = f.value.unknown.unwrap().reason;
+        assert!(why.contains("var.extra_arg has no value"), "{why}");
+        // A real occurrence after it wins.
+        let a = vec![
+            unknown("x"),
+            Word::new("--keep-alive", None),
+            Word::new("5", None),
+        ];
+        let f = find(&a, &["--keep-alive"], &[]).unwrap();
+        assert_eq!((f.value.text.as_str(), f.value.unknown), ("5", None));
+        // The value of another option is not an option.
+        let a = vec![Word::new("--workers", None), unknown("var.workers")];
+        assert!(find(&a, &["--keep-alive"], &[]).is_none());
     }
 
     #[test]

@@ -417,9 +417,9 @@ impl<'a> Invocation<'a> {
             Some(n) => Setting::explicit(unit.to_secs(n), self.located(&v)),
             None => {
                 let shown = if v.text == w.text {
-                    format!("`{}`", w.text)
+                    format!("`{}`", w.display())
                 } else {
-                    format!("`{}` (`{}`)", w.text, v.text)
+                    format!("`{}` (`{}`)", w.display(), v.display())
                 };
                 // A whole `$VAR` was resolved above; a partial one was not.
                 let partial = command::shell_var(w.text.trim()).is_none();
@@ -453,7 +453,10 @@ impl<'a> Invocation<'a> {
             Ok(w) => match parse_number(w.text.trim()) {
                 Some(n) => Setting::explicit(unit.to_secs(n), self.located(&w)),
                 None => Setting::unresolved(
-                    format!("{name} is `{}`, not a number keepalign can read", w.text),
+                    format!(
+                        "{name} is `{}`, not a number keepalign can read",
+                        w.display()
+                    ),
                     Some(self.located(&w)),
                 ),
             },

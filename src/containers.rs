@@ -8,6 +8,7 @@ use crate::json;
 use crate::model::*;
 use crate::source::Location;
 use crate::value::{Kind, Text, Val, json_to_val};
+use std::sync::Arc;
 
 pub fn read(v: &Val, attr_at: Location) -> Result<Vec<Container>, Unresolved> {
     let doc = match &v.kind {
@@ -157,24 +158,71 @@ fn words(v: Option<&Val>, name: &str, fallback: &Location) -> Option<Setting<Vec
     })
 }
 
+/// The items of a list field (none when absent or not a list).
+fn list(v: Option<&Val>) -> impl Iterator<Item = &Val> {
+    let items = match v.map(|v| &v.kind) {
+        Some(Kind::List(items)) => items.as_slice(),
+        _ => &[],
+    };
+    items.iter()
+}
+
+/// Where a container is defined: its `name` when written in the
+/// definition itself, else the start of the definition (a name from a
+/// variable would point into a tfvars file or a `--var`, far from where
+/// `stopTimeout` has to be added).
+fn container_location(c: &Val, name_v: &Val, attr_at: &Location) -> Location {
+    let name_at = str_location(name_v);
+    match (&c.at, name_at) {
+        (Some(def), Some(n))
+            if Arc::ptr_eq(&n.file, &def.file) && def.span.contains(&n.span.start) =>
+        {
+            n
+        }
+        (Some(def), _) => Location::new(&def.file, def.span.start..def.span.start + 1),
+        (None, n) => n.unwrap_or(attr_at.clone()),
+    }
+}
+
 fn container(c: &Val, attr_at: &Location) -> Option<Container> {
     let name_v = field(c, "name")?;
     let name = name_v.as_known_str()?.to_string();
-    let at = str_location(name_v).unwrap_or(attr_at.clone());
+    let at = container_location(c, name_v, attr_at);
     let image = string_setting(field(c, "image"), "image", &at)
         .unwrap_or_else(|| Setting::unresolved("the container has no image", Some(at.clone())));
-    let environment = match field(c, "environment").map(|e| &e.kind) {
-        Some(Kind::List(items)) => items
-            .iter()
-            .filter_map(|e| {
-                let n = field(e, "name")?.as_known_str()?.to_string();
-                let value = string_setting(field(e, "value"), &format!("environment {n}"), &at)
-                    .unwrap_or_else(|| Setting::explicit(String::new(), at.clone()));
-                Some(EnvVar { name: n, value })
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let mut environment: Vec<EnvVar> = list(field(c, "environment"))
+        .filter_map(|e| {
+            let n = field(e, "name")?.as_known_str()?.to_string();
+            let value = string_setting(field(e, "value"), &format!("environment {n}"), &at)
+                .unwrap_or_else(|| Setting::explicit(String::new(), at.clone()));
+            Some(EnvVar { name: n, value })
+        })
+        .collect();
+    // Secrets become environment variables when the task starts; their
+    // values live in Secrets Manager or SSM, never in the IaC.
+    environment.extend(list(field(c, "secrets")).filter_map(|e| {
+        let name_v = field(e, "name")?;
+        let n = name_v.as_known_str()?.to_string();
+        let from = field(e, "valueFrom")
+            .map(|v| word_of(v).display())
+            .unwrap_or_default();
+        let value = Setting::unresolved(
+            format!(
+                "{n} comes from the secret `{from}`, read when the task starts; to check it, \
+                 give the value in `environment` instead"
+            ),
+            str_location(name_v).or(e.at.clone()),
+        );
+        Some(EnvVar { name: n, value })
+    }));
+    let environment_files = list(field(c, "environmentFiles"))
+        .map(|f| {
+            let value = field(f, "value").unwrap_or(f);
+            let mut w = word_of(value);
+            w.at = w.at.or(f.at.clone());
+            w
+        })
+        .collect();
     let system_controls = match field(c, "systemControls").map(|e| &e.kind) {
         Some(Kind::List(items)) => items
             .iter()
@@ -199,9 +247,18 @@ fn container(c: &Val, attr_at: &Location) -> Option<Container> {
         entry_point: words(field(c, "entryPoint"), "entryPoint", &at),
         command: words(field(c, "command"), "command", &at),
         environment,
+        environment_files,
         stop_timeout,
         system_controls,
         at,
+    })
+}
+
+/// A string value as a word, unknown parts kept.
+fn word_of(v: &Val) -> Word {
+    unknown_word(v).unwrap_or_else(|| {
+        let text = v.as_known_str().map(str::to_string).unwrap_or_default();
+        Word::new(text, str_location(v))
     })
 }
 

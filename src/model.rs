@@ -373,6 +373,9 @@ pub struct Container {
     pub entry_point: Option<Setting<Vec<Word>>>,
     pub command: Option<Setting<Vec<Word>>>,
     pub environment: Vec<EnvVar>,
+    /// `environmentFiles` (S3 objects): they may set any variable that
+    /// `environment` does not.
+    pub environment_files: Vec<Word>,
     pub stop_timeout: Setting<Seconds>,
     pub system_controls: Vec<SystemControl>,
     pub at: Location,

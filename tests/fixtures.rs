@@ -90,6 +90,14 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     ("server-daphne", &["KA101 aws_ecs_service.chat ecs.tf:14"]),
     (
+        "server-env-from-secrets",
+        &[
+            "UN001 aws_ecs_service.api main.tf:64",
+            "UN001 aws_ecs_service.reports main.tf:81",
+            "UN001 aws_ecs_service.reports main.tf:81",
+        ],
+    ),
+    (
         "server-gunicorn-cmd-args",
         &["KA101 aws_ecs_service.quotes ecs.tf:16"],
     ),

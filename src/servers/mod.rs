@@ -299,12 +299,25 @@ impl<'a> Invocation<'a> {
         if self.env_cleared {
             return None;
         }
-        let var = self
+        let Some(var) = self
             .container
             .environment
             .iter()
             .rev()
-            .find(|e| e.name == name)?;
+            .find(|e| e.name == name)
+        else {
+            // `environment` wins over environment files; any other variable
+            // may be set by one.
+            let file = self.container.environment_files.first()?;
+            return Some(Err(Unresolved::new(
+                format!(
+                    "{name} may be set by the environment file `{}` (environmentFiles), which \
+                     keepalign cannot read; to check it, set {name} in `environment`",
+                    file.display()
+                ),
+                file.at.clone(),
+            )));
+        };
         Some(match &var.value {
             Setting::Known { value, provenance } => {
                 Ok(Word::new(value.clone(), provenance_at(provenance)))

@@ -167,6 +167,7 @@ impl Task {
             })
             .collect();
         let container = Container {
+            environment_files: Vec::new(),
             name: "web".into(),
             image,
             entry_point: words(entry),

@@ -65,6 +65,10 @@ pub struct Finding {
     pub rule: &'static RuleMeta,
     /// The service address, or `None` for findings about a file (PA001).
     pub service: Option<String>,
+    /// Where the service is defined: the Terraform root directory, the
+    /// CloudFormation template or the plan. Templates and roots often reuse
+    /// addresses (`Service`, `aws_ecs_service.this`).
+    pub scope: Option<String>,
     pub message: String,
     pub fix: Option<String>,
     pub location: Option<Location>,
@@ -103,16 +107,18 @@ impl Finding {
 /// Deterministic order: file, line, column, rule, service, message.
 pub fn sort_and_dedup(findings: &mut Vec<Finding>) {
     findings.sort_by(|a, b| {
-        (a.position(), a.rule.id, &a.service, &a.message).cmp(&(
+        (a.position(), a.rule.id, &a.service, &a.scope, &a.message).cmp(&(
             b.position(),
             b.rule.id,
             &b.service,
+            &b.scope,
             &b.message,
         ))
     });
     findings.dedup_by(|a, b| {
         a.rule.id == b.rule.id
             && a.service == b.service
+            && a.scope == b.scope
             && a.message == b.message
             && a.position() == b.position()
     });

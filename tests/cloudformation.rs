@@ -265,3 +265,37 @@ fn lists_chosen_by_an_unknown_condition_are_unknown_not_aws_defaults() {
     );
     assert!(!r.human.contains("[DR202]"), "{}", r.human);
 }
+
+#[test]
+fn templates_that_reuse_a_logical_id_keep_their_own_findings() {
+    // Two stacks deployed from copies of one template (the usual
+    // multi-service layout): both define `Service`, and a --parameter puts
+    // both KA101s at the same place. Each is a finding of its own.
+    let dir = tempfile::tempdir().unwrap();
+    for stack in ["billing", "search"] {
+        std::fs::create_dir(dir.path().join(stack)).unwrap();
+        std::fs::copy(
+            cfn("parameters").join("service.yaml"),
+            dir.path().join(stack).join("service.yaml"),
+        )
+        .unwrap();
+    }
+    let opts = Options {
+        cloudformation: keepalign::cloudformation::Inputs {
+            parameters: vec![("KeepAlive".into(), "30".into())],
+            parameter_files: Vec::new(),
+        },
+        ..Options::default()
+    };
+    let model = engine::load(&[dir.path().to_path_buf()], &opts).unwrap();
+    let chains = keepalign::linker::link(&model);
+    let findings = engine::check(&model, &chains);
+    let ka101: Vec<_> = findings.iter().filter(|f| f.rule.id == "KA101").collect();
+    assert_eq!(ka101.len(), 2, "{:#?}", summary(&findings));
+    let scopes: Vec<_> = ka101.iter().map(|f| f.scope.clone().unwrap()).collect();
+    assert!(scopes[0].ends_with("billing/service.yaml"), "{scopes:?}");
+    assert!(scopes[1].ends_with("search/service.yaml"), "{scopes:?}");
+    let summary = keepalign::report::Summary::new(&findings, model.files, chains.len());
+    let human = keepalign::report::human::render(&findings, &summary, false);
+    assert!(human.contains("service: Service in "), "{human}");
+}

@@ -8,9 +8,22 @@ use std::collections::BTreeMap;
 const MAX_SNIPPET_LINE: usize = 400;
 
 pub fn render(findings: &[Finding], summary: &Summary, color: bool) -> String {
+    // A service address defined in several roots or templates (`Service`,
+    // `aws_ecs_service.this`) is shown with where it is defined.
+    let mut scopes: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    for f in findings {
+        if let (Some(service), Some(scope)) = (&f.service, &f.scope) {
+            scopes.entry(service).or_default().insert(scope);
+        }
+    }
+    let ambiguous = |f: &Finding| {
+        f.service
+            .as_deref()
+            .is_some_and(|s| scopes.get(s).is_some_and(|set| set.len() > 1))
+    };
     let mut out = Vec::new();
     for f in findings {
-        render_one(f, color, &mut out);
+        render_one(f, ambiguous(f), color, &mut out);
     }
     let mut s = String::from_utf8_lossy(&out).into_owned();
     if !color {
@@ -22,7 +35,7 @@ pub fn render(findings: &[Finding], summary: &Summary, color: bool) -> String {
     s
 }
 
-fn render_one(f: &Finding, color: bool, out: &mut Vec<u8>) {
+fn render_one(f: &Finding, show_scope: bool, color: bool, out: &mut Vec<u8>) {
     // Lower-case severities, as rustc and clippy print them.
     let c = match f.severity() {
         Severity::Error => Color::Red,
@@ -97,7 +110,11 @@ fn render_one(f: &Finding, color: bool, out: &mut Vec<u8>) {
         );
     }
     if let Some(service) = &f.service {
-        report = report.with_note(format!("service: {service} ({})", f.rule.name));
+        let scope = match &f.scope {
+            Some(scope) if show_scope => format!(" in {scope}"),
+            _ => String::new(),
+        };
+        report = report.with_note(format!("service: {service}{scope} ({})", f.rule.name));
     }
     if let Some(fix) = &f.fix {
         report = report.with_help(fix);

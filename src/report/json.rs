@@ -30,6 +30,7 @@ pub fn finding_json(f: &Finding) -> Value {
         "name": f.rule.name,
         "severity": f.severity().as_str(),
         "service": f.service,
+        "scope": f.scope,
         "message": f.message,
         "fix": f.fix,
         "location": location,

@@ -103,7 +103,7 @@ pub struct Checker {
     pub findings: Vec<Finding>,
     /// Unknown values by (service, what, reason): UN001 is emitted once per
     /// value, naming every check that needed it.
-    unresolved: std::collections::BTreeMap<(String, String, String), un001::Pending>,
+    unresolved: std::collections::BTreeMap<(String, String, String, String), un001::Pending>,
 }
 
 impl Checker {
@@ -114,6 +114,7 @@ impl Checker {
         self.findings.push(Finding {
             rule,
             service: Some(chain.service_name().to_string()),
+            scope: Some(chain.service.id.scope.clone()),
             message: d.message,
             fix: d.fix,
             location: d.location.or_else(|| Some(chain.attachment.at.clone())),
@@ -129,6 +130,7 @@ impl Checker {
             return;
         }
         let key = (
+            chain.service.id.scope.clone(),
             chain.service_name().to_string(),
             what.to_string(),
             u.reason.clone(),
@@ -138,6 +140,7 @@ impl Checker {
             .entry(key)
             .or_insert_with(|| un001::Pending {
                 service: chain.service_name().to_string(),
+                scope: chain.service.id.scope.clone(),
                 what: what.to_string(),
                 needed_by: Vec::new(),
                 unresolved: u.clone(),

@@ -39,6 +39,7 @@ pub fn findings(errors: &[InputError]) -> Vec<Finding> {
         .map(|e| Finding {
             rule: &META,
             service: None,
+            scope: None,
             message: e.message.clone(),
             fix: None,
             location: e.at.clone(),

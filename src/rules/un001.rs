@@ -39,6 +39,7 @@ declare_rule! {
 /// One unknown value of one service, with every check that needed it.
 pub struct Pending {
     pub service: String,
+    pub scope: String,
     pub what: String,
     pub needed_by: Vec<String>,
     pub unresolved: Unresolved,
@@ -54,6 +55,7 @@ pub fn finding(p: Pending) -> Finding {
     Finding {
         rule: &META,
         service: Some(p.service),
+        scope: Some(p.scope),
         message: format!("{} is unknown, so {checks}: {}", p.what, u.reason),
         // Variables can be supplied on the command line; other reasons say how themselves.
         fix: u

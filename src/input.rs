@@ -38,7 +38,15 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, ReadError> {
         });
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(SourceFile::new(path.to_path_buf(), text)),
+        // Editors on Windows write a byte-order mark; Terraform and the
+        // CloudFormation service accept it, and it is no column.
+        Ok(text) => Ok(SourceFile::new(
+            path.to_path_buf(),
+            match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => text,
+            },
+        )),
         Err(e) => {
             let pos = e.utf8_error().valid_up_to();
             Err(ReadError {
@@ -121,6 +129,17 @@ pub fn lexically_normal(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("main.tf");
+        std::fs::write(&p, b"\xef\xbb\xbfresource \"aws_lb\" \"x\" {}\n").unwrap();
+        let Ok(file) = read_source(&p) else {
+            panic!("readable")
+        };
+        assert!(file.text.starts_with("resource"), "{:?}", file.text);
+    }
 
     #[test]
     fn outside_is_decided_without_the_target_existing() {

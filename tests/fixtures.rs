@@ -66,6 +66,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 aws_ecs_service.app main.tf:47"],
     ),
     (
+        "modules-tf011-legacy",
+        &["KA101 module.web.aws_ecs_service.web web.json.tpl:9"],
+    ),
+    (
         "modules-two-instances",
         &["KA101 module.web.aws_ecs_service.this main.tf:37"],
     ),

@@ -79,7 +79,7 @@ impl TfFiles {
                         .and_then(|s| s.as_str().map(str::to_string))
                         .or_else(|| out.call_source(by_dir.get(&canonical(&parent_dir)), name));
                     match source {
-                        Some(s) if is_local_source(&s) => parent_dir.join(s),
+                        Some(s) if is_local_source(&parent_dir, &s) => parent_dir.join(s),
                         // Registry and git modules, once `terraform init` ran.
                         _ => match downloaded.get(&names.join(".")) {
                             Some(d) => d.clone(),

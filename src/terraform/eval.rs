@@ -326,7 +326,10 @@ impl<'a> Evaluator<'a> {
         // Local sources are relative to this module; downloaded ones to the
         // root that ran `terraform init`.
         // `module_path` becomes the child's `path.module`.
-        let (base, written, module_path) = if super::modules::is_local_source(&source) {
+        let (base, written, module_path) = if super::modules::is_local_source(
+            &self.module_dir,
+            &source,
+        ) {
             let written = PathBuf::from(&source);
             (
                 &self.module_dir,
@@ -1177,7 +1180,13 @@ impl<'a> Evaluator<'a> {
                     ..
                 },
             ) => return v,
-            _ => BTreeMap::new(),
+            // Terraform 0.11 also wrote `vars { name = "web" }` as a block.
+            _ => body
+                .blocks("vars")
+                .iter()
+                .flat_map(|b| b.attributes())
+                .map(|(k, expr, _)| (k.to_string(), self.eval_ref(expr, &scope)))
+                .collect(),
         };
         let text = match template.to_text() {
             Ok(t) => t,

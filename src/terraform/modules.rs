@@ -47,8 +47,22 @@ pub fn call_source(body: BodyRef<'_>) -> Option<String> {
     Some(s.trim_matches('"').to_string())
 }
 
-pub fn is_local_source(source: &str) -> bool {
-    source.starts_with("./") || source.starts_with("../") || source == "." || source == ".."
+/// Whether a module `source`, written in the module in `dir`, is a local
+/// directory: `./x` and `../x`, and the bare `modules/web` of Terraform
+/// before 0.11 when that directory exists (a registry address or a URL
+/// never names one).
+pub fn is_local_source(dir: &Path, source: &str) -> bool {
+    if source.starts_with("./") || source.starts_with("../") || source == "." || source == ".." {
+        return true;
+    }
+    let remote = source.contains("::")
+        || source.contains("://")
+        || source.starts_with("git@")
+        || source.starts_with('/')
+        || source
+            .split('/')
+            .any(|part| part == ".." || part.contains('.'));
+    !remote && dir.join(source).is_dir()
 }
 
 impl Workspace {
@@ -127,7 +141,8 @@ impl Workspace {
             return Vec::new();
         };
         let local = m.files.iter().flat_map(|f| f.top_blocks()).filter_map(|b| {
-            let src = call_source(b.body).filter(|s| b.kind == "module" && is_local_source(s))?;
+            let src =
+                call_source(b.body).filter(|s| b.kind == "module" && is_local_source(&m.dir, s))?;
             Some(PathBuf::from(src))
         });
         local

@@ -172,6 +172,38 @@ fn templatefile_renders_a_file_relative_to_the_module_and_points_into_it() {
 }
 
 #[test]
+fn data_template_file_reads_terraform_0_11_vars_blocks() {
+    let tf = r#"
+data "template_file" "task" {
+  template = "${file("${path.module}/task.json.tpl")}"
+
+  vars {
+    name = "web"
+    port = 8000
+  }
+}
+locals {
+  a = "${data.template_file.task.rendered}"
+}
+"#;
+    with_module(
+        &[
+            ("main.tf", tf),
+            (
+                "task.json.tpl",
+                "[{\"name\": \"${name}\", \"port\": ${port}}]",
+            ),
+        ],
+        |ev| {
+            assert_eq!(
+                string(&local(ev, "a")),
+                "[{\"name\": \"web\", \"port\": 8000}]"
+            )
+        },
+    );
+}
+
+#[test]
 fn data_template_file_renders_inline_and_file_templates() {
     let tf = r#"
 data "template_file" "inline" {

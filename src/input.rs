@@ -115,11 +115,15 @@ pub fn lexically_normal(path: &Path) -> PathBuf {
     for c in path.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push(c);
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                // `/..` is `/`.
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                // Leading `..` of a relative path stay.
+                _ => out.push(c),
+            },
             other => out.push(other),
         }
     }
@@ -165,6 +169,15 @@ mod tests {
             confine(&root.join("sub"), Path::new("../sub/missing.json"), &root),
             Confined::Unreadable(_)
         ));
+    }
+
+    #[test]
+    fn lexical_normalisation_keeps_leading_parents() {
+        let n = |p: &str| lexically_normal(Path::new(p)).display().to_string();
+        assert_eq!(n("live/../modules/svc/main.tf"), "modules/svc/main.tf");
+        assert_eq!(n("../../x/./y"), "../../x/y");
+        assert_eq!(n("a/../../b"), "../b");
+        assert_eq!(n("/../etc"), "/etc");
     }
 
     #[test]

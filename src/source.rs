@@ -65,16 +65,19 @@ impl fmt::Debug for SourceFile {
 /// directory when it is under it, with `/` separators.
 pub fn display_path(path: &Path) -> String {
     let cwd = std::env::current_dir().ok();
-    let abs = if path.is_absolute() {
+    // `live/../modules/svc/main.tf` is shown as `modules/svc/main.tf`, the
+    // path annotation tools and editors match.
+    let abs = crate::input::lexically_normal(&if path.is_absolute() {
         path.to_path_buf()
     } else if let Some(cwd) = &cwd {
         cwd.join(path)
     } else {
         path.to_path_buf()
-    };
+    });
     let shown = match cwd.as_ref().and_then(|c| abs.strip_prefix(c).ok()) {
         Some(rel) => rel.to_path_buf(),
-        None => path.to_path_buf(),
+        None if path.is_absolute() => abs,
+        None => crate::input::lexically_normal(path),
     };
     let mut out = String::new();
     for (i, comp) in shown.components().enumerate() {

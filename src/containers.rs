@@ -223,17 +223,13 @@ fn container(c: &Val, attr_at: &Location) -> Option<Container> {
             w
         })
         .collect();
-    let system_controls = match field(c, "systemControls").map(|e| &e.kind) {
-        Some(Kind::List(items)) => items
-            .iter()
-            .filter_map(|e| {
-                let namespace = field(e, "namespace")?.as_known_str()?.to_string();
-                let value = string_setting(field(e, "value"), &namespace, &at)?;
-                Some(SystemControl { namespace, value })
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let system_controls = list(field(c, "systemControls"))
+        .filter_map(|e| {
+            let namespace = field(e, "namespace")?.as_known_str()?.to_string();
+            let value = string_setting(field(e, "value"), &namespace, &at)?;
+            Some(SystemControl { namespace, value })
+        })
+        .collect();
     let stop_timeout = match field(c, "stopTimeout") {
         None => Setting::default(30.0, "ECS default stopTimeout", Some(at.clone())),
         Some(v) => match v.to_number() {

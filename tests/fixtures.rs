@@ -329,3 +329,56 @@ fn output_is_deterministic() {
     let b = run("testdata/terraform").json;
     assert_eq!(a, b);
 }
+
+#[test]
+fn unknown_health_check_settings_are_reported_not_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"variable "health_check_timeout" {}
+resource "aws_lb" "web" {
+  idle_timeout = 30
+}
+resource "aws_lb_target_group" "web" {
+  deregistration_delay = 60
+  health_check {
+    interval = 10
+    timeout  = var.health_check_timeout
+  }
+}
+resource "aws_lb_listener" "web" {
+  load_balancer_arn = aws_lb.web.arn
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.web.arn
+  }
+}
+resource "aws_ecs_task_definition" "web" {
+  container_definitions = jsonencode([{ name = "web", image = "nginx:1.27" }])
+}
+resource "aws_ecs_service" "web" {
+  task_definition = aws_ecs_task_definition.web.arn
+  load_balancer {
+    target_group_arn = aws_lb_target_group.web.arn
+    container_name   = "web"
+    container_port   = 80
+  }
+}
+"#,
+    )
+    .unwrap();
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["UN001 aws_ecs_service.web main.tf:9"],
+        "{}",
+        r.human
+    );
+    assert!(
+        r.findings[0]
+            .message
+            .starts_with("the health check timeout is unknown, so HC401"),
+        "{}",
+        r.findings[0].message
+    );
+}

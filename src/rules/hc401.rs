@@ -36,10 +36,20 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     let Some(Ok(tg)) = &chain.target_group else {
         return;
     };
-    let (Some(interval), Some(timeout)) = (
-        tg.health_check_interval.value().copied(),
-        tg.health_check_timeout.value().copied(),
-    ) else {
+    // Both are asked for, so that each unknown one is reported (UN001).
+    let interval = c.need(
+        chain,
+        META.id,
+        "the health check interval",
+        &tg.health_check_interval,
+    );
+    let timeout = c.need(
+        chain,
+        META.id,
+        "the health check timeout",
+        &tg.health_check_timeout,
+    );
+    let (Some(interval), Some(timeout)) = (interval, timeout) else {
         return;
     };
     if timeout < interval {

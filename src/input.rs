@@ -80,6 +80,20 @@ pub enum Confined {
     Unreadable(std::io::Error),
 }
 
+impl Confined {
+    /// The canonical path, or why `what` (`file "x.json"`, `module.api: its
+    /// source "../x"`) is not read.
+    pub fn readable(self, what: &str) -> Result<PathBuf, String> {
+        match self {
+            Confined::Inside(c) => Ok(c),
+            Confined::Outside => Err(format!(
+                "{what} is outside the repository being scanned, so keepalign does not read it"
+            )),
+            Confined::Unreadable(e) => Err(format!("{what} could not be read: {e}")),
+        }
+    }
+}
+
 /// Resolve `written` (absolute, or relative to the existing directory
 /// `base`) and confine it to the canonical directory `root`.
 ///

@@ -64,9 +64,21 @@ fn field_or_unknown(v: Option<&Val>, name: &str) -> Option<Val> {
     }
 }
 
+/// The items of a list. A list that is unknown as a whole (`!If` on an
+/// unknown condition) is one unknown item, so that readers report it rather
+/// than treat the list as empty.
 fn items(v: Option<Val>) -> Vec<Val> {
-    match v.map(|v| v.kind) {
-        Some(Kind::List(items)) => items,
+    match v {
+        Some(Val {
+            kind: Kind::List(items),
+            ..
+        }) => items,
+        Some(
+            v @ Val {
+                kind: Kind::Unknown(_),
+                ..
+            },
+        ) => vec![v],
         _ => Vec::new(),
     }
 }
@@ -262,19 +274,9 @@ pub fn target_group(r: &Resource<'_, '_>) -> TargetGroup {
 }
 
 pub fn service(r: &Resource<'_, '_>) -> Service {
-    // An unknown list (`!If` on an unknown condition) may hold attachments:
-    // one attachment that is unknown stands for it, so the service is
-    // reported as unknown rather than silently not load-balanced.
-    let lbs = match r.prop("LoadBalancers") {
-        Some(
-            v @ Val {
-                kind: Kind::Unknown(_),
-                ..
-            },
-        ) => vec![v],
-        v => items(v),
-    };
-    let attachments = lbs
+    // An unknown attachment (or list of them) stands for what it may hold,
+    // so the service is reported as unknown rather than not load-balanced.
+    let attachments = items(r.prop("LoadBalancers"))
         .into_iter()
         .map(|lb| {
             let at = lb.at.clone().unwrap_or(r.at.clone());

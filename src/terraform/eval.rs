@@ -7,7 +7,6 @@
 
 use super::modules::Workspace;
 use super::syntax::{BodyRef, ExprRef, ParsedFile};
-use crate::input::Confined;
 use crate::json::{JsonKind, JsonNode};
 use crate::source::{Location, SourceFile};
 use crate::value::{Hole, Kind, Text, Val};
@@ -345,19 +344,8 @@ impl<'a> Evaluator<'a> {
             })?;
             (&self.root_dir, dir.clone(), dir)
         };
-        let canonical = match crate::input::confine(base, &written, &self.repo_root) {
-            Confined::Inside(c) => c,
-            Confined::Outside => {
-                return Err(format!(
-                    "module.{name}: its source \"{source}\" is outside the repository being scanned, so keepalign does not read it"
-                ));
-            }
-            Confined::Unreadable(e) => {
-                return Err(format!(
-                    "module.{name}: its source \"{source}\" could not be read: {e}"
-                ));
-            }
-        };
+        let canonical = crate::input::confine(base, &written, &self.repo_root)
+            .readable(&format!("module.{name}: its source \"{source}\""))?;
         if self.ancestors.contains(&canonical) {
             return Err(format!("module.{name} calls itself (a module cycle)"));
         }
@@ -1222,15 +1210,8 @@ fn read_confined(
     root: &Path,
     shown: &str,
 ) -> Result<Arc<SourceFile>, String> {
-    let canonical = match crate::input::confine(base, written, root) {
-        Confined::Inside(c) => c,
-        Confined::Outside => {
-            return Err(format!(
-                "file \"{shown}\" is outside the repository being scanned, so keepalign does not read it"
-            ));
-        }
-        Confined::Unreadable(e) => return Err(format!("file \"{shown}\" could not be read: {e}")),
-    };
+    let canonical =
+        crate::input::confine(base, written, root).readable(&format!("file \"{shown}\""))?;
     let meta = std::fs::metadata(&canonical)
         .map_err(|e| format!("file \"{shown}\" could not be read: {e}"))?;
     if meta.len() > MAX_READ {

@@ -5,6 +5,7 @@ use crate::finding::{Finding, sort_and_dedup};
 use crate::linker::Chain;
 use crate::model::Model;
 use crate::rules;
+use crate::source::display_path;
 use crate::terraform::{self, Inputs};
 use std::path::{Path, PathBuf};
 
@@ -29,6 +30,11 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
     }
     let paths = &others[..];
     let found = discover::discover(paths)?;
+    let not_read: Vec<String> = paths
+        .iter()
+        .filter(|p| p.is_file())
+        .filter_map(|p| not_iac(p).map(|why| format!("{}: {why}", display_path(p))))
+        .collect();
     let path_roots: Vec<PathBuf> = paths.iter().map(|p| discover::repository_root(p)).collect();
     let mut model = terraform::load(
         &found.terraform_modules,
@@ -44,7 +50,31 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
     for m in plans {
         model.extend(m);
     }
+    model.not_read.extend(not_read);
     Ok(model)
+}
+
+/// Why a file given by name is not read, or `None` when it is IaC.
+fn not_iac(path: &Path) -> Option<String> {
+    if terraform::is_terraform_file(path) || crate::cloudformation::is_template_file(path) {
+        return None;
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if name.ends_with(".tfvars") || name.ends_with(".tfvars.json") {
+        return Some(
+            "a Terraform variables file is read with its root: scan the directory, or pass it with --var-file".into(),
+        );
+    }
+    Some(match crate::input::read_source(path) {
+        Err(e) => format!(
+            "{}; a binary Terraform plan is read as JSON: terraform show -json PLANFILE > plan.json, then keepalign plan plan.json",
+            e.message
+        ),
+        Ok(_) => "not a Terraform file, CloudFormation template or Terraform plan JSON".into(),
+    })
 }
 
 /// The repository of a module directory: that of the scanned path that

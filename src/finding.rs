@@ -44,6 +44,27 @@ impl RuleMeta {
             .trim()
             .to_string()
     }
+
+    /// Category tags (SARIF `properties.tags`): what kind of problem the
+    /// rule reports, from its ID's series.
+    pub fn tags(&self) -> &'static [&'static str] {
+        match &self.id[..2] {
+            "KA" | "DR" | "RQ" | "HC" => &["reliability", "timeouts", "aws"],
+            "UN" => &["coverage"],
+            "PA" => &["input"],
+            "SU" => &["suppression"],
+            _ => &[],
+        }
+    }
+
+    /// The rule's documentation page in the repository (`docs/rules/ID.md`).
+    pub fn help_uri(&self) -> String {
+        format!(
+            "{}/blob/main/docs/rules/{}.md",
+            env!("CARGO_PKG_REPOSITORY"),
+            self.id
+        )
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -60,9 +81,32 @@ pub struct RawLocation {
     pub column: usize,
 }
 
+/// How a finding was silenced. Suppressed findings stay in the list: SARIF
+/// shows them as suppressed, the other reports count them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SuppressionKind {
+    /// A comment or `Metadata` in the IaC.
+    InSource,
+    /// Outside the IaC: a baseline or `keepalign.toml`.
+    External,
+}
+
+#[derive(Clone, Debug)]
+pub struct Suppression {
+    pub kind: SuppressionKind,
+    /// The reason the user gave, if any.
+    pub justification: Option<String>,
+    /// Where the suppression is written, when it is in a file keepalign read.
+    pub location: Option<Location>,
+    /// True for a finding a baseline already had: "existing", not "suppressed".
+    pub baseline: bool,
+}
+
 #[derive(Clone, Debug)]
 pub struct Finding {
     pub rule: &'static RuleMeta,
+    /// The rule's severity, unless the configuration changes it.
+    pub severity: Severity,
     /// The service address, or `None` for findings about a file (PA001).
     pub service: Option<String>,
     /// Where the service is defined: the Terraform root directory, the
@@ -76,11 +120,57 @@ pub struct Finding {
     pub label: String,
     pub raw_location: Option<RawLocation>,
     pub related: Vec<Related>,
+    /// What the finding is about, independent of lines and values: the
+    /// chain's addresses (scope, service, container, load balancer, target
+    /// group), the unknown value's name, or the file. `fingerprint` hashes it.
+    pub identity: Vec<String>,
+    pub suppression: Option<Suppression>,
 }
 
 impl Finding {
+    /// A finding of `rule` with its default severity and nothing else set.
+    pub fn new(rule: &'static RuleMeta, message: String) -> Finding {
+        Finding {
+            rule,
+            severity: rule.severity,
+            service: None,
+            scope: None,
+            message,
+            fix: None,
+            location: None,
+            label: String::new(),
+            raw_location: None,
+            related: Vec::new(),
+            identity: Vec::new(),
+            suppression: None,
+        }
+    }
+
     pub fn severity(&self) -> Severity {
-        self.rule.severity
+        self.severity
+    }
+
+    pub fn is_suppressed(&self) -> bool {
+        self.suppression.is_some()
+    }
+
+    /// A stable key for baselines and SARIF `partialFingerprints`: the rule
+    /// and what the finding is about, never line numbers or values, so it
+    /// survives unrelated edits. 64-bit FNV-1a, as 16 hex digits.
+    pub fn fingerprint(&self) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        let mut feed = |bytes: &[u8]| {
+            for b in bytes {
+                h ^= u64::from(*b);
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        };
+        feed(self.rule.id.as_bytes());
+        for part in &self.identity {
+            feed(&[0]);
+            feed(part.as_bytes());
+        }
+        format!("{h:016x}")
     }
 
     /// (file, line, column) for sorting and reporting.

@@ -27,6 +27,28 @@ impl Chain<'_> {
         &self.service.id.address
     }
 
+    /// What a finding on this chain is about, without lines or values:
+    /// scope, service, container, load balancer and target group.
+    pub fn identity(&self) -> Vec<String> {
+        let address = |r: Result<&ResourceId, &Unresolved>| match r {
+            Ok(id) => id.address.clone(),
+            Err(_) => "?".to_string(),
+        };
+        vec![
+            self.service.id.scope.clone(),
+            self.service.id.address.clone(),
+            match &self.attachment.container_name {
+                Setting::Known { value, .. } => value.clone(),
+                Setting::Unresolved(_) => "?".to_string(),
+            },
+            address(self.load_balancer.as_ref().map(|lb| &lb.id)),
+            self.target_group
+                .as_ref()
+                .map(|tg| address(tg.as_ref().map(|t| &t.id)))
+                .unwrap_or_default(),
+        ]
+    }
+
     /// Whether a resource on this chain silences `rule`.
     pub fn ignores(&self, rule: &str) -> bool {
         let mut lists: Vec<&Vec<String>> = vec![&self.service.ignore];

@@ -1,113 +1,106 @@
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use keepalign::engine::{self, Options};
 use keepalign::finding::Severity;
 use keepalign::linker;
-use keepalign::report::{self, Summary};
+use keepalign::report::{self, Format, Summary};
 use keepalign::rules;
 use keepalign::terraform::Inputs;
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Checks that timeouts line up between AWS load balancers and the servers behind them.
+///
+/// `keepalign PATH` is `keepalign check PATH`. Options may come before or
+/// after the command.
 #[derive(Parser)]
-#[command(name = "keepalign", version, args_conflicts_with_subcommands = true)]
+#[command(name = "keepalign", version)]
 struct Cli {
     #[command(subcommand)]
-    command: Option<Command>,
+    command: Command,
     #[command(flatten)]
-    check: CheckArgs,
+    input: InputArgs,
+    #[command(flatten)]
+    report: ReportArgs,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Check Terraform and CloudFormation under PATHs (the default command).
-    Check(CheckArgs),
+    Check {
+        /// Files or directories to scan.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+    },
     /// Check a Terraform plan: the JSON of `terraform show -json PLANFILE`.
-    Plan(PlanArgs),
+    Plan {
+        /// The plan as JSON (`terraform show -json tfplan > plan.json`), or `-`
+        /// to read standard input.
+        #[arg(value_name = "PLAN.json|-")]
+        plan: PathBuf,
+        /// The Terraform directory the plan was made from, so findings point
+        /// into its `.tf` files. Default: the plan file's directory when it holds
+        /// `.tf` files (the current directory for standard input).
+        #[arg(long, value_name = "DIR")]
+        config_dir: Option<PathBuf>,
+    },
     /// Show every load-balanced service chain with each value and where it came from.
-    Services(ServicesArgs),
+    Services {
+        /// Files or directories to scan.
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+    },
     /// Print a rule's documentation.
     Explain {
-        /// Rule ID, e.g. KA101.
-        id: String,
+        /// Rule ID or name, e.g. KA101 or keepalive-not-above-idle-timeout.
+        rule: String,
     },
     /// List the rules.
     Rules,
 }
 
+/// Terraform and CloudFormation inputs.
 #[derive(Args, Clone)]
 struct InputArgs {
-    /// Files or directories to scan.
-    #[arg(default_value = ".")]
-    paths: Vec<PathBuf>,
     /// Set a Terraform variable (repeatable), like `terraform plan -var`.
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var, global = true)]
     vars: Vec<(String, String)>,
     /// Read Terraform variables from a file (repeatable), like `terraform plan -var-file`.
-    #[arg(long = "var-file", value_name = "FILE")]
+    #[arg(long = "var-file", value_name = "FILE", global = true)]
     var_files: Vec<PathBuf>,
     /// Set a CloudFormation parameter (repeatable); also pseudo parameters such as AWS::Region.
-    #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = parse_var)]
+    #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = parse_var, global = true)]
     parameters: Vec<(String, String)>,
     /// Read CloudFormation parameters from a file (repeatable): the AWS CLI's JSON,
     /// `{"Parameters": {...}}`, or `Key=Value` lines.
-    #[arg(long = "parameters-file", value_name = "FILE")]
+    #[arg(long = "parameters-file", value_name = "FILE", global = true)]
     parameter_files: Vec<PathBuf>,
-}
-
-#[derive(Args, Clone)]
-struct CheckArgs {
-    #[command(flatten)]
-    input: InputArgs,
-    #[command(flatten)]
-    report: ReportArgs,
-}
-
-#[derive(Args, Clone)]
-struct PlanArgs {
-    /// The plan as JSON (`terraform show -json tfplan > plan.json`), or `-`
-    /// to read standard input.
-    #[arg(value_name = "PLAN.json|-")]
-    plan: PathBuf,
-    /// The Terraform directory the plan was made from, so findings point
-    /// into its `.tf` files. Default: the plan file's directory when it holds
-    /// `.tf` files (the current directory for standard input).
-    #[arg(long, value_name = "DIR")]
-    config_dir: Option<PathBuf>,
-    #[command(flatten)]
-    report: ReportArgs,
 }
 
 /// How findings are reported and when the run fails.
 #[derive(Args, Clone)]
 struct ReportArgs {
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    /// The report on standard output (or in --output).
+    #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
     format: Format,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, value_name = "FILE")]
+    /// Write the report to FILE instead of standard output (`-`: standard output).
+    #[arg(long, value_name = "FILE", global = true)]
     output: Option<PathBuf>,
+    /// Also write the same scan as FORMAT to FILE (repeatable), e.g.
+    /// `--report sarif=keepalign.sarif --report markdown=summary.md`.
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report, global = true)]
+    reports: Vec<(Format, PathBuf)>,
     /// Exit with status 1 when a finding has at least this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    #[arg(long, value_enum, default_value_t = FailOn::Warning, global = true)]
     fail_on: FailOn,
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    /// Colour the human report: auto (a terminal without NO_COLOR), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     color: ColorChoice,
-}
-
-#[derive(Args, Clone)]
-struct ServicesArgs {
-    #[command(flatten)]
-    input: InputArgs,
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    format: Format,
-    #[arg(long, value_name = "FILE")]
-    output: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Format {
-    Human,
-    Json,
+    /// Exit 0 instead of 2 when the paths hold no Terraform, CloudFormation
+    /// or plan file to check.
+    #[arg(long, global = true)]
+    allow_empty: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -132,27 +125,39 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
     }
 }
 
+fn parse_report(s: &str) -> Result<(Format, PathBuf), String> {
+    let (format, file) = s
+        .split_once('=')
+        .filter(|(_, f)| !f.is_empty())
+        .ok_or_else(|| format!("expected FORMAT=FILE, got \"{s}\""))?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!(
+            "unknown report format \"{format}\"; formats are {}",
+            names.join(", ")
+        )
+    })?;
+    Ok((format, PathBuf::from(file)))
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let result = match cli.command {
-        None => check(cli.check),
-        Some(Command::Check(args)) => check(args),
-        Some(Command::Plan(args)) => plan(args),
-        Some(Command::Services(args)) => services(args),
-        Some(Command::Explain { id }) => explain(&id),
-        Some(Command::Rules) => {
-            let mut s = String::new();
-            for r in rules::CATALOG {
-                s.push_str(&format!(
-                    "{}  {:<8} {:<42} {}\n",
-                    r.id,
-                    r.severity.as_str(),
-                    r.name,
-                    r.summary
-                ));
-            }
-            write_out(None, &s).map(|_| 0)
+    let argv = match with_default_command(std::env::args_os().collect()) {
+        Ok(argv) => argv,
+        Err(message) => {
+            eprintln!("keepalign: {message}");
+            return ExitCode::from(2);
         }
+    };
+    let cli = Cli::parse_from(argv);
+    let result = match cli.command {
+        Command::Check { paths } => check(&paths, &cli.input, &cli.report),
+        Command::Plan { plan, config_dir } => plan_gate(&plan, config_dir, &cli.input, &cli.report),
+        Command::Services { paths } => services(&paths, &cli.input, &cli.report),
+        Command::Explain { rule } => explain(&rule, &cli.report),
+        Command::Rules => list_rules(&cli.report),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -161,6 +166,78 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `keepalign [OPTIONS] PATH...` means `keepalign check [OPTIONS] PATH...`:
+/// insert `check` unless the first word that is not an option (or an
+/// option's value) is a command. A word that is neither a command nor an
+/// existing path but close to a command is a typo, not a path to scan.
+fn with_default_command(mut argv: Vec<OsString>) -> Result<Vec<OsString>, String> {
+    let cmd = Cli::command();
+    let commands: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .chain(["help".to_string()])
+        .collect();
+    let takes_value = |name: &str| {
+        cmd.get_arguments().any(|a| {
+            a.get_action().takes_values()
+                && (a.get_long() == Some(name)
+                    || (name.len() == 1 && a.get_short() == name.chars().next()))
+        })
+    };
+    let mut i = 1;
+    while i < argv.len() {
+        let word = argv[i].to_string_lossy().into_owned();
+        if word == "--" {
+            break;
+        }
+        if matches!(word.as_str(), "-h" | "--help" | "-V" | "--version") {
+            return Ok(argv);
+        }
+        if let Some(long) = word.strip_prefix("--") {
+            if !long.contains('=') && takes_value(long) {
+                i += 1;
+            }
+        } else if word.len() > 1 && word.starts_with('-') {
+            if word.len() == 2 && takes_value(&word[1..]) {
+                i += 1;
+            }
+        } else if commands.contains(&word) {
+            return Ok(argv);
+        } else {
+            if !Path::new(&word).exists()
+                && let Some(close) = commands.iter().find(|c| is_close(&word, c))
+            {
+                return Err(format!(
+                    "unknown command \"{word}\"; did you mean \"{close}\"? (to scan a path named {word}, write ./{word})"
+                ));
+            }
+            break;
+        }
+        i += 1;
+    }
+    argv.insert(1.min(argv.len()), OsString::from("check"));
+    Ok(argv)
+}
+
+/// One edit apart, or a prefix of at least three letters: `chek`, `servics`, `exp`.
+fn is_close(word: &str, command: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (word.chars().collect(), command.chars().collect());
+    if a.len() >= 3 && b.starts_with(&a) {
+        return true;
+    }
+    // Levenshtein distance, bounded: the words are short.
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()] <= 2 && a.len() >= 3
 }
 
 fn options(input: &InputArgs) -> Result<Options, String> {
@@ -184,32 +261,45 @@ fn options(input: &InputArgs) -> Result<Options, String> {
     })
 }
 
-fn load(input: &InputArgs) -> Result<keepalign::model::Model, String> {
+fn load(paths: &[PathBuf], input: &InputArgs) -> Result<keepalign::model::Model, String> {
     let opts = options(input)?;
-    engine::load(&input.paths, &opts)
-        .map_err(|m| format!("{}: no such file or directory", m.0.display()))
+    engine::load(paths, &opts).map_err(|m| format!("{}: no such file or directory", m.0.display()))
 }
 
-fn check(args: CheckArgs) -> Result<u8, String> {
-    let model = load(&args.input)?;
-    report(&model, &args.report)
+fn check(paths: &[PathBuf], input: &InputArgs, args: &ReportArgs) -> Result<u8, String> {
+    let model = load(paths, input)?;
+    report(&model, args, paths)
 }
 
-fn plan(args: PlanArgs) -> Result<u8, String> {
-    let stdin = args.plan.as_os_str() == "-";
+fn plan_gate(
+    plan: &Path,
+    config_dir: Option<PathBuf>,
+    input: &InputArgs,
+    args: &ReportArgs,
+) -> Result<u8, String> {
+    if !(input.vars.is_empty()
+        && input.var_files.is_empty()
+        && input.parameters.is_empty()
+        && input.parameter_files.is_empty())
+    {
+        return Err(
+            "a plan has every variable resolved already: --var, --var-file, --parameter and --parameters-file do not apply to `plan` (pass them to `terraform plan`)".into(),
+        );
+    }
+    let stdin = plan.as_os_str() == "-";
     let source = if stdin {
         read_stdin()?
     } else {
-        keepalign::input::read_source(&args.plan)
-            .map_err(|e| format!("{}: {}", args.plan.display(), e.message))?
+        keepalign::input::read_source(plan)
+            .map_err(|e| format!("{}: {}", plan.display(), e.message))?
     };
-    let config_dir = match args.config_dir {
+    let config_dir = match config_dir {
         Some(dir) if dir.is_dir() => Some(dir),
         Some(dir) => return Err(format!("--config-dir {}: not a directory", dir.display())),
-        None => keepalign::plan::default_config_dir((!stdin).then_some(args.plan.as_path())),
+        None => keepalign::plan::default_config_dir((!stdin).then_some(plan)),
     };
     let model = keepalign::plan::read(source, config_dir.as_deref())?;
-    report(&model, &args.report)
+    report(&model, args, &[plan.to_path_buf()])
 }
 
 /// The plan piped in (`terraform show -json tfplan | keepalign plan -`),
@@ -237,63 +327,168 @@ fn read_stdin() -> Result<std::sync::Arc<keepalign::source::SourceFile>, String>
     ))
 }
 
-/// Link, check, write the report; exit status 1 when a finding reaches `--fail-on`.
-fn report(model: &keepalign::model::Model, args: &ReportArgs) -> Result<u8, String> {
+/// Why a scan checked nothing, or `None` when it read some IaC.
+fn nothing_checked(model: &keepalign::model::Model, paths: &[PathBuf]) -> Option<String> {
+    if model.files > 0 || !model.input_errors.is_empty() {
+        return None;
+    }
+    let mut why = vec![format!(
+        "no Terraform, CloudFormation or plan file under {}",
+        paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    )];
+    why.extend(model.not_read.iter().cloned());
+    Some(why.join("; "))
+}
+
+/// Link, check, write every report; exit status 1 when a finding reaches
+/// `--fail-on`, 2 when nothing was checked (unless `--allow-empty`).
+fn report(
+    model: &keepalign::model::Model,
+    args: &ReportArgs,
+    paths: &[PathBuf],
+) -> Result<u8, String> {
     let chains = linker::link(model);
     let findings = engine::check(model, &chains);
-    let summary = Summary::new(&findings, model.files, chains.len());
+    let mut summary = Summary::new(&findings, model.files, chains.len());
+    summary.nothing_checked = nothing_checked(model, paths);
+    for why in &model.not_read {
+        eprintln!("keepalign: {}", report::escape_terminal(why));
+    }
+    let to_stdout = |p: &Option<PathBuf>| p.as_ref().is_none_or(|p| p.as_os_str() == "-");
+    let main_on_stdout = to_stdout(&args.output);
+    let extra_on_stdout = args
+        .reports
+        .iter()
+        .filter(|(_, f)| f.as_os_str() == "-")
+        .count();
+    if extra_on_stdout + usize::from(main_on_stdout) > 1 {
+        return Err(
+            "only one report can go to standard output: give --output or each --report a file"
+                .into(),
+        );
+    }
+    let scan = report::Scan {
+        findings: &findings,
+        chains: &chains,
+        summary: &summary,
+    };
     let color = match args.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto => {
-            args.output.is_none()
+            main_on_stdout
                 && std::io::stdout().is_terminal()
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    let text = match args.format {
-        Format::Human => report::human::render(&findings, &summary, color),
-        Format::Json => report::json::render(&findings, &chains, &summary),
-    };
-    write_out(args.output.as_ref(), &text)?;
+    write_out(
+        args.output.as_deref(),
+        &report::render(args.format, &scan, color),
+    )?;
+    for (format, file) in &args.reports {
+        write_out(Some(file), &report::render(*format, &scan, false))?;
+    }
+    // The report went elsewhere: the verdict still belongs on the terminal.
+    if !main_on_stdout || summary.nothing_checked.is_some() {
+        eprintln!("keepalign: {}", report::escape_terminal(&summary.line()));
+    }
+    if summary.nothing_checked.is_some() && !args.allow_empty {
+        return Ok(2);
+    }
     let threshold = match args.fail_on {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Note => Some(Severity::Note),
         FailOn::Never => None,
     };
-    let failed = threshold.is_some_and(|t| findings.iter().any(|f| f.severity() >= t));
+    let failed = threshold.is_some_and(|t| {
+        findings
+            .iter()
+            .any(|f| !f.is_suppressed() && f.severity() >= t)
+    });
     Ok(u8::from(failed))
 }
 
-fn services(args: ServicesArgs) -> Result<u8, String> {
-    let model = load(&args.input)?;
+fn services(paths: &[PathBuf], input: &InputArgs, args: &ReportArgs) -> Result<u8, String> {
+    let model = load(paths, input)?;
     let chains = linker::link(&model);
     let text = match args.format {
         Format::Human => report::services::render_text(&chains),
         Format::Json => report::services::render_json(&chains),
+        #[allow(unreachable_patterns)]
+        other => {
+            return Err(format!(
+                "services prints --format human or json, not {}",
+                other.name()
+            ));
+        }
     };
-    write_out(args.output.as_ref(), &text)?;
+    write_out(args.output.as_deref(), &text)?;
+    if let Some(why) = nothing_checked(&model, paths) {
+        eprintln!(
+            "keepalign: nothing checked: {}",
+            report::escape_terminal(&why)
+        );
+        if !args.allow_empty {
+            return Ok(2);
+        }
+    }
     Ok(0)
 }
 
-fn explain(id: &str) -> Result<u8, String> {
+fn explain(id: &str, args: &ReportArgs) -> Result<u8, String> {
     let rule = rules::find(id).ok_or_else(|| {
         let ids: Vec<&str> = rules::CATALOG.iter().map(|r| r.id).collect();
         format!("unknown rule \"{id}\"; rules are {}", ids.join(", "))
     })?;
-    let text = format!(
-        "# {} {} ({})\n\n{}\n",
-        rule.id,
-        rule.name,
-        rule.severity.as_str(),
-        rule.documentation()
-    );
-    write_out(None, &text).map(|_| 0)
+    let text = match args.format {
+        Format::Json => json_text(&rules::rule_json(rule)),
+        _ => format!(
+            "# {} {} ({})\n\n{}\n",
+            rule.id,
+            rule.name,
+            rule.severity.as_str(),
+            rule.documentation()
+        ),
+    };
+    write_out(args.output.as_deref(), &text).map(|_| 0)
 }
 
-fn write_out(path: Option<&PathBuf>, text: &str) -> Result<(), String> {
-    match path {
+fn list_rules(args: &ReportArgs) -> Result<u8, String> {
+    let text = match args.format {
+        Format::Json => json_text(&serde_json::json!({
+            "version": 1,
+            "rules": rules::CATALOG.iter().map(|r| rules::rule_json(r)).collect::<Vec<_>>(),
+        })),
+        _ => rules::CATALOG
+            .iter()
+            .map(|r| {
+                format!(
+                    "{}  {:<8} {:<42} {}\n",
+                    r.id,
+                    r.severity.as_str(),
+                    r.name,
+                    r.summary
+                )
+            })
+            .collect(),
+    };
+    write_out(args.output.as_deref(), &text).map(|_| 0)
+}
+
+fn json_text(v: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(v).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// Write to FILE, or to standard output for `None` or `-`.
+fn write_out(path: Option<&Path>, text: &str) -> Result<(), String> {
+    match path.filter(|p| p.as_os_str() != "-") {
         Some(p) => {
             std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
         }

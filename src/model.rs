@@ -414,6 +414,9 @@ pub struct Model {
     pub input_errors: Vec<InputError>,
     /// How many input files were read.
     pub files: usize,
+    /// Paths given by name that keepalign did not read, with why
+    /// ("tfplan is a binary Terraform plan; ...").
+    pub not_read: Vec<String>,
 }
 
 impl Model {
@@ -426,5 +429,6 @@ impl Model {
         self.task_definitions.extend(other.task_definitions);
         self.input_errors.extend(other.input_errors);
         self.files += other.files;
+        self.not_read.extend(other.not_read);
     }
 }

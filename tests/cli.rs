@@ -201,3 +201,166 @@ fn services_lists_chains_with_provenance() {
         "explicit"
     );
 }
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn options_may_come_before_the_command() {
+    let o = keepalign(&["--format", "json", "check", EXAMPLE]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["findings"][0]["rule"], "KA101");
+    // And without a command at all.
+    let o = keepalign(&["--fail-on=never", "--format", "json", EXAMPLE]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with('{'));
+}
+
+#[test]
+fn a_misspelt_command_gets_did_you_mean() {
+    let o = keepalign(&["chek", EXAMPLE]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean \"check\""),
+        "{}",
+        stderr(&o)
+    );
+    let o = keepalign(&["servics"]);
+    assert!(
+        stderr(&o).contains("did you mean \"services\""),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_scan_that_read_nothing_is_not_green() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("README.md"), "# not IaC\n").unwrap();
+    let path = dir.path().to_str().unwrap();
+    let o = keepalign(&["check", path]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).contains("nothing checked"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("nothing checked"), "{}", stderr(&o));
+    let o = keepalign(&["check", path, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["summary"]["checked"], false);
+    assert!(
+        v["summary"]["nothing_checked"]
+            .as_str()
+            .unwrap()
+            .contains("no Terraform, CloudFormation or plan file")
+    );
+    assert_eq!(
+        keepalign(&["check", path, "--allow-empty"]).status.code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn a_file_that_is_not_iac_is_named_with_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("tfplan");
+    // A binary plan is a zip archive.
+    std::fs::write(&plan, b"PK\x03\x04\x14\x00\x00\x00\x08\x00").unwrap();
+    let o = keepalign(&["check", plan.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("terraform show -json"),
+        "{}",
+        stderr(&o)
+    );
+    let vars = dir.path().join("prod.tfvars");
+    std::fs::write(&vars, "x = 1\n").unwrap();
+    let o = keepalign(&["check", vars.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--var-file"), "{}", stderr(&o));
+}
+
+#[test]
+fn one_scan_writes_several_reports() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("k.json");
+    let o = keepalign(&[
+        "check",
+        EXAMPLE,
+        "--report",
+        &format!("json={}", json.display()),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("[KA101]"));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["findings"][0]["rule"], "KA101");
+    // Two reports on standard output cannot be told apart.
+    let o = keepalign(&["check", EXAMPLE, "--report", "json=-"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("standard output"), "{}", stderr(&o));
+    // `--output -` is standard output, so the extra report takes it.
+    let o = keepalign(&["check", EXAMPLE, "--output", "-", "--format", "json"]);
+    assert!(stdout(&o).starts_with('{'));
+    let o = keepalign(&["check", EXAMPLE, "--report", "yaml=x"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown report format"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn output_to_a_file_still_prints_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.txt");
+    let o = keepalign(&["check", EXAMPLE, "--output", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stdout.is_empty());
+    assert!(
+        stderr(&o).contains("1 error in 1 service chain"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn rules_and_explain_as_json_and_by_name() {
+    let o = keepalign(&["rules", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rules = v["rules"].as_array().unwrap();
+    assert!(rules.iter().any(|r| r["id"] == "KA101"
+        && r["name"] == "keepalive-not-above-idle-timeout"
+        && r["severity"] == "error"
+        && r["documentation"].as_str().unwrap().contains("## Fix")));
+    let o = keepalign(&["explain", "deregistration-delay-below-idle-timeout"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("# DR201"));
+    let o = keepalign(&["--format", "json", "explain", "DR201"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["id"], "DR201");
+    assert!(
+        v["help_uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("docs/rules/DR201.md")
+    );
+}
+
+#[test]
+fn services_takes_the_output_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s.json");
+    let o = keepalign(&[
+        "--format",
+        "json",
+        "services",
+        EXAMPLE,
+        "--output",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["services"][0]["service"], "aws_ecs_service.api");
+}

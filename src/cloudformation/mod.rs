@@ -35,6 +35,13 @@ pub fn is_candidate(path: &Path) -> bool {
         && !name.ends_with(".tfvars.json")
 }
 
+/// Whether the file at `path` is a template keepalign reads (for paths
+/// given by name, to say plainly when one is not).
+pub fn is_template_file(path: &Path) -> bool {
+    is_candidate(path)
+        && crate::input::read_source(path).is_ok_and(|f| looks_like_template(&f.text))
+}
+
 struct Template {
     file: Arc<SourceFile>,
     root: Node,

@@ -11,7 +11,8 @@ pub fn render(findings: &[Finding], summary: &Summary, color: bool) -> String {
     // A service address defined in several roots or templates (`Service`,
     // `aws_ecs_service.this`) is shown with where it is defined.
     let mut scopes: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
-    for f in findings {
+    let findings: Vec<&Finding> = findings.iter().filter(|f| !f.is_suppressed()).collect();
+    for f in &findings {
         if let (Some(service), Some(scope)) = (&f.service, &f.scope) {
             scopes.entry(service).or_default().insert(scope);
         }
@@ -22,7 +23,7 @@ pub fn render(findings: &[Finding], summary: &Summary, color: bool) -> String {
             .is_some_and(|s| scopes.get(s).is_some_and(|set| set.len() > 1))
     };
     let mut out = Vec::new();
-    for f in findings {
+    for f in &findings {
         render_one(f, ambiguous(f), color, &mut out);
     }
     let mut s = String::from_utf8_lossy(&out).into_owned();

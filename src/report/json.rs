@@ -63,7 +63,16 @@ pub fn render(findings: &[Finding], chains: &[Chain<'_>], summary: &Summary) -> 
         fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             let mut m = s.serialize_map(Some(4))?;
             m.serialize_entry("version", &1)?;
-            m.serialize_entry("findings", &LazySeq(self.findings, finding_json))?;
+            // Suppressed and baselined findings are counted, not listed.
+            let active: Vec<&Finding> = self
+                .findings
+                .iter()
+                .filter(|f| !f.is_suppressed())
+                .collect();
+            m.serialize_entry(
+                "findings",
+                &LazySeq(&active, |f: &&Finding| finding_json(f)),
+            )?;
             m.serialize_entry("services", &LazySeq(self.chains, chain_json))?;
             m.serialize_entry(
                 "summary",
@@ -73,6 +82,10 @@ pub fn render(findings: &[Finding], chains: &[Chain<'_>], summary: &Summary) -> 
                     "errors": self.summary.errors,
                     "warnings": self.summary.warnings,
                     "notes": self.summary.notes,
+                    "suppressed": self.summary.suppressed,
+                    "baselined": self.summary.baselined,
+                    "checked": self.summary.nothing_checked.is_none(),
+                    "nothing_checked": self.summary.nothing_checked,
                 }),
             )?;
             m.end()

@@ -56,11 +56,26 @@ pub static CATALOG: &[&RuleMeta] = &[
     &pa001::META,
 ];
 
-pub fn find(id: &str) -> Option<&'static RuleMeta> {
+/// A rule by ID (`KA101`, any case) or by the name findings print
+/// (`keepalive-not-above-idle-timeout`).
+pub fn find(id_or_name: &str) -> Option<&'static RuleMeta> {
     CATALOG
         .iter()
         .copied()
-        .find(|r| r.id.eq_ignore_ascii_case(id))
+        .find(|r| r.id.eq_ignore_ascii_case(id_or_name) || r.name.eq_ignore_ascii_case(id_or_name))
+}
+
+/// A rule's catalog entry as JSON (`rules --format json`, `explain --format json`).
+pub fn rule_json(r: &RuleMeta) -> serde_json::Value {
+    serde_json::json!({
+        "id": r.id,
+        "name": r.name,
+        "severity": r.severity.as_str(),
+        "summary": r.summary,
+        "tags": r.tags(),
+        "help_uri": r.help_uri(),
+        "documentation": r.documentation(),
+    })
 }
 
 /// Rules that read service chains.
@@ -112,15 +127,14 @@ impl Checker {
             return;
         }
         self.findings.push(Finding {
-            rule,
             service: Some(chain.service_name().to_string()),
             scope: Some(chain.service.id.scope.clone()),
-            message: d.message,
             fix: d.fix,
             location: d.location.or_else(|| Some(chain.attachment.at.clone())),
             label: d.label,
-            raw_location: None,
             related: d.related,
+            identity: chain.identity(),
+            ..Finding::new(rule, d.message)
         });
     }
 

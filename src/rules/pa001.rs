@@ -37,11 +37,6 @@ pub fn findings(errors: &[InputError]) -> Vec<Finding> {
     errors
         .iter()
         .map(|e| Finding {
-            rule: &META,
-            service: None,
-            scope: None,
-            message: e.message.clone(),
-            fix: None,
             location: e.at.clone(),
             label: e.message.clone(),
             raw_location: e.line_col.map(|(line, column)| RawLocation {
@@ -49,7 +44,8 @@ pub fn findings(errors: &[InputError]) -> Vec<Finding> {
                 line,
                 column,
             }),
-            related: Vec::new(),
+            identity: vec![e.file.clone()],
+            ..Finding::new(&META, e.message.clone())
         })
         .collect()
 }

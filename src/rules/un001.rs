@@ -53,10 +53,9 @@ pub fn finding(p: Pending) -> Finding {
     };
     let u = p.unresolved;
     Finding {
-        rule: &META,
+        identity: vec![p.scope.clone(), p.service.clone(), p.what.clone()],
         service: Some(p.service),
         scope: Some(p.scope),
-        message: format!("{} is unknown, so {checks}: {}", p.what, u.reason),
         // Variables can be supplied on the command line; other reasons say how themselves.
         fix: u
             .reason
@@ -64,8 +63,10 @@ pub fn finding(p: Pending) -> Finding {
             .then(|| "supply the value in terraform.tfvars or with --var / --var-file".to_string()),
         location: u.at.clone().or(p.fallback),
         label: format!("{} is unknown", p.what),
-        raw_location: None,
-        related: Vec::new(),
+        ..Finding::new(
+            &META,
+            format!("{} is unknown, so {checks}: {}", p.what, u.reason),
+        )
     }
 }
 

@@ -44,7 +44,10 @@ const FIXTURES: &[(&str, &[&str])] = &[
         "example-gunicorn-alb",
         &["testdata/terraform/example-gunicorn-alb"],
     ),
-    ("trap-stop-timeout", &["testdata/terraform/trap-stop-timeout"]),
+    (
+        "trap-stop-timeout",
+        &["testdata/terraform/trap-stop-timeout"],
+    ),
     (
         "cfn-import-value",
         &[
@@ -82,7 +85,11 @@ fn assert_valid_sarif(what: &str, sarif: &Value) {
         .iter_errors(sarif)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "{what}: invalid SARIF:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{what}: invalid SARIF:\n{}",
+        errors.join("\n")
+    );
 }
 
 #[test]
@@ -118,7 +125,14 @@ fn sarif_of_fixtures_is_valid() {
             assert_eq!(r["locations"].as_array().unwrap().len(), 1, "{r}");
         }
         for rule in rules {
-            assert!(rule["fullDescription"]["text"].as_str().unwrap().chars().count() <= 1024);
+            assert!(
+                rule["fullDescription"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .chars()
+                    .count()
+                    <= 1024
+            );
             assert!(rule["properties"].get("security-severity").is_none());
         }
     }
@@ -282,25 +296,38 @@ fn github_commands_cannot_be_injected_from_input() {
     let text = String::from_utf8(out.stdout).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines.len() >= 3, "{text}");
-    assert!(text.contains("pwned"), "the hostile name reached a message: {text}");
+    assert!(
+        text.contains("pwned"),
+        "the hostile name reached a message: {text}"
+    );
     for line in &lines {
         assert!(
             !line.chars().any(|c| c.is_control()),
             "raw control character in {line:?}"
         );
-        if line.starts_with("::") {
+        if let Some(command) = line.strip_prefix("::") {
             assert!(
                 line.starts_with("::error file=ecs%2Cprod%3A1.tf,line=")
                     || line.starts_with("::warning file=ecs%2Cprod%3A1.tf,line="),
                 "unexpected command {line:?}"
             );
-            let (props, _) = line[2..].split_once("::").unwrap();
-            assert!(!props.contains("::"), "{line}");
+            // Each property is one of ours: a value cannot end the list early.
+            let (_, props) = command.split_once("::").unwrap().0.split_once(' ').unwrap();
+            for prop in props.split(',') {
+                let key = prop.split_once('=').unwrap().0;
+                assert!(
+                    ["file", "line", "endLine", "col", "endColumn", "title"].contains(&key),
+                    "{prop} in {line}"
+                );
+            }
         }
     }
     // The name's `%25`, CR and LF are encoded, so GitHub decodes them back
     // into text instead of ending the command.
-    assert!(text.contains("app%2525%0D%0A::error file=x.tf::pwned\\u{1b}]0;title\\u{7}"), "{text}");
+    assert!(
+        text.contains("app%2525%0D%0A::error file=x.tf::pwned\\u{1b}]0;title\\u{7}"),
+        "{text}"
+    );
     let last = lines.last().unwrap();
     assert!(!last.starts_with("::"), "{last}");
 }
@@ -329,7 +356,11 @@ resource "aws_lb_listener" "web" {
         } else {
             ""
         };
-        let image = if i < n_errors { "python:3.12" } else { "corp/app:1" };
+        let image = if i < n_errors {
+            "python:3.12"
+        } else {
+            "corp/app:1"
+        };
         tf.push_str(&format!(
             r#"resource "aws_ecs_task_definition" "s{i}" {{
   container_definitions = jsonencode([{{
@@ -378,8 +409,14 @@ fn github_shows_ten_per_level_and_says_what_it_left_out() {
     );
     // Errors come first, then notes; the plain summary line last.
     let lines: Vec<&str> = text.lines().collect();
-    let first_note = lines.iter().position(|l| l.starts_with("::notice file=")).unwrap();
-    let last_error = lines.iter().rposition(|l| l.starts_with("::error ")).unwrap();
+    let first_note = lines
+        .iter()
+        .position(|l| l.starts_with("::notice file="))
+        .unwrap();
+    let last_error = lines
+        .iter()
+        .rposition(|l| l.starts_with("::error "))
+        .unwrap();
     assert!(last_error < first_note);
     assert_eq!(
         text.lines().last().unwrap(),
@@ -389,7 +426,13 @@ fn github_shows_ten_per_level_and_says_what_it_left_out() {
     // With a full report written beside it, the notice points there.
     let out = keepalign(
         dir.path(),
-        &["--format", "github", "--report", "sarif=keepalign.sarif", "."],
+        &[
+            "--format",
+            "github",
+            "--report",
+            "sarif=keepalign.sarif",
+            ".",
+        ],
     );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -447,7 +490,11 @@ fn markdown_stays_under_one_mebibyte() {
     );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.len() <= 1024 * 1024, "{} bytes", text.len());
-    assert!(text.len() > 1000 * 1024, "it uses the room: {} bytes", text.len());
+    assert!(
+        text.len() > 1000 * 1024,
+        "it uses the room: {} bytes",
+        text.len()
+    );
     let last = text.lines().last().unwrap();
     assert!(
         last.starts_with("**Truncated** to stay under 1024 KiB: ")
@@ -475,7 +522,10 @@ fn markdown_truncation_respects_a_small_limit() {
     let text = report::markdown::render_limited(&scan, 16 * 1024);
     assert!(text.len() <= 16 * 1024, "{}", text.len());
     let last = text.lines().last().unwrap();
-    assert!(last.contains("not shown") && last.contains("--report"), "{last}");
+    assert!(
+        last.contains("not shown") && last.contains("--report"),
+        "{last}"
+    );
     let whole = report::markdown::render(&scan);
     assert!(!whole.contains("Truncated"));
 }
@@ -563,12 +613,19 @@ fn services_rejects_the_finding_formats() {
     for format in FORMATS {
         let out = keepalign(
             &root(),
-            &["services", "--format", format, "testdata/terraform/trap-nlb"],
+            &[
+                "services",
+                "--format",
+                format,
+                "testdata/terraform/trap-nlb",
+            ],
         );
         assert_eq!(out.status.code(), Some(2), "{format}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
-            err.contains(&format!("services prints --format human or json, not {format}")),
+            err.contains(&format!(
+                "services prints --format human or json, not {format}"
+            )),
             "{err}"
         );
     }
@@ -580,7 +637,10 @@ fn one_scan_writes_every_format_as_a_report() {
     let mut args = vec!["--format".to_string(), "human".to_string()];
     for f in FORMATS {
         args.push("--report".into());
-        args.push(format!("{f}={}", dir.path().join(format!("out.{f}")).display()));
+        args.push(format!(
+            "{f}={}",
+            dir.path().join(format!("out.{f}")).display()
+        ));
     }
     args.push("testdata/terraform/example-gunicorn-alb".into());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -287,9 +287,10 @@ fn raw_physical(raw: &RawLocation) -> Option<Value> {
 pub fn uri(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
+        // A `:` in the first segment would read as a URI scheme (`c:/x`).
+        let scheme_like = b == b':' && !out.contains('/');
         let keep = b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b);
-        // A leading segment with `:` would read as a URI scheme (`c:/x`).
-        if keep && !(b == b':' && !out.contains('/')) {
+        if keep && !scheme_like {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));

@@ -77,7 +77,14 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["DR201 Service search-api.json:81"],
     ),
     ("sub-sh-c", &["KA101 Service django.yaml:27"]),
-    ("suppressed", &["DR201 Service streaming.yaml:60"]),
+    (
+        "suppressed",
+        &[
+            "DR201 Service streaming.yaml:60",
+            "KA101 Service streaming.yaml:112 (suppressed)",
+            "SU001 - streaming.yaml:132",
+        ],
+    ),
     (
         "two-services-listener-rules",
         &[

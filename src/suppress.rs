@@ -353,7 +353,7 @@ pub fn bookkeeping(
             out.push(note(
                 &su002::META,
                 format!(
-                    "this suppression {of} expired on {until} (today is {today}) and no longer applies: fix what it silenced, or give it a new until= date"
+                    "this suppression {of} expired on {until} and no longer applies: fix what it silenced, or give it a new until= date"
                 ),
                 "expired",
             ));
@@ -409,11 +409,11 @@ pub fn bookkeeping(
                 };
                 (!idle.is_empty()).then(|| {
                     format!(
-                        "{} reported nothing here to silence",
+                        "{} on every chain through it and found nothing",
                         if i.all {
-                            "no rule".to_string()
+                            "every rule ran".to_string()
                         } else {
-                            idle.join(", ")
+                            format!("{} ran", idle.join(", "))
                         }
                     )
                 })

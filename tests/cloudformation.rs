@@ -86,6 +86,17 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "suppressed-items",
+        &[
+            "SU004 - checkout.yaml:18",
+            "SU003 - checkout.yaml:28",
+            "SU002 - checkout.yaml:40",
+            "DR201 Service checkout.yaml:51",
+            "SU005 - checkout.yaml:68",
+            "KA101 Service checkout.yaml:80 (suppressed)",
+        ],
+    ),
+    (
         "two-services-listener-rules",
         &[
             "KA101 AdminService marketplace.yaml:202",

@@ -288,7 +288,8 @@ fn metadata_ignores(metadata: Option<&Node>) -> Vec<crate::suppress::Ignore> {
     items
         .into_iter()
         .map(|item| {
-            let mut i = blank(&item.at);
+            // A `{id, reason, until}` item is pointed at by its id: one line.
+            let mut i = blank(&item.get("id").unwrap_or(item).at);
             match &item.kind {
                 NodeKind::Map(_) => {
                     match item.get("id") {

@@ -407,16 +407,17 @@ pub fn bookkeeping(
                         .into_iter()
                         .collect()
                 };
-                (!idle.is_empty()).then(|| {
-                    format!(
-                        "{} on every chain through it and found nothing",
-                        if i.all {
-                            "every rule ran".to_string()
-                        } else {
-                            format!("{} ran", idle.join(", "))
-                        }
-                    )
-                })
+                let rules = if i.all {
+                    "every rule ran".to_string()
+                } else {
+                    format!("{} ran", idle.join(", "))
+                };
+                let place = if matches!(site.on, Target::File) {
+                    "on every chain and found nothing in this file"
+                } else {
+                    "on every chain through it and found nothing"
+                };
+                (!idle.is_empty()).then(|| format!("{rules} {place}"))
             }
         };
         if let Some(why) = why_unused {

@@ -182,6 +182,23 @@ fn ignore_file_silences_findings_located_in_its_file() {
 }
 
 #[test]
+fn an_ignore_file_that_silences_nothing_is_reported_only_when_every_chain_is_sure() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "# keepalign:ignore-file DR201 -- deploys are drained by hand\n";
+    write(dir.path(), "main.tf", &format!("{header}{CHAIN}"));
+    write(
+        dir.path(),
+        "variables.tf",
+        "variable \"keep_alive\" { default = \"75\" }\n",
+    );
+    assert_eq!(summary(&run(dir.path()).findings), ["SU004 - main.tf:1"]);
+    // An unknown keep-alive: KA101 could have been located in main.tf.
+    write(dir.path(), "variables.tf", "variable \"keep_alive\" {}\n");
+    let got = summary(&run(dir.path()).findings);
+    assert!(got.iter().all(|f| !f.starts_with("SU004")), "{got:?}");
+}
+
+#[test]
 fn an_ignore_file_after_the_first_block_or_a_malformed_one_silences_nothing() {
     let dir = tempfile::tempdir().unwrap();
     write(
@@ -369,6 +386,26 @@ fn baseline_round_trip_reports_only_new_findings() {
     assert_eq!(v["findings"][0]["rule"], "KA101");
     assert_eq!(v["findings"][0]["service"], "aws_ecs_service.api");
     assert!(!written.contains("\"line\""), "no line numbers: {written}");
+    // Findings suppressed in the source are not in it.
+    let sup = tmp.path().join("sup.json");
+    keepalign(
+        &[
+            "check",
+            "testdata/suppress/reason-on-service",
+            "--create-baseline",
+            sup.to_str().unwrap(),
+        ],
+        None,
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sup).unwrap()).unwrap();
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["DR201"]);
     // Deterministic: the same scan writes the same bytes.
     let again = tmp.path().join("again.json");
     keepalign(

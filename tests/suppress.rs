@@ -537,3 +537,33 @@ fn a_missing_or_malformed_baseline_is_exit_2_naming_the_file() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stderr).contains("version 2"), "{}", text(&o.stderr));
 }
+
+#[test]
+fn a_plan_read_with_its_configuration_honours_the_comments_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("config");
+    copy_dir(
+        Path::new("testdata/terraform/example-gunicorn-alb"),
+        &config,
+    );
+    let ecs = config.join("ecs.tf");
+    let edited = std::fs::read_to_string(&ecs).unwrap().replace(
+        "resource \"aws_ecs_service\" \"api\" {",
+        "# keepalign:ignore KA101 -- plan gate: the catalog moves to uvicorn (CAT-12)\nresource \"aws_ecs_service\" \"api\" {",
+    );
+    std::fs::write(&ecs, edited).unwrap();
+    let plan = "testdata/plan/equivalence-example-gunicorn-alb/plan.json";
+    let o = keepalign(
+        &["plan", plan, "--config-dir", config.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stdout).contains("1 suppressed"),
+        "{}",
+        text(&o.stdout)
+    );
+    // Without the configuration there are no comments to read.
+    let o = keepalign(&["plan", plan], None);
+    assert_eq!(o.status.code(), Some(1));
+}

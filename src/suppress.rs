@@ -360,8 +360,10 @@ pub fn bookkeeping(
             continue;
         }
         // Unused: only when keepalign can tell.
+        // Chains through a resource carrying it (`ignore-file` is carried
+        // by every resource of its file).
         let covering: Vec<&Chain<'_>> = match &site.on {
-            Target::Resource { modelled: true, .. } => chains
+            Target::Resource { modelled: true, .. } | Target::File => chains
                 .iter()
                 .filter(|c| on_chain(c).any(|x| x.at == i.at))
                 .collect(),
@@ -387,12 +389,24 @@ pub fn bookkeeping(
             Target::Resource { .. } if covering.iter().any(|c| inconclusive(c)) => None,
             Target::File if any_inconclusive => None,
             Target::Resource { .. } | Target::File => {
+                // Used when it silenced a finding, or when a finding it
+                // would silence is silenced by another suppression first (a
+                // redundant one is not "a rule that found nothing").
                 let used = |id: Option<&str>| {
                     findings.iter().any(|f| {
-                        f.suppression
-                            .as_ref()
-                            .is_some_and(|s| s.location.as_ref() == Some(&i.at))
-                            && id.is_none_or(|id| f.rule.id == id)
+                        let Some(s) = f.suppression.as_ref().filter(|s| !s.baseline) else {
+                            return false;
+                        };
+                        let here = s.location.as_ref() == Some(&i.at)
+                            || covering.iter().any(|c| {
+                                f.scope.as_deref() == Some(c.service.id.scope.as_str())
+                                    && f.service.as_deref() == Some(c.service.id.address.as_str())
+                            })
+                            || (i.file_wide
+                                && f.location
+                                    .as_ref()
+                                    .is_some_and(|l| l.file.display == i.at.file.display));
+                        here && id.is_none_or(|id| f.rule.id == id)
                     })
                 };
                 let idle: Vec<&str> = if i.all {

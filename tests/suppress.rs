@@ -199,6 +199,30 @@ fn an_ignore_file_that_silences_nothing_is_reported_only_when_every_chain_is_sur
 }
 
 #[test]
+fn a_redundant_suppression_is_not_called_unused() {
+    let dir = tempfile::tempdir().unwrap();
+    let main = CHAIN
+        .replace(
+            "resource \"aws_lb\" \"web\"",
+            "# keepalign:ignore KA101 -- shared ALB exception (NET-3)\nresource \"aws_lb\" \"web\"",
+        )
+        .replace(
+            "resource \"aws_ecs_service\"",
+            "# keepalign:ignore KA101 -- service exception (WEB-2)\nresource \"aws_ecs_service\"",
+        );
+    write(dir.path(), "main.tf", &main);
+    write(
+        dir.path(),
+        "variables.tf",
+        "variable \"keep_alive\" { default = \"30\" }\n",
+    );
+    assert_eq!(
+        summary(&run(dir.path()).findings),
+        ["KA101 aws_ecs_service.web variables.tf:1 (suppressed)"]
+    );
+}
+
+#[test]
 fn an_ignore_file_after_the_first_block_or_a_malformed_one_silences_nothing() {
     let dir = tempfile::tempdir().unwrap();
     write(

@@ -6,6 +6,7 @@ use crate::linker::Chain;
 use crate::model::Model;
 use crate::rules;
 use crate::source::display_path;
+use crate::suppress::Date;
 use crate::terraform::{self, Inputs};
 use std::path::{Path, PathBuf};
 
@@ -88,10 +89,27 @@ fn repo_root_for(dir: &Path, path_roots: &[PathBuf]) -> PathBuf {
         .unwrap_or_else(|| discover::repository_root(dir))
 }
 
-/// All findings for a model and its chains, in report order.
+/// All findings for a model and its chains, in report order; `until=`
+/// dates are compared with today (`KEEPALIGN_TODAY`, else the UTC date).
 pub fn check(model: &Model, chains: &[Chain<'_>]) -> Vec<Finding> {
-    let mut findings = rules::check_chains(chains);
+    let today = crate::suppress::today().unwrap_or_else(|_| crate::suppress::clock_today());
+    check_at(model, chains, today)
+}
+
+/// `check` with "today" given. Suppressed findings stay in the list,
+/// marked; the SU notes about the suppressions come last.
+pub fn check_at(model: &Model, chains: &[Chain<'_>], today: Date) -> Vec<Finding> {
+    let mut findings = rules::check_chains_at(chains, today);
     findings.extend(rules::pa001::findings(&model.input_errors));
+    crate::suppress::apply_file_wide(&model.suppressions, &mut findings, today);
+    let notes = crate::suppress::bookkeeping(
+        &model.suppressions,
+        chains,
+        &findings,
+        today,
+        &Default::default(),
+    );
+    findings.extend(notes);
     sort_and_dedup(&mut findings);
     findings
 }

@@ -113,6 +113,7 @@ fn sarif_of_fixtures_is_valid() {
         &["testdata/terraform/shape-listener-rules"],
         &["testdata/cloudformation"],
         &["testdata/terraform"],
+        &["testdata/suppress"],
     ] {
         let sarif: Value = serde_json::from_str(&stdout("sarif", paths)).unwrap();
         assert_valid_sarif(&paths.join(" "), &sarif);
@@ -134,6 +135,28 @@ fn sarif_of_fixtures_is_valid() {
                     <= 1024
             );
             assert!(rule["properties"].get("security-severity").is_none());
+        }
+    }
+}
+
+#[test]
+fn sarif_of_suppression_fixtures_marks_them_in_source() {
+    for paths in [
+        &["testdata/suppress"][..],
+        &["testdata/cloudformation/suppressed"],
+    ] {
+        let sarif: Value = serde_json::from_str(&stdout("sarif", paths)).unwrap();
+        assert_valid_sarif(&paths.join(" "), &sarif);
+        let suppressed: Vec<&Value> = sarif["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r.get("suppressions"))
+            .collect();
+        assert!(!suppressed.is_empty(), "{paths:?}");
+        for s in suppressed {
+            assert_eq!(s[0]["kind"], "inSource");
+            assert_eq!(s[0]["status"], "accepted");
         }
     }
 }
@@ -197,6 +220,10 @@ fn suppressed_findings_stay_in_sarif_marked_as_suppressed() {
     }
     let md = report::render(Format::Markdown, &scan, false);
     assert!(md.contains("| 0 | 1 | 1 |"), "{md}");
+    assert!(
+        md.starts_with("## ✅ keepalign: no new findings in 1 service chain (2 silenced)"),
+        "{md}"
+    );
 }
 
 /// Copy a fixture into a fresh directory.

@@ -124,6 +124,12 @@ fn header(scan: &Scan<'_, '_>) -> String {
         format!("❌ keepalign: {} in {chains}", parts.join(", "))
     } else if s.notes > 0 {
         format!("ℹ️ keepalign: {} in {chains}", parts.join(", "))
+    } else if s.suppressed + s.baselined > 0 {
+        // Silenced findings are accepted, not aligned: say so.
+        format!(
+            "✅ keepalign: no new findings in {chains} ({} silenced)",
+            s.suppressed + s.baselined
+        )
     } else {
         format!("✅ keepalign: {chains} checked and aligned")
     };

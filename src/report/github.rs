@@ -155,11 +155,18 @@ fn escape(text: &str, property: bool) -> String {
             '\n' => out.push_str("%0A"),
             ':' if property => out.push_str("%3A"),
             ',' if property => out.push_str("%2C"),
-            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c if shown_escaped(c) => out.push_str(&c.escape_unicode().to_string()),
             c => out.push(c),
         }
     }
     out
+}
+
+/// Control characters, and the bidirectional overrides that make a log
+/// line read differently from what it contains.
+pub(crate) fn shown_escaped(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 #[cfg(test)]
@@ -171,5 +178,6 @@ mod tests {
         assert_eq!(data("50% a\r\nb: c, d"), "50%25 a%0D%0Ab: c, d");
         assert_eq!(property("a:b,c%d\ne"), "a%3Ab%2Cc%25d%0Ae");
         assert_eq!(data("x\u{1b}[31my\u{7}"), "x\\u{1b}[31my\\u{7}");
+        assert_eq!(data("a\u{202e}b"), "a\\u{202e}b");
     }
 }

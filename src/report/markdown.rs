@@ -313,6 +313,9 @@ pub fn md(text: &str) -> String {
             {
                 out.push_str("\\.");
             }
+            c if super::github::shown_escaped(c) => {
+                out.push_str(&c.escape_unicode().to_string().replace('\\', "\\\\"));
+            }
             c => out.push(c),
         }
     }
@@ -339,5 +342,6 @@ mod tests {
         );
         assert_eq!(md("line1\nline2\r"), "line1\\\\nline2\\\\r");
         assert!(!md("x\u{1b}[2J").contains('\u{1b}'));
+        assert_eq!(md("a\u{202e}b"), "a\\\\u{202e}b");
     }
 }

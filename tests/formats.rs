@@ -272,6 +272,18 @@ fn partial_fingerprints_survive_unrelated_edits_above() {
     let after = results(dir.path());
     assert_eq!(after[0].1, before[0].1 + 3, "the finding moved down");
     assert_eq!(after[0].0, before[0].0, "but its fingerprint did not");
+
+    // A changed value is the same problem, still tracked as one alert.
+    let alb = dir.path().join("alb.tf");
+    let text = std::fs::read_to_string(&alb).unwrap();
+    assert!(text.contains("idle_timeout       = 60"));
+    std::fs::write(
+        &alb,
+        text.replace("idle_timeout       = 60", "idle_timeout       = 50"),
+    )
+    .unwrap();
+    let changed = results(dir.path());
+    assert_eq!(changed[0].0, before[0].0);
 }
 
 // ---------------------------------------------------------------- github

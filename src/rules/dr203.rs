@@ -95,7 +95,8 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
             location: Some(primary),
             label: format!("stopTimeout {}", describe(&container.stop_timeout)),
             related: vec![rel],
-            suggestion: number_suggestion(&container.stop_timeout, g),
+            // Fargate rejects a stopTimeout above 120 s: no blind suggestion then.
+            suggestion: number_suggestion(&container.stop_timeout, g).filter(|_| g <= 120.0),
         },
     );
 }

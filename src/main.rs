@@ -463,7 +463,6 @@ fn services(paths: &[PathBuf], input: &InputArgs, args: &ReportArgs) -> Result<u
     let text = match args.format {
         Format::Human => report::services::render_text(&chains),
         Format::Json => report::services::render_json(&chains),
-        #[allow(unreachable_patterns)]
         other => {
             return Err(format!(
                 "services prints --format human or json, not {}",

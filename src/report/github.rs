@@ -7,7 +7,7 @@
 //! findings are not annotated. Every string from input is escaped so it can
 //! neither end the command nor start a new one.
 
-use super::{Scan, escape_terminal, plural};
+use super::{Scan, escape_terminal, plural, shown_escaped};
 use crate::finding::{Finding, Severity};
 use crate::source::Location;
 use std::fmt::Write;
@@ -160,13 +160,6 @@ fn escape(text: &str, property: bool) -> String {
         }
     }
     out
-}
-
-/// Control characters, and the bidirectional overrides that make a log
-/// line read differently from what it contains.
-pub(crate) fn shown_escaped(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 #[cfg(test)]

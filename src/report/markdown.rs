@@ -313,7 +313,7 @@ pub fn md(text: &str) -> String {
             {
                 out.push_str("\\.");
             }
-            c if super::github::shown_escaped(c) => {
+            c if super::shown_escaped(c) => {
                 out.push_str(&c.escape_unicode().to_string().replace('\\', "\\\\"));
             }
             c => out.push(c),

@@ -171,7 +171,7 @@ pub fn escape_terminal(text: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&c.escape_unicode().to_string()),
+            c if shown_escaped(c) => out.push_str(&c.escape_unicode().to_string()),
             c => out.push(c),
         }
     }
@@ -179,6 +179,13 @@ pub fn escape_terminal(text: &str) -> String {
         out.insert(0, ' ');
     }
     out
+}
+
+/// Control characters, and the bidirectional overrides that make a log
+/// line read differently from what it contains: never printed raw.
+pub(crate) fn shown_escaped(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 #[cfg(test)]
@@ -195,5 +202,6 @@ mod tests {
             "app\\u{1b}]0;PWNED\\u{7}\\n::error file=ecs.tf,line=1::Injected"
         );
         assert_eq!(escape_terminal("::warning::x"), " ::warning::x");
+        assert_eq!(escape_terminal("a\u{202e}b"), "a\\u{202e}b");
     }
 }

@@ -132,6 +132,9 @@ pub struct Finding {
     /// What the finding is about, independent of lines and values: the
     /// chain's addresses (scope, service, container, load balancer, target
     /// group), the unknown value's name, or the file. `fingerprint` hashes it.
+    /// The first part is always where the finding lives (a scope or a file
+    /// path), which `anchor_identity` makes independent of the directory
+    /// keepalign runs from.
     pub identity: Vec<String>,
     pub suppression: Option<Suppression>,
     /// The fix as a text replacement, when it is one value in one place.
@@ -164,6 +167,29 @@ impl Finding {
 
     pub fn is_suppressed(&self) -> bool {
         self.suppression.is_some()
+    }
+
+    /// Make the path that starts `identity` relative to the repository
+    /// `root`, so a baseline made from the repository root still matches a
+    /// scan run from a subdirectory (or from another checkout of it).
+    pub fn anchor_identity(&mut self, root: &std::path::Path) {
+        let Some(first) = self.identity.first_mut() else {
+            return;
+        };
+        let Ok(canonical) = std::path::Path::new(first.as_str()).canonicalize() else {
+            return;
+        };
+        if let Ok(rel) = canonical.strip_prefix(root) {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            *first = if parts.is_empty() {
+                ".".to_string()
+            } else {
+                parts.join("/")
+            };
+        }
     }
 
     /// A stable key for baselines and SARIF `partialFingerprints`: the rule

@@ -368,6 +368,20 @@ fn report(
         .transpose()?;
     let chains = linker::link(model);
     let mut findings = engine::check_at(model, &chains, today);
+    // Fingerprints name paths from the repository root, not from where
+    // keepalign runs.
+    if let Some(first) = paths.first() {
+        // A plan on standard input belongs to the current directory.
+        let first = if first.as_os_str() == "-" {
+            Path::new(".")
+        } else {
+            first.as_path()
+        };
+        let root = keepalign::discover::repository_root(first);
+        for f in &mut findings {
+            f.anchor_identity(&root);
+        }
+    }
     if let (Some(entries), Some(file)) = (&baseline, &args.baseline) {
         keepalign::baseline::apply(entries, &mut findings, &file.display().to_string());
     }

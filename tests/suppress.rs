@@ -591,3 +591,44 @@ fn a_plan_read_with_its_configuration_honours_the_comments_there() {
     let o = keepalign(&["plan", plan], None);
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn a_baseline_matches_from_another_directory_and_another_checkout() {
+    // Two checkouts of one repository (as the Action's only-new mode makes:
+    // the base in a worktree elsewhere), each a git work tree.
+    let tmp = tempfile::tempdir().unwrap();
+    let base_tree = tmp.path().join("base");
+    let head_tree = tmp.path().join("work/head");
+    for tree in [&base_tree, &head_tree] {
+        copy_dir(
+            Path::new("testdata/terraform/example-gunicorn-alb"),
+            &tree.join("infra"),
+        );
+        std::fs::create_dir_all(tree.join(".git")).unwrap();
+    }
+    let baseline = tmp.path().join("b.json");
+    // Made from the base's root directory...
+    let o = Command::new(env!("CARGO_BIN_EXE_keepalign"))
+        .args(["check", "infra", "--create-baseline"])
+        .arg(&baseline)
+        .current_dir(&base_tree)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    // ...it still matches the head scanned by an absolute path from elsewhere.
+    let o = keepalign(
+        &[
+            "check",
+            head_tree.join("infra").to_str().unwrap(),
+            "--baseline",
+            baseline.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
+    assert!(
+        text(&o.stdout).contains("1 in the baseline"),
+        "{}",
+        text(&o.stdout)
+    );
+}

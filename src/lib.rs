@@ -16,6 +16,7 @@ pub mod terraform;
 pub mod value;
 #[macro_use]
 pub mod rules;
+pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod report;

@@ -45,6 +45,9 @@ pub fn apply_declared<'m>(
                 .collect();
             found.sort();
             found.dedup();
+            let hint = super::closest(facts.pattern.get_ref(), &found)
+                .map(|c| format!("did you mean \"{c}\"? "))
+                .unwrap_or_default();
             let found = match found.len() {
                 0 => "the scan found no load-balanced ECS service".to_string(),
                 n if n <= 6 => format!("services in the scan: {}", found.join(", ")),
@@ -56,7 +59,7 @@ pub fn apply_declared<'m>(
             return Err(errors.at(
                 facts.pattern_at.span.clone(),
                 format!(
-                    "[[service]] match = \"{}\"{} matches no service; {found}",
+                    "[[service]] match = \"{}\"{} matches no service; {hint}{found}",
                     facts.pattern.get_ref(),
                     if facts.scope.is_some() {
                         " with its scope"
@@ -217,5 +220,42 @@ mod tests {
         assert!(!address_matches("a?c", "ac"));
         assert!(address_matches("*.web*", "module.x.aws_ecs_service.web[1]"));
         assert!(!address_matches("", "x"));
+    }
+}
+
+#[cfg(test)]
+mod kind_tests {
+    use crate::servers::{self, KeepAlive};
+    use crate::source::{Location, SourceFile};
+
+    /// Every kind a configuration may name is identified as that kind, with
+    /// its defaults applying at the declaration.
+    #[test]
+    fn every_declarable_kind_gets_its_own_knowledge() {
+        let file = SourceFile::new("keepalign.toml".into(), "server = \"x\"\n".into());
+        let at = Location::new(&file, 9..12);
+        for kind in servers::declarable_kinds() {
+            let p = servers::declared(kind, None, &at);
+            assert_eq!(Some(p.server), servers::family_of(kind), "{kind}");
+            assert!(
+                p.description.ends_with("(declared in keepalign.toml:1)"),
+                "{kind}: {}",
+                p.description
+            );
+            if let KeepAlive::Timeout(s) = &p.keep_alive {
+                assert_eq!(s.location(), Some(&at), "{kind}");
+            }
+        }
+        let p = servers::declared("kestrel", None, &at);
+        assert_eq!(p.server, "kestrel");
+        assert_eq!(
+            p.keep_alive_fix_text(65.0),
+            "the keep-alive timeout of kestrel to 65 s"
+        );
+        assert!(matches!(
+            p.keep_alive,
+            KeepAlive::Timeout(crate::model::Setting::Unresolved(_))
+        ));
+        assert!(p.graceful_timeout.is_none() && p.request_timeout.is_none());
     }
 }

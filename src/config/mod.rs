@@ -570,11 +570,12 @@ fn service(
                     Some(kind_at.clone()),
                 )
             };
-            let (line, _) = kind_at.start();
             load_balancers.push(LoadBalancer {
+                // No line in the address: it is part of findings'
+                // identities, which must survive edits elsewhere.
                 id: ResourceId {
                     scope: errors.file.display.clone(),
-                    address: format!("{}:{line}", errors.file.display),
+                    address: format!("declared for {}", raw.pattern.get_ref()),
                 },
                 kind: Setting::declared(kind, kind_at.clone()),
                 name: None,

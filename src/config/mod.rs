@@ -816,11 +816,10 @@ pub fn rule_settings(
         rules::CATALOG.to_vec()
     };
     let file_ignore: Vec<&'static RuleMeta> = config.map(|c| c.ignore.clone()).unwrap_or_default();
+    let has = |list: &[&RuleMeta], r: &RuleMeta| list.iter().any(|x| x.id == r.id);
     let enabled = |r: &RuleMeta| {
-        selected.iter().any(|s| s.id == r.id)
-            && !cli_ignore.iter().any(|i| i.id == r.id)
-            && !(file_ignore.iter().any(|i| i.id == r.id)
-                && !cli_select.iter().any(|s| s.id == r.id))
+        let ignored = has(&cli_ignore, r) || (has(&file_ignore, r) && !has(&cli_select, r));
+        has(&selected, r) && !ignored
     };
     Ok(RuleSettings {
         disabled: rules::CATALOG

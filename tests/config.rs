@@ -102,6 +102,30 @@ fn command_line_vars_apply_to_every_root_and_win() {
 }
 
 #[test]
+fn templates_take_their_own_parameters() {
+    let (code, got) = findings(&[&fixture("cloudformation-stacks")]);
+    assert_eq!(code, Some(1));
+    assert_eq!(got, ["KA101 error Service keepalign.toml:12"]);
+    // The command line wins over both templates' own parameters.
+    let (_, got) = findings(&[
+        "--parameter",
+        "KeepAlive=90",
+        &fixture("cloudformation-stacks"),
+    ]);
+    assert!(got.is_empty(), "{got:?}");
+    let (_, got) = findings(&["--isolated", &fixture("cloudformation-stacks")]);
+    assert_eq!(
+        got,
+        [
+            "KA101 error Service orders-canary.yaml:25",
+            "UN001 note Service orders-canary.yaml:87",
+            "KA101 error Service orders.yaml:25",
+            "UN001 note Service orders.yaml:87",
+        ]
+    );
+}
+
+#[test]
 fn a_sub_path_scan_finds_the_configuration_above_it() {
     let (code, got) = findings(&[&fixture("monorepo/envs/prod")]);
     assert_eq!(code, Some(1));

@@ -397,3 +397,38 @@ fn human_reports() {
         insta::assert_snapshot!(format!("human-{name}"), stdout(&o));
     }
 }
+
+#[test]
+fn a_root_that_does_not_parse_is_a_finding_not_a_configuration_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join(".git")).unwrap();
+    std::fs::create_dir_all(d.join("stacks")).unwrap();
+    std::fs::write(
+        d.join("stacks/a.yaml"),
+        "AWSTemplateFormatVersion: \"2010-09-09\"\nResources: [\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("keepalign.toml"),
+        "[[root]]\npath = \"stacks/a.yaml\"\nparameters = { KeepAlive = 75 }\n",
+    )
+    .unwrap();
+    let o = keepalign(&[d.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(stdout(&o).contains("[PA001]"), "{}", stdout(&o));
+}
+
+#[test]
+fn an_unreadable_configuration_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("keepalign.toml");
+    std::fs::write(&f, b"fail-on = \"\xff\"\n").unwrap();
+    let o = keepalign(&["--config", f.to_str().unwrap(), &fixture("rules")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not valid UTF-8"), "{}", stderr(&o));
+    std::fs::write(&f, "[[service]\nmatch = \"x\"\n").unwrap();
+    let o = keepalign(&["--config", f.to_str().unwrap(), &fixture("rules")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("keepalign.toml:1: "), "{}", stderr(&o));
+}

@@ -747,6 +747,16 @@ impl Config {
                 continue; // outside this scan
             }
             let shown = r.path_at.snippet().to_string();
+            // A file that does not parse is a PA001 finding, not a
+            // configuration error: what it declares is unknown.
+            let broken = model.input_errors.iter().any(|e| {
+                Path::new(&e.file)
+                    .canonicalize()
+                    .is_ok_and(|f| f.starts_with(&r.path))
+            });
+            if broken {
+                continue;
+            }
             let Some(loaded) = model.roots.iter().find(|l| l.path == r.path) else {
                 let what = if r.path.is_dir() {
                     "not a Terraform root in this scan (no .tf files there, an excluded path, or a module another directory calls)"

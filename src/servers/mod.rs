@@ -255,8 +255,9 @@ fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
         ),
     };
     let how = "keepalign recognises gunicorn, uvicorn, hypercorn, daphne, waitress, Node.js, \
-               Puma, Unicorn, nginx and Apache httpd; for another server, check by hand that its \
-               keep-alive timeout is above the load balancer's idle timeout";
+               Puma, Unicorn, nginx and Apache httpd; for another server, declare it in keepalign.toml \
+               ([[service]] with server = \"NAME\" and keep-alive = SECONDS), or check by hand \
+               that its keep-alive timeout is above the load balancer's idle timeout";
     let at = ctx
         .command_at
         .clone()
@@ -268,7 +269,8 @@ fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
                 "container `{}` sets no command or entryPoint, so its server is started by the \
                  image's CMD/ENTRYPOINT (in its Dockerfile), which keepalign cannot see, and \
                  {image} is not one keepalign recognises; set the command in the task \
-                 definition",
+                 definition, or declare the server in keepalign.toml ([[service]] with server \
+                 and keep-alive)",
                 c.name
             ),
             at,

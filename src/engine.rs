@@ -6,6 +6,7 @@ use crate::linker::Chain;
 use crate::model::Model;
 use crate::rules;
 use crate::source::display_path;
+use crate::suppress::Date;
 use crate::terraform::{self, Inputs};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -125,9 +126,17 @@ fn repo_root_for(dir: &Path, path_roots: &[PathBuf]) -> PathBuf {
         .unwrap_or_else(|| discover::repository_root(dir))
 }
 
-/// All findings for a model and its chains, in report order.
+/// All findings for a model and its chains, in report order; `until=`
+/// dates are compared with today (`KEEPALIGN_TODAY`, else the UTC date).
 pub fn check(model: &Model, chains: &[Chain<'_>]) -> Vec<Finding> {
-    check_configured(model, chains, &RuleSettings::default())
+    let today = crate::suppress::today().unwrap_or_else(|_| crate::suppress::clock_today());
+    check_at(model, chains, today)
+}
+
+/// `check` with "today" given. Suppressed findings stay in the list,
+/// marked; the SU notes about the suppressions come last.
+pub fn check_at(model: &Model, chains: &[Chain<'_>], today: Date) -> Vec<Finding> {
+    check_configured(model, chains, today, &RuleSettings::default())
 }
 
 /// Which rules run and at what severity (the configuration's `select`,
@@ -140,14 +149,20 @@ pub struct RuleSettings {
     pub severity: BTreeMap<&'static str, crate::finding::Severity>,
 }
 
-/// `check`, with rules turned off or their severity changed.
+/// `check_at`, with rules turned off or their severity changed.
 pub fn check_configured(
     model: &Model,
     chains: &[Chain<'_>],
+    today: Date,
     settings: &RuleSettings,
 ) -> Vec<Finding> {
-    let mut findings = rules::check_chains_without(chains, &settings.disabled);
+    let mut findings = rules::check_chains_without(chains, today, &settings.disabled);
     findings.extend(rules::pa001::findings(&model.input_errors));
+    crate::suppress::apply_file_wide(&model.suppressions, &mut findings, today);
+    let disabled = settings.disabled.iter().map(|d| d.to_string()).collect();
+    let notes =
+        crate::suppress::bookkeeping(&model.suppressions, chains, &findings, today, &disabled);
+    findings.extend(notes);
     findings.retain(|f| !settings.disabled.contains(&f.rule.id));
     for f in &mut findings {
         if let Some(s) = settings.severity.get(f.rule.id) {

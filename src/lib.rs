@@ -16,7 +16,9 @@ pub mod terraform;
 pub mod value;
 #[macro_use]
 pub mod rules;
+pub mod baseline;
 pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod report;
+pub mod suppress;

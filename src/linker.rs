@@ -48,24 +48,6 @@ impl Chain<'_> {
                 .unwrap_or_default(),
         ]
     }
-
-    /// Whether a resource on this chain silences `rule`.
-    pub fn ignores(&self, rule: &str) -> bool {
-        let mut lists: Vec<&Vec<String>> = vec![&self.service.ignore];
-        lists.extend(self.listener.map(|l| &l.ignore));
-        lists.extend(self.listener_rule.map(|r| &r.ignore));
-        lists.extend(self.load_balancer.as_ref().ok().map(|lb| &lb.ignore));
-        lists.extend(
-            self.target_group
-                .as_ref()
-                .and_then(|t| t.as_ref().ok())
-                .map(|t| &t.ignore),
-        );
-        lists.extend(self.task_definition.as_ref().ok().map(|t| &t.ignore));
-        lists
-            .iter()
-            .any(|l| l.iter().any(|id| id.eq_ignore_ascii_case(rule)))
-    }
 }
 
 /// Resources of one kind, indexed by (scope, address) and by name.

@@ -128,6 +128,14 @@ struct ReportArgs {
     /// or plan file to check.
     #[arg(long, global = true)]
     allow_empty: bool,
+    /// Report only findings FILE does not have (made by --create-baseline);
+    /// the others are counted as "in the baseline" and never fail the run.
+    #[arg(long, value_name = "FILE", global = true)]
+    baseline: Option<PathBuf>,
+    /// Write this scan's findings to FILE as a baseline (rule and fingerprint,
+    /// no line numbers); the run still reports as usual.
+    #[arg(long, value_name = "FILE", global = true)]
+    create_baseline: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -494,8 +502,22 @@ fn report(
     paths: &[PathBuf],
     setup: &Setup,
 ) -> Result<u8, String> {
+    // A bad baseline or date is the tool failing, before anything is written.
+    let today = keepalign::suppress::today()?;
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(keepalign::baseline::read)
+        .transpose()?;
     let chains = chains(model, paths, setup)?;
-    let findings = engine::check_configured(model, &chains, &setup.rules);
+    let mut findings = engine::check_configured(model, &chains, today, &setup.rules);
+    if let (Some(entries), Some(file)) = (&baseline, &args.baseline) {
+        keepalign::baseline::apply(entries, &mut findings, &file.display().to_string());
+    }
+    if let Some(file) = &args.create_baseline {
+        std::fs::write(file, keepalign::baseline::create(&findings))
+            .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    }
     let mut summary = Summary::new(&findings, model.files, chains.len());
     summary.nothing_checked = nothing_checked(model, paths);
     for why in &model.not_read {

@@ -223,9 +223,9 @@ pub struct LoadBalancer {
     /// rule compares it, `services` shows it).
     pub client_keep_alive: Option<Setting<Seconds>>,
     pub at: Location,
-    /// Rule IDs silenced for chains through this resource
-    /// (CloudFormation `Metadata: {keepalign: {ignore: [...]}}`).
-    pub ignore: Vec<String>,
+    /// Suppressions for chains through this resource (a Terraform
+    /// `# keepalign:ignore` comment, CloudFormation `Metadata.keepalign`).
+    pub ignore: Vec<crate::suppress::Ignore>,
 }
 
 #[derive(Clone, Debug)]
@@ -235,9 +235,9 @@ pub struct Listener {
     /// Target groups the default action forwards to (plain or weighted).
     pub target_groups: Vec<Link>,
     pub at: Location,
-    /// Rule IDs silenced for chains through this resource
-    /// (CloudFormation `Metadata: {keepalign: {ignore: [...]}}`).
-    pub ignore: Vec<String>,
+    /// Suppressions for chains through this resource (a Terraform
+    /// `# keepalign:ignore` comment, CloudFormation `Metadata.keepalign`).
+    pub ignore: Vec<crate::suppress::Ignore>,
 }
 
 #[derive(Clone, Debug)]
@@ -246,9 +246,9 @@ pub struct ListenerRule {
     pub listener: Link,
     pub target_groups: Vec<Link>,
     pub at: Location,
-    /// Rule IDs silenced for chains through this resource
-    /// (CloudFormation `Metadata: {keepalign: {ignore: [...]}}`).
-    pub ignore: Vec<String>,
+    /// Suppressions for chains through this resource (a Terraform
+    /// `# keepalign:ignore` comment, CloudFormation `Metadata.keepalign`).
+    pub ignore: Vec<crate::suppress::Ignore>,
 }
 
 #[derive(Clone, Debug)]
@@ -259,9 +259,9 @@ pub struct TargetGroup {
     pub health_check_interval: Setting<Seconds>,
     pub health_check_timeout: Setting<Seconds>,
     pub at: Location,
-    /// Rule IDs silenced for chains through this resource
-    /// (CloudFormation `Metadata: {keepalign: {ignore: [...]}}`).
-    pub ignore: Vec<String>,
+    /// Suppressions for chains through this resource (a Terraform
+    /// `# keepalign:ignore` comment, CloudFormation `Metadata.keepalign`).
+    pub ignore: Vec<crate::suppress::Ignore>,
 }
 
 #[derive(Clone, Debug)]
@@ -285,9 +285,9 @@ pub struct Service {
     pub task_definition: Link,
     pub attachments: Vec<Attachment>,
     pub at: Location,
-    /// Rule IDs silenced for chains through this resource
-    /// (CloudFormation `Metadata: {keepalign: {ignore: [...]}}`).
-    pub ignore: Vec<String>,
+    /// Suppressions for chains through this resource (a Terraform
+    /// `# keepalign:ignore` comment, CloudFormation `Metadata.keepalign`).
+    pub ignore: Vec<crate::suppress::Ignore>,
 }
 
 /// A string with where it was written. When `at` covers exactly `text` (no
@@ -401,9 +401,9 @@ pub struct TaskDefinition {
     pub family: Option<String>,
     pub containers: Result<Vec<Container>, Unresolved>,
     pub at: Location,
-    /// Rule IDs silenced for chains through this resource
-    /// (CloudFormation `Metadata: {keepalign: {ignore: [...]}}`).
-    pub ignore: Vec<String>,
+    /// Suppressions for chains through this resource (a Terraform
+    /// `# keepalign:ignore` comment, CloudFormation `Metadata.keepalign`).
+    pub ignore: Vec<crate::suppress::Ignore>,
 }
 
 /// A file that could not be read or parsed (PA001).
@@ -443,6 +443,9 @@ pub struct Model {
     /// Paths given by name that keepalign did not read, with why
     /// ("tfplan is a binary Terraform plan; ...").
     pub not_read: Vec<String>,
+    /// Every suppression written in the inputs, once each, with what it is
+    /// on: the SU notes account for each.
+    pub suppressions: Vec<crate::suppress::Site>,
     /// Terraform roots and CloudFormation templates loaded.
     pub roots: Vec<LoadedRoot>,
 }
@@ -458,6 +461,7 @@ impl Model {
         self.input_errors.extend(other.input_errors);
         self.files += other.files;
         self.not_read.extend(other.not_read);
+        self.suppressions.extend(other.suppressions);
         self.roots.extend(other.roots);
     }
 }

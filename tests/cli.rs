@@ -165,7 +165,8 @@ fn every_rule_is_documented() {
     let o = keepalign(&["rules"]);
     let s = stdout(&o);
     for id in [
-        "KA101", "DR201", "DR202", "DR203", "RQ301", "HC401", "UN001", "UN002", "PA001",
+        "KA101", "DR201", "DR202", "DR203", "RQ301", "HC401", "UN001", "UN002", "PA001", "SU001",
+        "SU002", "SU003", "SU004", "SU005",
     ] {
         assert!(s.contains(id), "{id} missing from `rules`");
         let doc = stdout(&keepalign(&["explain", id]));

@@ -77,7 +77,25 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["DR201 Service search-api.json:81"],
     ),
     ("sub-sh-c", &["KA101 Service django.yaml:27"]),
-    ("suppressed", &["DR201 Service streaming.yaml:60"]),
+    (
+        "suppressed",
+        &[
+            "DR201 Service streaming.yaml:60",
+            "KA101 Service streaming.yaml:112 (suppressed)",
+            "SU001 - streaming.yaml:132",
+        ],
+    ),
+    (
+        "suppressed-items",
+        &[
+            "SU004 - checkout.yaml:18",
+            "SU003 - checkout.yaml:28",
+            "SU002 - checkout.yaml:40",
+            "DR201 Service checkout.yaml:51",
+            "SU005 - checkout.yaml:68",
+            "KA101 Service checkout.yaml:80 (suppressed)",
+        ],
+    ),
     (
         "two-services-listener-rules",
         &[

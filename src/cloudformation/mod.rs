@@ -4,6 +4,7 @@
 
 mod eval;
 mod resources;
+mod suppress;
 pub mod tree;
 
 use crate::model::{InputError, Model, ResourceId};
@@ -208,19 +209,16 @@ fn read_resources(
         {
             continue;
         }
-        let ignore = node
-            .get("Metadata")
-            .and_then(|m| m.get("keepalign"))
-            .and_then(|k| k.get("ignore"))
-            .map(|list| match &list.kind {
-                NodeKind::Seq(items) => items
-                    .iter()
-                    .filter_map(|i| i.as_str().map(str::to_string))
-                    .collect(),
-                NodeKind::Str(s, _) => vec![s.clone()],
-                _ => Vec::new(),
-            })
-            .unwrap_or_default();
+        let ignore = suppress::metadata_ignores(node.get("Metadata"));
+        model
+            .suppressions
+            .extend(ignore.iter().map(|i| crate::suppress::Site {
+                ignore: i.clone(),
+                on: crate::suppress::Target::Resource {
+                    address: logical_id.clone(),
+                    modelled: suppress::MODELLED.contains(&rtype),
+                },
+            }));
         let r = Resource {
             ev: &ev,
             id: ResourceId {

@@ -15,7 +15,7 @@ pub struct Resource<'e, 'a> {
     pub props: Option<&'a Node>,
     /// The logical ID in the template, where defaults apply.
     pub at: Location,
-    pub ignore: Vec<String>,
+    pub ignore: Vec<crate::suppress::Ignore>,
 }
 
 impl Resource<'_, '_> {

@@ -119,6 +119,22 @@ impl TfFiles {
         out
     }
 
+    /// The suppressions written in the configuration's files, once per file.
+    pub fn suppression_sites(&self) -> Vec<crate::suppress::Site> {
+        self.dirs
+            .iter()
+            .flatten()
+            .flat_map(|f| {
+                crate::terraform::comments::sites(
+                    &f.directives,
+                    &f.source,
+                    &f.top_blocks(),
+                    &crate::terraform::readers::is_modelled,
+                )
+            })
+            .collect()
+    }
+
     /// The `source` of `module "name"` in an already parsed directory.
     fn call_source(&self, dir: Option<&usize>, name: &str) -> Option<String> {
         let files = self.dirs.get(*dir?)?;
@@ -135,9 +151,11 @@ impl TfFiles {
             for f in &self.dirs[*i] {
                 for b in f.top_blocks() {
                     if let ("resource", [t, n]) = (b.kind, b.labels.as_slice()) {
+                        let ignore =
+                            crate::terraform::comments::for_block(&f.directives, &f.source, &b);
                         blocks
                             .entry((names.clone(), t.to_string(), n.to_string()))
-                            .or_insert((b.body, b.at));
+                            .or_insert((b.body, b.at, ignore));
                     }
                 }
             }
@@ -146,19 +164,17 @@ impl TfFiles {
     }
 }
 
+/// A resource block: its body, header and the suppressions written on it.
+pub type TfBlock<'a> = (BodyRef<'a>, Location, Vec<crate::suppress::Ignore>);
+
 pub struct TfIndex<'a> {
-    blocks: HashMap<(Vec<String>, String, String), (BodyRef<'a>, Location)>,
+    blocks: HashMap<(Vec<String>, String, String), TfBlock<'a>>,
 }
 
 impl<'a> TfIndex<'a> {
-    /// The `resource "type" "name"` block in the module at `names`: its body
-    /// and header.
-    pub fn block(
-        &self,
-        names: &[String],
-        rtype: &str,
-        name: &str,
-    ) -> Option<&(BodyRef<'a>, Location)> {
+    /// The `resource "type" "name"` block in the module at `names`: its body,
+    /// header and suppressions.
+    pub fn block(&self, names: &[String], rtype: &str, name: &str) -> Option<&TfBlock<'a>> {
         self.blocks
             .get(&(names.to_vec(), rtype.to_string(), name.to_string()))
     }

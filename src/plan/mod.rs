@@ -154,6 +154,7 @@ fn build(source: &Arc<SourceFile>, root: &JsonNode, config_dir: Option<&Path>) -
     let cd_at = resources::build(&doc, &resolver, index.as_ref(), &source.display, &mut model);
     if let Some(tf) = &tf {
         locate::relocate(&mut model, &tf.hcl, source, &cd_at);
+        model.suppressions = tf.suppression_sites();
     }
     model
 }

@@ -176,6 +176,8 @@ pub struct Res<'a> {
     pub entry: &'a Entry,
     pub resolver: &'a Resolver<'a>,
     pub root: Block<'a>,
+    /// Suppressions written on the resource's `.tf` block.
+    pub ignore: Vec<crate::suppress::Ignore>,
 }
 
 /// Point a value at its `.tf` attribute (the value is still the plan's).
@@ -348,6 +350,7 @@ pub fn build(
             at: at.clone(),
             entry: e,
             resolver,
+            ignore: block.map(|b| b.2.clone()).unwrap_or_default(),
             root: Block {
                 val: Some(&e.values),
                 cfg,
@@ -374,6 +377,10 @@ impl<'a> Source for Res<'a> {
 
     fn at(&self) -> &Location {
         &self.at
+    }
+
+    fn ignore(&self) -> Vec<crate::suppress::Ignore> {
+        self.ignore.clone()
     }
 
     fn root(&self) -> Block<'a> {

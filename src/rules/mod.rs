@@ -40,6 +40,11 @@ pub mod hc401;
 pub mod ka101;
 pub mod pa001;
 pub mod rq301;
+pub mod su001;
+pub mod su002;
+pub mod su003;
+pub mod su004;
+pub mod su005;
 pub mod un001;
 pub mod un002;
 
@@ -54,6 +59,11 @@ pub static CATALOG: &[&RuleMeta] = &[
     &un001::META,
     &un002::META,
     &pa001::META,
+    &su001::META,
+    &su002::META,
+    &su003::META,
+    &su004::META,
+    &su005::META,
 ];
 
 /// A rule by ID (`KA101`, any case) or by the name findings print
@@ -92,17 +102,27 @@ static CHAIN_RULES: &[(&RuleMeta, ChainRule)] = &[
 ];
 
 pub fn check_chains(chains: &[Chain<'_>]) -> Vec<Finding> {
-    check_chains_without(chains, &[])
+    check_chains_at(
+        chains,
+        crate::suppress::today().unwrap_or_else(|_| crate::suppress::clock_today()),
+    )
+}
+
+/// `check_chains` with "today" given, for `until=` dates.
+pub fn check_chains_at(chains: &[Chain<'_>], today: crate::suppress::Date) -> Vec<Finding> {
+    check_chains_without(chains, today, &[])
 }
 
 /// Run every rule but the `disabled` ones (IDs, from the configuration):
 /// a disabled rule does not run, and values only it needs are not reported
 /// unresolved (UN001).
-pub fn check_chains_without(chains: &[Chain<'_>], disabled: &[&str]) -> Vec<Finding> {
-    let mut checker = Checker {
-        disabled: disabled.iter().map(|d| d.to_string()).collect(),
-        ..Checker::default()
-    };
+pub fn check_chains_without(
+    chains: &[Chain<'_>],
+    today: crate::suppress::Date,
+    disabled: &[&str],
+) -> Vec<Finding> {
+    let mut checker = Checker::new(today);
+    checker.disabled = disabled.iter().map(|d| d.to_string()).collect();
     for chain in chains {
         for (meta, rule) in CHAIN_RULES {
             if !checker.is_disabled(meta.id) {
@@ -125,9 +145,11 @@ pub struct Diagnostic {
 }
 
 /// Collects findings; rules report unresolved inputs through it (UN001).
-#[derive(Default)]
+/// Findings a suppression silences are kept, marked (reports count them).
 pub struct Checker {
     pub findings: Vec<Finding>,
+    /// The date `until=` suppressions are compared with.
+    pub today: crate::suppress::Date,
     /// Unknown values by (service, what, reason): UN001 is emitted once per
     /// value, naming every check that needed it.
     unresolved: std::collections::BTreeMap<(String, String, String, String), un001::Pending>,
@@ -136,14 +158,24 @@ pub struct Checker {
 }
 
 impl Checker {
+    pub fn new(today: crate::suppress::Date) -> Checker {
+        Checker {
+            findings: Vec::new(),
+            today,
+            unresolved: Default::default(),
+            disabled: Vec::new(),
+        }
+    }
+
     fn is_disabled(&self, rule: &str) -> bool {
         self.disabled.iter().any(|d| d.eq_ignore_ascii_case(rule))
     }
 
     pub fn report(&mut self, rule: &'static RuleMeta, chain: &Chain<'_>, d: Diagnostic) {
-        if chain.ignores(rule.id) || self.is_disabled(rule.id) {
+        if self.is_disabled(rule.id) {
             return;
         }
+        let suppression = crate::suppress::for_chain(chain, rule.id, self.today);
         self.findings.push(Finding {
             service: Some(chain.service_name().to_string()),
             scope: Some(chain.service.id.scope.clone()),
@@ -152,19 +184,20 @@ impl Checker {
             label: d.label,
             related: d.related,
             identity: chain.identity(),
+            suppression,
             ..Finding::new(rule, d.message)
         });
     }
 
     /// A value `rule` needs is unresolved: UN001, naming the value and why.
+    /// Silenced like the rule that needed the value: a suppression of UN001,
+    /// or of every check that needed it.
     pub fn unresolved(&mut self, chain: &Chain<'_>, needed_by: &str, what: &str, u: &Unresolved) {
-        if chain.ignores(un001::META.id)
-            || chain.ignores(needed_by)
-            || self.is_disabled(un001::META.id)
-            || self.is_disabled(needed_by)
-        {
+        if self.is_disabled(un001::META.id) || self.is_disabled(needed_by) {
             return;
         }
+        let own = crate::suppress::for_chain(chain, un001::META.id, self.today);
+        let by_rule = crate::suppress::for_chain(chain, needed_by, self.today);
         let key = (
             chain.service.id.scope.clone(),
             chain.service_name().to_string(),
@@ -181,9 +214,22 @@ impl Checker {
                 needed_by: Vec::new(),
                 unresolved: u.clone(),
                 fallback: Some(chain.attachment.at.clone()),
+                silenced: Vec::new(),
+                suppression: None,
+                silenced_by: None,
             });
-        if !pending.needed_by.iter().any(|n| n == needed_by) {
-            pending.needed_by.push(needed_by.to_string());
+        if pending.suppression.is_none() {
+            pending.suppression = own;
+        }
+        let list = match by_rule {
+            Some(s) => {
+                pending.silenced_by.get_or_insert(s);
+                &mut pending.silenced
+            }
+            None => &mut pending.needed_by,
+        };
+        if !list.iter().any(|n| n == needed_by) {
+            list.push(needed_by.to_string());
         }
     }
 

@@ -1,4 +1,4 @@
-use crate::finding::Finding;
+use crate::finding::{Finding, Suppression};
 use crate::model::Unresolved;
 use crate::source::Location;
 
@@ -44,9 +44,22 @@ pub struct Pending {
     pub needed_by: Vec<String>,
     pub unresolved: Unresolved,
     pub fallback: Option<Location>,
+    /// Checks that needed it but are suppressed on the chain.
+    pub silenced: Vec<String>,
+    /// A suppression of UN001 itself.
+    pub suppression: Option<Suppression>,
+    /// The suppression of the first silenced check.
+    pub silenced_by: Option<Suppression>,
 }
 
-pub fn finding(p: Pending) -> Finding {
+pub fn finding(mut p: Pending) -> Finding {
+    // Only checks that are not suppressed make it count; when every check
+    // that needed the value is suppressed, so is this note.
+    let mut suppression = p.suppression.take();
+    if p.needed_by.is_empty() {
+        p.needed_by = std::mem::take(&mut p.silenced);
+        suppression = suppression.or(p.silenced_by.take());
+    }
     let checks = match p.needed_by.as_slice() {
         [one] => format!("{one} could not be checked"),
         many => format!("{} could not be checked", join_and(many)),
@@ -63,6 +76,7 @@ pub fn finding(p: Pending) -> Finding {
             .then(|| "supply the value in terraform.tfvars or with --var / --var-file".to_string()),
         location: u.at.clone().or(p.fallback),
         label: format!("{} is unknown", p.what),
+        suppression,
         ..Finding::new(
             &META,
             format!("{} is unknown, so {checks}: {}", p.what, u.reason),

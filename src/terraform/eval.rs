@@ -114,6 +114,9 @@ pub struct ResourceDecl<'a> {
     pub name: &'a str,
     pub body: BodyRef<'a>,
     pub at: Location,
+    /// Its `# keepalign:ignore` comments and the file's `ignore-file`
+    /// ones: every instance, in every module instance, carries them.
+    pub ignore: Vec<crate::suppress::Ignore>,
 }
 
 /// A template file parsed once, or its parse error (message, byte offset).
@@ -204,6 +207,8 @@ impl<'a> Evaluator<'a> {
                         }
                     }
                     ("resource", [rtype, name]) => {
+                        let ignore =
+                            super::comments::for_block(&file.directives, &file.source, &block);
                         ev.resources.insert(
                             (rtype, name),
                             ResourceDecl {
@@ -211,6 +216,7 @@ impl<'a> Evaluator<'a> {
                                 name,
                                 body: block.body,
                                 at: block.at.clone(),
+                                ignore,
                             },
                         );
                     }

@@ -3,6 +3,7 @@
 //! partial evaluator (`eval`), because findings need provenance and unknowns
 //! that a plain evaluator cannot give.
 
+pub mod comments;
 pub mod eval;
 pub mod functions;
 pub mod modules;
@@ -67,6 +68,7 @@ fn parse_source(source: Arc<SourceFile>) -> Result<ParsedFile, InputError> {
             Ok(node) => Ok(ParsedFile {
                 source,
                 syntax: Syntax::Json(node),
+                directives: Vec::new(),
             }),
             Err(e) => Err(InputError {
                 file: source.display.clone(),
@@ -77,10 +79,15 @@ fn parse_source(source: Arc<SourceFile>) -> Result<ParsedFile, InputError> {
         };
     }
     match hcl_edit::parser::parse_body(&source.text) {
-        Ok(body) => Ok(ParsedFile {
-            source,
-            syntax: Syntax::Hcl(body),
-        }),
+        Ok(body) => {
+            use hcl_edit::Span;
+            let first_block = body.iter().find_map(|s| s.span()).map(|s| s.start);
+            Ok(ParsedFile {
+                directives: comments::directives(&source, first_block),
+                source,
+                syntax: Syntax::Hcl(body),
+            })
+        }
         Err(e) => {
             let off = e.location().offset();
             Err(InputError {
@@ -115,6 +122,7 @@ pub fn load(
     let mut model = Model {
         files: read,
         input_errors: errors,
+        suppressions: ws.suppression_sites(),
         ..Model::default()
     };
     for m in models {
@@ -206,6 +214,7 @@ fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
                 body: decl.body,
                 scope,
                 at: decl.at.clone(),
+                ignore: &decl.ignore,
             };
             readers::read(decl.rtype, &inst, model);
         }

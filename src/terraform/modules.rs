@@ -132,6 +132,24 @@ impl Workspace {
         (errors, mods.iter().map(|m| m.read).sum())
     }
 
+    /// Every suppression written in the scan's Terraform files, once per
+    /// file however many module instances use it.
+    pub fn suppression_sites(&self) -> Vec<crate::suppress::Site> {
+        let mut mods: Vec<&ModuleFiles> = self.modules.values().collect();
+        mods.sort_by(|a, b| a.dir.cmp(&b.dir));
+        mods.iter()
+            .flat_map(|m| &m.files)
+            .flat_map(|f| {
+                super::comments::sites(
+                    &f.directives,
+                    &f.source,
+                    &f.top_blocks(),
+                    &super::readers::is_modelled,
+                )
+            })
+            .collect()
+    }
+
     /// Directories the module calls of `key` reach (as written, and
     /// canonical): local sources, and every module `terraform init`
     /// downloaded for a root. Targets outside the repository or missing are

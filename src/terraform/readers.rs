@@ -48,6 +48,11 @@ pub trait Source {
     fn id(&self) -> &ResourceId;
     /// The resource block, where defaults apply.
     fn at(&self) -> &Location;
+    /// Suppressions written on the resource (none by default: a plan has
+    /// no comments).
+    fn ignore(&self) -> Vec<crate::suppress::Ignore> {
+        Vec::new()
+    }
     fn root(&self) -> Self::Block;
     /// Nested blocks named `name` (written out or generated).
     fn blocks(&self, parent: &Self::Block, name: &str) -> Vec<Self::Block>;
@@ -142,7 +147,7 @@ pub fn load_balancer<S: Source>(r: &S, classic: bool) -> LoadBalancer {
     });
     LoadBalancer {
         id: r.id().clone(),
-        ignore: Vec::new(),
+        ignore: r.ignore(),
         name: r.known_string("name"),
         idle_timeout: seconds(r, b, "idle_timeout", Some(idle_default)),
         kind,
@@ -177,7 +182,7 @@ pub fn listener<S: Source>(r: &S) -> Listener {
     let root = r.root();
     Listener {
         id: r.id().clone(),
-        ignore: Vec::new(),
+        ignore: r.ignore(),
         load_balancer: r.link(
             &root,
             "load_balancer_arn",
@@ -197,7 +202,7 @@ pub fn listener_rule<S: Source>(r: &S) -> ListenerRule {
     let root = r.root();
     ListenerRule {
         id: r.id().clone(),
-        ignore: Vec::new(),
+        ignore: r.ignore(),
         listener: r.link(&root, "listener_arn", "listener_arn", Target::Listener),
         target_groups: r
             .blocks(&root, "action")
@@ -241,7 +246,7 @@ pub fn target_group<S: Source>(r: &S) -> TargetGroup {
     };
     TargetGroup {
         id: r.id().clone(),
-        ignore: Vec::new(),
+        ignore: r.ignore(),
         name: r.known_string("name"),
         deregistration_delay: seconds(
             r,
@@ -304,7 +309,7 @@ pub fn service<S: Source>(r: &S) -> Service {
         .collect();
     Service {
         id: r.id().clone(),
-        ignore: Vec::new(),
+        ignore: r.ignore(),
         task_definition: r.link(
             &root,
             "task_definition",
@@ -319,7 +324,7 @@ pub fn service<S: Source>(r: &S) -> Service {
 pub fn task_definition<S: Source>(r: &S) -> TaskDefinition {
     TaskDefinition {
         id: r.id().clone(),
-        ignore: Vec::new(),
+        ignore: r.ignore(),
         family: r.known_string("family"),
         containers: r.container_definitions(),
         at: r.at().clone(),

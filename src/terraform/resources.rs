@@ -16,6 +16,7 @@ pub struct Instance<'e, 'a> {
     pub body: BodyRef<'a>,
     pub scope: Scope,
     pub at: Location,
+    pub ignore: &'e [crate::suppress::Ignore],
 }
 
 /// A block body with the names visible inside it (`each`, `count`, and the
@@ -96,6 +97,10 @@ impl<'a> Source for Instance<'_, 'a> {
 
     fn at(&self) -> &Location {
         &self.at
+    }
+
+    fn ignore(&self) -> Vec<crate::suppress::Ignore> {
+        self.ignore.to_vec()
     }
 
     fn root(&self) -> Block<'a> {

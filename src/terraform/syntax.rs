@@ -16,6 +16,8 @@ pub enum Syntax {
 pub struct ParsedFile {
     pub source: Arc<SourceFile>,
     pub syntax: Syntax,
+    /// `# keepalign:ignore` comments (HCL only: JSON has none).
+    pub directives: Vec<super::comments::Directive>,
 }
 
 /// A block body in either syntax.
@@ -138,6 +140,8 @@ pub struct TopBlock<'a> {
     /// The block header (`resource "aws_lb" "main"`), where findings about
     /// defaults of the whole resource point.
     pub at: Location,
+    /// From the header to the closing brace: suppressions inside apply.
+    pub extent: std::ops::Range<usize>,
 }
 
 impl ParsedFile {
@@ -164,6 +168,7 @@ impl ParsedFile {
                         labels: b.labels.iter().map(|l| l.as_str()).collect(),
                         body: BodyRef::Hcl(&b.body, f),
                         at: Location::new(f, start..end),
+                        extent: start..b.span().map_or(end, |s| s.end.max(end)),
                     }
                 })
                 .collect(),
@@ -220,6 +225,7 @@ fn json_top_blocks<'a>(root: &'a JsonNode, f: &'a Arc<SourceFile>) -> Vec<TopBlo
                     labels: labels.clone(),
                     body: BodyRef::Json(body, f),
                     at: Location::new(f, span.clone()),
+                    extent: span.start..body.span.end.max(span.end),
                 });
             }
         }

@@ -36,15 +36,21 @@ pub fn run(path: impl AsRef<Path>) -> Run {
     run_with(&[path.as_ref().to_path_buf()], Inputs::default())
 }
 
-/// `RULE service file:line` for each finding, the compact form tests assert on.
+/// `RULE service file:line` for each finding, the compact form tests assert
+/// on; ` (suppressed)` or ` (baselined)` after a finding that does not count.
 pub fn summary(findings: &[Finding]) -> Vec<String> {
     findings
         .iter()
         .map(|f| {
             let p = f.position();
             let file = p.file.rsplit('/').next().unwrap_or(&p.file).to_string();
+            let silenced = match &f.suppression {
+                Some(s) if s.baseline => " (baselined)",
+                Some(_) => " (suppressed)",
+                None => "",
+            };
             format!(
-                "{} {} {}:{}",
+                "{} {} {}:{}{silenced}",
                 f.rule.id,
                 f.service.as_deref().unwrap_or("-"),
                 file,

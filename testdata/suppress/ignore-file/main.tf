@@ -1,0 +1,21 @@
+terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.40"
+    }
+  }
+}
+
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_ecs_cluster" "main" {
+  name = "billing"
+}
+
+resource "aws_cloudwatch_log_group" "app" {
+  name              = "/ecs/billing"
+  retention_in_days = 30
+}

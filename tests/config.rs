@@ -432,3 +432,25 @@ fn an_unreadable_configuration_is_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("keepalign.toml:1: "), "{}", stderr(&o));
 }
+
+#[test]
+fn a_suppression_of_a_disabled_rule_is_not_unused() {
+    let (_, got) = findings(&["--isolated", "testdata/suppress/unused"]);
+    assert_eq!(
+        got,
+        [
+            "SU004 note - alb.tf:8",
+            "SU004 note - main.tf:28",
+            "UN001 note aws_ecs_service.reports reports.tf:5",
+        ]
+    );
+    // DR201 off: its suppression is not "unused", and the unknown idle
+    // timeout only DR201 still needed is not reported.
+    let (_, got) = findings(&[
+        "--isolated",
+        "--ignore",
+        "DR201",
+        "testdata/suppress/unused",
+    ]);
+    assert_eq!(got, ["SU004 note - main.tf:28"]);
+}

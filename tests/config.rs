@@ -454,3 +454,23 @@ fn a_suppression_of_a_disabled_rule_is_not_unused() {
     ]);
     assert_eq!(got, ["SU004 note - main.tf:28"]);
 }
+
+#[test]
+fn a_scope_limits_a_declaration_to_one_root() {
+    let scoped = fixture("monorepo/scoped.toml");
+    let (code, got) = findings(&["--config", &scoped, &fixture("monorepo")]);
+    assert_eq!(code, Some(1));
+    // prod's keep-alive is declared 130: no KA101 there; staging unchanged.
+    assert_eq!(
+        got,
+        ["DR201 warning module.web.aws_ecs_service.this scoped.toml:11"]
+    );
+    let typo = fixture("monorepo/scope-typo.toml");
+    let o = keepalign(&["--config", &typo, &fixture("monorepo")]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("scope-typo.toml:4: [[service]] match = \"module.web.aws_ecs_service.*\" with its scope matches no service"),
+        "{}",
+        stderr(&o)
+    );
+}

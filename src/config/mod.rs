@@ -386,15 +386,19 @@ fn toml_message(m: &str) -> String {
     let m = m.trim();
     if let Some(rest) = m.strip_prefix("unknown field `") {
         let key = rest.split('`').next().unwrap_or("");
-        return match closest(key, KEYS) {
+        // The keys of the table the unknown one is in.
+        let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+        let candidates = if expected.is_empty() {
+            KEYS
+        } else {
+            &expected[..]
+        };
+        return match closest(key, candidates) {
             Some(k) => format!("unknown key \"{key}\"; did you mean \"{k}\"?"),
-            None => {
-                let expected: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
-                format!(
-                    "unknown key \"{key}\"; keys here are {}",
-                    expected.join(", ")
-                )
-            }
+            None => format!(
+                "unknown key \"{key}\"; keys here are {}",
+                expected.join(", ")
+            ),
         };
     }
     if let Some(rest) = m.strip_prefix("missing field `") {
@@ -403,10 +407,13 @@ fn toml_message(m: &str) -> String {
     }
     if let Some(rest) = m.strip_prefix("invalid type: ") {
         let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
+        if expected == "a sequence" && got == "map" {
+            return "expected a list, found a table (a list of tables is written [[root]] or [[service]], with double brackets)".into();
+        }
         let expected = match expected {
             "f64" => "a number of seconds",
-            "a string" => "a string",
             "a sequence" => "a list",
+            "a map" => "a table",
             other => other,
         };
         return format!("expected {expected}, found {got}");
@@ -850,7 +857,7 @@ fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     candidates
         .iter()
         .map(|c| (distance(&w, &norm(c)), *c))
-        .filter(|(d, c)| *d <= 2.min(c.len() / 3 + 1) || (*d == 0))
+        .filter(|(d, c)| *d <= 2.min(c.len() / 3 + 1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }

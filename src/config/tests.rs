@@ -273,3 +273,20 @@ fn odd_files_never_panic() {
         let _ = parse_text(text);
     }
 }
+
+#[test]
+fn table_mistakes_say_how_tables_are_written() {
+    let e = error("[service]\nmatch = \"x\"\nkeep-alive = 5\n");
+    assert!(e.contains("with double brackets"), "{e}");
+    let e = error("severity = \"note\"\n");
+    assert_eq!(
+        e,
+        "keepalign.toml:1: expected a table, found string \"note\""
+    );
+    // "did you mean" offers only keys of the table the mistake is in.
+    let e = error("mach = \"x\"\n");
+    assert!(
+        e.starts_with("keepalign.toml:1: unknown key \"mach\"; keys here are fail-on"),
+        "{e}"
+    );
+}

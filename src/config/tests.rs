@@ -290,3 +290,46 @@ fn table_mistakes_say_how_tables_are_written() {
         "{e}"
     );
 }
+
+/// A valid file, cut and spliced at random: parsing never panics.
+#[test]
+fn mangled_files_never_panic() {
+    let valid = "fail-on = \"error\"\nselect = [\"KA101\", \"DR201\"]\nignore = [\"RQ301\"]\n\
+        exclude = [\"legacy\", \"**/gen\"]\n[severity]\nDR203 = \"note\"\n\
+        [[root]]\npath = \"testdata\"\nvars = { a = 1, b = [\"x\"], c = { d = true } }\n\
+        [[service]]\nmatch = \"aws_ecs_service.*\"\nscope = \"envs/*\"\nserver = \"node\"\n\
+        keep-alive = 75\ngraceful-timeout = 30.5\nrequest-timeout = 60\nidle-timeout = 60\n\
+        load-balancer-type = \"application\"\n";
+    assert!(parse_text(valid).is_ok(), "{:?}", parse_text(valid).err());
+    let pieces = [
+        "[", "]", "\"", "=", "\n", "-", "é", "{", "}", ",", "[[", "0", "'''", "#",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for _ in 0..2000 {
+        let mut text = valid.to_string();
+        for _ in 0..1 + next(4) {
+            let mut at = next(text.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            if next(2) == 0 {
+                let mut end = (at + next(8)).min(text.len());
+                while !text.is_char_boundary(end) {
+                    end -= 1;
+                }
+                text.replace_range(at..end, "");
+            } else {
+                text.insert_str(at, pieces[next(pieces.len())]);
+            }
+        }
+        if let Err(e) = parse_text(&text) {
+            assert!(e.starts_with("keepalign.toml:"), "no line: {e}\n{text}");
+        }
+    }
+}

@@ -102,6 +102,15 @@ pub struct Suppression {
     pub baseline: bool,
 }
 
+/// A machine-applicable fix: replace the text at `location` with `text`.
+/// Only set where one written value in one place is the whole fix (reviewdog
+/// shows it as a suggested change).
+#[derive(Clone, Debug)]
+pub struct Suggestion {
+    pub location: Location,
+    pub text: String,
+}
+
 #[derive(Clone, Debug)]
 pub struct Finding {
     pub rule: &'static RuleMeta,
@@ -125,6 +134,8 @@ pub struct Finding {
     /// group), the unknown value's name, or the file. `fingerprint` hashes it.
     pub identity: Vec<String>,
     pub suppression: Option<Suppression>,
+    /// The fix as a text replacement, when it is one value in one place.
+    pub suggestion: Option<Suggestion>,
 }
 
 impl Finding {
@@ -143,6 +154,7 @@ impl Finding {
             related: Vec::new(),
             identity: Vec::new(),
             suppression: None,
+            suggestion: None,
         }
     }
 

@@ -536,10 +536,11 @@ fn report(
                 .into(),
         );
     }
-    let scan = report::Scan {
+    let scan = |format: Format| report::Scan {
         findings: &findings,
         chains: &chains,
         summary: &summary,
+        full_report: full_report(format, args),
     };
     let color = match args.color {
         ColorChoice::Always => true,
@@ -552,10 +553,10 @@ fn report(
     };
     write_out(
         args.output.as_deref(),
-        &report::render(args.format, &scan, color),
+        &report::render(args.format, &scan(args.format), color),
     )?;
     for (format, file) in &args.reports {
-        write_out(Some(file), &report::render(*format, &scan, false))?;
+        write_out(Some(file), &report::render(*format, &scan(*format), false))?;
     }
     // The report went elsewhere: the verdict still belongs on the terminal.
     if !main_on_stdout || summary.nothing_checked.is_some() {
@@ -570,6 +571,27 @@ fn report(
             .any(|f| !f.is_suppressed() && f.severity() >= t)
     });
     Ok(u8::from(failed))
+}
+
+/// Where a report of another format than `format` holds the whole scan:
+/// the first `--report` file of another format, else the main report.
+/// The GitHub and Markdown reports point there when they cannot show it all.
+fn full_report(format: Format, args: &ReportArgs) -> Option<String> {
+    let stdout = |p: &Path| p.as_os_str() == "-";
+    if let Some((f, file)) = args
+        .reports
+        .iter()
+        .find(|(f, file)| *f != format && !stdout(file))
+    {
+        return Some(format!("{} ({} report)", file.display(), f.name()));
+    }
+    if args.format == format {
+        return None;
+    }
+    Some(match args.output.as_deref().filter(|p| !stdout(p)) {
+        Some(file) => format!("{} ({} report)", file.display(), args.format.name()),
+        None => format!("the {} report on standard output", args.format.name()),
+    })
 }
 
 /// Link the model into chains, with the configuration's declared facts.

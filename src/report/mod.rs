@@ -2,8 +2,12 @@
 //! scan: `render` is the one entry point, so one scan can write several
 //! reports (`--format` on standard output, `--report FORMAT=FILE` beside it).
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod markdown;
+pub mod rdjson;
+pub mod sarif;
 pub mod services;
 
 use crate::finding::{Finding, Severity};
@@ -16,6 +20,16 @@ pub enum Format {
     Human,
     /// The version-1 JSON report.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the changed files.
+    Github,
+    /// A Markdown summary for `$GITHUB_STEP_SUMMARY` or a pull-request comment.
+    Markdown,
+    /// reviewdog's diagnostic format, one JSON document (`reviewdog -f=rdjson`).
+    Rdjson,
+    /// reviewdog's diagnostic format, one diagnostic per line (`reviewdog -f=rdjsonl`).
+    Rdjsonl,
 }
 
 impl Format {
@@ -23,6 +37,11 @@ impl Format {
         match self {
             Format::Human => "human",
             Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Markdown => "markdown",
+            Format::Rdjson => "rdjson",
+            Format::Rdjsonl => "rdjsonl",
         }
     }
 }
@@ -33,6 +52,10 @@ pub struct Scan<'a, 'c> {
     pub findings: &'a [Finding],
     pub chains: &'a [Chain<'c>],
     pub summary: &'a Summary,
+    /// Where the complete report of this scan is, for formats that cannot
+    /// show everything (GitHub's annotation limits, the Markdown size cap):
+    /// a `--report` file or the report on standard output.
+    pub full_report: Option<String>,
 }
 
 /// Render `scan` as `format`. Colour only applies to the human format.
@@ -40,6 +63,11 @@ pub fn render(format: Format, scan: &Scan<'_, '_>, color: bool) -> String {
     match format {
         Format::Human => human::render(scan.findings, scan.summary, color),
         Format::Json => json::render(scan.findings, scan.chains, scan.summary),
+        Format::Sarif => sarif::render(scan),
+        Format::Github => github::render(scan),
+        Format::Markdown => markdown::render(scan),
+        Format::Rdjson => rdjson::render(scan),
+        Format::Rdjsonl => rdjson::render_lines(scan),
     }
 }
 

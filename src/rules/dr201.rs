@@ -1,4 +1,4 @@
-use super::{Checker, Diagnostic, describe, idle_timeout_related};
+use super::{Checker, Diagnostic, describe, idle_timeout_related, number_suggestion};
 use crate::linker::Chain;
 use crate::model::{LbKind, fmt_secs};
 
@@ -98,6 +98,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
                 describe(delay)
             ),
             related: vec![rel],
+            suggestion: number_suggestion(delay, idle),
         },
     );
 }

@@ -69,6 +69,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
             location: Some(primary),
             label: format!("connection draining {how}"),
             related: Vec::new(),
+            suggestion: None,
         },
     );
 }

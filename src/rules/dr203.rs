@@ -1,4 +1,4 @@
-use super::{Checker, Diagnostic, describe};
+use super::{Checker, Diagnostic, describe, number_suggestion};
 use crate::finding::Related;
 use crate::linker::Chain;
 use crate::model::fmt_secs;
@@ -95,6 +95,8 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
             location: Some(primary),
             label: format!("stopTimeout {}", describe(&container.stop_timeout)),
             related: vec![rel],
+            // Fargate rejects a stopTimeout above 120 s: no blind suggestion then.
+            suggestion: number_suggestion(&container.stop_timeout, g).filter(|_| g <= 120.0),
         },
     );
 }

@@ -86,6 +86,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
                 describe(&tg.health_check_timeout)
             ),
             related: vec![rel],
+            suggestion: None,
         },
     );
 }

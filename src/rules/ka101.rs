@@ -1,4 +1,6 @@
-use super::{Checker, Diagnostic, declared_note, describe, idle_timeout_related};
+use super::{
+    Checker, Diagnostic, declared_note, describe, idle_timeout_related, number_suggestion,
+};
 use crate::linker::Chain;
 use crate::model::{Provenance, Setting, fmt_secs};
 use crate::servers::KeepAlive;
@@ -93,7 +95,8 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         server.server,
         kind.reset_status(),
     );
-    let raise = format!("set {}", server.keep_alive_fix_text((idle + 5.0).max(65.0)));
+    let target = (idle + 5.0).max(65.0);
+    let raise = format!("set {}", server.keep_alive_fix_text(target));
     // Lowering the idle timeout is only sensible advice for a keep-alive of some length.
     let fix = if ka >= 10.0 {
         format!(
@@ -117,6 +120,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
             location: primary,
             label: format!("{} keep-alive {}", server.server, describe(ka_setting)),
             related: vec![rel],
+            suggestion: number_suggestion(ka_setting, target),
         },
     );
 }

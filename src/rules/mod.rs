@@ -4,7 +4,7 @@
 //! Rules never evaluate IaC: they compare values the loaders and the linker
 //! resolved, and emit findings that point at both ends.
 
-use crate::finding::{Finding, Related, RuleMeta};
+use crate::finding::{Finding, Related, RuleMeta, Suggestion};
 use crate::linker::Chain;
 use crate::model::{Provenance, Seconds, Setting, Unresolved, fmt_secs};
 use crate::source::Location;
@@ -142,6 +142,8 @@ pub struct Diagnostic {
     /// What the location shows.
     pub label: String,
     pub related: Vec<Related>,
+    /// The fix as a replacement of one written value (see `number_suggestion`).
+    pub suggestion: Option<Suggestion>,
 }
 
 /// Collects findings; rules report unresolved inputs through it (UN001).
@@ -183,6 +185,7 @@ impl Checker {
             location: d.location.or_else(|| Some(chain.attachment.at.clone())),
             label: d.label,
             related: d.related,
+            suggestion: d.suggestion,
             identity: chain.identity(),
             suppression,
             ..Finding::new(rule, d.message)
@@ -334,4 +337,58 @@ pub fn related(s: &Setting<Seconds>, fallback: &Location, message: String) -> Re
         location: s.location().cloned().unwrap_or_else(|| fallback.clone()),
         message,
     }
+}
+
+/// Replace a setting written as a bare number with `new`, or `None`.
+///
+/// Only when the text at the setting's location is exactly the number the
+/// setting holds (digits only: no quotes, no units, no milliseconds for a
+/// value in seconds), `new` is a whole number, and the number is written
+/// where the setting is used: a Terraform `variable` default, a `.tfvars`
+/// value or a CloudFormation parameter's `Default` may feed other
+/// resources, so changing it is a decision, not a suggestion.
+pub fn number_suggestion(s: &Setting<Seconds>, new: Seconds) -> Option<Suggestion> {
+    let Setting::Known {
+        value,
+        provenance: Provenance::Explicit(at),
+    } = s
+    else {
+        return None;
+    };
+    let old = at.snippet();
+    let digits = !old.is_empty() && old.len() <= 9 && old.bytes().all(|b| b.is_ascii_digit());
+    if !digits || old.parse::<f64>().ok() != Some(*value) {
+        return None;
+    }
+    if new.fract() != 0.0 || !(0.0..1e9).contains(&new) || new == *value || is_input_value(at) {
+        return None;
+    }
+    Some(Suggestion {
+        location: at.clone(),
+        text: fmt_secs(new),
+    })
+}
+
+/// Whether `at` is inside a variable's or parameter's value rather than
+/// where the setting is used.
+fn is_input_value(at: &Location) -> bool {
+    let file = &at.file.display;
+    if file.ends_with(".tfvars") || file.ends_with(".tfvars.json") {
+        return true;
+    }
+    let before = at.file.text.get(..at.span.start).unwrap_or("");
+    let line = before.rsplit('\n').next().unwrap_or("").trim_start();
+    let line = line.trim_start_matches(['"', '\'']);
+    // CloudFormation `Default: 5`, `"Default": 5`, `"ParameterValue": "5"`.
+    if line.starts_with("Default") || line.starts_with("ParameterValue") {
+        return true;
+    }
+    // Terraform: the enclosing top-level block is the last line before the
+    // value that starts in column one with a word (`variable "x" {`).
+    file.ends_with(".tf")
+        && before
+            .lines()
+            .rev()
+            .find(|l| l.starts_with(|c: char| c.is_ascii_alphabetic()))
+            .is_some_and(|header| header.starts_with("variable"))
 }

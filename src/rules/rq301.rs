@@ -88,6 +88,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
             location: primary,
             label: format!("{} request timeout {}", server.server, describe(timeout)),
             related: vec![rel],
+            suggestion: None,
         },
     );
 }

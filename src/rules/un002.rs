@@ -57,6 +57,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
                     location: at,
                     label: "server not identified".into(),
                     related: Vec::new(),
+                    suggestion: None,
                 },
             );
         }

@@ -474,3 +474,34 @@ fn a_scope_limits_a_declaration_to_one_root() {
         stderr(&o)
     );
 }
+
+#[test]
+fn other_formats_point_at_the_declaration() {
+    let o = keepalign(&["--format", "markdown", &fixture("data-source-lb")]);
+    assert!(
+        stdout(&o).contains(
+            "| LB idle timeout | 120 s | declared in testdata/config/data-source-lb/keepalign.toml:7 |"
+        ),
+        "{}",
+        stdout(&o)
+    );
+    let o = keepalign(&["--format", "sarif", &fixture("node-declared")]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let uris: Vec<&str> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        uris,
+        [
+            "testdata/config/node-declared/keepalign.toml",
+            "testdata/config/node-declared/keepalign.toml"
+        ]
+    );
+}

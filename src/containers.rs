@@ -141,6 +141,7 @@ fn words(v: Option<&Val>, name: &str, fallback: &Location) -> Option<Setting<Vec
                         let loc = match provenance {
                             Provenance::Explicit(l) => Some(l),
                             Provenance::Default { applies_at, .. } => applies_at,
+                            Provenance::Declared(l) => Some(l),
                         };
                         out.push(Word::new(value, loc));
                     }

@@ -38,11 +38,53 @@ fn skipped_dir(path: &Path) -> bool {
             .is_some_and(|p| p == "cdk.out")
 }
 
+/// Paths excluded by the user (`exclude` in the configuration file,
+/// `--exclude` on the command line), in addition to `SKIPPED_DIRS`: globs
+/// matched against paths relative to the directory they are relative to
+/// (the configuration file's, or the current directory).
+#[derive(Clone, Debug, Default)]
+pub struct Exclude {
+    sets: Vec<(PathBuf, globset::GlobSet)>,
+}
+
+impl Exclude {
+    /// Exclude what `globs` match, relative to the directory `base`.
+    pub fn add(&mut self, base: &Path, globs: Vec<globset::Glob>) {
+        let mut b = globset::GlobSetBuilder::new();
+        for g in globs {
+            b.add(g);
+        }
+        // Globs that were built one by one always build as a set.
+        if let Ok(set) = b.build() {
+            let base = base.canonicalize().unwrap_or_else(|_| base.to_path_buf());
+            self.sets.push((base, set));
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.sets.is_empty()
+    }
+
+    /// Whether the canonical `path` is excluded.
+    pub fn excludes(&self, path: &Path) -> bool {
+        self.sets.iter().any(|(base, set)| {
+            path.strip_prefix(base)
+                .is_ok_and(|rel| !rel.as_os_str().is_empty() && set.is_match(rel))
+        })
+    }
+}
+
 /// A path given on the command line does not exist (exit status 2).
 #[derive(Debug)]
 pub struct MissingPath(pub PathBuf);
 
 pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
+    discover_excluding(paths, &Exclude::default())
+}
+
+/// Like `discover`, leaving out what `exclude` matches below the paths
+/// (a path given by name is always read, like the skipped directories).
+pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discovered, MissingPath> {
     let mut out = Discovered::default();
     for path in paths {
         if std::fs::metadata(path).is_err() {
@@ -50,11 +92,20 @@ pub fn discover(paths: &[PathBuf]) -> Result<Discovered, MissingPath> {
         }
     }
     for path in paths {
+        let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let excluded = |p: &Path| {
+            !exclude.is_empty()
+                && p.strip_prefix(path)
+                    .is_ok_and(|rel| exclude.excludes(&canonical.join(rel)))
+        };
         let walker = WalkDir::new(path)
             .follow_links(false)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !(e.file_type().is_dir() && skipped_dir(e.path())));
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !((e.file_type().is_dir() && skipped_dir(e.path())) || excluded(e.path()))
+            });
         for entry in walker {
             match entry {
                 Ok(e) => {

@@ -8,12 +8,49 @@ use crate::rules;
 use crate::source::display_path;
 use crate::suppress::Date;
 use crate::terraform::{self, Inputs};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
+    /// Command-line inputs, for every root and template.
     pub terraform: Inputs,
     pub cloudformation: crate::cloudformation::Inputs,
+    /// Inputs of particular Terraform roots, by canonical directory (the
+    /// configuration file's `[[root]]`): only `config_var_files` and
+    /// `config_vars` are read, before the command line's.
+    pub root_terraform: BTreeMap<PathBuf, Inputs>,
+    /// Parameters of particular templates, by canonical path: only
+    /// `config_parameter_files` and `config_parameters` are read.
+    pub root_cloudformation: BTreeMap<PathBuf, crate::cloudformation::Inputs>,
+    /// Paths left out of discovery (`exclude`, `--exclude`).
+    pub exclude: discover::Exclude,
+}
+
+impl Options {
+    /// The Terraform inputs of the root in `dir`: its own, then the command line's.
+    pub fn terraform_inputs(&self, dir: &Path) -> Inputs {
+        let mut inputs = self.terraform.clone();
+        if let Some(own) = self.root_terraform.get(&canonical(dir)) {
+            inputs.config_var_files = own.config_var_files.clone();
+            inputs.config_vars = own.config_vars.clone();
+        }
+        inputs
+    }
+
+    /// The parameters of the template at `path`: its own, then the command line's.
+    pub fn cloudformation_inputs(&self, path: &Path) -> crate::cloudformation::Inputs {
+        let mut inputs = self.cloudformation.clone();
+        if let Some(own) = self.root_cloudformation.get(&canonical(path)) {
+            inputs.config_parameter_files = own.config_parameter_files.clone();
+            inputs.config_parameters = own.config_parameters.clone();
+        }
+        inputs
+    }
+}
+
+fn canonical(p: &Path) -> PathBuf {
+    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
 }
 
 /// Load every input under `paths` into one model.
@@ -30,7 +67,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
         }
     }
     let paths = &others[..];
-    let found = discover::discover(paths)?;
+    let found = discover::discover_excluding(paths, &options.exclude)?;
     let not_read: Vec<String> = paths
         .iter()
         .filter(|p| p.is_file())
@@ -39,13 +76,13 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
     let path_roots: Vec<PathBuf> = paths.iter().map(|p| discover::repository_root(p)).collect();
     let mut model = terraform::load(
         &found.terraform_modules,
-        &options.terraform,
+        &|dir: &Path| options.terraform_inputs(dir),
         &|dir: &Path| repo_root_for(dir, &path_roots),
     );
     // Templates are loaded together: imports may cross them.
     model.extend(crate::cloudformation::load(
         &found.templates,
-        &options.cloudformation,
+        &|path: &Path| options.cloudformation_inputs(path),
     ));
     model.input_errors.extend(found.errors);
     for m in plans {
@@ -99,17 +136,39 @@ pub fn check(model: &Model, chains: &[Chain<'_>]) -> Vec<Finding> {
 /// `check` with "today" given. Suppressed findings stay in the list,
 /// marked; the SU notes about the suppressions come last.
 pub fn check_at(model: &Model, chains: &[Chain<'_>], today: Date) -> Vec<Finding> {
-    let mut findings = rules::check_chains_at(chains, today);
+    check_configured(model, chains, today, &RuleSettings::default())
+}
+
+/// Which rules run and at what severity (the configuration's `select`,
+/// `ignore` and `severity`, and `--select` / `--ignore`).
+#[derive(Clone, Debug, Default)]
+pub struct RuleSettings {
+    /// Rule IDs that do not run and report nothing.
+    pub disabled: Vec<&'static str>,
+    /// Severities that replace a rule's own.
+    pub severity: BTreeMap<&'static str, crate::finding::Severity>,
+}
+
+/// `check_at`, with rules turned off or their severity changed.
+pub fn check_configured(
+    model: &Model,
+    chains: &[Chain<'_>],
+    today: Date,
+    settings: &RuleSettings,
+) -> Vec<Finding> {
+    let mut findings = rules::check_chains_without(chains, today, &settings.disabled);
     findings.extend(rules::pa001::findings(&model.input_errors));
     crate::suppress::apply_file_wide(&model.suppressions, &mut findings, today);
-    let notes = crate::suppress::bookkeeping(
-        &model.suppressions,
-        chains,
-        &findings,
-        today,
-        &Default::default(),
-    );
+    let disabled = settings.disabled.iter().map(|d| d.to_string()).collect();
+    let notes =
+        crate::suppress::bookkeeping(&model.suppressions, chains, &findings, today, &disabled);
     findings.extend(notes);
+    findings.retain(|f| !settings.disabled.contains(&f.rule.id));
+    for f in &mut findings {
+        if let Some(s) = settings.severity.get(f.rule.id) {
+            f.severity = *s;
+        }
+    }
     sort_and_dedup(&mut findings);
     findings
 }

@@ -107,14 +107,16 @@ impl<'m, T> Index<'m, T> {
                     None if address.starts_with("data.terraform_remote_state.") => {
                         Err(Unresolved::new(
                             format!(
-                                "the {what} comes from {address}, the state of another Terraform configuration; scan that configuration too"
+                                "the {what} comes from {address}, the state of another Terraform configuration; scan that configuration too{}",
+                                declare_hint(what)
                             ),
                             link.at.clone(),
                         ))
                     }
                     None if address.starts_with("data.") => Err(Unresolved::new(
                         format!(
-                            "the {what} is {address}, a data source: its settings live in AWS, not in the scanned files; scan the Terraform that creates it too"
+                            "the {what} is {address}, a data source: its settings live in AWS, not in the scanned files; scan the Terraform that creates it too{}",
+                            declare_hint(what)
                         ),
                         link.at.clone(),
                     )),
@@ -150,13 +152,24 @@ impl<'m, T> Index<'m, T> {
                     }
                     None => Err(Unresolved::new(
                         format!(
-                            "\"{s}\" names a {what} that is not defined in the scanned files (managed elsewhere?); pass the files that define it"
+                            "\"{s}\" names a {what} that is not defined in the scanned files (managed elsewhere?); pass the files that define it{}",
+                            declare_hint(what)
                         ),
                         link.at.clone(),
                     )),
                 }
             }
         }
+    }
+}
+
+/// For a load balancer the scan does not contain: how to state what
+/// keepalign needs from it instead.
+fn declare_hint(what: &str) -> &'static str {
+    if matches!(what, "load balancer" | "Classic ELB" | "listener") {
+        ", or declare the load balancer's idle-timeout and load-balancer-type for the service in keepalign.toml ([[service]])"
+    } else {
+        ""
     }
 }
 
@@ -316,8 +329,9 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                     if seen.is_empty() {
                         let u = Unresolved::new(
                             format!(
-                                "no listener in the scanned files forwards to {}, so its load balancer is unknown",
-                                tg.id.address
+                                "no listener in the scanned files forwards to {}, so its load balancer is unknown{}",
+                                tg.id.address,
+                                declare_hint("load balancer")
                             ),
                             Some(tg.at.clone()),
                         );

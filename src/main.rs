@@ -1,4 +1,5 @@
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use keepalign::config;
 use keepalign::engine::{self, Options};
 use keepalign::finding::Severity;
 use keepalign::linker;
@@ -23,6 +24,8 @@ struct Cli {
     input: InputArgs,
     #[command(flatten)]
     report: ReportArgs,
+    #[command(flatten)]
+    config: ConfigArgs,
 }
 
 #[derive(Subcommand)]
@@ -78,6 +81,29 @@ struct InputArgs {
     parameter_files: Vec<PathBuf>,
 }
 
+/// The configuration file and the rule and path choices it also makes.
+#[derive(Args, Clone)]
+struct ConfigArgs {
+    /// Read the configuration from FILE. Default: $KEEPALIGN_CONFIG, else
+    /// the nearest keepalign.toml or .keepalign.toml from the first PATH up
+    /// to the repository root.
+    #[arg(long, value_name = "FILE", global = true)]
+    config: Option<PathBuf>,
+    /// Ignore every configuration file (and $KEEPALIGN_CONFIG).
+    #[arg(long, global = true, conflicts_with = "config")]
+    isolated: bool,
+    /// Run only these rules (IDs or names; repeatable, or comma-separated).
+    #[arg(long, value_name = "ID[,ID]", global = true)]
+    select: Vec<String>,
+    /// Do not run these rules (IDs or names; repeatable, or comma-separated).
+    #[arg(long, value_name = "ID[,ID]", global = true)]
+    ignore: Vec<String>,
+    /// Leave out paths matching GLOB, relative to the current directory
+    /// (repeatable); `**` crosses directories.
+    #[arg(long, value_name = "GLOB", global = true)]
+    exclude: Vec<String>,
+}
+
 /// How findings are reported and when the run fails.
 #[derive(Args, Clone)]
 struct ReportArgs {
@@ -91,9 +117,10 @@ struct ReportArgs {
     /// `--report sarif=keepalign.sarif --report markdown=summary.md`.
     #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report, global = true)]
     reports: Vec<(Format, PathBuf)>,
-    /// Exit with status 1 when a finding has at least this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning, global = true)]
-    fail_on: FailOn,
+    /// Exit with status 1 when a finding has at least this severity
+    /// [default: warning, or the configuration's fail-on].
+    #[arg(long, value_enum, global = true)]
+    fail_on: Option<FailOn>,
     /// Colour the human report: auto (a terminal without NO_COLOR), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     color: ColorChoice,
@@ -161,9 +188,11 @@ fn main() -> ExitCode {
     };
     let cli = Cli::parse_from(argv);
     let result = match cli.command {
-        Command::Check { paths } => check(&paths, &cli.input, &cli.report),
-        Command::Plan { plan, config_dir } => plan_gate(&plan, config_dir, &cli.input, &cli.report),
-        Command::Services { paths } => services(&paths, &cli.input, &cli.report),
+        Command::Check { paths } => check(&paths, &cli.input, &cli.report, &cli.config),
+        Command::Plan { plan, config_dir } => {
+            plan_gate(&plan, config_dir, &cli.input, &cli.report, &cli.config)
+        }
+        Command::Services { paths } => services(&paths, &cli.input, &cli.report, &cli.config),
         Command::Explain { rule } => explain(&rule, &cli.report),
         Command::Rules => list_rules(&cli.report),
     };
@@ -248,7 +277,7 @@ fn is_close(word: &str, command: &str) -> bool {
     prev[b.len()] <= 2 && a.len() >= 3
 }
 
-fn options(input: &InputArgs) -> Result<Options, String> {
+fn options(input: &InputArgs, setup: &Setup, config_args: &ConfigArgs) -> Result<Options, String> {
     for (flag, files) in [
         ("--var-file", &input.var_files),
         ("--parameters-file", &input.parameter_files),
@@ -257,26 +286,127 @@ fn options(input: &InputArgs) -> Result<Options, String> {
             return Err(format!("{flag} {}: no such file", f.display()));
         }
     }
-    Ok(Options {
+    let mut options = Options {
         terraform: Inputs {
             vars: input.vars.clone(),
             var_files: input.var_files.clone(),
+            ..Inputs::default()
         },
         cloudformation: keepalign::cloudformation::Inputs {
             parameters: input.parameters.clone(),
             parameter_files: input.parameter_files.clone(),
+            ..Default::default()
         },
+        ..Options::default()
+    };
+    if let Some(c) = &setup.config {
+        c.apply_to(&mut options);
+    }
+    if !config_args.exclude.is_empty() {
+        let globs = config_args
+            .exclude
+            .iter()
+            .map(|g| config::path_glob(g).map_err(|e| format!("--exclude: {e}")))
+            .collect::<Result<Vec<_>, String>>()?;
+        let cwd = std::env::current_dir().map_err(|e| format!("current directory: {e}"))?;
+        options.exclude.add(&cwd, globs);
+    }
+    Ok(options)
+}
+
+/// The configuration file and what it decides with the command line.
+struct Setup {
+    config: Option<config::Config>,
+    rules: engine::RuleSettings,
+    fail_on: Option<Severity>,
+}
+
+/// Find and read the configuration for a scan starting at `start`, and
+/// settle what the command line overrides.
+fn setup(start: &Path, args: &ReportArgs, config_args: &ConfigArgs) -> Result<Setup, String> {
+    let found = config::find(
+        config_args.config.as_deref(),
+        std::env::var_os(config::ENV_VAR).as_deref(),
+        config_args.isolated,
+        start,
+    )?;
+    let config = found.path().map(config::load).transpose()?;
+    let rules = config::rule_settings(config.as_ref(), &config_args.select, &config_args.ignore)?;
+    let fail_on = match (args.fail_on, config.as_ref().and_then(|c| c.fail_on)) {
+        (Some(FailOn::Error), _) => Some(Severity::Error),
+        (Some(FailOn::Warning), _) => Some(Severity::Warning),
+        (Some(FailOn::Note), _) => Some(Severity::Note),
+        (Some(FailOn::Never), _) => None,
+        (None, Some(config::Threshold::At(s))) => Some(s),
+        (None, Some(config::Threshold::Never)) => None,
+        (None, None) => Some(Severity::Warning),
+    };
+    Ok(Setup {
+        config,
+        rules,
+        fail_on,
     })
 }
 
-fn load(paths: &[PathBuf], input: &InputArgs) -> Result<keepalign::model::Model, String> {
-    let opts = options(input)?;
-    engine::load(paths, &opts).map_err(|m| format!("{}: no such file or directory", m.0.display()))
+fn load(
+    paths: &[PathBuf],
+    input: &InputArgs,
+    setup: &Setup,
+    config_args: &ConfigArgs,
+) -> Result<keepalign::model::Model, String> {
+    let opts = options(input, setup, config_args)?;
+    let model = engine::load(paths, &opts)
+        .map_err(|m| format!("{}: no such file or directory", m.0.display()))?;
+    if let Some(c) = &setup.config {
+        c.check_roots(&model, paths)?;
+    }
+    warn_unused_inputs(&model, input);
+    Ok(model)
 }
 
-fn check(paths: &[PathBuf], input: &InputArgs, args: &ReportArgs) -> Result<u8, String> {
-    let model = load(paths, input)?;
-    report(&model, args, paths)
+/// `--var NAME=…` that no scanned Terraform root declares (a typo, or the
+/// wrong directory), and likewise `--parameter`: a warning on standard
+/// error. Not a finding: findings are about the scanned code and go into
+/// reports, baselines and SARIF, while this is about the command line.
+fn warn_unused_inputs(model: &keepalign::model::Model, input: &InputArgs) {
+    let declared = |dirs: bool, name: &str| {
+        model
+            .roots
+            .iter()
+            .filter(|r| r.path.is_dir() == dirs)
+            .any(|r| r.inputs.iter().any(|i| i == name))
+    };
+    let mut seen = Vec::new();
+    for (name, _) in &input.vars {
+        if !declared(true, name) && !seen.contains(&name) {
+            seen.push(name);
+            eprintln!(
+                "keepalign: warning: --var {}: no scanned Terraform root declares a variable of that name, so it sets nothing",
+                report::escape_terminal(name)
+            );
+        }
+    }
+    for (name, _) in &input.parameters {
+        // Pseudo parameters (AWS::Region) are never declared.
+        if !name.starts_with("AWS::") && !declared(false, name) && !seen.contains(&name) {
+            seen.push(name);
+            eprintln!(
+                "keepalign: warning: --parameter {}: no scanned CloudFormation template declares a parameter of that name, so it sets nothing",
+                report::escape_terminal(name)
+            );
+        }
+    }
+}
+
+fn check(
+    paths: &[PathBuf],
+    input: &InputArgs,
+    args: &ReportArgs,
+    config_args: &ConfigArgs,
+) -> Result<u8, String> {
+    let setup = setup(&paths[0], args, config_args)?;
+    let model = load(paths, input, &setup, config_args)?;
+    report(&model, args, paths, &setup)
 }
 
 fn plan_gate(
@@ -284,6 +414,7 @@ fn plan_gate(
     config_dir: Option<PathBuf>,
     input: &InputArgs,
     args: &ReportArgs,
+    config_args: &ConfigArgs,
 ) -> Result<u8, String> {
     if !(input.vars.is_empty()
         && input.var_files.is_empty()
@@ -306,8 +437,19 @@ fn plan_gate(
         Some(dir) => return Err(format!("--config-dir {}: not a directory", dir.display())),
         None => keepalign::plan::default_config_dir((!stdin).then_some(plan)),
     };
+    if !config_args.exclude.is_empty() {
+        return Err("--exclude applies to scanning directories, not to a plan".into());
+    }
+    // The configuration is looked for from the Terraform directory, else the
+    // plan's directory, else the current one.
+    let start = match (&config_dir, stdin) {
+        (Some(dir), _) => dir.clone(),
+        (None, false) => plan.to_path_buf(),
+        (None, true) => PathBuf::from("."),
+    };
+    let setup = setup(&start, args, config_args)?;
     let model = keepalign::plan::read(source, config_dir.as_deref())?;
-    report(&model, args, &[plan.to_path_buf()])
+    report(&model, args, &[plan.to_path_buf()], &setup)
 }
 
 /// The plan piped in (`terraform show -json tfplan | keepalign plan -`),
@@ -358,6 +500,7 @@ fn report(
     model: &keepalign::model::Model,
     args: &ReportArgs,
     paths: &[PathBuf],
+    setup: &Setup,
 ) -> Result<u8, String> {
     // A bad baseline or date is the tool failing, before anything is written.
     let today = keepalign::suppress::today()?;
@@ -366,8 +509,8 @@ fn report(
         .as_deref()
         .map(keepalign::baseline::read)
         .transpose()?;
-    let chains = linker::link(model);
-    let mut findings = engine::check_at(model, &chains, today);
+    let chains = chains(model, paths, setup)?;
+    let mut findings = engine::check_configured(model, &chains, today, &setup.rules);
     // Fingerprints name paths from the repository root, not from where
     // keepalign runs.
     if let Some(first) = paths.first() {
@@ -436,13 +579,7 @@ fn report(
     if summary.nothing_checked.is_some() && !args.allow_empty {
         return Ok(2);
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Note => Some(Severity::Note),
-        FailOn::Never => None,
-    };
-    let failed = threshold.is_some_and(|t| {
+    let failed = setup.fail_on.is_some_and(|t| {
         findings
             .iter()
             .any(|f| !f.is_suppressed() && f.severity() >= t)
@@ -471,9 +608,28 @@ fn full_report(format: Format, args: &ReportArgs) -> Option<String> {
     })
 }
 
-fn services(paths: &[PathBuf], input: &InputArgs, args: &ReportArgs) -> Result<u8, String> {
-    let model = load(paths, input)?;
-    let chains = linker::link(&model);
+/// Link the model into chains, with the configuration's declared facts.
+fn chains<'m>(
+    model: &'m keepalign::model::Model,
+    paths: &[PathBuf],
+    setup: &'m Setup,
+) -> Result<Vec<linker::Chain<'m>>, String> {
+    let mut chains = linker::link(model);
+    if let Some(c) = &setup.config {
+        config::apply_declared(c, &mut chains, c.covered_by(paths))?;
+    }
+    Ok(chains)
+}
+
+fn services(
+    paths: &[PathBuf],
+    input: &InputArgs,
+    args: &ReportArgs,
+    config_args: &ConfigArgs,
+) -> Result<u8, String> {
+    let setup = setup(&paths[0], args, config_args)?;
+    let model = load(paths, input, &setup, config_args)?;
+    let chains = chains(&model, paths, &setup)?;
     let text = match args.format {
         Format::Human => report::services::render_text(&chains),
         Format::Json => report::services::render_json(&chains),

@@ -19,6 +19,9 @@ pub enum Provenance {
         source: String,
         applies_at: Option<Location>,
     },
+    /// Not visible in the IaC; stated in the configuration file
+    /// (`keepalign.toml`) at this location. Used like a written value.
+    Declared(Location),
 }
 
 /// Why a value the analysis needs is not knowable from the input.
@@ -64,6 +67,13 @@ impl<T> Setting<T> {
         }
     }
 
+    pub fn declared(value: T, at: Location) -> Self {
+        Setting::Known {
+            value,
+            provenance: Provenance::Declared(at),
+        }
+    }
+
     pub fn unresolved(reason: impl Into<String>, at: Option<Location>) -> Self {
         Setting::Unresolved(Unresolved::new(reason, at))
     }
@@ -97,6 +107,10 @@ impl<T> Setting<T> {
                 provenance: Provenance::Default { applies_at, .. },
                 ..
             } => applies_at.as_ref(),
+            Setting::Known {
+                provenance: Provenance::Declared(at),
+                ..
+            } => Some(at),
             Setting::Unresolved(u) => u.at.as_ref(),
         }
     }
@@ -402,6 +416,18 @@ pub struct InputError {
     pub line_col: Option<(usize, usize)>,
 }
 
+/// A Terraform root directory or CloudFormation template the scan loaded,
+/// with the inputs it declares (variables, parameters): lets the
+/// configuration's `[[root]]` entries and `--var` be checked against what
+/// the scan found.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedRoot {
+    /// Canonical path of the root directory or template file.
+    pub path: std::path::PathBuf,
+    /// Names of the declared variables or parameters, sorted.
+    pub inputs: Vec<String>,
+}
+
 /// Everything the loaders found in the scanned paths.
 #[derive(Default, Debug)]
 pub struct Model {
@@ -420,6 +446,8 @@ pub struct Model {
     /// Every suppression written in the inputs, once each, with what it is
     /// on: the SU notes account for each.
     pub suppressions: Vec<crate::suppress::Site>,
+    /// Terraform roots and CloudFormation templates loaded.
+    pub roots: Vec<LoadedRoot>,
 }
 
 impl Model {
@@ -434,5 +462,6 @@ impl Model {
         self.files += other.files;
         self.not_read.extend(other.not_read);
         self.suppressions.extend(other.suppressions);
+        self.roots.extend(other.roots);
     }
 }

@@ -7,6 +7,7 @@ fn keepalign(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_keepalign"))
         .args(args)
         .env_remove("NO_COLOR")
+        .env_remove("KEEPALIGN_CONFIG")
         .output()
         .expect("binary runs")
 }

@@ -162,6 +162,7 @@ fn with_parameters(name: &str, files: &[&str], params: &[(&str, &str)]) -> Vec<S
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             parameter_files: files.iter().map(|f| cfn(name).join(f)).collect(),
+            ..Default::default()
         },
         ..Options::default()
     };
@@ -213,6 +214,7 @@ fn conditions_follow_parameters_and_drop_resources_that_are_not_created() {
         cloudformation: keepalign::cloudformation::Inputs {
             parameters: vec![("Env".into(), "staging".into())],
             parameter_files: Vec::new(),
+            ..Default::default()
         },
         ..Options::default()
     };
@@ -302,6 +304,7 @@ fn templates_that_reuse_a_logical_id_keep_their_own_findings() {
         cloudformation: keepalign::cloudformation::Inputs {
             parameters: vec![("KeepAlive".into(), "30".into())],
             parameter_files: Vec::new(),
+            ..Default::default()
         },
         ..Options::default()
     };

@@ -278,6 +278,7 @@ fn var_file_run(var_files: &[&str], vars: &[(&str, &str)]) -> Vec<String> {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
+        ..Default::default()
     };
     summary(&run_with(&[fixture("shape-var-file")], inputs).findings)
 }

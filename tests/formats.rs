@@ -18,6 +18,7 @@ fn keepalign(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .args(args)
         .env_remove("NO_COLOR")
+        .env_remove("KEEPALIGN_CONFIG")
         .output()
         .expect("the binary runs")
 }

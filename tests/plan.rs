@@ -322,6 +322,7 @@ fn keepalign_in(dir: Option<&Path>, args: &[&str], stdin: Option<&[u8]>) -> Outp
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_keepalign"));
     cmd.args(args)
         .env_remove("NO_COLOR")
+        .env_remove("KEEPALIGN_CONFIG")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -316,7 +316,9 @@ fn tf_json_comment_key_suppresses() {
 
 fn keepalign(args: &[&str], today: Option<&str>) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_keepalign"));
-    c.args(args).env_remove("NO_COLOR");
+    c.args(args)
+        .env_remove("NO_COLOR")
+        .env_remove("KEEPALIGN_CONFIG");
     match today {
         Some(t) => c.env("KEEPALIGN_TODAY", t),
         None => c.env_remove("KEEPALIGN_TODAY"),

@@ -17,13 +17,20 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tree::{Node, NodeKind};
 
-/// CloudFormation inputs given on the command line.
+/// CloudFormation inputs of a template: from the configuration file's
+/// `[[root]]` entry, then from the command line, which wins.
 #[derive(Clone, Debug, Default)]
 pub struct Inputs {
     /// `--parameter KEY=VALUE`, in order.
     pub parameters: Vec<(String, String)>,
     /// `--parameters-file FILE`, in order.
     pub parameter_files: Vec<PathBuf>,
+    /// `parameters-files` of the template's `[[root]]` entry, read before
+    /// the command line's.
+    pub config_parameter_files: Vec<PathBuf>,
+    /// `parameters` of the template's `[[root]]` entry: key, value, and
+    /// where the value is written.
+    pub config_parameters: Vec<(String, String, Location)>,
 }
 
 /// Files that may be templates, by name. Content decides (`is_template`).
@@ -48,8 +55,9 @@ struct Template {
     root: Node,
 }
 
-/// Load every template among `files`; files that are not templates are skipped.
-pub fn load(files: &[PathBuf], inputs: &Inputs) -> Model {
+/// Load every template among `files`; files that are not templates are
+/// skipped. `inputs` gives each template its parameters.
+pub fn load(files: &[PathBuf], inputs: &dyn Fn(&Path) -> Inputs) -> Model {
     let mut model = Model::default();
     let mut templates = Vec::new();
     for path in files {
@@ -82,17 +90,45 @@ pub fn load(files: &[PathBuf], inputs: &Inputs) -> Model {
     if templates.is_empty() {
         return model;
     }
-    let given = match parameters(inputs) {
-        Ok(g) => g,
-        Err(e) => {
-            model.input_errors.push(e);
-            HashMap::new()
-        }
-    };
+    let mut givens = Vec::new();
+    for t in &templates {
+        let given = match parameters(&inputs(&t.file.path)) {
+            Ok(g) => g,
+            Err(e) => {
+                // A broken parameters file given for every template is reported once.
+                if !model
+                    .input_errors
+                    .iter()
+                    .any(|x| x.file == e.file && x.message == e.message)
+                {
+                    model.input_errors.push(e);
+                }
+                HashMap::new()
+            }
+        };
+        let mut declared: Vec<String> = t
+            .root
+            .get("Parameters")
+            .map(Node::entries)
+            .unwrap_or(&[])
+            .iter()
+            .map(|(k, _, _)| k.clone())
+            .collect();
+        declared.sort();
+        model.roots.push(crate::model::LoadedRoot {
+            path: t
+                .file
+                .path
+                .canonicalize()
+                .unwrap_or_else(|_| t.file.path.clone()),
+            inputs: declared,
+        });
+        givens.push(given);
+    }
     // Exports first, so every template can import from every other.
     let mut exports = Vec::new();
-    for t in &templates {
-        let ev = Evaluator::new(&t.root, &given, &[]);
+    for (t, given) in templates.iter().zip(&givens) {
+        let ev = Evaluator::new(&t.root, given, &[]);
         for (_, _, output) in t.root.get("Outputs").map(Node::entries).unwrap_or(&[]) {
             let (Some(name), Some(value)) = (
                 output.get("Export").and_then(|e| e.get("Name")),
@@ -109,8 +145,8 @@ pub fn load(files: &[PathBuf], inputs: &Inputs) -> Model {
             });
         }
     }
-    for t in &templates {
-        read_resources(t, &given, &exports, &mut model);
+    for (t, given) in templates.iter().zip(&givens) {
+        read_resources(t, given, &exports, &mut model);
     }
     model
 }
@@ -218,12 +254,30 @@ fn read_resources(
     }
 }
 
-/// `--parameter K=V` and `--parameters-file` (the AWS CLI's
-/// `[{"ParameterKey", "ParameterValue"}]`, CodePipeline's
+/// The configuration's `parameters-files` and `parameters`, then
+/// `--parameters-file` and `--parameter K=V` (parameters files: the AWS
+/// CLI's `[{"ParameterKey", "ParameterValue"}]`, CodePipeline's
 /// `{"Parameters": {...}}`, or `Key=Value` lines), later ones winning.
 fn parameters(inputs: &Inputs) -> Result<HashMap<String, Val>, InputError> {
     let mut out = HashMap::new();
-    for path in &inputs.parameter_files {
+    parameter_files(&inputs.config_parameter_files, &mut out)?;
+    for (k, v, at) in &inputs.config_parameters {
+        out.insert(k.clone(), Val::str(v.clone(), Some(at.clone())));
+    }
+    parameter_files(&inputs.parameter_files, &mut out)?;
+    for (k, v) in &inputs.parameters {
+        let file = SourceFile::new(
+            PathBuf::from(format!("--parameter {k}")),
+            format!("{k}={v}"),
+        );
+        let at = Location::new(&file, k.len() + 1..file.text.len());
+        out.insert(k.clone(), Val::str(v.clone(), Some(at)));
+    }
+    Ok(out)
+}
+
+fn parameter_files(files: &[PathBuf], out: &mut HashMap<String, Val>) -> Result<(), InputError> {
+    for path in files {
         let file = crate::input::read_source(path).map_err(|e| InputError {
             file: crate::source::display_path(path),
             message: e.message,
@@ -284,15 +338,7 @@ fn parameters(inputs: &Inputs) -> Result<HashMap<String, Val>, InputError> {
             }
         }
     }
-    for (k, v) in &inputs.parameters {
-        let file = SourceFile::new(
-            PathBuf::from(format!("--parameter {k}")),
-            format!("{k}={v}"),
-        );
-        let at = Location::new(&file, k.len() + 1..file.text.len());
-        out.insert(k.clone(), Val::str(v.clone(), Some(at)));
-    }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]

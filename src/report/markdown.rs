@@ -267,6 +267,13 @@ fn seconds(s: &Setting<Seconds>) -> (String, String) {
             value,
             provenance: Provenance::Default { source, .. },
         } => (format!("{} s", fmt_secs(*value)), md(source)),
+        Setting::Known {
+            value,
+            provenance: Provenance::Declared(at),
+        } => (
+            format!("{} s", fmt_secs(*value)),
+            format!("declared in {}", place(at)),
+        ),
         Setting::Unresolved(u) => ("unknown".into(), unknown(&u.reason)),
     }
 }

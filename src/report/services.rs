@@ -31,6 +31,10 @@ fn setting_json<T: serde::Serialize>(s: &Setting<T>) -> Value {
             "default": source,
             "location": applies_at.as_ref().map(location_json),
         }),
+        Setting::Known {
+            value: v,
+            provenance: Provenance::Declared(at),
+        } => json!({"value": value(v), "source": "declared", "location": location_json(at)}),
         Setting::Unresolved(u) => unresolved_json(u),
     }
 }
@@ -120,6 +124,14 @@ fn secs(s: &Setting<Seconds>) -> String {
             value,
             provenance: Provenance::Default { source, .. },
         } => format!("{} s  ({source})", fmt_secs(*value)),
+        Setting::Known {
+            value,
+            provenance: Provenance::Declared(at),
+        } => format!(
+            "{} s  ({})",
+            fmt_secs(*value),
+            crate::rules::declared_in(at)
+        ),
         Setting::Unresolved(u) => format!("unknown  ({})", u.reason),
     }
 }

@@ -1,4 +1,6 @@
-use super::{Checker, Diagnostic, describe, idle_timeout_related, number_suggestion};
+use super::{
+    Checker, Diagnostic, declared_note, describe, idle_timeout_related, number_suggestion,
+};
 use crate::linker::Chain;
 use crate::model::{Provenance, Setting, fmt_secs};
 use crate::servers::KeepAlive;
@@ -79,12 +81,12 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
             Some((_, why)) => format!("defaults to {} s ({why}", fmt_secs(ka)),
             None => format!("defaults to {} s ({source})", fmt_secs(ka)),
         },
-        _ => format!("is {} s", fmt_secs(ka)),
+        _ => format!("is {} s{}", fmt_secs(ka), declared_note(ka_setting)),
     };
     let idle_phrase = if lb.idle_timeout.is_default() {
         format!("{} s (the AWS default)", fmt_secs(idle))
     } else {
-        format!("{} s", fmt_secs(idle))
+        format!("{} s{}", fmt_secs(idle), declared_note(&lb.idle_timeout))
     };
     let relation = if ka == idle { "equal to" } else { "below" };
     let message = format!(
@@ -94,7 +96,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         kind.reset_status(),
     );
     let target = (idle + 5.0).max(65.0);
-    let raise = format!("set {}", (server.keep_alive_fix)(target));
+    let raise = format!("set {}", server.keep_alive_fix_text(target));
     // Lowering the idle timeout is only sensible advice for a keep-alive of some length.
     let fix = if ka >= 10.0 {
         format!(

@@ -91,14 +91,14 @@ pub fn rule_json(r: &RuleMeta) -> serde_json::Value {
 /// Rules that read service chains.
 type ChainRule = fn(&Chain<'_>, &mut Checker);
 
-static CHAIN_RULES: &[ChainRule] = &[
-    ka101::check,
-    dr201::check,
-    dr202::check,
-    dr203::check,
-    rq301::check,
-    hc401::check,
-    un002::check,
+static CHAIN_RULES: &[(&RuleMeta, ChainRule)] = &[
+    (&ka101::META, ka101::check),
+    (&dr201::META, dr201::check),
+    (&dr202::META, dr202::check),
+    (&dr203::META, dr203::check),
+    (&rq301::META, rq301::check),
+    (&hc401::META, hc401::check),
+    (&un002::META, un002::check),
 ];
 
 pub fn check_chains(chains: &[Chain<'_>]) -> Vec<Finding> {
@@ -110,10 +110,24 @@ pub fn check_chains(chains: &[Chain<'_>]) -> Vec<Finding> {
 
 /// `check_chains` with "today" given, for `until=` dates.
 pub fn check_chains_at(chains: &[Chain<'_>], today: crate::suppress::Date) -> Vec<Finding> {
+    check_chains_without(chains, today, &[])
+}
+
+/// Run every rule but the `disabled` ones (IDs, from the configuration):
+/// a disabled rule does not run, and values only it needs are not reported
+/// unresolved (UN001).
+pub fn check_chains_without(
+    chains: &[Chain<'_>],
+    today: crate::suppress::Date,
+    disabled: &[&str],
+) -> Vec<Finding> {
     let mut checker = Checker::new(today);
+    checker.disabled = disabled.iter().map(|d| d.to_string()).collect();
     for chain in chains {
-        for rule in CHAIN_RULES {
-            rule(chain, &mut checker);
+        for (meta, rule) in CHAIN_RULES {
+            if !checker.is_disabled(meta.id) {
+                rule(chain, &mut checker);
+            }
         }
     }
     checker.finish()
@@ -141,6 +155,8 @@ pub struct Checker {
     /// Unknown values by (service, what, reason): UN001 is emitted once per
     /// value, naming every check that needed it.
     unresolved: std::collections::BTreeMap<(String, String, String, String), un001::Pending>,
+    /// Rule IDs the configuration turned off.
+    disabled: Vec<String>,
 }
 
 impl Checker {
@@ -149,10 +165,18 @@ impl Checker {
             findings: Vec::new(),
             today,
             unresolved: Default::default(),
+            disabled: Vec::new(),
         }
     }
 
+    fn is_disabled(&self, rule: &str) -> bool {
+        self.disabled.iter().any(|d| d.eq_ignore_ascii_case(rule))
+    }
+
     pub fn report(&mut self, rule: &'static RuleMeta, chain: &Chain<'_>, d: Diagnostic) {
+        if self.is_disabled(rule.id) {
+            return;
+        }
         let suppression = crate::suppress::for_chain(chain, rule.id, self.today);
         self.findings.push(Finding {
             service: Some(chain.service_name().to_string()),
@@ -172,6 +196,9 @@ impl Checker {
     /// Silenced like the rule that needed the value: a suppression of UN001,
     /// or of every check that needed it.
     pub fn unresolved(&mut self, chain: &Chain<'_>, needed_by: &str, what: &str, u: &Unresolved) {
+        if self.is_disabled(un001::META.id) || self.is_disabled(needed_by) {
+            return;
+        }
         let own = crate::suppress::for_chain(chain, un001::META.id, self.today);
         let by_rule = crate::suppress::for_chain(chain, needed_by, self.today);
         let key = (
@@ -263,7 +290,28 @@ pub fn describe(s: &Setting<Seconds>) -> String {
             value,
             provenance: Provenance::Default { source, .. },
         } => format!("{} s, {source}", fmt_secs(*value)),
+        Setting::Known {
+            value,
+            provenance: Provenance::Declared(at),
+        } => format!("{} s, {}", fmt_secs(*value), declared_in(at)),
         Setting::Unresolved(u) => format!("unknown ({})", u.reason),
+    }
+}
+
+/// "declared in keepalign.toml:12": where the configuration states a value.
+pub fn declared_in(at: &Location) -> String {
+    format!("declared in {}:{}", at.file.display, at.start().0)
+}
+
+/// " (declared in keepalign.toml:12)" for a declared setting, else nothing:
+/// messages say when a value is not from the IaC.
+pub fn declared_note<T>(s: &Setting<T>) -> String {
+    match s {
+        Setting::Known {
+            provenance: Provenance::Declared(at),
+            ..
+        } => format!(" ({})", declared_in(at)),
+        _ => String::new(),
     }
 }
 

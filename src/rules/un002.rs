@@ -22,7 +22,16 @@ declare_rule! {
     /// ## Fix
     ///
     /// Put the server command in the task definition (`command`/`entryPoint`),
-    /// or set its keep-alive explicitly there so keepalign can see it.
+    /// or set its keep-alive explicitly there so keepalign can see it. When
+    /// the server is started by the image or is one keepalign does not know,
+    /// declare it in `keepalign.toml`:
+    ///
+    /// ```toml
+    /// [[service]]
+    /// match = "aws_ecs_service.api"
+    /// server = "node"        # or any name: "kestrel", "go"
+    /// keep-alive = 75        # seconds, as the application's code sets it
+    /// ```
     pub struct Un002 {
         id: "UN002",
         name: "unknown-server",

@@ -132,6 +132,118 @@ pub fn identify(container: &Container) -> Result<ServerProfile, Unresolved> {
     Err(unknown(&ctx, &original, &ran))
 }
 
+impl ServerProfile {
+    /// The fix for the keep-alive timeout, as text: `--keep-alive 65`, or
+    /// for a server keepalign does not know, "the keep-alive timeout of
+    /// NAME to 65 s".
+    pub fn keep_alive_fix_text(&self, s: Seconds) -> String {
+        (self.keep_alive_fix)(s).replace(SERVER_NAME, self.server)
+    }
+}
+
+/// Stands for the server's name in a fix text that cannot know it (a plain
+/// `fn` cannot capture it): `keep_alive_fix_text` puts the name in.
+const SERVER_NAME: &str = "\u{0}server\u{0}";
+
+fn generic_keep_alive_fix(s: Seconds) -> String {
+    format!("the keep-alive timeout of {SERVER_NAME} to {} s", secs(s))
+}
+
+/// Server kinds a configuration file may name (`server = "node"`), each
+/// with the command that starts it: the declared kind is identified by its
+/// recogniser, so it gets the same defaults and fix texts as when the IaC
+/// shows the command.
+const DECLARABLE: &[(&str, &[&str])] = &[
+    ("gunicorn", &["gunicorn"]),
+    ("uvicorn", &["uvicorn"]),
+    ("hypercorn", &["hypercorn"]),
+    ("daphne", &["daphne"]),
+    ("waitress", &["waitress-serve"]),
+    ("node", &["node"]),
+    ("nodejs", &["node"]),
+    ("next", &["next", "start"]),
+    ("puma", &["puma"]),
+    ("unicorn", &["unicorn"]),
+    ("nginx", &["nginx"]),
+    ("httpd", &["httpd"]),
+    ("apache", &["httpd"]),
+];
+
+/// The server kinds keepalign knows by name, for documentation and messages.
+pub fn declarable_kinds() -> impl Iterator<Item = &'static str> {
+    DECLARABLE.iter().map(|(n, _)| *n)
+}
+
+/// The family name (`ServerProfile::server`) a declared kind stands for:
+/// `nodejs` and `next` are `node`, `apache` is `httpd`.
+pub fn family_of(kind: &str) -> Option<&'static str> {
+    let (name, _) = DECLARABLE
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(kind))?;
+    Some(match *name {
+        "nodejs" | "next" => "node",
+        "apache" => "httpd",
+        other => other,
+    })
+}
+
+/// The profile of a server declared in the configuration file
+/// (`server = "node"` at `at`). A kind keepalign knows is identified as if
+/// the container ran it (the container's environment and image still
+/// apply, so `UVICORN_TIMEOUT_KEEP_ALIVE` is read); any other name gets a
+/// profile whose keep-alive is unknown until declared, and generic fix text.
+/// `name` is `'static` because profiles name their server that way; the
+/// configuration keeps one copy per entry.
+pub fn declared(name: &'static str, container: Option<&Container>, at: &Location) -> ServerProfile {
+    let declared_at = format!("declared in {}:{}", at.file.display, at.start().0);
+    if let Some((_, argv)) = DECLARABLE
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+    {
+        let words: Vec<Word> = argv
+            .iter()
+            .map(|w| Word::new(*w, Some(at.clone())))
+            .collect();
+        let mut c = match container {
+            Some(c) => c.clone(),
+            None => Container {
+                name: String::new(),
+                image: Setting::unresolved("the container is not known", Some(at.clone())),
+                entry_point: None,
+                command: None,
+                environment: Vec::new(),
+                environment_files: Vec::new(),
+                stop_timeout: Setting::unresolved("the container is not known", Some(at.clone())),
+                system_controls: Vec::new(),
+                at: at.clone(),
+            },
+        };
+        c.entry_point = None;
+        c.command = Some(Setting::declared(words, at.clone()));
+        if let Ok(mut p) = identify(&c) {
+            p.description = format!("{} ({declared_at})", p.description);
+            return p;
+        }
+    }
+    ServerProfile {
+        server: name,
+        description: format!("{name} ({declared_at})"),
+        identified_at: Some(at.clone()),
+        keep_alive: KeepAlive::Timeout(Setting::unresolved(
+            format!(
+                "keepalign does not know the keep-alive timeout of {name}; declare it with \
+                 keep-alive = SECONDS beside server = \"{name}\" in {}",
+                at.file.display
+            ),
+            Some(at.clone()),
+        )),
+        graceful_timeout: None,
+        request_timeout: None,
+        keep_alive_fix: generic_keep_alive_fix,
+        graceful_fix: None,
+    }
+}
+
 /// The UN002 explanation: what was looked at and how to declare the server.
 fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
     let c = ctx.container;
@@ -143,8 +255,9 @@ fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
         ),
     };
     let how = "keepalign recognises gunicorn, uvicorn, hypercorn, daphne, waitress, Node.js, \
-               Puma, Unicorn, nginx and Apache httpd; for another server, check by hand that its \
-               keep-alive timeout is above the load balancer's idle timeout";
+               Puma, Unicorn, nginx and Apache httpd; for another server, declare it in keepalign.toml \
+               ([[service]] with server = \"NAME\" and keep-alive = SECONDS), or check by hand \
+               that its keep-alive timeout is above the load balancer's idle timeout";
     let at = ctx
         .command_at
         .clone()
@@ -156,7 +269,8 @@ fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
                 "container `{}` sets no command or entryPoint, so its server is started by the \
                  image's CMD/ENTRYPOINT (in its Dockerfile), which keepalign cannot see, and \
                  {image} is not one keepalign recognises; set the command in the task \
-                 definition",
+                 definition, or declare the server in keepalign.toml ([[service]] with server \
+                 and keep-alive)",
                 c.name
             ),
             at,
@@ -223,6 +337,7 @@ fn provenance_at(p: &Provenance) -> Option<Location> {
     match p {
         Provenance::Explicit(at) => Some(at.clone()),
         Provenance::Default { applies_at, .. } => applies_at.clone(),
+        Provenance::Declared(at) => Some(at.clone()),
     }
 }
 

@@ -22,13 +22,23 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use syntax::{ParsedFile, Syntax};
 
-/// Terraform inputs given on the command line.
+/// Terraform inputs of a root: from the configuration file's `[[root]]`
+/// entry, then from the command line, which wins (Terraform's precedence:
+/// `terraform.tfvars`, `*.auto.tfvars`, then `-var-file`/`-var` in order).
 #[derive(Clone, Debug, Default)]
 pub struct Inputs {
     /// `--var NAME=VALUE`, in order.
     pub vars: Vec<(String, String)>,
     /// `--var-file FILE`, in order.
     pub var_files: Vec<PathBuf>,
+    /// `var-files` of the root's `[[root]]` entry in the configuration,
+    /// read before the command line's.
+    pub config_var_files: Vec<PathBuf>,
+    /// `vars` of the root's `[[root]]` entry: name, value (a TOML string's
+    /// text, else the value as written), and where the value is written.
+    /// A variable of a type other than string reads the written value as an
+    /// expression.
+    pub config_vars: Vec<(String, String, Location)>,
 }
 
 pub fn is_terraform_file(path: &Path) -> bool {
@@ -97,14 +107,17 @@ fn first_line(s: &str) -> &str {
 /// Load every Terraform root under the discovered directories. Directories
 /// only called as modules are analysed through their callers, with their
 /// resources at full addresses (`module.api.aws_ecs_service.this`).
+///
+/// `inputs` gives each root directory its inputs (the command line's for
+/// every root, and its own from the configuration file).
 pub fn load(
     discovered: &BTreeMap<PathBuf, Vec<PathBuf>>,
-    inputs: &Inputs,
+    inputs: &(dyn Fn(&Path) -> Inputs + Sync),
     repo_root: &(dyn Fn(&Path) -> PathBuf + Sync),
 ) -> Model {
     let ws = modules::Workspace::build(discovered, repo_root);
     let roots = ws.roots(discovered);
-    let models = modules::parallel_map(&roots, |dir| load_root(&ws, dir, inputs));
+    let models = modules::parallel_map(&roots, |dir| load_root(&ws, dir, &inputs(dir)));
     let (errors, read) = ws.inputs_read();
     let mut model = Model {
         files: read,
@@ -123,7 +136,9 @@ pub fn load_module(dir: &Path, files: &[PathBuf], inputs: &Inputs, repo_root: &P
     let mut discovered = BTreeMap::new();
     discovered.insert(dir.to_path_buf(), files.to_vec());
     let root = repo_root.to_path_buf();
-    load(&discovered, inputs, &move |_: &Path| root.clone())
+    load(&discovered, &|_: &Path| inputs.clone(), &move |_: &Path| {
+        root.clone()
+    })
 }
 
 fn load_root(ws: &modules::Workspace, dir: &Path, inputs: &Inputs) -> Model {
@@ -134,29 +149,47 @@ fn load_root(ws: &modules::Workspace, dir: &Path, inputs: &Inputs) -> Model {
     let mut ev = Evaluator::new(&files.files, dir.to_path_buf(), files.repo_root.clone());
     ev.workspace = Some(ws);
     ev.ancestors = vec![dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())];
-    let var_files = variable_files(dir, inputs);
-    model.files += var_files.len();
+    let (auto_files, cli_files) = variable_files(dir, inputs);
+    model.files += auto_files.len() + cli_files.len();
     // Keep parsed tfvars alive while the evaluator borrows them.
-    let mut tfvars = Vec::new();
-    for f in &var_files {
-        match parse_file(f) {
-            Ok(p) => tfvars.push(p),
-            Err(e) => model.input_errors.push(e),
+    let parse_all = |files: &[PathBuf], model: &mut Model| {
+        let mut parsed = Vec::new();
+        for f in files {
+            match parse_file(f) {
+                Ok(p) => parsed.push(p),
+                Err(e) => model.input_errors.push(e),
+            }
         }
-    }
+        parsed
+    };
+    let auto_tfvars = parse_all(&auto_files, &mut model);
+    let cli_tfvars = parse_all(&cli_files, &mut model);
     let mut given = BTreeMap::new();
-    for file in &tfvars {
-        let body = match &file.syntax {
-            Syntax::Hcl(b) => syntax::BodyRef::Hcl(b, &file.source),
-            Syntax::Json(n) => syntax::BodyRef::Json(n, &file.source),
-        };
-        for (name, expr, _) in body.attributes() {
-            given.insert(name.to_string(), ev.eval_ref(expr, &Scope::default()));
+    let read_tfvars = |tfvars: &[ParsedFile], given: &mut BTreeMap<String, Val>| {
+        for file in tfvars {
+            let body = match &file.syntax {
+                Syntax::Hcl(b) => syntax::BodyRef::Hcl(b, &file.source),
+                Syntax::Json(n) => syntax::BodyRef::Json(n, &file.source),
+            };
+            for (name, expr, _) in body.attributes() {
+                given.insert(name.to_string(), ev.eval_ref(expr, &Scope::default()));
+            }
         }
+    };
+    read_tfvars(&auto_tfvars, &mut given);
+    for (name, value, at) in &inputs.config_vars {
+        given.insert(name.clone(), config_var(&ev, name, value, at));
     }
+    read_tfvars(&cli_tfvars, &mut given);
     for (name, value) in &inputs.vars {
         given.insert(name.clone(), cli_var(&ev, name, value));
     }
+    let mut declared: Vec<String> = ev.variables.keys().map(|k| k.to_string()).collect();
+    declared.sort();
+    model.roots.push(crate::model::LoadedRoot {
+        path: dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()),
+        inputs: declared,
+    });
     ev.inputs = given.into_iter().collect();
     let scope_name = crate::source::display_path(dir);
     collect(&ev, &scope_name, &mut model);
@@ -200,8 +233,9 @@ fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
 }
 
 /// `terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars(.json)` in
-/// lexical order, then `--var-file`s: Terraform's precedence, lowest first.
-fn variable_files(dir: &Path, inputs: &Inputs) -> Vec<PathBuf> {
+/// lexical order, then the configuration's `var-files` (the first list);
+/// the `--var-file`s (the second): Terraform's precedence, lowest first.
+fn variable_files(dir: &Path, inputs: &Inputs) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let mut out = Vec::new();
     for name in ["terraform.tfvars", "terraform.tfvars.json"] {
         let p = dir.join(name);
@@ -221,8 +255,28 @@ fn variable_files(dir: &Path, inputs: &Inputs) -> Vec<PathBuf> {
         .collect();
     auto.sort();
     out.extend(auto);
-    out.extend(inputs.var_files.iter().cloned());
-    out
+    out.extend(inputs.config_var_files.iter().cloned());
+    (out, inputs.var_files.clone())
+}
+
+/// A variable from the configuration file, located where its value is
+/// written there: a string for string variables, else the written value
+/// read as an expression (TOML numbers, booleans, arrays and inline tables
+/// are HCL expressions too).
+fn config_var(ev: &Evaluator<'_>, name: &str, value: &str, at: &Location) -> Val {
+    let is_string = ev.variables.get(name).is_none_or(|d| {
+        d.declared_type
+            .as_deref()
+            .is_none_or(|t| t.trim() == "string")
+    });
+    if !is_string && let Ok(expr) = hcl_edit::parser::parse_expr(at.snippet()) {
+        let src = eval::Src::File {
+            file: at.file.clone(),
+            base: at.span.start,
+        };
+        return ev.eval(&expr, &src, &Scope::default());
+    }
+    Val::str(value, Some(at.clone()))
 }
 
 /// `--var name=value`: a string for string variables, else an HCL expression.

@@ -1,0 +1,2 @@
+idle_timeout = 60
+keep_alive   = 75

@@ -434,35 +434,112 @@ fn no_expression_is_pasted_into_a_script() {
     }
 }
 
+/// Run action/install.sh with a stand-in `cargo` that records its
+/// arguments and installs a fake binary reporting `reports` as its version.
+fn install(
+    scratch: &Path,
+    root: &Path,
+    version_input: &str,
+    reports: &str,
+) -> (i32, String, String) {
+    let fake = scratch.join("fake-bin");
+    std::fs::create_dir_all(&fake).unwrap();
+    let cargo = fake.join("cargo");
+    std::fs::write(
+        &cargo,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$*\" >> \"{log}\"\n\
+             while [ \"$1\" != --root ]; do shift; done\n\
+             mkdir -p \"$2/bin\"\n\
+             printf '#!/bin/sh\\necho \"keepalign {reports}\"\\n' > \"$2/bin/keepalign\"\n\
+             chmod +x \"$2/bin/keepalign\"\n",
+            log = scratch.join("cargo.log").display()
+        ),
+    )
+    .unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(&cargo)
+        .status()
+        .unwrap();
+    let github_path = scratch.join("github_path");
+    std::fs::write(&github_path, "").unwrap();
+    let o = Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail"])
+        .arg(Path::new(ROOT).join("action/install.sh"))
+        .env_clear()
+        .env("PATH", format!("{}:/usr/bin:/bin", fake.display()))
+        .env("GITHUB_ACTION_PATH", ROOT)
+        .env("GITHUB_PATH", &github_path)
+        .env("KEEPALIGN_ROOT", root)
+        .env("KEEPALIGN_VERSION", "0.1.0")
+        .env("INPUT_VERSION", version_input)
+        .output()
+        .unwrap();
+    let log = std::fs::read_to_string(scratch.join("cargo.log")).unwrap_or_default();
+    std::fs::remove_file(scratch.join("cargo.log")).ok();
+    assert_eq!(
+        std::fs::read_to_string(&github_path).unwrap(),
+        format!("{}/bin\n", root.display()),
+        "the install directory is added to PATH"
+    );
+    (
+        o.status.code().unwrap_or(-1),
+        log,
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+    )
+}
+
 #[test]
-fn the_install_step_installs_the_action_source_with_cargo() {
+fn the_install_step_builds_once_per_runner() {
     let action = load_action();
-    let install = action
+    let step = action
         .steps
         .iter()
         .find(|s| s.id.as_deref() == Some("install"))
         .expect("an install step");
-    let script = std::fs::read_to_string(Path::new(ROOT).join("action/install.sh")).unwrap();
+    assert!(step.run.as_deref().unwrap().contains("action/install.sh"));
     assert!(
-        install
-            .run
+        action.steps.iter().any(|s| s
+            .uses
             .as_deref()
-            .unwrap()
-            .contains("action/install.sh")
+            .is_some_and(|u| u.starts_with("actions/cache@"))),
+        "the install directory is cached"
     );
-    assert!(script.contains(
-        r#"cargo install --locked --root "$KEEPALIGN_ROOT" --path "$GITHUB_ACTION_PATH""#
-    ));
-    let cache = action
-        .steps
-        .iter()
-        .find(|s| {
-            s.uses
-                .as_deref()
-                .is_some_and(|u| u.starts_with("actions/cache@"))
-        })
-        .expect("the install is cached");
-    assert!(cache.uses.as_deref().unwrap().contains('@'));
+    let scratch = tempfile::tempdir().unwrap();
+    let root = scratch.path().join("tool-cache/keepalign/0.1.0");
+    // Nothing there: cargo installs the action's own source, locked.
+    let (status, log, _) = install(scratch.path(), &root, "", "0.1.0");
+    assert_eq!(status, 0);
+    assert_eq!(
+        log,
+        format!("install --locked --root {} --path {ROOT}\n", root.display())
+    );
+    // There, with the right version (a cache hit, or a second use in the job): no build.
+    let (status, log, stdout) = install(scratch.path(), &root, "", "0.1.0");
+    assert_eq!(status, 0);
+    assert_eq!(log, "");
+    assert!(stdout.contains("already installed"));
+    // A stale binary (another version) is rebuilt.
+    std::fs::write(
+        root.join("bin/keepalign"),
+        "#!/bin/sh\necho \"keepalign 0.0.9\"\n",
+    )
+    .unwrap();
+    let (status, log, _) = install(scratch.path(), &root, "", "0.1.0");
+    assert_eq!(status, 0);
+    assert!(log.starts_with("install --locked"), "{log}");
+    // A version input installs that release from crates.io.
+    let other = scratch.path().join("tool-cache/keepalign/0.2.0");
+    let (status, log, _) = install(scratch.path(), &other, "0.2.0", "0.2.0");
+    assert_eq!(status, 0);
+    assert_eq!(
+        log,
+        format!(
+            "install --locked --root {} --version 0.2.0 keepalign\n",
+            other.display()
+        )
+    );
 }
 
 #[test]

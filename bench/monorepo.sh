@@ -26,6 +26,6 @@ else
   "${run[@]}"  # warm-up
 fi
 for i in 1 2 3; do
-  /usr/bin/time -f "keepalign run $i: wall %e s, peak RSS %M KiB" "${run[@]}"
+  /usr/bin/time -f "keepalign run $i: wall %e s (user %U s, sys %S s), peak RSS %M KiB" "${run[@]}"
 done
 python3 bench/check_monorepo.py "$out/truth.json" "$out/report.json"

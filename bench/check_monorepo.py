@@ -1,67 +1,60 @@
 #!/usr/bin/env python3
-"""Check keepalign's findings on a generated monorepo against ground truth.
+"""Check a keepalign JSON report of a generated monorepo against the
+generator's ground truth (bench/gen_repo.py --truth).
 
-The generator is deterministic: replaying its random choices tells, for every
-service, the idle timeout, deregistration delay, server and keep-alive it wrote.
-usage: check_monorepo.py GENERATOR REPORT.json --services N [--seed S]
+usage: check_monorepo.py TRUTH.json REPORT.json
+
+Every finding is attributed through its `scope` (the Terraform root
+services/svcNNNNN or the template stacks/svcNNNNN.yaml) and compared, per
+service and kind, with the rules the truth expects. Exits 1 on any
+difference, any finding that is not attributable, or a service chain count
+that is not one per service plus one per template.
 """
-import argparse
-import importlib.util
 import json
-import random
+import re
 import sys
-
-
-def expected(gen, services, seed):
-    rnd = random.Random(seed)
-    out = {}
-    for i in range(services):
-        idle = rnd.choice([30, 60, 60, 60, 120, 300])
-        dereg = rnd.choice([10, 30, 60, 120, 300, 300])
-        server, _ = rnd.choice(gen.SERVERS)
-        ka = idle + 5 if rnd.random() < 0.67 else max(2, idle - rnd.choice([0, 5, 55]))
-        rules = set()
-        if ka <= idle:
-            rules.add("KA101")
-        if dereg < idle:
-            rules.add("DR201")
-        if server == "gthread" and 30 < idle:  # gunicorn --timeout default
-            rules.add("RQ301")
-        if server == "hypercorn":
-            pass  # graceful 3 < stopTimeout 30: nothing
-        out[(f"svc{i:05d}", "terraform")] = rules
-        if i % 5 == 0:  # every fifth service also has a CloudFormation template
-            out[(f"svc{i:05d}", "cloudformation")] = rules
-    return out
+from collections import Counter
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("generator")
-    ap.add_argument("report")
-    ap.add_argument("--services", type=int, required=True)
-    ap.add_argument("--seed", type=int, default=7)
-    a = ap.parse_args()
-    spec = importlib.util.spec_from_file_location("gen", a.generator)
-    gen = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(gen)
-    want = expected(gen, a.services, a.seed)
-    report = json.load(open(a.report))
-    got = {key: set() for key in want}
+    if len(sys.argv) != 3:
+        sys.exit(__doc__)
+    truth = json.load(open(sys.argv[1]))
+    report = json.load(open(sys.argv[2]))
+    want = {}
+    for name, entry in truth["services"].items():
+        want[(name, "terraform")] = sorted(entry["terraform"])
+        if "cloudformation" in entry:
+            want[(name, "cloudformation")] = sorted(entry["cloudformation"])
+    got = {key: [] for key in want}
+    stray = []
     for f in report["findings"]:
-        loc = f["location"]["file"] if f.get("location") else ""
-        name = next((p.split(".")[0] for p in loc.split("/") if p.startswith("svc")), None)
-        kind = "cloudformation" if "/stacks/" in loc else "terraform"
-        if name is None or (name, kind) not in got:
-            print("unexpected finding:", f["rule"], loc, f["message"])
+        scope = (f.get("scope") or "").replace("\\", "/")
+        m = re.search(r"(?:^|/)services/(svc\d+)$", scope) or None
+        kind = "terraform"
+        if m is None:
+            m = re.search(r"(?:^|/)stacks/(svc\d+)\.yaml$", scope)
+            kind = "cloudformation"
+        key = (m.group(1), kind) if m else None
+        if key not in got:
+            stray.append(f)
             continue
-        got[(name, kind)].add(f["rule"])
-    wrong = [(n, sorted(want[n]), sorted(got[n])) for n in want if want[n] != got[n]]
-    for n, w, g in wrong[:20]:
-        print(f"{n}: expected {w}, got {g}")
-    total = sum(len(v) for v in want.values())
-    print(f"{len(want)} service chains ({a.services} Terraform services and their CloudFormation twins), {total} expected findings, {len(wrong)} differ")
-    sys.exit(1 if wrong else 0)
+        got[key].append(f["rule"])
+    wrong = [(k, want[k], sorted(got[k])) for k in sorted(want) if want[k] != sorted(got[k])]
+    for (name, kind), w, g in wrong[:20]:
+        print("%s (%s): expected %s, got %s" % (name, kind, w, g))
+    for f in stray[:20]:
+        print("finding outside any generated service: %s %s %s" % (f["rule"], f.get("scope"), f["message"][:200]))
+    chains = report["summary"]["services"]
+    expected_chains = len(want)
+    by_rule = Counter(r for rules in want.values() for r in rules)
+    print("%d service chains (expected %d), %d expected findings (%s), %d reported; %d services differ, %d stray findings"
+          % (chains, expected_chains, sum(by_rule.values()),
+             ", ".join("%s %d" % kv for kv in sorted(by_rule.items())),
+             len(report["findings"]), len(wrong), len(stray)))
+    ok = not wrong and not stray and chains == expected_chains
+    print("ground truth: OK" if ok else "ground truth: MISMATCH")
+    sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":

@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
-# Benchmark: keepalign on a generated monorepo (Terraform part), release build,
-# warm file cache; then check every finding against the generator's ground truth.
+# Benchmark: keepalign on a generated monorepo (bench/gen_repo.py: one
+# Terraform root per service, a CloudFormation template for every fifth),
+# release build, warm file cache, whole process; then every finding is
+# checked against the generator's ground truth.
 # usage: bench/monorepo.sh [SERVICES] [GENERATOR]
+#   GENERATOR takes `OUT --services N --truth TRUTH.json` (default bench/gen_repo.py)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 services=${1:-2000}
-gen=${2:-../shared/bench/gen_monorepo.py}
+gen=${2:-bench/gen_repo.py}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-python3 "$gen" "$out/repo" --services "$services"
+python3 "$gen" "$out/repo" --services "$services" --truth "$out/truth.json"
+find "$out/repo" -type f | wc -l | awk '{printf "input: %d files, ", $1}'
+du -sk --apparent-size "$out/repo" | awk '{printf "%.1f MB on disk\n", $1 / 1024}'
 cargo build --release --locked --quiet
 bin=target/release/keepalign
-cat $(find "$out/repo" -type f) > /dev/null  # warm the cache
+run=("$bin" check "$out/repo" --format json --output "$out/report.json" --fail-on never)
+# shellcheck disable=SC2016 # $1 is expanded by the inner sh
+/usr/bin/time -f "reading every file once (find | xargs cat): wall %e s" \
+  sh -c 'find "$1" -type f -print0 | xargs -0 cat > /dev/null' sh "$out/repo"
 if command -v hyperfine > /dev/null; then
-  hyperfine --warmup 1 --runs 5 "$bin check $out/repo --format json --output $out/report.json --fail-on never"
+  hyperfine --warmup 1 --runs 5 "${run[*]}"
 else
-  /usr/bin/time -f "wall %e s, peak RSS %M KiB" "$bin" check "$out/repo" --format json --output "$out/report.json" --fail-on never
+  "${run[@]}"  # warm-up
 fi
-/usr/bin/time -f "single run: wall %e s, peak RSS %M KiB" "$bin" check "$out/repo" --format json --output "$out/report.json" --fail-on never
-python3 bench/check_monorepo.py "$gen" "$out/report.json" --services "$services"
+for i in 1 2 3; do
+  /usr/bin/time -f "keepalign run $i: wall %e s (user %U s, sys %S s), peak RSS %M KiB" "${run[@]}"
+done
+python3 bench/check_monorepo.py "$out/truth.json" "$out/report.json"

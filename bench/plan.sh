@@ -8,7 +8,7 @@ services=${1:-2000}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 python3 bench/large_plan.py write "$out/plan.json" --services "$services"
-ls -l "$out/plan.json" | awk '{printf "plan: %.1f MB\n", $5 / 1e6}'
+wc -c < "$out/plan.json" | awk '{printf "plan: %.1f MB\n", $1 / 1e6}'
 cargo build --release --locked --quiet
 bin=target/release/keepalign
 run=("$bin" plan "$out/plan.json" --format json --output "$out/report.json" --fail-on never)

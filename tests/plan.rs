@@ -571,17 +571,19 @@ fn is_plan_recognises_plans_only() {
             &std::fs::read_to_string(plan_file(name)).unwrap()
         ));
     }
-    for reference in [
-        "120_basic",
-        "basic",
-        "deep_module",
-        "has_changes",
-        "has_checks",
-        "moved_block",
-    ] {
-        let p = format!("../shared/reference/terraform-plan/{reference}.plan.json");
-        if let Ok(text) = std::fs::read_to_string(&p) {
-            assert!(plan::is_plan(&text), "{p}");
+    if let Some(dir) = reference_dir("terraform-plan") {
+        for reference in [
+            "120_basic",
+            "basic",
+            "deep_module",
+            "has_changes",
+            "has_checks",
+            "moved_block",
+        ] {
+            let p = dir.join(format!("{reference}.plan.json"));
+            let text =
+                std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            assert!(plan::is_plan(&text), "{}", p.display());
         }
     }
     for text in [

@@ -63,3 +63,33 @@ pub fn summary(findings: &[Finding]) -> Vec<String> {
 pub fn fixture(name: &str) -> PathBuf {
     Path::new("testdata/terraform").join(name)
 }
+
+/// Say something `cargo test` always shows: libtest captures `eprintln!`
+/// for passing tests, but not writes to the standard error handle itself.
+pub fn visible_warning(message: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "warning: {message}");
+}
+
+/// A directory of the reference data that sits beside the repository
+/// (`../shared/reference/NAME`), which is not part of it. When it is absent
+/// the tests that need it say so on every `cargo test`; in CI (`CI` set)
+/// they fail instead, unless `KEEPALIGN_SKIP_REFERENCE=1` says the skip is
+/// meant.
+pub fn reference_dir(name: &str) -> Option<PathBuf> {
+    let dir = Path::new("../shared/reference").join(name);
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    let meant = std::env::var_os("KEEPALIGN_SKIP_REFERENCE").is_some_and(|v| v == "1");
+    let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    let message = format!(
+        "reference data {} is absent: the tests that read it did not run (set KEEPALIGN_SKIP_REFERENCE=1 to skip them on purpose)",
+        dir.display()
+    );
+    assert!(!ci || meant, "{message}");
+    if !meant {
+        visible_warning(&message);
+    }
+    None
+}

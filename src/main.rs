@@ -209,7 +209,20 @@ fn main() -> ExitCode {
 /// insert `check` unless the first word that is not an option (or an
 /// option's value) is a command. A word that is neither a command nor an
 /// existing path but close to a command is a typo, not a path to scan.
-fn with_default_command(mut argv: Vec<OsString>) -> Result<Vec<OsString>, String> {
+///
+/// Options written before the command are moved after it, in their order:
+/// clap keeps only one level's values of a global option, so
+/// `--var a=1 check --var b=2` would otherwise lose `a=1`.
+fn with_default_command(argv: Vec<OsString>) -> Result<Vec<OsString>, String> {
+    let (mut argv, command_at) = find_command(argv)?;
+    if command_at > 1 {
+        argv[1..=command_at].rotate_right(1);
+    }
+    Ok(argv)
+}
+
+/// The argument list with a command in it, and where the command is.
+fn find_command(mut argv: Vec<OsString>) -> Result<(Vec<OsString>, usize), String> {
     let cmd = Cli::command();
     let commands: Vec<String> = cmd
         .get_subcommands()
@@ -230,7 +243,7 @@ fn with_default_command(mut argv: Vec<OsString>) -> Result<Vec<OsString>, String
             break;
         }
         if matches!(word.as_str(), "-h" | "--help" | "-V" | "--version") {
-            return Ok(argv);
+            return Ok((argv, 0));
         }
         if let Some(long) = word.strip_prefix("--") {
             if !long.contains('=') && takes_value(long) {
@@ -241,7 +254,7 @@ fn with_default_command(mut argv: Vec<OsString>) -> Result<Vec<OsString>, String
                 i += 1;
             }
         } else if commands.contains(&word) {
-            return Ok(argv);
+            return Ok((argv, i));
         } else {
             if !Path::new(&word).exists()
                 && let Some(close) = commands.iter().find(|c| is_close(&word, c))
@@ -255,7 +268,7 @@ fn with_default_command(mut argv: Vec<OsString>) -> Result<Vec<OsString>, String
         i += 1;
     }
     argv.insert(1.min(argv.len()), OsString::from("check"));
-    Ok(argv)
+    Ok((argv, 1))
 }
 
 /// One edit apart, or a prefix of at least three letters: `chek`, `servics`, `exp`.

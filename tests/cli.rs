@@ -366,3 +366,35 @@ fn services_takes_the_output_options() {
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(v["services"][0]["service"], "aws_ecs_service.api");
 }
+
+#[test]
+fn repeated_options_before_and_after_the_command_all_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.json"), dir.path().join("b.json"));
+    let o = keepalign(&[
+        "--report",
+        &format!("json={}", a.display()),
+        "check",
+        "--report",
+        &format!("json={}", b.display()),
+        EXAMPLE,
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(a.is_file() && b.is_file(), "both reports are written");
+    // Variables too, in command-line order: the later value wins.
+    let d = "testdata/terraform/shape-var-file";
+    let vf = "testdata/terraform/shape-var-file/env/staging.tfvars";
+    let o = keepalign(&[
+        "--fail-on",
+        "note",
+        "--var-file",
+        vf,
+        "--var",
+        "deregistration_delay=10",
+        "check",
+        d,
+        "--var",
+        "deregistration_delay=300",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}

@@ -271,23 +271,10 @@ fn find_command(mut argv: Vec<OsString>) -> Result<(Vec<OsString>, usize), Strin
     Ok((argv, 1))
 }
 
-/// One edit apart, or a prefix of at least three letters: `chek`, `servics`, `exp`.
+/// Two edits apart, or a prefix of at least three letters: `chek`, `servics`, `exp`.
 fn is_close(word: &str, command: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (word.chars().collect(), command.chars().collect());
-    if a.len() >= 3 && b.starts_with(&a) {
-        return true;
-    }
-    // Levenshtein distance, bounded: the words are short.
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()] <= 2 && a.len() >= 3
+    word.chars().count() >= 3
+        && (command.starts_with(word) || config::edit_distance(word, command) <= 2)
 }
 
 fn options(input: &InputArgs, setup: &Setup, config_args: &ConfigArgs) -> Result<Options, String> {

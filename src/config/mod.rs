@@ -856,13 +856,14 @@ fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
     let w = norm(word);
     candidates
         .iter()
-        .map(|c| (distance(&w, &norm(c)), *c))
+        .map(|c| (edit_distance(&w, &norm(c)), *c))
         .filter(|(d, c)| *d <= 2.min(c.len() / 3 + 1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, c)| c)
 }
 
-fn distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance, for "did you mean" (the words are short).
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let mut prev: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.iter().enumerate() {

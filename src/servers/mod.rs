@@ -124,10 +124,10 @@ pub fn identify(container: &Container) -> Result<ServerProfile, Unresolved> {
     }
     // The command does not name a known server: maybe the image does.
     let ran = std::mem::take(&mut ctx.argv);
-    if !ran.is_empty() {
-        if let Some(p) = RECOGNISERS.iter().find_map(|r| r(&ctx)) {
-            return Ok(p);
-        }
+    if !ran.is_empty()
+        && let Some(p) = RECOGNISERS.iter().find_map(|r| r(&ctx))
+    {
+        return Ok(p);
     }
     Err(unknown(&ctx, &original, &ran))
 }

@@ -26,10 +26,10 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
                 return None;
             }
             // `rails server -u thin` runs another Rack server.
-            if let Some(using) = args::find(&rest[1..], &["--using"], &["-u"]) {
-                if using.value.text != "puma" {
-                    return None;
-                }
+            if let Some(using) = args::find(&rest[1..], &["--using"], &["-u"])
+                && using.value.text != "puma"
+            {
+                return None;
             }
             format!("Puma (rails {sub})")
         }

@@ -69,7 +69,7 @@ fn parse(text: &Text, attr_at: &Location) -> Result<Val, Unresolved> {
             }
             Err(Unresolved::new(
                 format!("container_definitions is not valid JSON: {}", e.message),
-                text.locate(e.offset..e.offset + 1)
+                text.locate(crate::source::char_at(&text.s, e.offset))
                     .or(Some(attr_at.clone())),
             ))
         }
@@ -180,7 +180,7 @@ fn container_location(c: &Val, name_v: &Val, attr_at: &Location) -> Location {
         {
             n
         }
-        (Some(def), _) => Location::new(&def.file, def.span.start..def.span.start + 1),
+        (Some(def), _) => Location::char_at(&def.file, def.span.start),
         (None, n) => n.unwrap_or(attr_at.clone()),
     }
 }

@@ -105,15 +105,41 @@ pub struct Location {
     pub span: Range<usize>,
 }
 
+/// `range` clamped to `text` and widened to the characters it touches. A
+/// parser's error offset plus one byte cuts through `“` or `€`, and every
+/// consumer that slices the text (snippets, columns, ariadne) would panic.
+pub fn char_range(text: &str, range: Range<usize>) -> Range<usize> {
+    let len = text.len();
+    let mut start = range.start.min(len);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = range.end.clamp(start, len);
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+/// The byte range of the character at byte `offset` (empty at the end of
+/// `text`): where a parser error points.
+pub fn char_at(text: &str, offset: usize) -> Range<usize> {
+    char_range(text, offset..offset.saturating_add(1))
+}
+
 impl Location {
+    /// Always on character boundaries and within the text, whatever span
+    /// it is given, so no report can slice a character in two.
     pub fn new(file: &Arc<SourceFile>, span: Range<usize>) -> Location {
-        let len = file.text.len();
-        let start = span.start.min(len);
-        let end = span.end.clamp(start, len);
         Location {
             file: file.clone(),
-            span: start..end,
+            span: char_range(&file.text, span),
         }
+    }
+
+    /// The character at byte `offset`, whole: a parse error's location.
+    pub fn char_at(file: &Arc<SourceFile>, offset: usize) -> Location {
+        Location::new(file, char_at(&file.text, offset))
     }
 
     pub fn start(&self) -> (usize, usize) {
@@ -178,5 +204,23 @@ mod tests {
         // 'ç' is two bytes but one column
         assert_eq!(f.line_col(5), (2, 2));
         assert_eq!(f.line_text(2), "çd = 1");
+    }
+
+    #[test]
+    fn spans_never_cut_a_character() {
+        // `name = “web”`: a parser's error at the quote, plus one byte.
+        let text = "a = \u{201c}w\u{201d}\n€";
+        let f = SourceFile::new("x.tf".into(), text.into());
+        let at = Location::new(&f, 4..5);
+        assert_eq!((at.span.clone(), at.snippet()), (4..7, "\u{201c}"));
+        // Starting inside a character widens back to its first byte.
+        assert_eq!(Location::new(&f, 5..6).span, 4..7);
+        assert_eq!(Location::char_at(&f, 12).snippet(), "€");
+        // At and past the end: empty, clamped.
+        assert_eq!(Location::char_at(&f, text.len()).span, 15..15);
+        assert_eq!(Location::new(&f, 40..90).span, 15..15);
+        let (start, end) = (13, 2);
+        assert_eq!(Location::new(&f, start..end).span, 12..12);
+        assert_eq!(char_at("", 0), 0..0);
     }
 }

@@ -82,7 +82,7 @@ pub fn load(files: &[PathBuf], inputs: &dyn Fn(&Path) -> Inputs) -> Model {
             Err(e) => model.input_errors.push(InputError {
                 file: file.display.clone(),
                 message: e.message,
-                at: Some(Location::new(&file, e.offset..e.offset + 1)),
+                at: Some(Location::char_at(&file, e.offset)),
                 line_col: None,
             }),
         }
@@ -292,7 +292,7 @@ fn parameter_files(files: &[PathBuf], out: &mut HashMap<String, Val>) -> Result<
         };
         if file.text.trim_start().starts_with(['[', '{']) {
             let root = tree::parse(&file)
-                .map_err(|e| bad(e.message, Location::new(&file, e.offset..e.offset + 1)))?;
+                .map_err(|e| bad(e.message, Location::char_at(&file, e.offset)))?;
             let ev_root = Node {
                 kind: NodeKind::Map(Vec::new()),
                 at: root.at.clone(),

@@ -65,7 +65,7 @@ impl PlanError {
 /// Parse and check a plan document.
 fn parse(source: &Arc<SourceFile>) -> Result<JsonNode, PlanError> {
     let root = crate::json::parse(&source.text).map_err(|e| {
-        let at = Location::new(source, e.offset..e.offset + 1);
+        let at = Location::char_at(source, e.offset);
         let (line, col) = at.start();
         PlanError {
             message: format!(
@@ -78,7 +78,7 @@ fn parse(source: &Arc<SourceFile>) -> Result<JsonNode, PlanError> {
     if !plan_shape(&root) {
         return Err(PlanError {
             message: "not a Terraform plan: expected the output of `terraform show -json PLANFILE` (an object with format_version and planned_values or resource_changes)".into(),
-            at: Some(Location::new(source, root.span.start..root.span.start + 1)),
+            at: Some(Location::char_at(source, root.span.start)),
         });
     }
     // Terraform changes the major version only for incompatible formats.

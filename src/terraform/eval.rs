@@ -1200,7 +1200,7 @@ impl<'a> Evaluator<'a> {
                     "data.template_file.{name}: the template does not parse: {}",
                     e.message()
                 ),
-                text.locate(e.location().offset()..e.location().offset() + 1)
+                text.locate(crate::source::char_at(&text.s, e.location().offset()))
                     .or(at),
             ),
         }

@@ -149,7 +149,7 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
             let tpl = ev.file_template(&f).map_err(|(msg, off)| {
                 Val::error(
                     format!("template {} does not parse: {msg}", f.display),
-                    Some(Location::new(&f, off..off + 1)),
+                    Some(Location::char_at(&f, off)),
                 )
             })?;
             Ok(ev
@@ -162,7 +162,8 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
                 Ok(node) => Ok(json_to_val(&node, &t)),
                 Err(e) => Err(Val::error(
                     format!("jsondecode(): invalid JSON: {}", e.message),
-                    t.locate(e.offset..e.offset + 1).or(at.clone()),
+                    t.locate(crate::source::char_at(&t.s, e.offset))
+                        .or(at.clone()),
                 )),
             }
         }

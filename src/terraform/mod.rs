@@ -73,7 +73,7 @@ fn parse_source(source: Arc<SourceFile>) -> Result<ParsedFile, InputError> {
             Err(e) => Err(InputError {
                 file: source.display.clone(),
                 message: format!("invalid JSON: {}", e.message),
-                at: Some(Location::new(&source, e.offset..e.offset + 1)),
+                at: Some(Location::char_at(&source, e.offset)),
                 line_col: None,
             }),
         };
@@ -93,7 +93,7 @@ fn parse_source(source: Arc<SourceFile>) -> Result<ParsedFile, InputError> {
             Err(InputError {
                 file: source.display.clone(),
                 message: format!("invalid HCL: {}", first_line(e.message())),
-                at: Some(Location::new(&source, off..off + 1)),
+                at: Some(Location::char_at(&source, off)),
                 line_col: None,
             })
         }

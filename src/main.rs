@@ -182,7 +182,7 @@ fn main() -> ExitCode {
     let argv = match with_default_command(std::env::args_os().collect()) {
         Ok(argv) => argv,
         Err(message) => {
-            eprintln!("keepalign: {message}");
+            eprintln!("keepalign: {}", report::escape_terminal(&message));
             return ExitCode::from(2);
         }
     };
@@ -199,7 +199,8 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
-            eprintln!("keepalign: {message}");
+            // Errors name paths and values from input: escaped like reports.
+            eprintln!("keepalign: {}", report::escape_terminal(&message));
             ExitCode::from(2)
         }
     }

@@ -1,9 +1,14 @@
 //! `--format human`: rustc-style diagnostics with labels in both files.
 
-use super::Summary;
+use super::{Summary, escape_terminal, shown_escaped};
 use crate::finding::{Finding, Severity};
+use crate::source::{Location, SourceFile, char_range};
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, sources};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::ops::Range;
+use std::rc::Rc;
+use std::sync::Arc;
 
 const MAX_SNIPPET_LINE: usize = 400;
 
@@ -23,20 +28,24 @@ pub fn render(findings: &[Finding], summary: &Summary, color: bool) -> String {
             .is_some_and(|s| scopes.get(s).is_some_and(|set| set.len() > 1))
     };
     let mut out = Vec::new();
+    // Each file's text as ariadne echoes it, made once per report.
+    let mut shown = HashMap::new();
     for f in &findings {
-        render_one(f, ambiguous(f), color, &mut out);
+        render_one(f, ambiguous(f), color, &mut shown, &mut out);
     }
-    let mut s = String::from_utf8_lossy(&out).into_owned();
-    if !color {
-        // ariadne colours custom report kinds even with colour off.
-        s = strip_ansi(&s);
-    }
-    s.push_str(&summary.line());
+    let mut s = finish(&String::from_utf8_lossy(&out), color);
+    s.push_str(&escape_terminal(&summary.line()));
     s.push('\n');
     s
 }
 
-fn render_one(f: &Finding, show_scope: bool, color: bool, out: &mut Vec<u8>) {
+fn render_one(
+    f: &Finding,
+    show_scope: bool,
+    color: bool,
+    shown: &mut HashMap<*const SourceFile, Rc<str>>,
+    out: &mut Vec<u8>,
+) {
     // Lower-case severities, as rustc and clippy print them.
     let c = match f.severity() {
         Severity::Error => Color::Red,
@@ -46,42 +55,46 @@ fn render_one(f: &Finding, show_scope: bool, color: bool, out: &mut Vec<u8>) {
     let kind = ReportKind::Custom(f.severity().as_str(), c);
     // Minified or generated files can have megabyte-long lines: show those
     // findings without a source snippet.
-    let too_long =
-        |l: &crate::source::Location| l.file.line_text(l.start().0).len() > MAX_SNIPPET_LINE;
     let snippet_ok = f.location.as_ref().is_some_and(|l| !too_long(l))
         && !f.related.iter().any(|r| too_long(&r.location));
     let Some(primary) = f.location.as_ref().filter(|_| snippet_ok) else {
-        // No source to show (unreadable or binary file): one plain line.
+        // No source to show (unreadable or binary file): plain lines, each
+        // escaped whole, so none can start a workflow command.
         let p = f.position();
-        let mut text = format!(
-            "[{}] {}: {}\n  --> {}:{}:{}\n",
-            f.rule.id,
-            f.severity().as_str(),
-            f.message,
-            p.file,
-            p.line,
-            p.column
-        );
+        let mut lines = vec![
+            format!("[{}] {}: {}", f.rule.id, f.severity().as_str(), f.message),
+            format!("  --> {}:{}:{}", p.file, p.line, p.column),
+        ];
         for r in &f.related {
-            text.push_str(&format!("  --> {}: {}\n", r.location, r.message));
+            lines.push(format!("  --> {}: {}", r.location, r.message));
         }
         if let Some(fix) = &f.fix {
-            text.push_str(&format!("  help: {fix}\n"));
+            lines.push(format!("  help: {fix}"));
         }
-        text.push('\n');
-        out.extend_from_slice(text.as_bytes());
+        for line in lines {
+            out.extend_from_slice(escape_terminal(&line).as_bytes());
+            out.push(b'\n');
+        }
+        out.push(b'\n');
         return;
     };
-    let id = |l: &crate::source::Location| l.file.display.clone();
-    let mut files = BTreeMap::new();
-    files.insert(id(primary), primary.file.text.clone());
-    for r in &f.related {
-        files.insert(id(&r.location), r.location.file.text.clone());
-    }
+    // ariadne echoes each source line: it is given a copy where every
+    // character never printed raw is one visible character, and spans in
+    // characters, which that copy keeps in place.
+    let mut files = HashMap::new();
+    let mut source = |l: &Location| {
+        let id = FileId::of(l);
+        let text = shown
+            .entry(Arc::as_ptr(&l.file))
+            .or_insert_with(|| shown_source(&l.file.text).into())
+            .clone();
+        files.insert(id.clone(), text);
+        (id, char_span(&l.file.text, &l.span))
+    };
+    let primary_span = source(primary);
     // ariadne starts a new snippet whenever a label's line goes backwards, so
     // order labels by position: the primary file first, then by line.
-    let mut labels: Vec<(&crate::source::Location, &str, Color)> =
-        vec![(primary, f.label.as_str(), c)];
+    let mut labels: Vec<(&Location, &str, Color)> = vec![(primary, f.label.as_str(), c)];
     labels.extend(
         f.related
             .iter()
@@ -94,18 +107,18 @@ fn render_one(f: &Finding, show_scope: bool, color: bool, out: &mut Vec<u8>) {
             l.span.start,
         )
     });
-    let mut report = Report::build(kind, (id(primary), primary.span.clone()))
+    let mut report = Report::build(kind, primary_span)
         .with_config(
             Config::default()
                 .with_color(color)
-                .with_index_type(IndexType::Byte),
+                .with_index_type(IndexType::Char),
         )
         .with_code(f.rule.id)
-        .with_message(&f.message);
+        .with_message(escape_terminal(&f.message));
     for (order, (loc, message, color)) in labels.into_iter().enumerate() {
         report = report.with_label(
-            Label::new((id(loc), loc.span.clone()))
-                .with_message(message)
+            Label::new(source(loc))
+                .with_message(escape_terminal(message))
                 .with_color(color)
                 .with_order(order as i32),
         );
@@ -115,29 +128,180 @@ fn render_one(f: &Finding, show_scope: bool, color: bool, out: &mut Vec<u8>) {
             Some(scope) if show_scope => format!(" in {scope}"),
             _ => String::new(),
         };
-        report = report.with_note(format!("service: {service}{scope} ({})", f.rule.name));
+        report = report.with_note(escape_terminal(&format!(
+            "service: {service}{scope} ({})",
+            f.rule.name
+        )));
     }
     if let Some(fix) = &f.fix {
-        report = report.with_help(fix);
+        report = report.with_help(escape_terminal(fix));
     }
     let _ = report.finish().write(sources(files), &mut *out);
     out.push(b'\n');
 }
 
-fn strip_ansi(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            // CSI sequence: ESC [ ... final byte in @..~
-            for d in chars.by_ref() {
-                if ('@'..='~').contains(&d) && d != '[' {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
+/// A file as ariadne names it: shown by its escaped path, told apart by the
+/// real one, so two paths that escape alike stay two files.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct FileId {
+    path: String,
+    shown: String,
+}
+
+impl FileId {
+    fn of(l: &Location) -> FileId {
+        FileId {
+            path: l.file.display.clone(),
+            shown: escape_terminal(&l.file.display),
         }
     }
+}
+
+impl fmt::Display for FileId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.shown)
+    }
+}
+
+/// Whether a line ariadne would echo for `l` (where it starts and where it
+/// ends) is too long to show.
+fn too_long(l: &Location) -> bool {
+    let last = l.span.end.saturating_sub(1).max(l.span.start);
+    [l.span.start, last]
+        .into_iter()
+        .any(|at| l.file.line_text(l.file.line_col(at).0).len() > MAX_SNIPPET_LINE)
+}
+
+/// The source text as ariadne echoes it. Each character that is never
+/// printed raw becomes exactly one visible character, so character offsets
+/// (and columns) are those of the real text: C0 controls their Unicode
+/// control picture (`␛` for ESC), the others U+FFFD. A multi-character
+/// escape such as `\u{1b}` would shift every span after it. Line breaks
+/// other than `\n` (a lone CR, VT, FF, NEL, U+2028/9) are replaced too:
+/// ariadne would start a line there, and its line numbers must be ours.
+fn shown_source(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(match c {
+            '\n' | '\t' => c,
+            '\r' if chars.peek() == Some(&'\n') => c,
+            '\0'..='\x1f' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
+            '\x7f' => '\u{2421}',
+            '\u{2028}' | '\u{2029}' => '\u{FFFD}',
+            c if shown_escaped(c) => '\u{FFFD}',
+            c => c,
+        });
+    }
     out
+}
+
+/// A byte span as character offsets, for ariadne. Clamped to the text and
+/// widened to whole characters first: a span that cuts a character must
+/// not panic the report (`Location::new` already prevents it).
+fn char_span(text: &str, span: &Range<usize>) -> Range<usize> {
+    let span = char_range(text, span.clone());
+    let start = text[..span.start].chars().count();
+    start..start + text[span].chars().count()
+}
+
+/// The last pass over the report. ariadne colours custom report kinds even
+/// with colour off, so without colour our own codes (SGR: `ESC [ digits ;
+/// m`) are removed; with it they are kept. Anything else never printed raw
+/// is shown escaped: input is escaped before it gets here, and this makes
+/// sure no route was missed.
+fn finish(s: &str, color: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some((i, c)) = rest
+        .char_indices()
+        .find(|&(_, c)| c != '\n' && shown_escaped(c))
+    {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + c.len_utf8()..];
+        let sgr = (c == '\u{1b}')
+            .then(|| after.strip_prefix('['))
+            .flatten()
+            .and_then(|params| {
+                let n = params
+                    .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+                    .unwrap_or(params.len());
+                params[n..].strip_prefix('m')
+            });
+        match sgr {
+            Some(tail) => {
+                if color {
+                    out.push_str(&rest[i..rest.len() - tail.len()]);
+                }
+                rest = tail;
+            }
+            None => {
+                out.push_str(&c.escape_unicode().to_string());
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_echoed_source_keeps_one_character_per_character() {
+        let text = "a\u{1b}]0;x\u{7}\r\nb\rc\u{202e}\u{2028}\u{85}\u{7f}\td\r\n";
+        let shown = shown_source(text);
+        assert_eq!(shown, "a␛]0;x␇\r\nb␍c\u{fffd}\u{fffd}\u{fffd}␡\td\r\n");
+        assert_eq!(shown.chars().count(), text.chars().count());
+        assert!(
+            !shown
+                .chars()
+                .any(|c| shown_escaped(c) && !"\r\n\t".contains(c))
+        );
+    }
+
+    #[test]
+    fn spans_become_whole_characters() {
+        let text = "x = “web”";
+        // 4..5 cuts the first quote (bytes 4..7).
+        assert_eq!(char_span(text, &(4..5)), 4..5);
+        assert_eq!(char_span(text, &(5..9)), 4..7);
+        assert_eq!(char_span(text, &(50..60)), 9..9);
+    }
+
+    #[test]
+    fn a_location_that_cuts_a_character_is_rendered_not_a_panic() {
+        use crate::model::InputError;
+        let file = SourceFile::new("x.tf".into(), "x = “a”\n".into());
+        for span in [4..5, 5..6, 6..20, 30..40] {
+            // Built by hand: `Location::new` would have widened it.
+            let at = Location {
+                file: file.clone(),
+                span: span.clone(),
+            };
+            let findings = crate::rules::pa001::findings(&[InputError {
+                file: "x.tf".into(),
+                message: "invalid HCL".into(),
+                at: Some(at),
+                line_col: None,
+            }]);
+            let out = render(&findings, &Summary::new(&findings, 1, 0), false);
+            assert!(out.contains("[PA001]"), "{span:?}: {out}");
+        }
+    }
+
+    #[test]
+    fn only_our_colour_codes_pass_the_last_pass() {
+        let ours = "\u{1b}[31mred\u{1b}[0m \u{1b}[38;5;246mx\n";
+        assert_eq!(finish(ours, false), "red x\n");
+        assert_eq!(finish(ours, true), ours);
+        for color in [false, true] {
+            assert_eq!(
+                finish("a\u{1b}]0;t\u{7}\u{1b}[2J\r\u{202e}", color),
+                "a\\u{1b}]0;t\\u{7}\\u{1b}[2J\\u{d}\\u{202e}"
+            );
+        }
+    }
 }

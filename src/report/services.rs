@@ -1,11 +1,11 @@
 //! `keepalign services`: every chain with each value and where it came from.
 
+use super::escape_terminal;
 use super::json::location_json;
 use crate::linker::Chain;
 use crate::model::{Provenance, Seconds, Setting, Unresolved, fmt_secs};
 use crate::servers::KeepAlive;
 use serde_json::{Value, json};
-use std::fmt::Write;
 
 /// Whole seconds as integers (`60`, not `60.0`), as users wrote them.
 fn plain_number(v: Value) -> Value {
@@ -136,6 +136,16 @@ fn secs(s: &Setting<Seconds>) -> String {
     }
 }
 
+/// One line of the `services` text: the input in it (addresses, names,
+/// paths, reasons) is escaped with the whole line, so it can neither break
+/// the line nor start one with `::`.
+macro_rules! emit {
+    ($out:expr, $($arg:tt)*) => {{
+        $out.push_str(&escape_terminal(&format!($($arg)*)));
+        $out.push('\n');
+    }};
+}
+
 /// A readable block per chain: each value with where it came from.
 pub fn render_text(chains: &[Chain<'_>]) -> String {
     let mut out = String::new();
@@ -144,7 +154,7 @@ pub fn render_text(chains: &[Chain<'_>]) -> String {
         return out;
     }
     for c in chains {
-        let _ = writeln!(out, "{}  ({})", c.service.id.address, c.service.at);
+        emit!(out, "{}  ({})", c.service.id.address, c.service.at);
         match &c.load_balancer {
             Ok(lb) => {
                 let kind = lb
@@ -152,25 +162,25 @@ pub fn render_text(chains: &[Chain<'_>]) -> String {
                     .value()
                     .map(|k| k.short_name())
                     .unwrap_or("load balancer");
-                let _ = writeln!(out, "  load balancer   {} ({kind})", lb.id.address);
-                let _ = writeln!(out, "    idle timeout  {}", secs(&lb.idle_timeout));
+                emit!(out, "  load balancer   {} ({kind})", lb.id.address);
+                emit!(out, "    idle timeout  {}", secs(&lb.idle_timeout));
                 if let Some(d) = &lb.connection_draining {
                     let on = match d.value() {
                         Some(true) => "on",
                         Some(false) => "off",
                         None => "unknown",
                     };
-                    let _ = writeln!(out, "    draining      {on}");
+                    emit!(out, "    draining      {on}");
                 }
                 if let Some(t) = &lb.connection_draining_timeout {
-                    let _ = writeln!(out, "    draining timeout {}", secs(t));
+                    emit!(out, "    draining timeout {}", secs(t));
                 }
                 if let Some(t) = &lb.client_keep_alive {
-                    let _ = writeln!(out, "    client keep-alive {}", secs(t));
+                    emit!(out, "    client keep-alive {}", secs(t));
                 }
             }
             Err(u) => {
-                let _ = writeln!(out, "  load balancer   unknown  ({})", u.reason);
+                emit!(out, "  load balancer   unknown  ({})", u.reason);
             }
         }
         if let Some(l) = c.listener {
@@ -178,17 +188,17 @@ pub fn render_text(chains: &[Chain<'_>]) -> String {
                 .listener_rule
                 .map(|r| format!(" → {}", r.id.address))
                 .unwrap_or_default();
-            let _ = writeln!(out, "  listener        {}{via}", l.id.address);
+            emit!(out, "  listener        {}{via}", l.id.address);
         }
         match &c.target_group {
             Some(Ok(tg)) => {
-                let _ = writeln!(out, "  target group    {}", tg.id.address);
-                let _ = writeln!(
+                emit!(out, "  target group    {}", tg.id.address);
+                emit!(
                     out,
                     "    deregistration delay  {}",
                     secs(&tg.deregistration_delay)
                 );
-                let _ = writeln!(
+                emit!(
                     out,
                     "    health check  interval {}, timeout {}",
                     secs(&tg.health_check_interval),
@@ -196,39 +206,39 @@ pub fn render_text(chains: &[Chain<'_>]) -> String {
                 );
             }
             Some(Err(u)) => {
-                let _ = writeln!(out, "  target group    unknown  ({})", u.reason);
+                emit!(out, "  target group    unknown  ({})", u.reason);
             }
             None => {}
         }
         match &c.container {
             Ok(ct) => {
-                let _ = writeln!(out, "  container       {}  ({})", ct.name, ct.at);
-                let _ = writeln!(out, "    stopTimeout   {}", secs(&ct.stop_timeout));
+                emit!(out, "  container       {}  ({})", ct.name, ct.at);
+                emit!(out, "    stopTimeout   {}", secs(&ct.stop_timeout));
             }
             Err(u) => {
-                let _ = writeln!(out, "  container       unknown  ({})", u.reason);
+                emit!(out, "  container       unknown  ({})", u.reason);
             }
         }
         match &c.server {
             Ok(s) => {
-                let _ = writeln!(out, "  server          {}", s.description);
+                emit!(out, "  server          {}", s.description);
                 match &s.keep_alive {
                     KeepAlive::Timeout(t) => {
-                        let _ = writeln!(out, "    keep-alive    {}", secs(t));
+                        emit!(out, "    keep-alive    {}", secs(t));
                     }
                     KeepAlive::ClosesEveryConnection { why } => {
-                        let _ = writeln!(out, "    keep-alive    none: {why}");
+                        emit!(out, "    keep-alive    none: {why}");
                     }
                 }
                 if let Some(g) = &s.graceful_timeout {
-                    let _ = writeln!(out, "    graceful      {}", secs(g));
+                    emit!(out, "    graceful      {}", secs(g));
                 }
                 if let Some(r) = &s.request_timeout {
-                    let _ = writeln!(out, "    request timeout {}", secs(r));
+                    emit!(out, "    request timeout {}", secs(r));
                 }
             }
             Err(u) => {
-                let _ = writeln!(out, "  server          unknown  ({})", u.reason);
+                emit!(out, "  server          unknown  ({})", u.reason);
             }
         }
         out.push('\n');

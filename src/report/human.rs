@@ -293,6 +293,29 @@ mod tests {
     }
 
     #[test]
+    fn a_snippet_is_left_out_when_a_line_it_echoes_is_too_long() {
+        let long = "x".repeat(MAX_SNIPPET_LINE + 1);
+        let text = format!("a = [\n{long},\n1]\nb = [\n1,\n{long}]\n");
+        let file = SourceFile::new("x.tf".into(), text.clone());
+        let span = |from: &str, to: &str| {
+            let start = text.find(from).unwrap();
+            Location::new(&file, start..text[start..].find(to).unwrap() + start + 1)
+        };
+        // ariadne echoes where a span starts and where it ends, not between.
+        assert!(!too_long(&span("a = [", "]")));
+        assert!(too_long(&span("b = [", "]")));
+        assert!(too_long(&span("xxx", ",")));
+        let findings = crate::rules::pa001::findings(&[crate::model::InputError {
+            file: "x.tf".into(),
+            message: "m".into(),
+            at: Some(span("a = [", "]")),
+            line_col: None,
+        }]);
+        let out = render(&findings, &Summary::new(&findings, 1, 0), false);
+        assert!(out.contains("─▶ 1]") && !out.contains("xxx"), "{out}");
+    }
+
+    #[test]
     fn only_our_colour_codes_pass_the_last_pass() {
         let ours = "\u{1b}[31mred\u{1b}[0m \u{1b}[38;5;246mx\n";
         assert_eq!(finish(ours, false), "red x\n");

@@ -12,6 +12,16 @@ const EXAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/testdata/terraform/example-gunicorn-alb"
 );
+const CFN_EXAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/testdata/cloudformation/seed-classic-elb-gunicorn-2s-yaml/service.yaml"
+);
+
+/// A CloudFormation logical ID, which starts the service's line in
+/// `services`: the runner trims leading whitespace before looking for `::`,
+/// and takes `##[` anywhere in a line for a legacy command.
+const LOGICAL_ID: &str = "  ::error file=x,line=1::Injected ##[error]Legacy";
+const LOGICAL_ID_SHOWN: &str = r"  \u{3a}:error file=x,line=1::Injected ##\u{5b}error]Legacy";
 
 /// A container name as HCL escapes spell it, and as the reports show it.
 const HOSTILE: &str = r"app\u001b]0;PWNED\u0007\n::error file=ecs.tf,line=1::Injected";
@@ -56,7 +66,8 @@ fn example(dir: &Path, edit: impl Fn(&str, String) -> String) {
 /// - `odd/`: the same name, and a server command with escapes, which no
 ///   server matches (UN002 quotes both);
 /// - `broken.tf`: a syntax error on a line that starts with ESC and
-///   `::warning`.
+///   `::warning`;
+/// - `cfn/service.yaml`: a service whose logical ID is `LOGICAL_ID`.
 fn hostile_tree() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let name = |text: String| {
@@ -70,7 +81,7 @@ fn hostile_tree() -> tempfile::TempDir {
         "ecs.tf" => name(text),
         "alb.tf" => text.replace(
             "idle_timeout       = 60\n",
-            "idle_timeout       = 60 # \u{1b}]0;PWNED\u{7} ::warning::Injected\n",
+            "idle_timeout       = 60 # \u{1b}]0;PWNED\u{7} ::warning::Injected ##[error]Legacy\n",
         ),
         _ => text,
     });
@@ -85,6 +96,13 @@ fn hostile_tree() -> tempfile::TempDir {
         _ => text,
     }
     });
+    let cfn = std::fs::read_to_string(CFN_EXAMPLE).unwrap();
+    std::fs::create_dir(dir.path().join("cfn")).unwrap();
+    std::fs::write(
+        dir.path().join("cfn/service.yaml"),
+        cfn.replace("\n  Service:\n", &format!("\n  \"{LOGICAL_ID}\":\n")),
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join("broken.tf"),
         "\u{1b}[2J::warning file=x,line=1::Injected = {\n",
@@ -94,7 +112,8 @@ fn hostile_tree() -> tempfile::TempDir {
 }
 
 /// Nothing from input drives the terminal or the CI log: no control
-/// character but line feeds, no bidi override, no line starting with `::`.
+/// character but line feeds, no bidi override, no line the runner takes for
+/// a workflow command (`::` after leading whitespace, `##[` anywhere).
 /// With `colour`, the only escapes are our own colour codes (`ESC [` digits
 /// and `;`, then `m`), which are removed before the other checks.
 /// Returns the output without our colour codes.
@@ -120,8 +139,8 @@ fn assert_safe(what: &str, output: &str, colour: bool) -> String {
     plain.push_str(rest);
     for line in plain.split('\n') {
         assert!(
-            !line.starts_with("::"),
-            "{what}: a line starts a workflow command: {line:?}\n{output}"
+            !line.trim_start().starts_with("::") && !line.contains("##["),
+            "{what}: a line is a workflow command: {line:?}\n{output}"
         );
         let bidi = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
         assert!(
@@ -151,7 +170,9 @@ fn the_human_report_escapes_messages_file_names_and_echoed_source() {
         // A label's file name.
         &format!("svc/{FILE_SHOWN}:27:24"),
         // Echoed source: each control character one visible character.
-        "= 60 # ␛]0;PWNED␇ ::warning::Injected",
+        "= 60 # ␛]0;PWNED␇ ::warning::Injected ##\u{fffd}error]Legacy",
+        // A note naming the service: `::` mid-line is no command.
+        r"Note: service:   ::error file=x,line=1::Injected ##\u{5b}error]Legacy",
         " │ ␛[2J::warning file=x,line=1::Injected = {",
     ] {
         assert!(out.contains(shown), "{shown:?} not in\n{out}");
@@ -169,7 +190,7 @@ fn with_colour_the_only_escapes_are_our_colour_codes() {
     let plain = assert_safe("coloured human report", &out, true);
     assert!(plain.contains(HOSTILE_SHOWN), "{plain}");
     assert!(
-        plain.contains("= 60 # ␛]0;PWNED␇ ::warning::Injected"),
+        plain.contains("= 60 # ␛]0;PWNED␇ ::warning::Injected ##\u{fffd}error]Legacy"),
         "{plain}"
     );
     assert!(
@@ -187,6 +208,7 @@ fn services_escapes_names_paths_and_commands() {
     assert_safe("services", &out, false);
     for shown in [
         HOSTILE_SHOWN,
+        &format!("\n{LOGICAL_ID_SHOWN}  (cfn/service.yaml:"),
         &format!("(svc/{FILE_SHOWN}:27:24)"),
         r"srv\u{1b}[2J\u{7} '\n::warning file=ecs.tf::Injected'",
     ] {

@@ -1,6 +1,6 @@
 //! `--format human`: rustc-style diagnostics with labels in both files.
 
-use super::{Summary, escape_terminal, shown_escaped};
+use super::{Summary, defuse, escape_terminal, is_workflow_command, shown_escaped};
 use crate::finding::{Finding, Severity};
 use crate::source::{Location, SourceFile, char_range};
 use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, sources};
@@ -179,6 +179,10 @@ fn too_long(l: &Location) -> bool {
 /// escape such as `\u{1b}` would shift every span after it. Line breaks
 /// other than `\n` (a lone CR, VT, FF, NEL, U+2028/9) are replaced too:
 /// ariadne would start a line there, and its line numbers must be ours.
+///
+/// The `[` of `##[`, where the runner finds a legacy workflow command
+/// anywhere in a line, becomes U+FFFD as well. (A line starting with `::`
+/// is safe: ariadne puts the line number before it.)
 fn shown_source(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
@@ -189,6 +193,7 @@ fn shown_source(text: &str) -> String {
             '\0'..='\x1f' => char::from_u32(0x2400 + c as u32).unwrap_or('\u{FFFD}'),
             '\x7f' => '\u{2421}',
             '\u{2028}' | '\u{2029}' => '\u{FFFD}',
+            '[' if out.ends_with("##") => '\u{FFFD}',
             c if shown_escaped(c) => '\u{FFFD}',
             c => c,
         });
@@ -208,8 +213,8 @@ fn char_span(text: &str, span: &Range<usize>) -> Range<usize> {
 /// The last pass over the report. ariadne colours custom report kinds even
 /// with colour off, so without colour our own codes (SGR: `ESC [ digits ;
 /// m`) are removed; with it they are kept. Anything else never printed raw
-/// is shown escaped: input is escaped before it gets here, and this makes
-/// sure no route was missed.
+/// is shown escaped, and no line is a workflow command: input is escaped
+/// before it gets here, and this makes sure no route was missed.
 fn finish(s: &str, color: bool) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -242,6 +247,13 @@ fn finish(s: &str, color: bool) -> String {
         }
     }
     out.push_str(rest);
+    if out.lines().any(is_workflow_command) {
+        out = out
+            .split('\n')
+            .map(|line| defuse(line.to_string()))
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
     out
 }
 
@@ -251,9 +263,12 @@ mod tests {
 
     #[test]
     fn the_echoed_source_keeps_one_character_per_character() {
-        let text = "a\u{1b}]0;x\u{7}\r\nb\rc\u{202e}\u{2028}\u{85}\u{7f}\td\r\n";
+        let text = "a\u{1b}]0;x\u{7}\r\nb\rc\u{202e}\u{2028}\u{85}\u{7f}\td ##[e]\r\n";
         let shown = shown_source(text);
-        assert_eq!(shown, "a␛]0;x␇\r\nb␍c\u{fffd}\u{fffd}\u{fffd}␡\td\r\n");
+        assert_eq!(
+            shown,
+            "a␛]0;x␇\r\nb␍c\u{fffd}\u{fffd}\u{fffd}␡\td ##\u{fffd}e]\r\n"
+        );
         assert_eq!(shown.chars().count(), text.chars().count());
         assert!(
             !shown
@@ -326,5 +341,9 @@ mod tests {
                 "a\\u{1b}]0;t\\u{7}\\u{1b}[2J\\u{d}\\u{202e}"
             );
         }
+        assert_eq!(
+            finish("x\n  ::error::a\nb ##[error]c\n", false),
+            "x\n  \\u{3a}:error::a\nb ##\\u{5b}error]c\n"
+        );
     }
 }

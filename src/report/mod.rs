@@ -162,8 +162,11 @@ pub fn plural(n: usize, word: &str) -> String {
 
 /// Text from input made safe for a terminal or a CI log: control
 /// characters (escape sequences, carriage returns, newlines) are shown
-/// visibly, and no line starts with `::`, which GitHub Actions would run as
-/// a workflow command.
+/// visibly, and nothing in it is a GitHub Actions workflow command. The
+/// runner runs a line that starts with `::` once leading whitespace is
+/// trimmed, and, in the legacy form, a line with `##[` anywhere in it; so
+/// the first `:` of a leading `::` and the `[` of every `##[` are shown as
+/// `\u{3a}` and `\u{5b}`.
 pub fn escape_terminal(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -175,10 +178,29 @@ pub fn escape_terminal(text: &str) -> String {
             c => out.push(c),
         }
     }
-    if out.starts_with("::") {
-        out.insert(0, ' ');
+    defuse(out)
+}
+
+/// `line` with no workflow command in it: the first `:` of a leading `::`
+/// and the `[` of every `##[` shown as `\u{3a}` and `\u{5b}`.
+pub(crate) fn defuse(mut line: String) -> String {
+    let lead = line.len() - line.trim_start().len();
+    if line[lead..].starts_with("::") {
+        line.replace_range(lead..lead + 1, "\\u{3a}");
     }
-    out
+    if line.contains(LEGACY_COMMAND) {
+        line = line.replace(LEGACY_COMMAND, "##\\u{5b}");
+    }
+    line
+}
+
+/// Where the runner finds a legacy workflow command (`##[error]…`): anywhere
+/// in a line.
+pub(crate) const LEGACY_COMMAND: &str = "##[";
+
+/// Whether the runner would take `line` for a workflow command.
+pub(crate) fn is_workflow_command(line: &str) -> bool {
+    line.trim_start().starts_with("::") || line.contains(LEGACY_COMMAND)
 }
 
 /// Control characters, and the bidirectional overrides that make a log
@@ -201,7 +223,17 @@ mod tests {
             safe,
             "app\\u{1b}]0;PWNED\\u{7}\\n::error file=ecs.tf,line=1::Injected"
         );
-        assert_eq!(escape_terminal("::warning::x"), " ::warning::x");
+        assert_eq!(escape_terminal("::warning::x"), "\\u{3a}:warning::x");
+        // The runner trims leading whitespace before looking for `::`.
+        assert_eq!(escape_terminal(" \u{a0}::x::y"), " \u{a0}\\u{3a}:x::y");
+        // Legacy commands count anywhere in a line.
+        assert_eq!(
+            escape_terminal("a ##[error]b ###[add-mask]c"),
+            "a ##\\u{5b}error]b ###\\u{5b}add-mask]c"
+        );
+        for hostile in ["::x", "\t::x", "##[error]x", "a\n::x", "#\u{1b}#[x"] {
+            assert!(!super::is_workflow_command(&escape_terminal(hostile)));
+        }
         assert_eq!(escape_terminal("a\u{202e}b"), "a\\u{202e}b");
     }
 }

@@ -218,6 +218,28 @@ fn services_escapes_names_paths_and_commands() {
 }
 
 #[test]
+fn machine_formats_on_standard_output_hold_no_command_but_ours() {
+    let dir = hostile_tree();
+    for format in ["json", "sarif", "rdjson", "rdjsonl", "markdown", "github"] {
+        let o = keepalign(dir.path(), &["check", ".", "--format", format]);
+        let out = text(&o.stdout);
+        assert_eq!(o.status.code(), Some(1), "{format}: {}", text(&o.stderr));
+        for line in out.lines() {
+            let ours = format == "github"
+                && ["::error file=", "::warning file=", "::notice file="]
+                    .iter()
+                    .any(|p| line.starts_with(p));
+            assert!(
+                ours || !(line.trim_start().starts_with("::") || line.contains("##[")),
+                "{format}: a line is a workflow command: {line:?}"
+            );
+            assert!(!line.contains("##["), "{format}: {line:?}");
+            assert!(!line.chars().any(char::is_control), "{format}: {line:?}");
+        }
+    }
+}
+
+#[test]
 fn standard_error_escapes_paths_and_values_from_the_command_line() {
     let dir = hostile_tree();
     // No `=`: it also goes into `--var NAME=VALUE`.

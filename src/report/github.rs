@@ -7,7 +7,7 @@
 //! findings are not annotated. Every string from input is escaped so it can
 //! neither end the command nor start a new one.
 
-use super::{Scan, escape_terminal, plural, shown_escaped};
+use super::{LEGACY_COMMAND, Scan, escape_terminal, plural, shown_escaped};
 use crate::finding::{Finding, Severity};
 use crate::source::Location;
 use std::fmt::Write;
@@ -159,7 +159,9 @@ fn escape(text: &str, property: bool) -> String {
             c => out.push(c),
         }
     }
-    out
+    // Inert inside a command the runner parses, but no line of ours should
+    // hold a legacy command (`##[error]`) should that parse ever fail.
+    out.replace(LEGACY_COMMAND, "##\\u{5b}")
 }
 
 #[cfg(test)]
@@ -172,5 +174,6 @@ mod tests {
         assert_eq!(property("a:b,c%d\ne"), "a%3Ab%2Cc%25d%0Ae");
         assert_eq!(data("x\u{1b}[31my\u{7}"), "x\\u{1b}[31my\\u{7}");
         assert_eq!(data("a\u{202e}b"), "a\\u{202e}b");
+        assert_eq!(data("a ##[error]b"), "a ##\\u{5b}error]b");
     }
 }

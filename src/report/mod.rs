@@ -62,12 +62,23 @@ pub struct Scan<'a, 'c> {
 pub fn render(format: Format, scan: &Scan<'_, '_>, color: bool) -> String {
     match format {
         Format::Human => human::render(scan.findings, scan.summary, color),
-        Format::Json => json::render(scan.findings, scan.chains, scan.summary),
-        Format::Sarif => sarif::render(scan),
+        Format::Json => json_safe(json::render(scan.findings, scan.chains, scan.summary)),
+        Format::Sarif => json_safe(sarif::render(scan)),
         Format::Github => github::render(scan),
         Format::Markdown => markdown::render(scan),
-        Format::Rdjson => rdjson::render(scan),
-        Format::Rdjsonl => rdjson::render_lines(scan),
+        Format::Rdjson => json_safe(rdjson::render(scan)),
+        Format::Rdjsonl => json_safe(rdjson::render_lines(scan)),
+    }
+}
+
+/// A JSON document that can be printed in a CI log: the runner takes `##[`
+/// anywhere in a line for a legacy workflow command, and in JSON it can
+/// only be inside a string, where `\u005b` is the same `[`.
+pub fn json_safe(json: String) -> String {
+    if json.contains(LEGACY_COMMAND) {
+        json.replace(LEGACY_COMMAND, "##\\u005b")
+    } else {
+        json
     }
 }
 
@@ -213,6 +224,17 @@ pub(crate) fn shown_escaped(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::escape_terminal;
+
+    #[test]
+    fn json_keeps_its_value_and_loses_legacy_commands() {
+        let value = serde_json::json!({"name": "a ##[error]b", "x": ["##[", 1]});
+        let safe = super::json_safe(serde_json::to_string_pretty(&value).unwrap());
+        assert!(!safe.contains("##["), "{safe}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&safe).unwrap(),
+            value
+        );
+    }
 
     #[test]
     fn input_cannot_start_a_workflow_command_or_an_escape_sequence() {

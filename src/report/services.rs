@@ -111,7 +111,7 @@ pub fn render_json(chains: &[Chain<'_>]) -> String {
     let v = json!({"version": 1, "services": chains.iter().map(chain_json).collect::<Vec<_>>()});
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
-    s
+    super::json_safe(s)
 }
 
 fn secs(s: &Setting<Seconds>) -> String {

@@ -186,7 +186,19 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let cli = Cli::parse_from(argv);
+    let cli = match Cli::try_parse_from(argv) {
+        Ok(cli) => cli,
+        // Help and version, on standard output.
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            // Usage errors quote arguments, which can come from input (a
+            // path from a list of changed files): each line escaped.
+            for line in e.to_string().trim_end().lines() {
+                eprintln!("{}", report::escape_terminal(line));
+            }
+            return ExitCode::from(2);
+        }
+    };
     let result = match cli.command {
         Command::Check { paths } => check(&paths, &cli.input, &cli.report, &cli.config),
         Command::Plan { plan, config_dir } => {

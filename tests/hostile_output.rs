@@ -263,6 +263,13 @@ fn standard_error_escapes_paths_and_values_from_the_command_line() {
         // A --var no root declares: a warning.
         &["check", "svc", "--var", &var],
     ];
+    // A bad option value, which the argument parser quotes (it drops the
+    // escape sequence itself, not the line break).
+    let o = keepalign(dir.path(), &["check", ".", "--format", evil]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert_safe("a usage error", &err, false);
+    assert!(err.contains(r"\u{3a}:error::Injected"), "{err}");
     for args in runs {
         let o = keepalign(dir.path(), args);
         let err = text(&o.stderr);

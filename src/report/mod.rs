@@ -214,11 +214,42 @@ pub(crate) fn is_workflow_command(line: &str) -> bool {
     line.trim_start().starts_with("::") || line.contains(LEGACY_COMMAND)
 }
 
-/// Control characters, and the bidirectional overrides that make a log
-/// line read differently from what it contains: never printed raw.
+/// Control characters, the bidirectional overrides that make a log line
+/// read differently from what it contains, and the invisible format and
+/// default-ignorable characters (zero-width spaces, soft hyphens, variation
+/// selectors, tags): never printed raw. The runner finds `::` and `##[`
+/// with culture-aware string comparison, which skips invisible characters,
+/// so `\u{200b}::error::` would still be a command.
 pub(crate) fn shown_escaped(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{034F}'
+                | '\u{0600}'..='\u{0605}'
+                | '\u{061C}'
+                | '\u{06DD}'
+                | '\u{070F}'
+                | '\u{0890}'..='\u{0891}'
+                | '\u{08E2}'
+                | '\u{115F}'..='\u{1160}'
+                | '\u{17B4}'..='\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFFB}'
+                | '\u{110BD}'
+                | '\u{110CD}'
+                | '\u{13430}'..='\u{1343F}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0000}'..='\u{E0FFF}'
+        )
 }
 
 #[cfg(test)]
@@ -253,6 +284,9 @@ mod tests {
             escape_terminal("a ##[error]b ###[add-mask]c"),
             "a ##\\u{5b}error]b ###\\u{5b}add-mask]c"
         );
+        // Invisible characters are shown: the runner would skip them.
+        assert_eq!(escape_terminal("\u{200b}::x"), "\\u{200b}::x");
+        assert_eq!(escape_terminal("#\u{ad}#[x"), "#\\u{ad}#[x");
         for hostile in ["::x", "\t::x", "##[error]x", "a\n::x", "#\u{1b}#[x"] {
             assert!(!super::is_workflow_command(&escape_terminal(hostile)));
         }

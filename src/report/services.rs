@@ -138,7 +138,7 @@ fn secs(s: &Setting<Seconds>) -> String {
 
 /// One line of the `services` text: the input in it (addresses, names,
 /// paths, reasons) is escaped with the whole line, so it can neither break
-/// the line nor start one with `::`.
+/// the line nor make it a workflow command.
 macro_rules! emit {
     ($out:expr, $($arg:tt)*) => {{
         $out.push_str(&escape_terminal(&format!($($arg)*)));

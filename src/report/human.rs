@@ -308,6 +308,50 @@ mod tests {
     }
 
     #[test]
+    fn no_span_in_awkward_text_panics_the_report() {
+        use crate::model::InputError;
+        let text = "a = “é”\r\n\tb\r€\u{2028}c\u{1b}[0m\u{85}##[x]\u{200b}\n\n🦀";
+        let file = SourceFile::new("x.tf".into(), text.into());
+        for start in 0..=text.len() + 1 {
+            for end in [start, start + 1, start + 3, start + 9, text.len() + 2] {
+                let at = Location {
+                    file: file.clone(),
+                    span: start..end,
+                };
+                let findings = crate::rules::pa001::findings(&[InputError {
+                    file: "x.tf".into(),
+                    message: "m".into(),
+                    at: Some(at),
+                    line_col: None,
+                }]);
+                for color in [false, true] {
+                    let out = render(&findings, &Summary::new(&findings, 1, 0), color);
+                    assert!(!out.contains("##["), "{start}..{end}: {out}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn line_numbers_are_ours_whatever_breaks_a_line_for_ariadne() {
+        let text = "a\rb\u{b}c\u{c}d\u{85}e\u{2028}f\r\nx = 1\n";
+        let file = SourceFile::new("x.tf".into(), text.into());
+        let at = Location::new(&file, text.find('x').unwrap()..text.len() - 1);
+        assert_eq!(at.start(), (2, 1));
+        let findings = crate::rules::pa001::findings(&[crate::model::InputError {
+            file: "x.tf".into(),
+            message: "m".into(),
+            at: Some(at),
+            line_col: None,
+        }]);
+        let out = render(&findings, &Summary::new(&findings, 1, 0), false);
+        assert!(
+            out.contains("x.tf:2:1") && out.contains(" 2 │ x = 1"),
+            "{out}"
+        );
+    }
+
+    #[test]
     fn a_snippet_is_left_out_when_a_line_it_echoes_is_too_long() {
         let long = "x".repeat(MAX_SNIPPET_LINE + 1);
         let text = format!("a = [\n{long},\n1]\nb = [\n1,\n{long}]\n");

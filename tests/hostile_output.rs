@@ -1,9 +1,11 @@
 //! Input is hostile: in a pull request anyone can name a container, a file
 //! or write a source line that, printed raw, would run as a GitHub Actions
-//! workflow command (`::error …` at the start of a line) or drive the
-//! terminal (escape sequences, BEL). The human and `services` reports and
-//! standard error show such text escaped. And a syntax error at a non-ASCII
-//! character never panics the report: every other finding is still there.
+//! workflow command (`::error …` starting a line, `##[error]` anywhere in
+//! one) or drive the terminal (escape sequences, BEL). The human and
+//! `services` reports and standard error show such text escaped, and no
+//! report on standard output holds a command but the `github` format's own.
+//! And a syntax error at a non-ASCII character never panics the report:
+//! every other finding is still there.
 
 use std::path::Path;
 use std::process::{Command, Output};

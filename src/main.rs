@@ -429,7 +429,7 @@ fn plan_gate(
     let source = if stdin {
         read_stdin()?
     } else {
-        keepalign::input::read_source(plan)
+        keepalign::input::read_source(plan, keepalign::input::Within::Named)
             .map_err(|e| format!("{}: {}", plan.display(), e.message))?
     };
     let config_dir = match config_dir {
@@ -455,22 +455,11 @@ fn plan_gate(
 /// The plan piped in (`terraform show -json tfplan | keepalign plan -`),
 /// with the same limits as a file.
 fn read_stdin() -> Result<std::sync::Arc<keepalign::source::SourceFile>, String> {
-    use std::io::Read;
-    let limit = keepalign::input::MAX_FILE_SIZE;
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("standard input: cannot read: {e}"))?;
-    if bytes.len() as u64 > limit {
-        return Err(format!(
-            "standard input: more than the {} MiB keepalign reads",
-            limit / 1024 / 1024
-        ));
-    }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| "standard input: not valid UTF-8; a plan is UTF-8 JSON".to_string())?;
+    use keepalign::input;
+    let bytes = input::read_capped(std::io::stdin().lock(), input::MAX_FILE_SIZE)
+        .map_err(|e| format!("standard input: {}", e.message))?;
+    let text = input::decode(bytes)
+        .map_err(|e| format!("standard input: {}; a plan is UTF-8 JSON", e.message))?;
     Ok(keepalign::source::SourceFile::new(
         PathBuf::from("<stdin>"),
         text,

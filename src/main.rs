@@ -282,8 +282,18 @@ fn options(input: &InputArgs, setup: &Setup, config_args: &ConfigArgs) -> Result
         ("--var-file", &input.var_files),
         ("--parameters-file", &input.parameter_files),
     ] {
-        if let Some(f) = files.iter().find(|f| !f.is_file()) {
-            return Err(format!("{flag} {}: no such file", f.display()));
+        for f in files {
+            match std::fs::metadata(f) {
+                Err(_) => return Err(format!("{flag} {}: no such file", f.display())),
+                // Checked again on the opened file; this only words the error.
+                Ok(m) if !m.is_file() => {
+                    return Err(format!(
+                        "{flag} {}: not a regular file; keepalign reads only regular files",
+                        f.display()
+                    ));
+                }
+                Ok(_) => {}
+            }
         }
     }
     let mut options = Options {

@@ -92,6 +92,17 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
         }
     }
     for path in paths {
+        // A scanned path is the user's choice, but not where a link planted
+        // at it leads (files under it are confined by the reader).
+        if crate::input::named_path_leaves_its_work_tree(path) {
+            out.errors.push(InputError {
+                file: display_path(path),
+                message: crate::input::OUTSIDE.into(),
+                at: None,
+                line_col: Some((1, 1)),
+            });
+            continue;
+        }
         let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         let excluded = |p: &Path| {
             !exclude.is_empty()

@@ -165,16 +165,13 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
 fn open(path: &Path, within: Within<'_>) -> Result<File, ReadError> {
     let root = match within {
         Within::Repository(root) => Some(root.to_path_buf()),
-        Within::Named => git_work_tree(&parent_dir(path)),
+        Within::Named => work_tree_by_text(path),
     };
     let (target, resolved) = match root {
         Some(root) => match confine_file(path, &root) {
             Confined::Inside(c) => (c, true),
             Confined::Outside => {
-                return Err(ReadError::new(
-                    Problem::Outside,
-                    "points outside the repository being scanned (through a symbolic link), so keepalign does not read it".into(),
-                ));
+                return Err(ReadError::new(Problem::Outside, OUTSIDE.into()));
             }
             Confined::Unreadable(e) => return Err(ReadError::io(e)),
         },
@@ -250,6 +247,29 @@ fn confine_file(path: &Path, root: &Path) -> Confined {
         None => confine(Path::new("."), path, root),
     }
 }
+
+/// Whether `path`, named on the command line, is inside a git work tree by
+/// its text but resolves outside it: a link a pull request could plant
+/// where the CI invocation names a directory to scan.
+pub fn named_path_leaves_its_work_tree(path: &Path) -> bool {
+    work_tree_by_text(path)
+        .is_some_and(|root| path.canonicalize().is_ok_and(|c| !c.starts_with(&root)))
+}
+
+/// The canonical root of the git work tree that `path` is in by its text
+/// (`.` and `..` applied to the current directory, no link followed): the
+/// tree the user meant when writing the path.
+fn work_tree_by_text(path: &Path) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let abs = lexically_normal(&cwd.join(path));
+    abs.ancestors()
+        .skip(1)
+        .find(|d| d.join(".git").exists())
+        .and_then(|d| d.canonicalize().ok())
+}
+
+/// What a PA001 says about a path that leads out of the repository.
+pub const OUTSIDE: &str = "points outside the repository being scanned (through a symbolic link), so keepalign does not read it";
 
 /// The canonical root of the git work tree containing the directory `dir`,
 /// if any.
@@ -361,6 +381,15 @@ mod tests {
             panic!("readable")
         };
         assert!(file.text.starts_with("resource"), "{:?}", file.text);
+    }
+
+    #[test]
+    fn a_stream_is_read_up_to_its_cap_and_no_further() {
+        assert!(read_capped(&b"12345"[..], 5).is_ok_and(|b| b == b"12345"));
+        let Err(e) = read_capped(std::io::repeat(b'x'), 1024) else {
+            panic!("an endless stream is refused")
+        };
+        assert!(matches!(e.problem, Problem::TooLarge), "{}", e.message);
     }
 
     #[test]

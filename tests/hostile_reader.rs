@@ -451,3 +451,55 @@ fn a_read_error_names_the_file_in_human_and_json_reports() {
     let pa = pa001_for(&s.top, &[], "dir.auto.tfvars");
     assert!(pa.iter().any(|m| m.contains("directory")), "{pa:?}");
 }
+
+#[test]
+fn a_scanned_directory_planted_as_a_link_out_of_the_repository_is_not_walked() {
+    let s = Scratch::new();
+    std::fs::write(
+        s.top.join("outside/secret.tf"),
+        format!("{SECRET} {{{{{{\n"),
+    )
+    .expect("write");
+    s.link("infra", &s.top.join("outside"));
+    let out = keepalign(&s.top, &["check", "repo/infra", "--format", "json"]);
+    assert!(!out.all().contains(SECRET), "{}", out.all());
+    assert!(
+        findings(&out, "PA001")
+            .iter()
+            .any(|(f, _, m)| f.ends_with("infra") && m.contains("outside the repository")),
+        "{}",
+        out.all()
+    );
+    // So is a var file reached through a linked directory.
+    let out = keepalign(
+        &s.top,
+        &[
+            "check",
+            "repo",
+            "--format",
+            "json",
+            "--var-file",
+            "repo/infra/secret",
+        ],
+    );
+    assert!(!out.all().contains(SECRET), "{}", out.all());
+    assert!(
+        out.all().contains("outside the repository"),
+        "{}",
+        out.all()
+    );
+}
+
+#[test]
+fn a_configuration_file_planted_as_a_link_is_not_read() {
+    let s = Scratch::new();
+    s.link("keepalign.toml", &s.secret());
+    let out = keepalign(&s.top.join("repo"), &["check", "."]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(!out.all().contains(SECRET), "{}", out.all());
+    assert!(
+        out.stderr.contains("outside the repository"),
+        "{}",
+        out.all()
+    );
+}

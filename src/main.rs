@@ -443,6 +443,15 @@ fn plan_gate(
             .map_err(|e| format!("{}: {}", plan.display(), e.message))?
     };
     let config_dir = match config_dir {
+        // Its .tf files are confined to the repository; so is the
+        // directory itself, when a pull request could plant it as a link.
+        Some(dir) if keepalign::input::named_path_leaves_its_work_tree(&dir) => {
+            return Err(format!(
+                "--config-dir {}: {}",
+                dir.display(),
+                keepalign::input::OUTSIDE
+            ));
+        }
         Some(dir) if dir.is_dir() => Some(dir),
         Some(dir) => return Err(format!("--config-dir {}: not a directory", dir.display())),
         None => keepalign::plan::default_config_dir((!stdin).then_some(plan)),

@@ -3,6 +3,7 @@
 //! child process with a time limit, so a read that blocks or never ends
 //! fails the test instead of hanging the suite, and every output format is
 //! checked for what must never be echoed.
+#![cfg(unix)]
 
 use std::ffi::OsStr;
 use std::io::Read;
@@ -502,4 +503,26 @@ fn a_configuration_file_planted_as_a_link_is_not_read() {
         "{}",
         out.all()
     );
+}
+
+#[test]
+fn a_plan_baseline_or_config_dir_planted_as_a_link_is_not_read() {
+    let s = Scratch::new();
+    s.link("plan.json", &s.secret());
+    s.link("baseline.json", &s.secret());
+    s.link("tf", &s.top.join("outside"));
+    for args in [
+        &["plan", "repo/plan.json"][..],
+        &["check", "repo", "--baseline", "repo/baseline.json"],
+        &["plan", "-", "--config-dir", "repo/tf"],
+    ] {
+        let out = keepalign(&s.top, args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.all());
+        assert!(!out.all().contains(SECRET), "{args:?}: {}", out.all());
+        assert!(
+            out.stderr.contains("outside the repository"),
+            "{args:?}: {}",
+            out.all()
+        );
+    }
 }

@@ -97,7 +97,7 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
         if crate::input::named_path_leaves_its_work_tree(path) {
             out.errors.push(InputError {
                 file: display_path(path),
-                message: crate::input::OUTSIDE.into(),
+                message: crate::input::outside(path),
                 at: None,
                 line_col: Some((1, 1)),
             });

@@ -171,7 +171,7 @@ fn open(path: &Path, within: Within<'_>) -> Result<File, ReadError> {
         Some(root) => match confine_file(path, &root) {
             Confined::Inside(c) => (c, true),
             Confined::Outside => {
-                return Err(ReadError::new(Problem::Outside, OUTSIDE.into()));
+                return Err(ReadError::new(Problem::Outside, outside(path)));
             }
             Confined::Unreadable(e) => return Err(ReadError::io(e)),
         },
@@ -268,8 +268,19 @@ fn work_tree_by_text(path: &Path) -> Option<PathBuf> {
         .and_then(|d| d.canonicalize().ok())
 }
 
-/// What a PA001 says about a path that leads out of the repository.
-pub const OUTSIDE: &str = "points outside the repository being scanned (through a symbolic link), so keepalign does not read it";
+/// Why a path outside the repository is not read: through a link (the
+/// usual case, and what to fix), or as written (a configured path).
+pub fn outside(path: &Path) -> String {
+    let link = path
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink());
+    let what = if link {
+        "is a symbolic link that points"
+    } else {
+        "leads"
+    };
+    format!("{what} outside the repository being scanned, so keepalign does not read it")
+}
 
 /// The canonical root of the git work tree containing the directory `dir`,
 /// if any.

@@ -449,7 +449,7 @@ fn plan_gate(
             return Err(format!(
                 "--config-dir {}: {}",
                 dir.display(),
-                keepalign::input::OUTSIDE
+                keepalign::input::outside(&dir)
             ));
         }
         Some(dir) if dir.is_dir() => Some(dir),

@@ -526,3 +526,32 @@ fn a_plan_baseline_or_config_dir_planted_as_a_link_is_not_read() {
         );
     }
 }
+
+#[test]
+fn var_files_written_in_the_configuration_stay_inside_the_repository() {
+    // The configuration file is repository content too: a pull request can
+    // point its var-files anywhere, as written or through a link.
+    let s = Scratch::new();
+    s.link("linked.tfvars", &s.secret());
+    s.write(
+        "keepalign.toml",
+        "[[root]]\npath = \".\"\nvar-files = [\"../outside/secret\", \"linked.tfvars\"]\n",
+    );
+    let out = keepalign(&s.top.join("repo"), &["check", ".", "--format", "json"]);
+    assert!(!out.all().contains(SECRET), "{}", out.all());
+    let pa = findings(&out, "PA001");
+    for (file, why) in [
+        ("outside/secret", "leads outside the repository"),
+        (
+            "linked.tfvars",
+            "symbolic link that points outside the repository",
+        ),
+    ] {
+        assert!(
+            pa.iter()
+                .any(|(f, _, m)| f.ends_with(file) && m.contains(why)),
+            "{file}: {}",
+            out.all()
+        );
+    }
+}

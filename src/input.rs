@@ -86,7 +86,7 @@ pub fn read_bytes(path: &Path, within: Within<'_>, cap: u64) -> Result<Vec<u8>, 
     if len > cap {
         return Err(too_large(len, cap));
     }
-    read_capped(file, cap)
+    read_capped_sized(file, cap, len)
 }
 
 /// The first `limit` bytes of the regular file at `path`, however large
@@ -103,7 +103,13 @@ pub fn read_prefix(path: &Path, within: Within<'_>, limit: u64) -> Result<Vec<u8
 /// Read everything from `reader` up to `cap` bytes; more is an error. For
 /// files and for standard input alike, so neither is read past the cap.
 pub fn read_capped(reader: impl Read, cap: u64) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
+    read_capped_sized(reader, cap, 0)
+}
+
+/// `read_capped` into a buffer sized for `expected` bytes (a file's length),
+/// so a file is read in one call rather than in doubling chunks.
+fn read_capped_sized(reader: impl Read, cap: u64, expected: u64) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::with_capacity(usize::try_from(expected.min(cap)).unwrap_or(0) + 1);
     reader
         .take(cap.saturating_add(1))
         .read_to_end(&mut bytes)
@@ -242,6 +248,20 @@ fn parent_dir(path: &Path) -> PathBuf {
 /// `path` confined to `root`: its directory resolved (scan paths may pass
 /// through symlinks to directories), then the file itself.
 fn confine_file(path: &Path, root: &Path) -> Confined {
+    // A relative path without `..` (every file found by scanning) cannot
+    // leave by its text; one resolution then decides. Others are first
+    // judged by their text, as `confine` does for paths the IaC writes.
+    let plain = path.is_relative()
+        && path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if plain {
+        return match path.canonicalize() {
+            Ok(c) if c.starts_with(root) => Confined::Inside(c),
+            Ok(_) => Confined::Outside,
+            Err(e) => Confined::Unreadable(e),
+        };
+    }
     match path.file_name() {
         Some(name) => confine(&parent_dir(path), Path::new(name), root),
         None => confine(Path::new("."), path, root),

@@ -194,10 +194,9 @@ fn open(path: &Path, within: Within<'_>) -> Result<File, ReadError> {
             "is a directory, not a file".into(),
         ));
     }
+    // fstat never reports a link: the open followed it, or refused it.
     let what = if is_fifo(&ft) {
         "a named pipe (FIFO)"
-    } else if ft.is_symlink() {
-        "a symbolic link"
     } else {
         "a device or socket"
     };

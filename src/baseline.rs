@@ -61,10 +61,14 @@ pub fn create(findings: &[Finding]) -> String {
     s
 }
 
+/// Baselines list findings, not IaC; a generous cap still bounds the read.
+const MAX_SIZE: u64 = crate::input::MAX_FILE_SIZE;
+
 /// Read a baseline; the error names the file (and line for JSON errors).
 pub fn read(path: &Path) -> Result<Vec<Entry>, String> {
     let name = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("baseline {name}: {e}"))?;
+    let text = crate::input::read_text(path, crate::input::Within::Named, MAX_SIZE)
+        .map_err(|e| format!("baseline {name}: {}", e.message))?;
     let file: File = serde_json::from_str(&text).map_err(|e| {
         format!(
             "baseline {name}:{}:{}: not a keepalign baseline: {e}",

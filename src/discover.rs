@@ -92,6 +92,17 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
         }
     }
     for path in paths {
+        // A scanned path is the user's choice, but not where a link planted
+        // at it leads (files under it are confined by the reader).
+        if crate::input::named_path_leaves_its_work_tree(path) {
+            out.errors.push(InputError {
+                file: display_path(path),
+                message: crate::input::outside(path),
+                at: None,
+                line_col: Some((1, 1)),
+            });
+            continue;
+        }
         let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         let excluded = |p: &Path| {
             !exclude.is_empty()
@@ -110,28 +121,30 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
             match entry {
                 Ok(e) => {
                     let p = e.path();
-                    // A symlink to a file is read; a symlink to a directory is not walked.
-                    let is_file = e.file_type().is_file() || (e.path_is_symlink() && p.is_file());
-                    if e.path_is_symlink() && !is_file && crate::terraform::is_terraform_file(p) {
-                        let why = std::fs::metadata(p)
-                            .err()
-                            .map(|e| e.to_string())
-                            .unwrap_or_default();
+                    // Directories are walked. Every other entry with an IaC
+                    // name (file, symlink, FIFO, device) goes to the reader,
+                    // which reads regular files inside the repository and
+                    // reports the rest: nothing named like IaC is dropped
+                    // silently.
+                    if e.file_type().is_dir() {
+                        continue;
+                    }
+                    let is_tf = crate::terraform::is_terraform_file(p);
+                    if is_tf && p.file_name().and_then(|n| n.to_str()).is_none() {
+                        // Reports, fingerprints and SARIF need the name as text.
                         out.errors.push(InputError {
                             file: display_path(p),
-                            message: format!("symbolic link cannot be followed: {why}"),
+                            message: "file name is not valid UTF-8, so keepalign does not read it; rename it".into(),
                             at: None,
                             line_col: Some((1, 1)),
                         });
-                        continue;
-                    }
-                    if is_file && crate::terraform::is_terraform_file(p) {
+                    } else if is_tf {
                         let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
                         out.terraform_modules
                             .entry(dir)
                             .or_default()
                             .push(p.to_path_buf());
-                    } else if is_file && crate::cloudformation::is_candidate(p) {
+                    } else if crate::cloudformation::is_candidate(p) {
                         out.templates.push(p.to_path_buf());
                     }
                 }
@@ -160,7 +173,8 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
 }
 
 /// The repository a path belongs to: the enclosing git work tree, else the
-/// path itself. `file()` and `templatefile()` may not read outside it.
+/// path itself (its directory, for a file). Nothing keepalign reads for a
+/// scan may resolve outside it.
 pub fn repository_root(path: &Path) -> PathBuf {
     let start = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
     let start = if start.is_file() {
@@ -168,12 +182,5 @@ pub fn repository_root(path: &Path) -> PathBuf {
     } else {
         start
     };
-    let mut cur = Some(start.as_path());
-    while let Some(dir) = cur {
-        if dir.join(".git").exists() {
-            return dir.to_path_buf();
-        }
-        cur = dir.parent();
-    }
-    start
+    crate::input::git_work_tree(&start).unwrap_or(start)
 }

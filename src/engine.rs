@@ -83,6 +83,10 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
     model.extend(crate::cloudformation::load(
         &found.templates,
         &|path: &Path| options.cloudformation_inputs(path),
+        &|path: &Path| {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+            repo_root_for(dir.unwrap_or(Path::new(".")), &path_roots)
+        },
     ));
     model.input_errors.extend(found.errors);
     for m in plans {
@@ -106,13 +110,15 @@ fn not_iac(path: &Path) -> Option<String> {
             "a Terraform variables file is read with its root: scan the directory, or pass it with --var-file".into(),
         );
     }
-    Some(match crate::input::read_source(path) {
-        Err(e) => format!(
-            "{}; a binary Terraform plan is read as JSON: terraform show -json PLANFILE > plan.json, then keepalign plan plan.json",
-            e.message
-        ),
-        Ok(_) => "not a Terraform file, CloudFormation template or Terraform plan JSON".into(),
-    })
+    Some(
+        match crate::input::read_source(path, crate::input::Within::Named) {
+            Err(e) => format!(
+                "{}; a binary Terraform plan is read as JSON: terraform show -json PLANFILE > plan.json, then keepalign plan plan.json",
+                e.message
+            ),
+            Ok(_) => "not a Terraform file, CloudFormation template or Terraform plan JSON".into(),
+        },
+    )
 }
 
 /// The repository of a module directory: that of the scanned path that

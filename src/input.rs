@@ -1,60 +1,314 @@
-//! Reading input files safely: size limits, binary and encoding checks.
+//! Reading input files: the one reader every file keepalign opens goes
+//! through. It confines the path to the repository (resolving symlinks),
+//! opens without blocking, checks the opened file's own metadata (a
+//! regular file, not larger than the cap), reads at most the cap, and
+//! decodes UTF-8 text.
 
 use crate::source::SourceFile;
+use std::fs::File;
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 /// Files larger than this are reported, not read.
 pub const MAX_FILE_SIZE: u64 = 64 * 1024 * 1024;
 
+/// Where a file may be read from.
+#[derive(Clone, Copy, Debug)]
+pub enum Within<'a> {
+    /// Inside this canonical repository root, after resolving symlinks:
+    /// files found by scanning, and paths written in the IaC or in the
+    /// configuration file (repository content, which a pull request
+    /// controls).
+    Repository(&'a Path),
+    /// A path named on the command line (`--var-file`, `--config`, a PATH
+    /// that is a file). The path as written is the user's choice, but the
+    /// file at it may be a link a pull request planted: inside a git work
+    /// tree it must resolve inside that work tree; outside any, it is read
+    /// as named.
+    Named,
+}
+
+/// Why a file was not read, for callers that treat some cases differently
+/// (a candidate CloudFormation template that is not text may be an asset).
+#[derive(Debug)]
+pub enum Problem {
+    /// It cannot be opened or read (missing, permission denied).
+    Io,
+    /// It resolves outside the repository.
+    Outside,
+    /// A directory (a symlink to one, or a directory named like a file).
+    Directory,
+    /// A FIFO, device or socket.
+    NotRegular,
+    /// Larger than the cap.
+    TooLarge,
+    /// Read whole, but not UTF-8 text or contains NUL bytes: the bytes.
+    NotText(Vec<u8>),
+}
+
 pub struct ReadError {
     pub message: String,
     pub line_col: Option<(usize, usize)>,
+    pub problem: Problem,
 }
 
-pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, ReadError> {
-    let meta = std::fs::metadata(path).map_err(|e| ReadError {
-        message: format!("cannot read file: {e}"),
-        line_col: None,
-    })?;
-    if meta.len() > MAX_FILE_SIZE {
-        return Err(ReadError {
-            message: format!(
-                "file is {} MiB, larger than the {} MiB keepalign reads",
-                meta.len() / 1024 / 1024,
-                MAX_FILE_SIZE / 1024 / 1024
-            ),
+impl ReadError {
+    fn new(problem: Problem, message: String) -> ReadError {
+        ReadError {
+            message,
             line_col: None,
-        });
+            problem,
+        }
     }
-    let bytes = std::fs::read(path).map_err(|e| ReadError {
-        message: format!("cannot read file: {e}"),
-        line_col: None,
-    })?;
+
+    fn io(e: std::io::Error) -> ReadError {
+        ReadError::new(Problem::Io, format!("cannot read file: {e}"))
+    }
+}
+
+/// Read the text file at `path`, not larger than `MAX_FILE_SIZE`.
+pub fn read_source(path: &Path, within: Within<'_>) -> Result<Arc<SourceFile>, ReadError> {
+    read_text(path, within, MAX_FILE_SIZE).map(|text| SourceFile::new(path.to_path_buf(), text))
+}
+
+/// Read the text file at `path`, not larger than `cap` bytes.
+pub fn read_text(path: &Path, within: Within<'_>, cap: u64) -> Result<String, ReadError> {
+    decode(read_bytes(path, within, cap)?)
+}
+
+/// Read the regular file at `path`, not larger than `cap` bytes.
+pub fn read_bytes(path: &Path, within: Within<'_>, cap: u64) -> Result<Vec<u8>, ReadError> {
+    let file = open(path, within)?;
+    // The opened file's length, not the path's: nothing can be swapped in
+    // between; `read_capped` still stops at the cap if it grows.
+    let len = file.metadata().map_err(ReadError::io)?.len();
+    if len > cap {
+        return Err(too_large(len, cap));
+    }
+    read_capped_sized(file, cap, len)
+}
+
+/// The first `limit` bytes of the regular file at `path`, however large
+/// it is (to tell whether an oversized file looks like a template).
+pub fn read_prefix(path: &Path, within: Within<'_>, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::new();
+    open(path, within)?
+        .take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::io)?;
+    Ok(bytes)
+}
+
+/// Read everything from `reader` up to `cap` bytes; more is an error. For
+/// files and for standard input alike, so neither is read past the cap.
+pub fn read_capped(reader: impl Read, cap: u64) -> Result<Vec<u8>, ReadError> {
+    read_capped_sized(reader, cap, 0)
+}
+
+/// `read_capped` into a buffer sized for `expected` bytes (a file's length),
+/// so a file is read in one call rather than in doubling chunks.
+fn read_capped_sized(reader: impl Read, cap: u64, expected: u64) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::with_capacity(usize::try_from(expected.min(cap)).unwrap_or(0) + 1);
+    reader
+        .take(cap.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::io)?;
+    if bytes.len() as u64 > cap {
+        return Err(ReadError::new(
+            Problem::TooLarge,
+            format!(
+                "more than the {} MiB keepalign reads",
+                (cap / 1024 / 1024).max(1)
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+fn too_large(len: u64, cap: u64) -> ReadError {
+    ReadError::new(
+        Problem::TooLarge,
+        format!(
+            "file is {} MiB, larger than the {} MiB keepalign reads",
+            len / 1024 / 1024,
+            (cap / 1024 / 1024).max(1)
+        ),
+    )
+}
+
+/// UTF-8 text without NUL bytes, a leading byte-order mark removed.
+pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
     if let Some(pos) = bytes.iter().position(|&b| b == 0) {
         return Err(ReadError {
             message: "binary file (contains NUL bytes), not a text file".into(),
             line_col: Some(line_col_of(&bytes, pos)),
+            problem: Problem::NotText(bytes),
         });
     }
     match String::from_utf8(bytes) {
         // Editors on Windows write a byte-order mark; Terraform and the
         // CloudFormation service accept it, and it is no column.
-        Ok(text) => Ok(SourceFile::new(
-            path.to_path_buf(),
-            match text.strip_prefix('\u{feff}') {
-                Some(rest) => rest.to_string(),
-                None => text,
-            },
-        )),
+        Ok(text) => Ok(match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_string(),
+            None => text,
+        }),
         Err(e) => {
             let pos = e.utf8_error().valid_up_to();
+            let line_col = line_col_of(e.as_bytes(), pos);
             Err(ReadError {
                 message: "file is not valid UTF-8; save it as UTF-8".into(),
-                line_col: Some(line_col_of(e.as_bytes(), pos)),
+                line_col: Some(line_col),
+                problem: Problem::NotText(e.into_bytes()),
             })
         }
     }
+}
+
+/// Open `path` for reading once it is confined, without blocking (a FIFO
+/// with no writer would block the open forever), and refuse anything but
+/// a regular file by the opened file's own metadata.
+fn open(path: &Path, within: Within<'_>) -> Result<File, ReadError> {
+    let root = match within {
+        Within::Repository(root) => Some(root.to_path_buf()),
+        Within::Named => work_tree_by_text(path),
+    };
+    let (target, resolved) = match root {
+        Some(root) => match confine_file(path, &root) {
+            Confined::Inside(c) => (c, true),
+            Confined::Outside => {
+                return Err(ReadError::new(Problem::Outside, outside(path)));
+            }
+            Confined::Unreadable(e) => return Err(ReadError::io(e)),
+        },
+        None => (path.to_path_buf(), false),
+    };
+    let file = open_nonblocking(&target, resolved).map_err(ReadError::io)?;
+    let ft = file.metadata().map_err(ReadError::io)?.file_type();
+    if ft.is_file() {
+        return Ok(file);
+    }
+    if ft.is_dir() {
+        return Err(ReadError::new(
+            Problem::Directory,
+            "is a directory, not a file".into(),
+        ));
+    }
+    // fstat never reports a link: the open followed it, or refused it.
+    let what = if is_fifo(&ft) {
+        "a named pipe (FIFO)"
+    } else {
+        "a device or socket"
+    };
+    Err(ReadError::new(
+        Problem::NotRegular,
+        format!("is {what}, not a regular file; keepalign reads only regular files"),
+    ))
+}
+
+#[cfg(unix)]
+fn is_fifo(ft: &std::fs::FileType) -> bool {
+    std::os::unix::fs::FileTypeExt::is_fifo(ft)
+}
+
+#[cfg(not(unix))]
+fn is_fifo(_: &std::fs::FileType) -> bool {
+    false
+}
+
+/// `resolved`: the path is canonical, so its last component must not have
+/// become a symlink since it was resolved.
+#[cfg(unix)]
+fn open_nonblocking(path: &Path, resolved: bool) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut flags = libc::O_NONBLOCK;
+    if resolved {
+        flags |= libc::O_NOFOLLOW;
+    }
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(flags)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path, _: bool) -> std::io::Result<File> {
+    File::open(path)
+}
+
+/// The directory `path` is in (`.` for a bare file name).
+fn parent_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `path` confined to `root`: its directory resolved (scan paths may pass
+/// through symlinks to directories), then the file itself.
+fn confine_file(path: &Path, root: &Path) -> Confined {
+    // A relative path without `..` (every file found by scanning) cannot
+    // leave by its text; one resolution then decides. Others are first
+    // judged by their text, as `confine` does for paths the IaC writes.
+    let plain = path.is_relative()
+        && path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if plain {
+        return match path.canonicalize() {
+            Ok(c) if c.starts_with(root) => Confined::Inside(c),
+            Ok(_) => Confined::Outside,
+            Err(e) => Confined::Unreadable(e),
+        };
+    }
+    match path.file_name() {
+        Some(name) => confine(&parent_dir(path), Path::new(name), root),
+        None => confine(Path::new("."), path, root),
+    }
+}
+
+/// Whether `path`, named on the command line, is inside a git work tree by
+/// its text but resolves outside it: a link a pull request could plant
+/// where the CI invocation names a directory to scan.
+pub fn named_path_leaves_its_work_tree(path: &Path) -> bool {
+    work_tree_by_text(path)
+        .is_some_and(|root| path.canonicalize().is_ok_and(|c| !c.starts_with(&root)))
+}
+
+/// The canonical root of the git work tree that `path` is in by its text
+/// (`.` and `..` applied to the current directory, no link followed): the
+/// tree the user meant when writing the path.
+fn work_tree_by_text(path: &Path) -> Option<PathBuf> {
+    let cwd = std::env::current_dir().ok()?;
+    let abs = lexically_normal(&cwd.join(path));
+    abs.ancestors()
+        .skip(1)
+        .find(|d| d.join(".git").exists())
+        .and_then(|d| d.canonicalize().ok())
+}
+
+/// Why a path outside the repository is not read: through a link (the
+/// usual case, and what to fix), or as written (a configured path).
+pub fn outside(path: &Path) -> String {
+    let link = path
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink());
+    let what = if link {
+        "is a symbolic link that points"
+    } else {
+        "leads"
+    };
+    format!("{what} outside the repository being scanned, so keepalign does not read it")
+}
+
+/// The canonical root of the git work tree containing the directory `dir`,
+/// if any.
+pub fn git_work_tree(dir: &Path) -> Option<PathBuf> {
+    let start = dir.canonicalize().ok()?;
+    start
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
 }
 
 fn line_col_of(bytes: &[u8], pos: usize) -> (usize, usize) {
@@ -153,10 +407,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("main.tf");
         std::fs::write(&p, b"\xef\xbb\xbfresource \"aws_lb\" \"x\" {}\n").unwrap();
-        let Ok(file) = read_source(&p) else {
+        let Ok(file) = read_source(&p, Within::Named) else {
             panic!("readable")
         };
         assert!(file.text.starts_with("resource"), "{:?}", file.text);
+    }
+
+    #[test]
+    fn a_stream_is_read_up_to_its_cap_and_no_further() {
+        assert!(read_capped(&b"12345"[..], 5).is_ok_and(|b| b == b"12345"));
+        let Err(e) = read_capped(std::io::repeat(b'x'), 1024) else {
+            panic!("an endless stream is refused")
+        };
+        assert!(matches!(e.problem, Problem::TooLarge), "{}", e.message);
     }
 
     #[test]

@@ -295,8 +295,18 @@ fn options(input: &InputArgs, setup: &Setup, config_args: &ConfigArgs) -> Result
         ("--var-file", &input.var_files),
         ("--parameters-file", &input.parameter_files),
     ] {
-        if let Some(f) = files.iter().find(|f| !f.is_file()) {
-            return Err(format!("{flag} {}: no such file", f.display()));
+        for f in files {
+            match std::fs::metadata(f) {
+                Err(_) => return Err(format!("{flag} {}: no such file", f.display())),
+                // Checked again on the opened file; this only words the error.
+                Ok(m) if !m.is_file() => {
+                    return Err(format!(
+                        "{flag} {}: not a regular file; keepalign reads only regular files",
+                        f.display()
+                    ));
+                }
+                Ok(_) => {}
+            }
         }
     }
     let mut options = Options {
@@ -442,10 +452,19 @@ fn plan_gate(
     let source = if stdin {
         read_stdin()?
     } else {
-        keepalign::input::read_source(plan)
+        keepalign::input::read_source(plan, keepalign::input::Within::Named)
             .map_err(|e| format!("{}: {}", plan.display(), e.message))?
     };
     let config_dir = match config_dir {
+        // Its .tf files are confined to the repository; so is the
+        // directory itself, when a pull request could plant it as a link.
+        Some(dir) if keepalign::input::named_path_leaves_its_work_tree(&dir) => {
+            return Err(format!(
+                "--config-dir {}: {}",
+                dir.display(),
+                keepalign::input::outside(&dir)
+            ));
+        }
         Some(dir) if dir.is_dir() => Some(dir),
         Some(dir) => return Err(format!("--config-dir {}: not a directory", dir.display())),
         None => keepalign::plan::default_config_dir((!stdin).then_some(plan)),
@@ -468,22 +487,11 @@ fn plan_gate(
 /// The plan piped in (`terraform show -json tfplan | keepalign plan -`),
 /// with the same limits as a file.
 fn read_stdin() -> Result<std::sync::Arc<keepalign::source::SourceFile>, String> {
-    use std::io::Read;
-    let limit = keepalign::input::MAX_FILE_SIZE;
-    let mut bytes = Vec::new();
-    std::io::stdin()
-        .lock()
-        .take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("standard input: cannot read: {e}"))?;
-    if bytes.len() as u64 > limit {
-        return Err(format!(
-            "standard input: more than the {} MiB keepalign reads",
-            limit / 1024 / 1024
-        ));
-    }
-    let text = String::from_utf8(bytes)
-        .map_err(|_| "standard input: not valid UTF-8; a plan is UTF-8 JSON".to_string())?;
+    use keepalign::input;
+    let bytes = input::read_capped(std::io::stdin().lock(), input::MAX_FILE_SIZE)
+        .map_err(|e| format!("standard input: {}", e.message))?;
+    let text = input::decode(bytes)
+        .map_err(|e| format!("standard input: {}; a plan is UTF-8 JSON", e.message))?;
     Ok(keepalign::source::SourceFile::new(
         PathBuf::from("<stdin>"),
         text,

@@ -36,7 +36,7 @@ fn run_source(source: std::sync::Arc<SourceFile>, config_dir: Option<&Path>) -> 
 /// default configuration directory when none is given.
 fn run_plan(name: &str, config_dir: Option<&Path>) -> Run {
     let path = plan_file(name);
-    let source = keepalign::input::read_source(&path)
+    let source = keepalign::input::read_source(&path, keepalign::input::Within::Named)
         .ok()
         .expect("plan file");
     let default = plan::default_config_dir(Some(&path));

@@ -7,6 +7,7 @@ mod resources;
 mod suppress;
 pub mod tree;
 
+use crate::input::{Problem, ReadError, Within};
 use crate::model::{InputError, Model, ResourceId};
 use crate::source::{Location, SourceFile};
 use crate::value::Val;
@@ -34,20 +35,47 @@ pub struct Inputs {
 }
 
 /// Files that may be templates, by name. Content decides (`is_template`).
+/// By the name's bytes, so a name that is not UTF-8 is still read.
 pub fn is_candidate(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let name = path
+        .file_name()
+        .map(|n| n.as_encoded_bytes())
+        .unwrap_or(b"");
     [".yaml", ".yml", ".template", ".json"]
         .iter()
-        .any(|e| name.ends_with(e))
-        && !name.ends_with(".tf.json")
-        && !name.ends_with(".tfvars.json")
+        .any(|e| name.ends_with(e.as_bytes()))
+        && !name.ends_with(b".tf.json")
+        && !name.ends_with(b".tfvars.json")
 }
 
 /// Whether the file at `path` is a template keepalign reads (for paths
 /// given by name, to say plainly when one is not).
 pub fn is_template_file(path: &Path) -> bool {
     is_candidate(path)
-        && crate::input::read_source(path).is_ok_and(|f| looks_like_template(&f.text))
+        && crate::input::read_source(path, Within::Named)
+            .is_ok_and(|f| looks_like_template(&f.text))
+}
+
+/// How much of an oversized candidate is read to tell whether it is a
+/// template: `AWSTemplateFormatVersion` and `Resources` come first.
+const PREFIX: u64 = 1024 * 1024;
+
+/// Whether a candidate file that could not be read as text is reported
+/// (PA001) rather than skipped as a non-template asset. A link leading out
+/// of the repository, a FIFO or device, or a file that cannot be opened is
+/// always reported: nothing shows what it holds. A file that is not UTF-8
+/// text, or too large, is reported when what can be read of it looks like
+/// a template (the first MiB, for a file over the cap); binary `.json`
+/// assets do not, and are skipped. A directory named like a template is
+/// not a file at all.
+fn unreadable_is_reported(path: &Path, within: Within<'_>, e: &ReadError) -> bool {
+    match &e.problem {
+        Problem::Outside | Problem::NotRegular | Problem::Io => true,
+        Problem::Directory => false,
+        Problem::TooLarge => crate::input::read_prefix(path, within, PREFIX)
+            .is_ok_and(|b| looks_like_template(&String::from_utf8_lossy(&b))),
+        Problem::NotText(bytes) => looks_like_template(&String::from_utf8_lossy(bytes)),
+    }
 }
 
 struct Template {
@@ -56,13 +84,31 @@ struct Template {
 }
 
 /// Load every template among `files`; files that are not templates are
-/// skipped. `inputs` gives each template its parameters.
-pub fn load(files: &[PathBuf], inputs: &dyn Fn(&Path) -> Inputs) -> Model {
+/// skipped. `inputs` gives each template its parameters; `repo_root` the
+/// repository it and its configured parameter files must stay inside.
+pub fn load(
+    files: &[PathBuf],
+    inputs: &dyn Fn(&Path) -> Inputs,
+    repo_root: &dyn Fn(&Path) -> PathBuf,
+) -> Model {
     let mut model = Model::default();
     let mut templates = Vec::new();
     for path in files {
-        let Ok(file) = crate::input::read_source(path) else {
-            continue; // not text: not a template
+        let root = repo_root(path);
+        let within = Within::Repository(&root);
+        let file = match crate::input::read_source(path, within) {
+            Ok(f) => f,
+            Err(e) => {
+                if unreadable_is_reported(path, within, &e) {
+                    model.input_errors.push(InputError {
+                        file: crate::source::display_path(path),
+                        message: e.message,
+                        at: None,
+                        line_col: e.line_col.or(Some((1, 1))),
+                    });
+                }
+                continue;
+            }
         };
         if !looks_like_template(&file.text) {
             continue;
@@ -92,7 +138,8 @@ pub fn load(files: &[PathBuf], inputs: &dyn Fn(&Path) -> Inputs) -> Model {
     }
     let mut givens = Vec::new();
     for t in &templates {
-        let given = match parameters(&inputs(&t.file.path)) {
+        let root = repo_root(&t.file.path);
+        let given = match parameters(&inputs(&t.file.path), &root) {
             Ok(g) => g,
             Err(e) => {
                 // A broken parameters file given for every template is reported once.
@@ -258,13 +305,19 @@ fn read_resources(
 /// `--parameters-file` and `--parameter K=V` (parameters files: the AWS
 /// CLI's `[{"ParameterKey", "ParameterValue"}]`, CodePipeline's
 /// `{"Parameters": {...}}`, or `Key=Value` lines), later ones winning.
-fn parameters(inputs: &Inputs) -> Result<HashMap<String, Val>, InputError> {
+/// The configuration file's parameter files are repository content, read
+/// inside `root`; `--parameters-file`s are named by the user.
+fn parameters(inputs: &Inputs, root: &Path) -> Result<HashMap<String, Val>, InputError> {
     let mut out = HashMap::new();
-    parameter_files(&inputs.config_parameter_files, &mut out)?;
+    parameter_files(
+        &inputs.config_parameter_files,
+        Within::Repository(root),
+        &mut out,
+    )?;
     for (k, v, at) in &inputs.config_parameters {
         out.insert(k.clone(), Val::str(v.clone(), Some(at.clone())));
     }
-    parameter_files(&inputs.parameter_files, &mut out)?;
+    parameter_files(&inputs.parameter_files, Within::Named, &mut out)?;
     for (k, v) in &inputs.parameters {
         let file = SourceFile::new(
             PathBuf::from(format!("--parameter {k}")),
@@ -276,13 +329,17 @@ fn parameters(inputs: &Inputs) -> Result<HashMap<String, Val>, InputError> {
     Ok(out)
 }
 
-fn parameter_files(files: &[PathBuf], out: &mut HashMap<String, Val>) -> Result<(), InputError> {
+fn parameter_files(
+    files: &[PathBuf],
+    within: Within<'_>,
+    out: &mut HashMap<String, Val>,
+) -> Result<(), InputError> {
     for path in files {
-        let file = crate::input::read_source(path).map_err(|e| InputError {
+        let file = crate::input::read_source(path, within).map_err(|e| InputError {
             file: crate::source::display_path(path),
             message: e.message,
             at: None,
-            line_col: e.line_col,
+            line_col: e.line_col.or(Some((1, 1))),
         })?;
         let bad = |message: String, at: Location| InputError {
             file: file.display.clone(),

@@ -279,7 +279,7 @@ impl Errors<'_> {
 
 /// Read and check the configuration file at `path`.
 pub fn load(path: &Path) -> Result<Config, String> {
-    let file = crate::input::read_source(path)
+    let file = crate::input::read_source(path, crate::input::Within::Named)
         .map_err(|e| format!("{}: {}", display_path(path), e.message))?;
     let dir = path
         .parent()

@@ -64,7 +64,8 @@ impl TfFiles {
         };
         let mut by_dir: HashMap<PathBuf, usize> = HashMap::new();
         let mut dir_of: HashMap<Vec<String>, PathBuf> = HashMap::new();
-        let downloaded = init_modules(root);
+        // Its errors are the HCL loader's to report; here only locations.
+        let (downloaded, _) = init_modules(root, &repo);
         // Shorter paths first (BTreeSet order), so a parent is placed first.
         for names in paths {
             let dir = match names.split_last() {
@@ -98,7 +99,10 @@ impl TfFiles {
                 None => {
                     let parsed = tf_files(&dir)
                         .iter()
-                        .filter_map(|f| crate::terraform::parse_file(f).ok())
+                        .filter_map(|f| {
+                            crate::terraform::parse_file(f, crate::input::Within::Repository(&repo))
+                                .ok()
+                        })
                         .collect();
                     out.dirs.push(parsed);
                     by_dir.insert(c, out.dirs.len() - 1);

@@ -25,14 +25,16 @@ use std::sync::Arc;
 /// from `terraform show -json` has `values` instead.)
 pub fn is_plan(text: &str) -> bool {
     // Cheap checks first: this is asked of every JSON file of a scan.
+    looks_like_plan(text) && crate::json::parse(text).is_ok_and(|root| plan_shape(&root))
+}
+
+/// Whether `text` starts like a plan and names its keys, parsed or not: a
+/// truncated or broken plan given by name is reported as a broken plan.
+fn looks_like_plan(text: &str) -> bool {
     let t = text.trim_start();
-    if !t.starts_with('{')
-        || !t.contains("\"format_version\"")
-        || !(t.contains("\"planned_values\"") || t.contains("\"resource_changes\""))
-    {
-        return false;
-    }
-    crate::json::parse(text).is_ok_and(|root| plan_shape(&root))
+    t.starts_with('{')
+        && t.contains("\"format_version\"")
+        && (t.contains("\"planned_values\"") || t.contains("\"resource_changes\""))
 }
 
 fn plan_shape(root: &JsonNode) -> bool {
@@ -117,11 +119,12 @@ pub fn load(source: Arc<SourceFile>, config_dir: Option<&Path>) -> Model {
 }
 
 /// For `keepalign check FILE`: the model of FILE when it is a plan (its
-/// `.tf` files found as `default_config_dir` says), `None` when it is not a
-/// plan or cannot be read (the scan reports such files as it does any other).
+/// `.tf` files found as `default_config_dir` says; a plan that does not
+/// parse is a PA001 finding), `None` when it is not a plan or cannot be read
+/// (the scan reports such files as it does any other).
 pub fn load_if_plan(path: &Path) -> Option<Model> {
-    let source = crate::input::read_source(path).ok()?;
-    if !is_plan(&source.text) {
+    let source = crate::input::read_source(path, crate::input::Within::Named).ok()?;
+    if !looks_like_plan(&source.text) {
         return None;
     }
     Some(load(source, default_config_dir(Some(path)).as_deref()))

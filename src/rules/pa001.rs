@@ -39,11 +39,16 @@ pub fn findings(errors: &[InputError]) -> Vec<Finding> {
         .map(|e| Finding {
             location: e.at.clone(),
             label: e.message.clone(),
-            raw_location: e.line_col.map(|(line, column)| RawLocation {
-                file: e.file.clone(),
-                line,
-                column,
-            }),
+            // A file that was not read has no source to point into; its
+            // first line still names it in every report.
+            raw_location: e
+                .line_col
+                .or(e.at.is_none().then_some((1, 1)))
+                .map(|(line, column)| RawLocation {
+                    file: e.file.clone(),
+                    line,
+                    column,
+                }),
             identity: vec![e.file.clone()],
             ..Finding::new(&META, e.message.clone())
         })

@@ -1218,18 +1218,10 @@ fn read_confined(
 ) -> Result<Arc<SourceFile>, String> {
     let canonical =
         crate::input::confine(base, written, root).readable(&format!("file \"{shown}\""))?;
-    let meta = std::fs::metadata(&canonical)
-        .map_err(|e| format!("file \"{shown}\" could not be read: {e}"))?;
-    if meta.len() > MAX_READ {
-        return Err(format!(
-            "file \"{shown}\" is larger than {} MiB; not read",
-            MAX_READ / 1024 / 1024
-        ));
-    }
-    let bytes = std::fs::read(&canonical)
-        .map_err(|e| format!("file \"{shown}\" could not be read: {e}"))?;
+    // The one reader: a regular file (a FIFO would hang), capped.
     let text =
-        String::from_utf8(bytes).map_err(|_| format!("file \"{shown}\" is not UTF-8 text"))?;
+        crate::input::read_text(&canonical, crate::input::Within::Repository(root), MAX_READ)
+            .map_err(|e| format!("file \"{shown}\": {}", e.message))?;
     Ok(SourceFile::new(full.to_path_buf(), text))
 }
 

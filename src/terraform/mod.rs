@@ -41,23 +41,28 @@ pub struct Inputs {
     pub config_vars: Vec<(String, String, Location)>,
 }
 
+/// By the name's bytes, so a name that is not UTF-8 is still recognised
+/// (and reported).
 pub fn is_terraform_file(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    name.ends_with(".tf") || name.ends_with(".tf.json")
+    let name = path
+        .file_name()
+        .map(|n| n.as_encoded_bytes())
+        .unwrap_or(b"");
+    name.ends_with(b".tf") || name.ends_with(b".tf.json")
 }
 
 /// Parse one `.tf` / `.tf.json` / `.tfvars` file.
-pub fn parse_file(path: &Path) -> Result<ParsedFile, InputError> {
-    let source = input::read_source(path).map_err(|e| read_error(path, e))?;
+pub fn parse_file(path: &Path, within: input::Within<'_>) -> Result<ParsedFile, InputError> {
+    let source = input::read_source(path, within).map_err(|e| read_error(path, e))?;
     parse_source(source)
 }
 
-fn read_error(path: &Path, e: ReadError) -> InputError {
+pub(crate) fn read_error(path: &Path, e: ReadError) -> InputError {
     InputError {
         file: crate::source::display_path(path),
         message: e.message,
         at: None,
-        line_col: e.line_col,
+        line_col: e.line_col.or(Some((1, 1))),
     }
 }
 
@@ -151,19 +156,22 @@ fn load_root(ws: &modules::Workspace, dir: &Path, inputs: &Inputs) -> Model {
     ev.ancestors = vec![dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())];
     let (auto_files, cli_files) = variable_files(dir, inputs);
     model.files += auto_files.len() + cli_files.len();
-    // Keep parsed tfvars alive while the evaluator borrows them.
-    let parse_all = |files: &[PathBuf], model: &mut Model| {
+    // Keep parsed tfvars alive while the evaluator borrows them. Files of
+    // the root and of the configuration file are repository content; the
+    // `--var-file`s are named by the user (see `input::Within`).
+    let parse_all = |files: &[PathBuf], within: input::Within<'_>, model: &mut Model| {
         let mut parsed = Vec::new();
         for f in files {
-            match parse_file(f) {
+            match parse_file(f, within) {
                 Ok(p) => parsed.push(p),
                 Err(e) => model.input_errors.push(e),
             }
         }
         parsed
     };
-    let auto_tfvars = parse_all(&auto_files, &mut model);
-    let cli_tfvars = parse_all(&cli_files, &mut model);
+    let repo = input::Within::Repository(&files.repo_root);
+    let auto_tfvars = parse_all(&auto_files, repo, &mut model);
+    let cli_tfvars = parse_all(&cli_files, input::Within::Named, &mut model);
     let mut given = BTreeMap::new();
     let read_tfvars = |tfvars: &[ParsedFile], given: &mut BTreeMap<String, Val>| {
         for file in tfvars {
@@ -239,7 +247,9 @@ fn variable_files(dir: &Path, inputs: &Inputs) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let mut out = Vec::new();
     for name in ["terraform.tfvars", "terraform.tfvars.json"] {
         let p = dir.join(name);
-        if p.is_file() {
+        // Whatever is there (a dangling link, a FIFO) goes to the reader,
+        // which says why it is not read.
+        if p.symlink_metadata().is_ok() {
             out.push(p);
         }
     }

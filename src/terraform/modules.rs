@@ -174,14 +174,23 @@ impl Workspace {
 }
 
 /// `.terraform/modules/modules.json` of a root: module key (`api`, `api.db`)
-/// to its downloaded directory.
-pub fn init_modules(root: &Path) -> BTreeMap<String, PathBuf> {
+/// to its downloaded directory. Read like every input (inside `repo_root`,
+/// a regular file, capped); a file that is there but cannot be read is the
+/// error, and no modules.
+pub fn init_modules(
+    root: &Path,
+    repo_root: &Path,
+) -> (BTreeMap<String, PathBuf>, Option<InputError>) {
     let path = root.join(".terraform/modules/modules.json");
-    let Ok(text) = std::fs::read_to_string(&path) else {
-        return BTreeMap::new();
+    if path.symlink_metadata().is_err() {
+        return (BTreeMap::new(), None); // not initialised: nothing to say
+    }
+    let text = match crate::input::read_source(&path, crate::input::Within::Repository(repo_root)) {
+        Ok(f) => f,
+        Err(e) => return (BTreeMap::new(), Some(super::read_error(&path, e))),
     };
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return BTreeMap::new();
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text.text) else {
+        return (BTreeMap::new(), None);
     };
     let mut out = BTreeMap::new();
     for m in v["Modules"].as_array().into_iter().flatten() {
@@ -191,32 +200,36 @@ pub fn init_modules(root: &Path) -> BTreeMap<String, PathBuf> {
             out.insert(key.to_string(), PathBuf::from(dir));
         }
     }
-    out
+    (out, None)
 }
 
-fn tf_files(dir: &Path) -> Vec<PathBuf> {
+/// Entries of `dir` named like Terraform files, sorted: everything but
+/// directories, so the reader reports links, FIFOs and devices.
+pub fn tf_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
         .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| !t.is_dir()))
         .map(|e| e.path())
-        .filter(|p| p.is_file() && super::is_terraform_file(p))
+        .filter(|p| super::is_terraform_file(p))
         .collect();
     files.sort();
     files
 }
 
 fn parse_dir(dir: &Path, files: &[PathBuf], repo_root: PathBuf) -> ModuleFiles {
+    let (downloaded, modules_error) = init_modules(dir, &repo_root);
     let mut m = ModuleFiles {
         dir: dir.to_path_buf(),
         files: Vec::new(),
-        errors: Vec::new(),
+        errors: modules_error.into_iter().collect(),
         read: files.len(),
-        downloaded: init_modules(dir),
+        downloaded,
         repo_root,
     };
     for f in files {
-        match parse_file(f) {
+        match parse_file(f, crate::input::Within::Repository(&m.repo_root)) {
             Ok(p) => m.files.push(p),
             Err(e) => m.errors.push(e),
         }

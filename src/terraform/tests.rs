@@ -17,7 +17,10 @@ fn with_module<T>(files: &[(&str, &str)], f: impl FnOnce(&Evaluator<'_>) -> T) -
     let parsed: Vec<ParsedFile> = files
         .iter()
         .filter(|(n, _)| n.ends_with(".tf") || n.ends_with(".tf.json"))
-        .map(|(n, _)| parse_file(&dir.path().join(n)).unwrap_or_else(|e| panic!("{}", e.message)))
+        .map(|(n, _)| {
+            parse_file(&dir.path().join(n), crate::input::Within::Named)
+                .unwrap_or_else(|e| panic!("{}", e.message))
+        })
         .collect();
     let root = dir.path().canonicalize().unwrap();
     let ev = Evaluator::new(&parsed, root.clone(), root);
@@ -312,7 +315,7 @@ fn self_reference_and_deep_nesting_are_errors_not_crashes() {
     // Either the parser or the evaluator bounds it; neither overflows.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("main.tf"), &deep).unwrap();
-    if let Ok(p) = parse_file(&dir.path().join("main.tf")) {
+    if let Ok(p) = parse_file(&dir.path().join("main.tf"), crate::input::Within::Named) {
         let files = [p];
         let ev = Evaluator::new(&files, dir.path().to_path_buf(), dir.path().to_path_buf());
         let _ = local(&ev, "a");
@@ -334,7 +337,9 @@ fn tfvars_parse_errors_are_reported_with_location() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("bad.tf");
     std::fs::write(&p, "resource \"aws_lb\" \"x\" {\n  idle_timeout = \n}\n").unwrap();
-    let e = parse_file(Path::new(&p)).err().expect("parse error");
+    let e = parse_file(Path::new(&p), crate::input::Within::Named)
+        .err()
+        .expect("parse error");
     assert!(e.message.starts_with("invalid HCL"), "{}", e.message);
     assert!(e.at.is_some());
 }

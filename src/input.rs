@@ -216,6 +216,51 @@ fn is_fifo(_: &std::fs::FileType) -> bool {
     false
 }
 
+/// Write a report or baseline to `path`, never through a symbolic link:
+/// a pull request can plant `keepalign.sarif` as a link to a file of the
+/// CI runner, and keepalign writes nowhere but the files it is given. The
+/// target must be a regular file (or not exist yet).
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    use std::io::Write;
+    let shown = path.display();
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(format!(
+            "cannot write {shown}: it is a symbolic link; keepalign does not write through links (remove it or write elsewhere)"
+        ));
+    }
+    let mut file = open_for_writing(path).map_err(|e| format!("cannot write {shown}: {e}"))?;
+    match file.metadata() {
+        Ok(m) if m.is_file() => {}
+        _ => return Err(format!("cannot write {shown}: not a regular file")),
+    }
+    file.set_len(0)
+        .and_then(|_| file.write_all(bytes))
+        .map_err(|e| format!("cannot write {shown}: {e}"))
+}
+
+/// Open for writing without following a link at the last component and
+/// without blocking on a FIFO; truncation waits until the target is known
+/// to be a regular file.
+#[cfg(unix)]
+fn open_for_writing(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_for_writing(path: &Path) -> std::io::Result<File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+}
+
 /// `resolved`: the path is canonical, so its last component must not have
 /// become a symlink since it was resolved.
 #[cfg(unix)]

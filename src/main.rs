@@ -550,8 +550,7 @@ fn report(
         keepalign::baseline::apply(entries, &mut findings, &file.display().to_string());
     }
     if let Some(file) = &args.create_baseline {
-        std::fs::write(file, keepalign::baseline::create(&findings))
-            .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+        keepalign::input::write_output(file, keepalign::baseline::create(&findings).as_bytes())?;
     }
     let mut summary = Summary::new(&findings, model.files, chains.len());
     summary.nothing_checked = nothing_checked(model, paths);
@@ -723,9 +722,7 @@ fn json_text(v: &serde_json::Value) -> String {
 /// Write to FILE, or to standard output for `None` or `-`.
 fn write_out(path: Option<&Path>, text: &str) -> Result<(), String> {
     match path.filter(|p| p.as_os_str() != "-") {
-        Some(p) => {
-            std::fs::write(p, text).map_err(|e| format!("cannot write {}: {e}", p.display()))
-        }
+        Some(p) => keepalign::input::write_output(p, text.as_bytes()),
         None => {
             let mut out = std::io::stdout().lock();
             // A closed pipe (`| head`) is not an error worth reporting.

@@ -555,3 +555,38 @@ fn var_files_written_in_the_configuration_stay_inside_the_repository() {
         );
     }
 }
+
+#[test]
+fn reports_and_baselines_are_never_written_through_a_planted_link_or_into_a_fifo() {
+    let s = Scratch::new();
+    let before = std::fs::read_to_string(s.secret()).expect("secret");
+    // A pull request plants the report's file name as a link to a file of
+    // the machine running keepalign.
+    s.link("keepalign.sarif", &s.secret());
+    for args in [
+        vec!["check", ".", "--report", "sarif=keepalign.sarif"],
+        vec!["check", ".", "--output", "keepalign.sarif"],
+        vec!["check", ".", "--create-baseline", "keepalign.sarif"],
+    ] {
+        let out = keepalign(&s.repo(), &args);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.all());
+        assert!(
+            out.stderr.contains("symbolic link"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert_eq!(
+            std::fs::read_to_string(s.secret()).expect("secret"),
+            before,
+            "{args:?} wrote through the link"
+        );
+    }
+    // A FIFO with no reader is refused, not waited on.
+    s.fifo("report.json");
+    let out = keepalign(&s.repo(), &["check", ".", "--output", "report.json"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    // A plain file is still written.
+    let out = keepalign(&s.repo(), &["check", ".", "--output", "plain.txt"]);
+    assert_ne!(out.code, 2, "{}", out.all());
+    assert!(s.repo().join("plain.txt").is_file());
+}

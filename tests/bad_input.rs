@@ -252,3 +252,44 @@ fn module_source_outside_the_repository_is_not_read() {
     }
     assert!(!r.human.contains("aws_lb_target_group"), "{}", r.human);
 }
+
+/// Copy a fixture directory tree (regular files only) into `to`.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let dest = to.join(e.path().strip_prefix(from).unwrap());
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_broken_module_manifest_is_pa001_not_a_root_without_modules() {
+    for (text, why) in [
+        ("{\"Modules\": [", "not valid JSON"),
+        ("[1, 2, 3]", "no \"Modules\" list"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root");
+        copy_tree(&fixture("modules-registry"), &root);
+        std::fs::create_dir_all(dir.path().join(".git")).unwrap();
+        let manifest = root.join(".terraform/modules/modules.json");
+        std::fs::write(&manifest, text).unwrap();
+        let r = run(&root);
+        let pa: Vec<_> = r
+            .findings
+            .iter()
+            .filter(|f| f.rule.id == "PA001" && f.position().file.ends_with("modules.json"))
+            .collect();
+        assert_eq!(pa.len(), 1, "{text}: {}", r.human);
+        assert!(pa[0].message.contains(why), "{}", pa[0].message);
+        assert!(
+            pa[0].message.contains("terraform init"),
+            "{}",
+            pa[0].message
+        );
+    }
+}

@@ -189,11 +189,32 @@ pub fn init_modules(
         Ok(f) => f,
         Err(e) => return (BTreeMap::new(), Some(super::read_error(&path, e))),
     };
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(&text.text) else {
-        return (BTreeMap::new(), None);
+    // A manifest that cannot be read leaves every downloaded module of the
+    // root unread: say so, never scan on as if there were none.
+    let broken = |why: String, line_col: (usize, usize)| InputError {
+        file: crate::source::display_path(&path),
+        message: format!(
+            "{why}; the modules `terraform init` downloaded for this root are not read (run terraform init again)"
+        ),
+        at: None,
+        line_col: Some(line_col),
+    };
+    let v = match serde_json::from_str::<serde_json::Value>(&text.text) {
+        Ok(v) => v,
+        Err(e) => {
+            let why = format!("not valid JSON: {e}");
+            return (
+                BTreeMap::new(),
+                Some(broken(why, (e.line().max(1), e.column().max(1)))),
+            );
+        }
+    };
+    let Some(modules) = v.get("Modules").and_then(|m| m.as_array()) else {
+        let why = "not a Terraform module manifest (no \"Modules\" list)".to_string();
+        return (BTreeMap::new(), Some(broken(why, (1, 1))));
     };
     let mut out = BTreeMap::new();
-    for m in v["Modules"].as_array().into_iter().flatten() {
+    for m in modules {
         if let (Some(key), Some(dir)) = (m["Key"].as_str(), m["Dir"].as_str())
             && !key.is_empty()
         {

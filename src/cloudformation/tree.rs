@@ -76,6 +76,7 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, ParseError> {
         })?;
         return Ok(from_json(&node, file));
     }
+    check_aliases(&file.text)?;
     let docs = MarkedYaml::load_from_str(&file.text).map_err(|e| ParseError {
         message: format!("invalid YAML: {}", e.info()),
         offset: char_to_byte(&file.text, e.marker().index()),
@@ -88,6 +89,64 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, ParseError> {
     };
     let index = CharIndex::new(&file.text);
     Ok(from_yaml(&doc, file, &index, None))
+}
+
+/// The most nodes that aliases may stand for in one YAML file. A real
+/// template reuses a few small anchors; a "billion laughs" nests aliases of
+/// aliases so that a few lines expand to billions of nodes.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+/// Refuse a YAML file whose aliases would expand to more than
+/// `MAX_ALIAS_NODES` nodes, before anything is expanded. saphyr has a
+/// budget of its own, but it counts a mapping key as one node whatever it
+/// holds, so `? [*a, *a, ...] : v` nested a few levels gets past it. Here
+/// every node counts, keys included: one linear pass over the events, with
+/// the size of each anchored node remembered.
+fn check_aliases(text: &str) -> Result<(), ParseError> {
+    use saphyr_parser::{Event, Parser};
+    use std::collections::HashMap;
+    let mut sizes: HashMap<usize, usize> = HashMap::new();
+    // Open sequences and mappings: (anchor id, nodes so far).
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut expanded: usize = 0;
+    for event in Parser::new_from_str(text) {
+        // A syntax error is the loader's to report, with its own message.
+        let Ok((event, span)) = event else {
+            return Ok(());
+        };
+        let (anchor, size) = match event {
+            Event::Scalar(_, _, anchor, _) => (anchor, 1),
+            Event::Alias(id) => {
+                let n = sizes.get(&id).copied().unwrap_or(1);
+                expanded = expanded.saturating_add(n);
+                if expanded > MAX_ALIAS_NODES {
+                    return Err(ParseError {
+                        message: format!(
+                            "invalid YAML: aliases would expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)"
+                        ),
+                        offset: char_to_byte(text, span.start.index()),
+                    });
+                }
+                (0, n)
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                open.push((anchor, 1));
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => match open.pop() {
+                Some(done) => done,
+                None => continue,
+            },
+            _ => continue,
+        };
+        if anchor > 0 {
+            sizes.insert(anchor, size);
+        }
+        if let Some((_, n)) = open.last_mut() {
+            *n = n.saturating_add(size);
+        }
+    }
+    Ok(())
 }
 
 fn from_json(n: &JsonNode, f: &Arc<SourceFile>) -> Node {

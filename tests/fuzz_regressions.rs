@@ -216,3 +216,33 @@ fn location_inside_escaped_container_definitions_is_exact() {
     let p = ka[0].position();
     assert_eq!((p.line, p.column), (10, 167), "{}", r.human);
 }
+
+/// A Terraform file over 16 MiB is a PA001, not parsed: at about 35 bytes
+/// of memory per byte parsed, the 64 MiB any file may have took 2.85 GB.
+#[test]
+fn terraform_file_over_the_parse_cap_is_pa001() {
+    let line = "# padding: nothing to parse here, only to make the file large\n";
+    let big = line.repeat(17 * 1024 * 1024 / line.len());
+    let dir = dir_with(&[("big.tf", &big)]);
+    let r = run(dir.path());
+    let pa: Vec<_> = r.findings.iter().filter(|f| f.rule.id == "PA001").collect();
+    assert_eq!(pa.len(), 1, "{}", r.human);
+    assert!(pa[0].message.contains("16 MiB"), "{}", pa[0].message);
+}
+
+/// Every module stays parsed during a scan, so the Terraform parsed in
+/// one scan is bounded too: past 64 MiB, the remaining files are reported.
+#[test]
+fn terraform_parsed_per_scan_is_bounded() {
+    let line = "# padding: nothing to parse here, only to make the file large\n";
+    let big = line.repeat(15 * 1024 * 1024 / line.len());
+    let names = ["a.tf", "b.tf", "c.tf", "d.tf", "e.tf"];
+    let files: Vec<(&str, &str)> = names.iter().map(|n| (*n, big.as_str())).collect();
+    let dir = dir_with(&files);
+    let r = run(dir.path());
+    let pa: Vec<_> = r.findings.iter().filter(|f| f.rule.id == "PA001").collect();
+    // Four files fit in 64 MiB; the fifth, in discovery order, does not.
+    assert_eq!(pa.len(), 1, "{}", r.human);
+    assert!(pa[0].position().file.ends_with("e.tf"), "{}", r.human);
+    assert!(pa[0].message.contains("64 MiB"), "{}", pa[0].message);
+}

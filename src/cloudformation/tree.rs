@@ -6,6 +6,7 @@
 use crate::json::{JsonKind, JsonNode};
 use crate::source::{Location, SourceFile};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 #[derive(Clone, Debug)]
@@ -13,6 +14,9 @@ pub struct Node {
     pub kind: NodeKind,
     /// The whole node in the source.
     pub at: Location,
+    /// For a mapping of many keys: each key's last entry, so that `get` is
+    /// not a scan (a `Ref` to each of 60k resources made reading quadratic).
+    index: Option<Arc<HashMap<String, usize>>>,
 }
 
 #[derive(Clone, Debug)]
@@ -27,10 +31,32 @@ pub enum NodeKind {
     Map(Vec<(String, Location, Node)>),
 }
 
+/// Mappings with more keys than this get an index; smaller ones are
+/// scanned, which is quicker than hashing for a handful of keys.
+const INDEXED: usize = 16;
+
 impl Node {
+    pub fn new(kind: NodeKind, at: Location) -> Node {
+        let index = match &kind {
+            NodeKind::Map(m) if m.len() > INDEXED => {
+                let mut ix = HashMap::with_capacity(m.len());
+                for (i, (k, _, _)) in m.iter().enumerate() {
+                    // Last duplicate wins, as for small mappings.
+                    ix.insert(k.clone(), i);
+                }
+                Some(Arc::new(ix))
+            }
+            _ => None,
+        };
+        Node { kind, at, index }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Node> {
-        match &self.kind {
-            NodeKind::Map(m) => m.iter().rev().find(|(k, _, _)| k == key).map(|(_, _, v)| v),
+        match (&self.kind, &self.index) {
+            (NodeKind::Map(m), Some(ix)) => ix.get(key).and_then(|&i| m.get(i)).map(|(_, _, v)| v),
+            (NodeKind::Map(m), None) => {
+                m.iter().rev().find(|(k, _, _)| k == key).map(|(_, _, v)| v)
+            }
             _ => None,
         }
     }
@@ -104,7 +130,6 @@ pub const MAX_ALIAS_NODES: usize = 100_000;
 /// the size of each anchored node remembered.
 fn check_aliases(text: &str) -> Result<(), ParseError> {
     use saphyr_parser::{Event, Parser};
-    use std::collections::HashMap;
     let mut sizes: HashMap<usize, usize> = HashMap::new();
     // Open sequences and mappings: (anchor id, nodes so far).
     let mut open: Vec<(usize, usize)> = Vec::new();
@@ -172,7 +197,7 @@ fn from_json(n: &JsonNode, f: &Arc<SourceFile>) -> Node {
                 .collect(),
         ),
     };
-    Node { kind, at }
+    Node::new(kind, at)
 }
 
 /// saphyr positions are in characters; locations are in bytes.
@@ -259,7 +284,7 @@ fn from_yaml(
         }
         YamlData::Alias(_) | YamlData::BadValue => NodeKind::Null,
     };
-    Node { kind, at }
+    Node::new(kind, at)
 }
 
 fn scalar(s: &Scalar<'_>, at: &Location) -> NodeKind {

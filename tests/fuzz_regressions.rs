@@ -293,3 +293,19 @@ fn template_with_200k_resources_and_refs_is_read_in_bounded_time() {
         report["findings"]
     );
 }
+
+/// `- - - - … v`: 20,000 block sequences on one line (40 KB) overflowed the
+/// stack building and reading the tree. YAML is now held to the JSON
+/// parser's nesting bound, checked before anything recurses.
+#[test]
+fn deeply_nested_yaml_is_pa001_not_a_stack_overflow() {
+    let template = saved("cloudformation_yaml", "deep-block-sequences.yaml");
+    let dir = dir_with(&[("template.yaml", &template)]);
+    let report = keepalign_json(&["check", dir.path().to_str().unwrap()]);
+    let pa = findings_of(&report, "PA001");
+    assert_eq!(pa.len(), 1, "{report:#}");
+    assert!(
+        pa[0]["message"].as_str().unwrap().contains("nested deeper"),
+        "{report:#}"
+    );
+}

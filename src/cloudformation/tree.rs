@@ -122,8 +122,9 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, ParseError> {
 /// aliases so that a few lines expand to billions of nodes.
 pub const MAX_ALIAS_NODES: usize = 100_000;
 
-/// Refuse a YAML file whose aliases would expand to more than
-/// `MAX_ALIAS_NODES` nodes, before anything is expanded. saphyr has a
+/// Refuse a YAML file nested deeper than the JSON parser allows, or whose
+/// aliases would expand to more than `MAX_ALIAS_NODES` nodes, before
+/// anything is expanded. saphyr has a
 /// budget of its own, but it counts a mapping key as one node whatever it
 /// holds, so `? [*a, *a, ...] : v` nested a few levels gets past it. Here
 /// every node counts, keys included: one linear pass over the events, with
@@ -155,6 +156,17 @@ fn check_aliases(text: &str) -> Result<(), ParseError> {
                 (0, n)
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                // The tree is built and read recursively: bound its depth as
+                // the JSON parser does, before anything recurses.
+                if open.len() >= crate::json::MAX_DEPTH {
+                    return Err(ParseError {
+                        message: format!(
+                            "invalid YAML: nested deeper than {} levels",
+                            crate::json::MAX_DEPTH
+                        ),
+                        offset: char_to_byte(text, span.start.index()),
+                    });
+                }
                 open.push((anchor, 1));
                 continue;
             }

@@ -6,6 +6,7 @@
 //! value is unknown, so a partly known document still parses. A hole stands
 //! for a whole value, or for part of a string.
 
+use std::collections::HashSet;
 use std::ops::Range;
 
 pub const MAX_DEPTH: usize = 200;
@@ -297,6 +298,10 @@ impl Parser<'_> {
     fn object(&mut self) -> Result<JsonKind, JsonError> {
         self.pos += 1;
         let mut members = Vec::new();
+        // Keys seen so far in strict mode: a hash set keeps duplicate
+        // detection linear (comparing with every earlier key is quadratic,
+        // minutes for a few hundred thousand keys).
+        let mut seen: HashSet<String> = HashSet::new();
         self.skip_ws();
         if self.src.get(self.pos) == Some(&b'}') {
             self.pos += 1;
@@ -312,7 +317,7 @@ impl Parser<'_> {
                 unreachable!("string() returns strings")
             };
             let key_span = key_start..self.pos;
-            if self.strict && members.iter().any(|m: &JsonMember| m.key == key) {
+            if self.strict && !seen.insert(key.clone()) {
                 return Err(JsonError {
                     message: format!("duplicate key \"{key}\""),
                     offset: key_start,
@@ -341,6 +346,46 @@ impl Parser<'_> {
             }
         }
     }
+}
+
+/// Where the pieces of a decoded string were written, for a string whose
+/// contents hold escapes: pairs of (range in the decoded string, range in
+/// `raw`, the contents between the quotes). Runs of plain characters are copied as
+/// they are; each escape is one piece of its own, since `\"` or `\u00e9`
+/// takes more bytes in the file than in the value. Without this a position
+/// inside the value drifts by what the escapes before it saved.
+pub fn string_pieces(raw: &str) -> Vec<(Range<usize>, Range<usize>)> {
+    let mut p = Parser {
+        src: raw.as_bytes(),
+        text: raw,
+        pos: 0,
+        depth: 0,
+        strict: false,
+    };
+    let mut out = Vec::new();
+    let mut decoded = 0;
+    while p.pos < p.src.len() {
+        let start = p.pos;
+        let len = if p.src[start] == b'\\' {
+            p.pos += 2;
+            match p.src.get(start + 1) {
+                Some(b'u') => match p.unicode_escape() {
+                    Ok(c) => c.len_utf8(),
+                    Err(_) => break,
+                },
+                Some(_) => 1,
+                None => break,
+            }
+        } else {
+            while p.pos < p.src.len() && p.src[p.pos] != b'\\' {
+                p.pos += 1;
+            }
+            p.pos - start
+        };
+        out.push((decoded..decoded + len, start..p.pos.min(raw.len())));
+        decoded += len;
+    }
+    out
 }
 
 #[cfg(test)]
@@ -384,5 +429,25 @@ mod tests {
         assert!(parse("\"abc").is_err());
         assert!(parse("[1] x").is_err());
         assert_eq!(parse(r#""\ud83d\ude00""#).unwrap().as_str(), Some("😀"));
+    }
+
+    #[test]
+    fn string_pieces_map_decoded_offsets_to_the_file() {
+        let raw = r#"a\"b\u00e9c\ud83d\ude00d"#;
+        let JsonKind::String { value, .. } = parse(&format!("\"{raw}\"")).unwrap().kind else {
+            panic!()
+        };
+        let pieces = string_pieces(raw);
+        // Every piece covers the decoded value without gaps...
+        assert_eq!(pieces.last().unwrap().0.end, value.len());
+        // ...and plain runs sit at the same text in the file.
+        for (d, r) in &pieces {
+            if d.len() == r.len() {
+                assert_eq!(&value[d.clone()], &raw[r.clone()]);
+            }
+        }
+        let d = value.find('d').unwrap();
+        let (dr, rr) = pieces.iter().find(|(dr, _)| dr.contains(&d)).unwrap();
+        assert_eq!(&raw[rr.start + (d - dr.start)..], "d");
     }
 }

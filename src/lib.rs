@@ -20,5 +20,6 @@ pub mod baseline;
 pub mod config;
 pub mod discover;
 pub mod engine;
+pub mod fuzzing;
 pub mod report;
 pub mod suppress;

@@ -350,10 +350,7 @@ fn parameter_files(
         if file.text.trim_start().starts_with(['[', '{']) {
             let root = tree::parse(&file)
                 .map_err(|e| bad(e.message, Location::char_at(&file, e.offset)))?;
-            let ev_root = Node {
-                kind: NodeKind::Map(Vec::new()),
-                at: root.at.clone(),
-            };
+            let ev_root = Node::new(NodeKind::Map(Vec::new()), root.at.clone());
             let no_params = HashMap::new();
             let ev = Evaluator::new(&ev_root, &no_params, &[]);
             match &root.kind {

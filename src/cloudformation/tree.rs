@@ -6,6 +6,7 @@
 use crate::json::{JsonKind, JsonNode};
 use crate::source::{Location, SourceFile};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 #[derive(Clone, Debug)]
@@ -13,6 +14,9 @@ pub struct Node {
     pub kind: NodeKind,
     /// The whole node in the source.
     pub at: Location,
+    /// For a mapping of many keys: each key's last entry, so that `get` is
+    /// not a scan (a `Ref` to each of 60k resources made reading quadratic).
+    index: Option<Arc<HashMap<String, usize>>>,
 }
 
 #[derive(Clone, Debug)]
@@ -27,10 +31,32 @@ pub enum NodeKind {
     Map(Vec<(String, Location, Node)>),
 }
 
+/// Mappings with more keys than this get an index; smaller ones are
+/// scanned, which is quicker than hashing for a handful of keys.
+const INDEXED: usize = 16;
+
 impl Node {
+    pub fn new(kind: NodeKind, at: Location) -> Node {
+        let index = match &kind {
+            NodeKind::Map(m) if m.len() > INDEXED => {
+                let mut ix = HashMap::with_capacity(m.len());
+                for (i, (k, _, _)) in m.iter().enumerate() {
+                    // Last duplicate wins, as for small mappings.
+                    ix.insert(k.clone(), i);
+                }
+                Some(Arc::new(ix))
+            }
+            _ => None,
+        };
+        Node { kind, at, index }
+    }
+
     pub fn get(&self, key: &str) -> Option<&Node> {
-        match &self.kind {
-            NodeKind::Map(m) => m.iter().rev().find(|(k, _, _)| k == key).map(|(_, _, v)| v),
+        match (&self.kind, &self.index) {
+            (NodeKind::Map(m), Some(ix)) => ix.get(key).and_then(|&i| m.get(i)).map(|(_, _, v)| v),
+            (NodeKind::Map(m), None) => {
+                m.iter().rev().find(|(k, _, _)| k == key).map(|(_, _, v)| v)
+            }
             _ => None,
         }
     }
@@ -76,6 +102,7 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, ParseError> {
         })?;
         return Ok(from_json(&node, file));
     }
+    check_aliases(&file.text)?;
     let docs = MarkedYaml::load_from_str(&file.text).map_err(|e| ParseError {
         message: format!("invalid YAML: {}", e.info()),
         offset: char_to_byte(&file.text, e.marker().index()),
@@ -88,6 +115,75 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, ParseError> {
     };
     let index = CharIndex::new(&file.text);
     Ok(from_yaml(&doc, file, &index, None))
+}
+
+/// The most nodes that aliases may stand for in one YAML file. A real
+/// template reuses a few small anchors; a "billion laughs" nests aliases of
+/// aliases so that a few lines expand to billions of nodes.
+pub const MAX_ALIAS_NODES: usize = 100_000;
+
+/// Refuse a YAML file nested deeper than the JSON parser allows, or whose
+/// aliases would expand to more than `MAX_ALIAS_NODES` nodes, before
+/// anything is expanded. saphyr has a
+/// budget of its own, but it counts a mapping key as one node whatever it
+/// holds, so `? [*a, *a, ...] : v` nested a few levels gets past it. Here
+/// every node counts, keys included: one linear pass over the events, with
+/// the size of each anchored node remembered.
+fn check_aliases(text: &str) -> Result<(), ParseError> {
+    use saphyr_parser::{Event, Parser};
+    let mut sizes: HashMap<usize, usize> = HashMap::new();
+    // Open sequences and mappings: (anchor id, nodes so far).
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut expanded: usize = 0;
+    for event in Parser::new_from_str(text) {
+        // A syntax error is the loader's to report, with its own message.
+        let Ok((event, span)) = event else {
+            return Ok(());
+        };
+        let (anchor, size) = match event {
+            Event::Scalar(_, _, anchor, _) => (anchor, 1),
+            Event::Alias(id) => {
+                let n = sizes.get(&id).copied().unwrap_or(1);
+                expanded = expanded.saturating_add(n);
+                if expanded > MAX_ALIAS_NODES {
+                    return Err(ParseError {
+                        message: format!(
+                            "invalid YAML: aliases would expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)"
+                        ),
+                        offset: char_to_byte(text, span.start.index()),
+                    });
+                }
+                (0, n)
+            }
+            Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                // The tree is built and read recursively: bound its depth as
+                // the JSON parser does, before anything recurses.
+                if open.len() >= crate::json::MAX_DEPTH {
+                    return Err(ParseError {
+                        message: format!(
+                            "invalid YAML: nested deeper than {} levels",
+                            crate::json::MAX_DEPTH
+                        ),
+                        offset: char_to_byte(text, span.start.index()),
+                    });
+                }
+                open.push((anchor, 1));
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => match open.pop() {
+                Some(done) => done,
+                None => continue,
+            },
+            _ => continue,
+        };
+        if anchor > 0 {
+            sizes.insert(anchor, size);
+        }
+        if let Some((_, n)) = open.last_mut() {
+            *n = n.saturating_add(size);
+        }
+    }
+    Ok(())
 }
 
 fn from_json(n: &JsonNode, f: &Arc<SourceFile>) -> Node {
@@ -113,7 +209,7 @@ fn from_json(n: &JsonNode, f: &Arc<SourceFile>) -> Node {
                 .collect(),
         ),
     };
-    Node { kind, at }
+    Node::new(kind, at)
 }
 
 /// saphyr positions are in characters; locations are in bytes.
@@ -200,7 +296,7 @@ fn from_yaml(
         }
         YamlData::Alias(_) | YamlData::BadValue => NodeKind::Null,
     };
-    Node { kind, at }
+    Node::new(kind, at)
 }
 
 fn scalar(s: &Scalar<'_>, at: &Location) -> NodeKind {

@@ -108,13 +108,17 @@ impl<'a> Resolver<'a> {
                 .entry((module_prefix(&a.module), a.rtype.clone(), a.name.clone()))
                 .or_default()
                 .push((a.key.clone(), e.address.clone()));
-            for d in 0..a.module.len() {
+            // The prefix grows one step at a time: rebuilding it at every
+            // depth would be quadratic in the address's length.
+            let mut prefix = String::new();
+            for step in &a.module {
                 let keys = modules
-                    .entry((module_prefix(&a.module[..d]), a.module[d].name.clone()))
+                    .entry((prefix.clone(), step.name.clone()))
                     .or_default();
-                if !keys.contains(&a.module[d].key) {
-                    keys.push(a.module[d].key.clone());
+                if !keys.contains(&step.key) {
+                    keys.push(step.key.clone());
                 }
+                prefix.push_str(&module_prefix(std::slice::from_ref(step)));
             }
         }
         Resolver {

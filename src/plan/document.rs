@@ -18,8 +18,11 @@ use std::sync::Arc;
 pub const UNKNOWN: &str = "known only after apply";
 pub const SENSITIVE: &str = "sensitive in the plan";
 
-/// Module nesting followed in `planned_values` / `prior_state`.
-const MAX_MODULE_DEPTH: usize = 64;
+/// Module nesting followed in `planned_values` / `prior_state`, and the
+/// most `module.` steps an address may have: Terraform itself refuses
+/// nothing, but no real configuration comes near, and an address of
+/// thousands of steps is only there to make the work grow.
+pub const MAX_MODULE_DEPTH: usize = 64;
 
 pub struct Entry {
     pub addr: Address,
@@ -34,6 +37,9 @@ pub struct Entry {
 
 pub struct Document {
     pub entries: Vec<Entry>,
+    /// Entries skipped because their address nests modules deeper than
+    /// `MAX_MODULE_DEPTH`: how many, and where the first one is.
+    pub too_deep: Option<(usize, Location)>,
 }
 
 struct Found<'a> {
@@ -76,6 +82,9 @@ impl Document {
             else {
                 continue;
             };
+            if addr.module.len() > MAX_MODULE_DEPTH {
+                continue; // reported below, with the candidates
+            }
             let key = addr.to_string();
             if removed(c) {
                 gone.insert(key.clone());
@@ -85,6 +94,7 @@ impl Document {
 
         let mut doc = Document {
             entries: Vec::new(),
+            too_deep: None,
         };
         let mut seen = HashSet::new();
         let conv = Conv { file };
@@ -111,6 +121,14 @@ impl Document {
             let Some(addr) = entry_address(node, module_address) else {
                 continue;
             };
+            if addr.module.len() > MAX_MODULE_DEPTH {
+                let at = node.get("address").unwrap_or(node);
+                match &mut doc.too_deep {
+                    Some((n, _)) => *n += 1,
+                    None => doc.too_deep = Some((1, Location::new(file, at.span.clone()))),
+                }
+                continue;
+            }
             let address = addr.to_string();
             if gone.contains(&address) || !seen.insert(address.clone()) {
                 continue;

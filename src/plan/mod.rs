@@ -151,6 +151,17 @@ fn build(source: &Arc<SourceFile>, root: &JsonNode, config_dir: Option<&Path>) -
         ..Model::default()
     };
     let doc = document::Document::read(source, root);
+    if let Some((n, at)) = &doc.too_deep {
+        model.input_errors.push(InputError {
+            file: source.display.clone(),
+            message: format!(
+                "{n} resource address(es) nest modules deeper than {} levels; not read",
+                document::MAX_MODULE_DEPTH
+            ),
+            at: Some(at.clone()),
+            line_col: None,
+        });
+    }
     let resolver = config::Resolver::new(config::Config::new(root), &doc);
     let tf = config_dir.map(|d| locate::TfFiles::read(d, &resolver.config, &doc));
     let index = tf.as_ref().map(|t| t.index());

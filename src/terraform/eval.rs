@@ -24,6 +24,32 @@ const MAX_DEPTH: usize = 100;
 /// `file()` and `templatefile()` refuse files larger than this.
 const MAX_READ: u64 = 8 * 1024 * 1024;
 
+/// Where the spans of a template written in a `.tf.json` string point: past
+/// the opening quote when the string has no escapes, else through a map of
+/// its pieces, since each escape is longer in the file than in the value.
+fn json_string_src(value: &str, raw: &std::ops::Range<usize>, f: &Arc<SourceFile>) -> Src {
+    if raw.len() == value.len() {
+        return Src::File {
+            file: f.clone(),
+            base: raw.start,
+        };
+    }
+    let Some(written) = f.text.get(raw.clone()) else {
+        return Src::file(f);
+    };
+    let mut text = Text::plain(value);
+    for (decoded, at) in crate::json::string_pieces(written) {
+        let at = Location::new(f, raw.start + at.start..raw.start + at.end);
+        let exact = value.get(decoded.clone()) == Some(at.snippet());
+        text.segs.push(crate::value::Seg {
+            range: decoded,
+            at,
+            exact,
+        });
+    }
+    Src::Mapped(Arc::new(text))
+}
+
 /// Where spans of the expression being evaluated point.
 #[derive(Clone)]
 pub enum Src {
@@ -515,15 +541,9 @@ impl<'a> Evaluator<'a> {
             JsonKind::Bool(b) => Val::new(Kind::Bool(*b), at),
             JsonKind::Number(n) => Val::new(Kind::Number(*n), at),
             JsonKind::String { value, raw } => match hcl_edit::parser::parse_template(value) {
-                Ok(t) => self.eval_template(
-                    &t,
-                    &Src::File {
-                        file: f.clone(),
-                        base: raw.start,
-                    },
-                    scope,
-                    (false, false),
-                ),
+                Ok(t) => {
+                    self.eval_template(&t, &json_string_src(value, raw, f), scope, (false, false))
+                }
                 Err(_) => Val::str(value.clone(), Some(Location::new(f, raw.clone()))),
             },
             JsonKind::Array(items) => Val::new(
@@ -564,12 +584,13 @@ impl<'a> Evaluator<'a> {
             Expression::Bool(b) => Val::new(Kind::Bool(*b.value()), at),
             Expression::Number(n) => Val::new(Kind::Number(n.value().as_f64().unwrap_or(0.0)), at),
             Expression::String(s) => {
-                // The span of a quoted string includes its quotes.
-                let inner = at.as_ref().map(|l| {
-                    Location::new(
-                        &l.file,
-                        l.span.start + 1..l.span.end.saturating_sub(1).max(l.span.start + 1),
-                    )
+                // The span of a quoted string includes its quotes. The contents
+                // are located on their own: inside a `.tf.json` string a quote
+                // is written `\"`, two bytes.
+                let inner = e.span().and_then(|sp| {
+                    src.loc(Some(
+                        sp.start + 1..sp.end.saturating_sub(1).max(sp.start + 1),
+                    ))
                 });
                 let mut t = Text::default();
                 t.push_literal(s.value(), inner);
@@ -995,9 +1016,10 @@ impl<'a> Evaluator<'a> {
                         }
                     });
                     match src {
-                        Src::Mapped(m) if s.contains(crate::json::HOLE) => {
-                            // Literal text of a rendered template that still has
-                            // holes of its own: carry them over.
+                        // Literal text of a mapped template: its own pieces of
+                        // the map (a literal may span several, as a `.tf.json`
+                        // string with escapes does), and the holes it still has.
+                        Src::Mapped(m) if lit.span().is_some() => {
                             let span = lit.span().unwrap_or(0..0);
                             let start = span.start + offset;
                             let mut sub = Text::default();

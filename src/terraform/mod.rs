@@ -66,7 +66,27 @@ pub(crate) fn read_error(path: &Path, e: ReadError) -> InputError {
     }
 }
 
+/// Terraform files larger than this are reported, not parsed: parsing takes
+/// about 35 bytes of memory per byte (measured on HCL: hcl-edit's tree keeps
+/// every token with its span and whitespace), so the 64 MiB any file may
+/// have would take over 2 GiB. Hand-written Terraform files are kilobytes;
+/// generated `.tf.json` rarely passes a few MiB.
+pub const MAX_SOURCE: usize = 16 * 1024 * 1024;
+
 fn parse_source(source: Arc<SourceFile>) -> Result<ParsedFile, InputError> {
+    if source.text.len() > MAX_SOURCE {
+        return Err(InputError {
+            file: source.display.clone(),
+            message: format!(
+                "file is {} MiB, larger than the {} MiB keepalign parses for a Terraform file",
+                source.text.len() / 1024 / 1024,
+                MAX_SOURCE / 1024 / 1024
+            ),
+            at: None,
+            // The whole file: named at its first line.
+            line_col: Some((1, 1)),
+        });
+    }
     let name = source.path.to_string_lossy();
     if name.ends_with(".json") {
         return match crate::json::parse(&source.text) {

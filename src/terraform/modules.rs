@@ -72,8 +72,19 @@ impl Workspace {
         discovered: &BTreeMap<PathBuf, Vec<PathBuf>>,
         repo_root: &(dyn Fn(&Path) -> PathBuf + Sync),
     ) -> Workspace {
-        let dirs: Vec<(&PathBuf, &Vec<PathBuf>)> = discovered.iter().collect();
-        let parsed = parallel_map(&dirs, |(dir, files)| parse_dir(dir, files, repo_root(dir)));
+        // The budget is shared out in discovery order before the parallel
+        // parse, so which files it leaves out does not depend on timing.
+        let mut left = MAX_TOTAL_SOURCE;
+        let dirs: Vec<(&PathBuf, Vec<PathBuf>, Vec<InputError>)> = discovered
+            .iter()
+            .map(|(dir, files)| {
+                let (within, over) = within_budget(files, &mut left);
+                (dir, within, over)
+            })
+            .collect();
+        let parsed = parallel_map(&dirs, |(dir, files, over)| {
+            parse_dir(dir, files, over, repo_root(dir))
+        });
         let mut ws = Workspace::default();
         for m in parsed {
             ws.modules.insert(canonical(&m.dir), m);
@@ -86,8 +97,9 @@ impl Workspace {
             for (dir, c) in ws.call_targets(&key) {
                 if seen.insert(c.clone()) {
                     let root = ws.modules[&key].repo_root.clone();
-                    let files = tf_files(&dir);
-                    ws.modules.insert(c.clone(), parse_dir(&dir, &files, root));
+                    let (files, over) = within_budget(&tf_files(&dir), &mut left);
+                    ws.modules
+                        .insert(c.clone(), parse_dir(&dir, &files, &over, root));
                     pending.push(c);
                 }
             }
@@ -239,13 +251,55 @@ pub fn tf_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn parse_dir(dir: &Path, files: &[PathBuf], repo_root: PathBuf) -> ModuleFiles {
+/// The Terraform source one scan parses, all modules together. Every
+/// module stays parsed while the roots that call it are evaluated, and a
+/// parsed file takes about 35 times its size in memory (see
+/// `super::MAX_SOURCE`), so this bounds the scan's peak at about 2 GiB
+/// whatever the repository holds. A large monorepo has a few MiB of
+/// Terraform.
+pub const MAX_TOTAL_SOURCE: u64 = 64 * 1024 * 1024;
+
+/// The files of `files` that fit in what is `left` of the scan's budget
+/// (taken from it), and an error for each of the others.
+fn within_budget(files: &[PathBuf], left: &mut u64) -> (Vec<PathBuf>, Vec<InputError>) {
+    let mut within = Vec::new();
+    let mut over = Vec::new();
+    for f in files {
+        // A file that cannot be measured is left to the reader to report.
+        let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+        if size > *left && size <= super::MAX_SOURCE as u64 {
+            over.push(InputError {
+                file: crate::source::display_path(f),
+                message: format!(
+                    "not read: this scan already parsed the {} MiB of Terraform it reads at most",
+                    MAX_TOTAL_SOURCE / 1024 / 1024
+                ),
+                at: None,
+                // The whole file: named at its first line.
+                line_col: Some((1, 1)),
+            });
+        } else {
+            *left = left.saturating_sub(size.min(super::MAX_SOURCE as u64));
+            within.push(f.clone());
+        }
+    }
+    (within, over)
+}
+
+fn parse_dir(
+    dir: &Path,
+    files: &[PathBuf],
+    over: &[InputError],
+    repo_root: PathBuf,
+) -> ModuleFiles {
     let (downloaded, modules_error) = init_modules(dir, &repo_root);
+    let mut errors = over.to_vec();
+    errors.extend(modules_error);
     let mut m = ModuleFiles {
         dir: dir.to_path_buf(),
         files: Vec::new(),
-        errors: modules_error.into_iter().collect(),
-        read: files.len(),
+        errors,
+        read: files.len() + over.len(),
         downloaded,
         repo_root,
     };

@@ -193,6 +193,10 @@ fn load_root(ws: &modules::Workspace, dir: &Path, inputs: &Inputs) -> Model {
     ev.inputs = given.into_iter().collect();
     let scope_name = crate::source::display_path(dir);
     collect(&ev, &scope_name, &mut model);
+    model.input_errors.extend(ev.meter.report(&scope_name));
+    if std::env::var_os("TMP_BUDGET_STATS").is_some() {
+        eprintln!("BUDGET {} {} {}", ev.meter.work(), ev.meter.bytes(), scope_name);
+    }
     model
 }
 
@@ -204,7 +208,8 @@ fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
         if !readers::is_modelled(decl.rtype) {
             continue;
         }
-        for (suffix, scope) in ev.instances_of(decl.body) {
+        let what = format!("{}{}.{}", ev.prefix, decl.rtype, decl.name);
+        for (suffix, scope) in ev.instances_of(decl.body, &what) {
             let inst = Instance {
                 ev,
                 id: ResourceId {
@@ -221,11 +226,11 @@ fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
     }
     let mut calls: Vec<_> = ev.calls.iter().collect();
     calls.sort_by(|a, b| a.1.at.cmp(&b.1.at));
-    for (name, call) in calls {
-        for (suffix, scope) in ev.instances_of(call.body) {
+    for (name, _) in calls {
+        for (suffix, scope) in ev.call_instances(name).iter() {
             // A module that cannot be read leaves its resources out; chains
             // that need them say why (UN001).
-            if let Ok(child) = ev.child(name, &suffix, &scope) {
+            if let Ok(child) = ev.child(name, suffix, scope) {
                 collect(&child, scope_name, model);
             }
         }

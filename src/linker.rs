@@ -340,19 +340,22 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
     chains
 }
 
-/// A target group is checked behind at most this many load balancers; a
-/// real one has a few (HTTP and HTTPS, public and internal). Past it, the
-/// chains would multiply: services × load balancers.
-pub const MAX_LBS_PER_TARGET_GROUP: usize = 50;
+/// A target group is checked behind at most this many load balancers (AWS
+/// lets one load balancer use a target group). Past it, the chains would
+/// multiply: services × load balancers.
+pub const MAX_LBS_PER_TARGET_GROUP: usize = 10;
+
+/// A listener (and rule) reaching a target group, and its load balancer.
+type Reach<'m> = (
+    Option<&'m Listener>,
+    Option<&'m ListenerRule>,
+    Result<&'m LoadBalancer, Unresolved>,
+);
 
 /// The routes to a target group, one per load balancer (or per reason it
 /// is unknown), and how many load balancers were left out past the cap.
 struct Reached<'m> {
-    routes: Vec<(
-        Option<&'m Listener>,
-        Option<&'m ListenerRule>,
-        Result<&'m LoadBalancer, Unresolved>,
-    )>,
+    routes: Vec<Reach<'m>>,
     cut: usize,
 }
 
@@ -384,7 +387,8 @@ fn reaching<'m>(
             out.cut += 1;
             continue;
         }
-        out.routes.push((listener.as_ref().ok().copied(), *rule, lb));
+        out.routes
+            .push((listener.as_ref().ok().copied(), *rule, lb));
     }
     out
 }

@@ -144,9 +144,7 @@ pub fn load(files: &[PathBuf], inputs: &dyn Fn(&Path) -> Inputs) -> Model {
                 value: eval::in_scope(ev.eval(value), &t.file.display),
             });
         }
-        model
-            .input_errors
-            .extend(ev.meter.report(&t.file.display));
+        model.input_errors.extend(ev.meter.report(&t.file.display));
     }
     for (t, given) in templates.iter().zip(&givens) {
         read_resources(t, given, &exports, &mut model);

@@ -119,6 +119,9 @@ pub struct ResourceDecl<'a> {
     pub ignore: Vec<crate::suppress::Ignore>,
 }
 
+/// The instances of a call: suffix (`[0]`, `["a"]`) and the scope it sees.
+pub type Instances = Rc<Vec<(String, Scope)>>;
+
 /// A template file parsed once, or its parse error (message, byte offset).
 type ParsedTemplate = Result<Arc<Template>, (String, usize)>;
 
@@ -158,7 +161,7 @@ pub struct Evaluator<'a> {
     pub meter: Rc<crate::budget::Meter>,
     /// Instances of each module call, worked out once however often its
     /// outputs are read.
-    call_instances: RefCell<HashMap<String, Rc<Vec<(String, Scope)>>>>,
+    call_instances: RefCell<HashMap<String, Instances>>,
     /// `data "template_file"` renderings, by name and instance key, and the
     /// ones being rendered (a template that renders itself).
     rendered: RefCell<HashMap<String, Val>>,
@@ -360,12 +363,14 @@ impl<'a> Evaluator<'a> {
     }
 
     /// The instances of the module call `name`, worked out once.
-    pub fn call_instances(&self, name: &str) -> Rc<Vec<(String, Scope)>> {
+    pub fn call_instances(&self, name: &str) -> Instances {
         if let Some(i) = self.call_instances.borrow().get(name) {
             return i.clone();
         }
         let found = match self.calls.get(name) {
-            Some(call) => Rc::new(self.instances_of(call.body, &format!("{}module.{name}", self.prefix))),
+            Some(call) => {
+                Rc::new(self.instances_of(call.body, &format!("{}module.{name}", self.prefix)))
+            }
             None => Rc::new(Vec::new()),
         };
         self.call_instances
@@ -648,7 +653,10 @@ impl<'a> Evaluator<'a> {
         let v = self.eval_inner(e, src, scope);
         self.depth.set(d);
         // What the value adds (a copy of a string, a new collection).
-        match self.meter.charge(0, crate::budget::size(&v), || src.loc(e.span())) {
+        match self
+            .meter
+            .charge(0, crate::budget::size(&v), || src.loc(e.span()))
+        {
             Ok(()) => v,
             Err(limit) => Val::unknown(limit.reason(), src.loc(e.span())),
         }
@@ -1301,12 +1309,7 @@ impl<'a> Evaluator<'a> {
         v
     }
 
-    fn render_template_file_once(
-        &self,
-        name: &str,
-        key: Option<Val>,
-        at: Option<Location>,
-    ) -> Val {
+    fn render_template_file_once(&self, name: &str, key: Option<Val>, at: Option<Location>) -> Val {
         let Some(body) = self.data.get(&("template_file", name)).copied() else {
             return Val::error(
                 format!("data.template_file.{name} is not declared in this module"),

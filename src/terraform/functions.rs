@@ -360,9 +360,8 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
             let chars: Vec<(usize, char)> = t.s.char_indices().collect();
             let total = chars.len() as i64;
             let signed = |i: usize, what: &str| -> Result<i64, Val> {
-                crate::budget::signed(n(i)?, MAX_INDEX).map_err(|why| {
-                    Val::error(format!("substr(): the {what} {why}"), at.clone())
-                })
+                crate::budget::signed(n(i)?, MAX_INDEX)
+                    .map_err(|why| Val::error(format!("substr(): the {what} {why}"), at.clone()))
             };
             // A negative offset counts from the end; length -1 means the rest.
             let mut off = signed(1, "offset")?;
@@ -382,7 +381,11 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
                     at.clone(),
                 ));
             }
-            let end = if len == -1 { total } else { (off + len).min(total) };
+            let end = if len == -1 {
+                total
+            } else {
+                (off + len).min(total)
+            };
             let byte = |i: i64| chars.get(i as usize).map(|c| c.0).unwrap_or(t.s.len());
             Ok(text_val(slice_text(&t, byte(off)..byte(end))))
         }
@@ -476,7 +479,10 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
         }
         "max" | "min" | "abs" | "ceil" | "floor" | "sum" => {
             if args.is_empty() {
-                return Err(Val::error(format!("{name}() needs an argument"), at.clone()));
+                return Err(Val::error(
+                    format!("{name}() needs an argument"),
+                    at.clone(),
+                ));
             }
             let nums: Vec<f64> = if name == "sum" {
                 list(0)?

@@ -194,9 +194,6 @@ fn load_root(ws: &modules::Workspace, dir: &Path, inputs: &Inputs) -> Model {
     let scope_name = crate::source::display_path(dir);
     collect(&ev, &scope_name, &mut model);
     model.input_errors.extend(ev.meter.report(&scope_name));
-    if std::env::var_os("TMP_BUDGET_STATS").is_some() {
-        eprintln!("BUDGET {} {} {}", ev.meter.work(), ev.meter.bytes(), scope_name);
-    }
     model
 }
 

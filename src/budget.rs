@@ -21,6 +21,8 @@ pub const MAX_BYTES: u64 = 64 * 1024 * 1024;
 /// Resource and module instances per root, however made: `count`,
 /// `for_each`, or module calls.
 pub const MAX_INSTANCES: usize = 10_000;
+/// Evaluation steps per scan: ten roots that use up their whole budget.
+pub const SCAN_WORK: u64 = 10 * MAX_WORK;
 /// A collection element counts as this many bytes of value size.
 pub const ELEMENT_BYTES: u64 = 64;
 
@@ -28,6 +30,8 @@ pub const ELEMENT_BYTES: u64 = 64;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Limit {
     Work,
+    /// What the roots before this one left of the scan's steps.
+    ScanWork,
     Bytes,
 }
 
@@ -38,6 +42,10 @@ impl Limit {
             Limit::Work => format!(
                 "not evaluated: keepalign's evaluation budget of {} steps per root or template is used up",
                 group(MAX_WORK)
+            ),
+            Limit::ScanWork => format!(
+                "not evaluated: keepalign's evaluation budget of {} steps per scan is used up",
+                group(SCAN_WORK)
             ),
             Limit::Bytes => format!(
                 "not evaluated: keepalign's value-size budget of {} MiB per root or template is used up",
@@ -69,8 +77,10 @@ pub fn group(n: u64) -> String {
 }
 
 /// The budget of one root, shared by its module instances (one thread).
-#[derive(Default)]
 pub struct Meter {
+    /// The steps this root may take: `MAX_WORK`, or less when the scan's
+    /// budget is nearly spent (`Scan::allowance`).
+    work_limit: u64,
     work: Cell<u64>,
     bytes: Cell<u64>,
     instances: Cell<usize>,
@@ -80,7 +90,24 @@ pub struct Meter {
     cuts: RefCell<Vec<(String, Option<Location>)>>,
 }
 
+impl Default for Meter {
+    fn default() -> Meter {
+        Meter::with_allowance(MAX_WORK)
+    }
+}
+
 impl Meter {
+    pub fn with_allowance(work_limit: u64) -> Meter {
+        Meter {
+            work_limit: work_limit.min(MAX_WORK),
+            work: Cell::default(),
+            bytes: Cell::default(),
+            instances: Cell::default(),
+            spent: RefCell::default(),
+            cuts: RefCell::default(),
+        }
+    }
+
     /// Count `work` steps and `bytes` of new values; `Err` once a budget is
     /// spent (and for ever after: the root stops evaluating).
     pub fn charge(
@@ -96,7 +123,9 @@ impl Meter {
         let b = self.bytes.get().saturating_add(bytes);
         self.work.set(w);
         self.bytes.set(b);
-        let limit = if w > MAX_WORK {
+        let limit = if w > self.work_limit && self.work_limit < MAX_WORK {
+            Limit::ScanWork
+        } else if w > self.work_limit {
             Limit::Work
         } else if b > MAX_BYTES {
             Limit::Bytes
@@ -230,5 +259,61 @@ pub fn signed(x: f64, max: u64) -> Result<i64, String> {
         whole(-x, max).map(|n| -(n as i64))
     } else {
         whole(x, max).map(|n| n as i64)
+    }
+}
+
+/// The scan's budget of steps, shared by its roots in a fixed order so that
+/// which root it cuts does not depend on which thread ran first: root `i`
+/// gets what roots `0..i` left, and waits for them only when that could
+/// be less than a whole root's budget.
+pub struct Scan {
+    /// Steps each root used; `None` while it runs.
+    used: std::sync::Mutex<Vec<Option<u64>>>,
+    done: std::sync::Condvar,
+}
+
+impl Default for Scan {
+    fn default() -> Scan {
+        Scan {
+            used: std::sync::Mutex::new(Vec::new()),
+            done: std::sync::Condvar::new(),
+        }
+    }
+}
+
+impl Scan {
+    /// Places for `n` more roots, in the order they count; the first index.
+    pub fn reserve(&self, n: usize) -> usize {
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        used.extend(std::iter::repeat_n(None, n));
+        used.len() - n
+    }
+
+    /// The meter of root `i`.
+    pub fn meter(&self, i: usize) -> Meter {
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            // A root still running may use its whole budget.
+            let (mut spent, mut settled) = (0u64, true);
+            for u in used.iter().take(i) {
+                spent = spent.saturating_add(u.unwrap_or(MAX_WORK));
+                settled &= u.is_some();
+            }
+            let left = SCAN_WORK.saturating_sub(spent);
+            if left >= MAX_WORK || settled {
+                return Meter::with_allowance(left);
+            }
+            // Roots are taken in order, so those before this one are running.
+            used = self.done.wait(used).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    /// Root `i` is done, having used `meter`.
+    pub fn finish(&self, i: usize, meter: &Meter) {
+        let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(u) = used.get_mut(i) {
+            *u = Some(meter.work().min(meter.work_limit));
+        }
+        self.done.notify_all();
     }
 }

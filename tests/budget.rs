@@ -241,3 +241,43 @@ fn three_hundred_load_balancers_on_one_target_group_are_cut_in_the_linker() {
         cut.reason
     );
 }
+
+#[test]
+fn many_roots_that_each_use_up_their_budget_stop_at_the_scan_budget() {
+    // Each root spends its whole budget of steps on small numbers; after
+    // ten of them the scan's budget is spent and the rest are not evaluated.
+    let sum = vec!["a"; 100].join(" + ");
+    let body = vec![format!("({sum})"); 6].join(" + ");
+    let tf = lb_needing(&format!("length([for a in range(10000) : {body}])"));
+    let dir = tempfile::tempdir().unwrap();
+    // The valid service comes first in path order, before the budget is spent.
+    let ok = dir.path().join("a-ok");
+    std::fs::create_dir(&ok).unwrap();
+    for entry in std::fs::read_dir(fixture("example-gunicorn-alb")).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "tf") {
+            std::fs::copy(&p, ok.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    for i in 0..12 {
+        let d = dir.path().join(format!("bad{i:02}"));
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(d.join("main.tf"), &tf).unwrap();
+    }
+    let json = scan(dir.path());
+    assert!(json.contains("KA101"), "{json}");
+    assert!(json.contains("5,000,000 steps per root"), "{json}");
+    assert!(json.contains("steps per scan"), "{json}");
+    // Deterministic: the same roots are cut on every run.
+    let cut = |j: &str| {
+        let r: serde_json::Value = serde_json::from_str(j).unwrap();
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["message"].as_str().unwrap().contains("per scan"))
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(cut(&json), cut(&scan(dir.path())));
+}

@@ -114,10 +114,19 @@ pub fn load(
     discovered: &BTreeMap<PathBuf, Vec<PathBuf>>,
     inputs: &(dyn Fn(&Path) -> Inputs + Sync),
     repo_root: &(dyn Fn(&Path) -> PathBuf + Sync),
+    scan: &crate::budget::Scan,
 ) -> Model {
     let ws = modules::Workspace::build(discovered, repo_root);
     let roots = ws.roots(discovered);
-    let models = modules::parallel_map(&roots, |dir| load_root(&ws, dir, &inputs(dir)));
+    // Roots count against the scan's budget in path order.
+    let first = scan.reserve(roots.len());
+    let indexed: Vec<(usize, &PathBuf)> = roots.iter().enumerate().collect();
+    let models = modules::parallel_map(&indexed, |(i, dir)| {
+        let meter = std::rc::Rc::new(scan.meter(first + i));
+        let model = load_root(&ws, dir, &inputs(dir), meter.clone());
+        scan.finish(first + i, &meter);
+        model
+    });
     let (errors, read) = ws.inputs_read();
     let mut model = Model {
         files: read,
@@ -136,18 +145,27 @@ pub fn load_module(dir: &Path, files: &[PathBuf], inputs: &Inputs, repo_root: &P
     let mut discovered = BTreeMap::new();
     discovered.insert(dir.to_path_buf(), files.to_vec());
     let root = repo_root.to_path_buf();
-    load(&discovered, &|_: &Path| inputs.clone(), &move |_: &Path| {
-        root.clone()
-    })
+    load(
+        &discovered,
+        &|_: &Path| inputs.clone(),
+        &move |_: &Path| root.clone(),
+        &crate::budget::Scan::default(),
+    )
 }
 
-fn load_root(ws: &modules::Workspace, dir: &Path, inputs: &Inputs) -> Model {
+fn load_root(
+    ws: &modules::Workspace,
+    dir: &Path,
+    inputs: &Inputs,
+    meter: std::rc::Rc<crate::budget::Meter>,
+) -> Model {
     let mut model = Model::default();
     let Some(files) = ws.get(dir) else {
         return model;
     };
     let mut ev = Evaluator::new(&files.files, dir.to_path_buf(), files.repo_root.clone());
     ev.workspace = Some(ws);
+    ev.meter = meter;
     ev.ancestors = vec![dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())];
     let (auto_files, cli_files) = variable_files(dir, inputs);
     model.files += auto_files.len() + cli_files.len();

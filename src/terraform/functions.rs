@@ -363,25 +363,21 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
                 crate::budget::signed(n(i)?, MAX_INDEX)
                     .map_err(|why| Val::error(format!("substr(): the {what} {why}"), at.clone()))
             };
-            // A negative offset counts from the end; length -1 means the rest.
+            // A negative offset counts from the end, one past the end is an
+            // empty string; a negative length means the rest.
             let mut off = signed(1, "offset")?;
             if off < 0 {
                 off += total;
             }
+            if off < 0 {
+                return Err(Val::error(
+                    "substr(): the offset is before the start of the string",
+                    at.clone(),
+                ));
+            }
+            let off = off.min(total);
             let len = signed(2, "length")?;
-            if off < 0 || off > total {
-                return Err(Val::error(
-                    "substr(): the offset is outside the string",
-                    at.clone(),
-                ));
-            }
-            if len < -1 {
-                return Err(Val::error(
-                    "substr(): the length must be -1 or more",
-                    at.clone(),
-                ));
-            }
-            let end = if len == -1 {
+            let end = if len < 0 {
                 total
             } else {
                 (off + len).min(total)

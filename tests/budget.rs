@@ -281,3 +281,22 @@ fn many_roots_that_each_use_up_their_budget_stop_at_the_scan_budget() {
     };
     assert_eq!(cut(&json), cut(&scan(dir.path())));
 }
+
+#[test]
+fn a_value_nested_ten_thousand_deep_through_locals_does_not_overflow_the_stack() {
+    // Each local wraps the one before; using them all in order keeps the
+    // evaluation shallow while the value nests deeper (exit 134 before).
+    let n = 10_000;
+    let mut tf = String::from("locals {\n  l0 = []\n");
+    for i in 1..n {
+        tf.push_str(&format!("  l{i} = [local.l{}]\n", i - 1));
+    }
+    tf.push_str("}\n");
+    let all: Vec<String> = (0..n).map(|i| format!("local.l{i}")).collect();
+    tf.push_str(&lb_needing(&format!(
+        "length(jsonencode([{}]))",
+        all.join(", ")
+    )));
+    let dir = repo(&[("main.tf", tf)]);
+    assert!(scan(dir.path()).contains("KA101"));
+}

@@ -74,10 +74,13 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
         .filter_map(|p| not_iac(p).map(|why| format!("{}: {why}", display_path(p))))
         .collect();
     let path_roots: Vec<PathBuf> = paths.iter().map(|p| discover::repository_root(p)).collect();
+    // One budget of evaluation steps for the whole scan.
+    let scan = crate::budget::Scan::default();
     let mut model = terraform::load(
         &found.terraform_modules,
         &|dir: &Path| options.terraform_inputs(dir),
         &|dir: &Path| repo_root_for(dir, &path_roots),
+        &scan,
     );
     // Templates are loaded together: imports may cross them.
     model.extend(crate::cloudformation::load(
@@ -87,6 +90,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
             let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
             repo_root_for(dir.unwrap_or(Path::new(".")), &path_roots)
         },
+        &scan,
     ));
     model.input_errors.extend(found.errors);
     for m in plans {

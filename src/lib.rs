@@ -17,6 +17,7 @@ pub mod value;
 #[macro_use]
 pub mod rules;
 pub mod baseline;
+pub mod budget;
 pub mod config;
 pub mod discover;
 pub mod engine;

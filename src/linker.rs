@@ -248,6 +248,7 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
         }
     }
 
+    let mut reach: HashMap<&ResourceId, Reached> = HashMap::new();
     let mut chains = Vec::new();
     for service in &model.services {
         let scope = service.id.scope.as_str();
@@ -303,30 +304,25 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                             continue;
                         }
                     };
-                    let mut seen = Vec::new();
-                    for (listener, rule) in routes.get(&tg.id).into_iter().flatten() {
-                        let lb = match listener {
-                            Ok(l) => lbs
-                                .resolve(&l.id.scope, &l.load_balancer, "load balancer")
-                                .map(|v| v[0]),
-                            Err(u) => Err(u.clone()),
-                        };
-                        let key = match &lb {
-                            Ok(lb) => Ok(&lb.id),
-                            Err(u) => Err(u.reason.clone()),
-                        };
-                        if seen.contains(&key) {
-                            continue;
-                        }
-                        seen.push(key);
-                        chains.push(make(
-                            listener.as_ref().ok().copied(),
-                            *rule,
-                            lb,
-                            Some(Ok(tg)),
-                        ));
+                    // The load balancers that reach a target group are
+                    // worked out once, however many services share it.
+                    let reached = reach
+                        .entry(&tg.id)
+                        .or_insert_with(|| reaching(&routes, &lbs, &tg.id));
+                    for (listener, rule, lb) in &reached.routes {
+                        chains.push(make(*listener, *rule, lb.clone(), Some(Ok(tg))));
                     }
-                    if seen.is_empty() {
+                    if reached.cut > 0 {
+                        let u = Unresolved::new(
+                            format!(
+                                "{} more load balancers forward to {}: keepalign checks the first {MAX_LBS_PER_TARGET_GROUP} (its cap on load balancers per target group)",
+                                reached.cut, tg.id.address
+                            ),
+                            Some(tg.at.clone()),
+                        );
+                        chains.push(make(None, None, Err(u), Some(Ok(tg))));
+                    }
+                    if reached.routes.is_empty() {
                         let u = Unresolved::new(
                             format!(
                                 "no listener in the scanned files forwards to {}, so its load balancer is unknown{}",
@@ -342,6 +338,59 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
         }
     }
     chains
+}
+
+/// A target group is checked behind at most this many load balancers (AWS
+/// lets one load balancer use a target group). Past it, the chains would
+/// multiply: services × load balancers.
+pub const MAX_LBS_PER_TARGET_GROUP: usize = 10;
+
+/// A listener (and rule) reaching a target group, and its load balancer.
+type Reach<'m> = (
+    Option<&'m Listener>,
+    Option<&'m ListenerRule>,
+    Result<&'m LoadBalancer, Unresolved>,
+);
+
+/// The routes to a target group, one per load balancer (or per reason it
+/// is unknown), and how many load balancers were left out past the cap.
+struct Reached<'m> {
+    routes: Vec<Reach<'m>>,
+    cut: usize,
+}
+
+fn reaching<'m>(
+    routes: &HashMap<&ResourceId, Vec<Route<'m>>>,
+    lbs: &Index<'m, LoadBalancer>,
+    tg: &ResourceId,
+) -> Reached<'m> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Reached {
+        routes: Vec::new(),
+        cut: 0,
+    };
+    for (listener, rule) in routes.get(tg).into_iter().flatten() {
+        let lb = match listener {
+            Ok(l) => lbs
+                .resolve(&l.id.scope, &l.load_balancer, "load balancer")
+                .map(|v| v[0]),
+            Err(u) => Err(u.clone()),
+        };
+        let key = match &lb {
+            Ok(lb) => Ok(&lb.id),
+            Err(u) => Err(u.reason.clone()),
+        };
+        if !seen.insert(key) {
+            continue;
+        }
+        if out.routes.len() >= MAX_LBS_PER_TARGET_GROUP {
+            out.cut += 1;
+            continue;
+        }
+        out.routes
+            .push((listener.as_ref().ok().copied(), *rule, lb));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -41,7 +41,15 @@ pub struct Val {
     pub kind: Kind,
     /// Where the value was written (a literal, a tfvars entry, ...).
     pub at: Option<Location>,
+    /// How deeply collections nest in it (0 for a scalar): kept at most
+    /// `MAX_VALUE_DEPTH`, so code that walks a value recursively cannot
+    /// overflow the stack however the value was built.
+    depth: u32,
 }
+
+/// Collections nest at most this deep in a value (container definitions
+/// nest about 6); deeper ones are unknown, naming this limit.
+pub const MAX_VALUE_DEPTH: u32 = 64;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Kind {
@@ -218,7 +226,20 @@ impl Text {
 
 impl Val {
     pub fn new(kind: Kind, at: Option<Location>) -> Val {
-        Val { kind, at }
+        let depth = match &kind {
+            Kind::List(items) => 1 + items.iter().map(|v| v.depth).max().unwrap_or(0),
+            Kind::Map(m) => 1 + m.values().map(|v| v.depth).max().unwrap_or(0),
+            _ => 0,
+        };
+        if depth > MAX_VALUE_DEPTH {
+            return Val::unknown(
+                format!(
+                    "not evaluated: the value nests lists and objects more than {MAX_VALUE_DEPTH} deep, keepalign's nesting limit"
+                ),
+                at,
+            );
+        }
+        Val { kind, at, depth }
     }
 
     pub fn null() -> Val {

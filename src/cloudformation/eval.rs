@@ -27,7 +27,11 @@ pub struct Evaluator<'a> {
     exports: &'a [Export],
     conditions: RefCell<HashMap<String, Val>>,
     in_progress: RefCell<HashSet<String>>,
+    /// Parameter values, evaluated once: a default may refer to others,
+    /// and re-evaluating them on every `Ref` is exponential.
+    parameters: RefCell<HashMap<String, Val>>,
     depth: Cell<usize>,
+    pub meter: crate::budget::Meter,
 }
 
 impl<'a> Evaluator<'a> {
@@ -38,7 +42,9 @@ impl<'a> Evaluator<'a> {
             exports,
             conditions: RefCell::default(),
             in_progress: RefCell::default(),
+            parameters: RefCell::default(),
             depth: Cell::new(0),
+            meter: crate::budget::Meter::default(),
         }
     }
 
@@ -53,12 +59,26 @@ impl<'a> Evaluator<'a> {
     pub fn eval(&self, n: &Node) -> Val {
         let d = self.depth.get();
         if d > MAX_DEPTH {
-            return Val::error("intrinsic functions nested too deeply", Some(n.at.clone()));
+            return Val::unknown(
+                format!(
+                    "not evaluated: intrinsic functions (through parameters and conditions) nest more than {MAX_DEPTH} deep, keepalign's evaluation depth limit"
+                ),
+                Some(n.at.clone()),
+            );
+        }
+        if let Err(limit) = self.meter.charge(1, 0, || Some(n.at.clone())) {
+            return Val::unknown(limit.reason(), Some(n.at.clone()));
         }
         self.depth.set(d + 1);
         let v = self.eval_inner(n);
         self.depth.set(d);
-        v
+        match self
+            .meter
+            .charge(0, crate::budget::size(&v), || Some(n.at.clone()))
+        {
+            Ok(()) => v,
+            Err(limit) => Val::unknown(limit.reason(), Some(n.at.clone())),
+        }
     }
 
     fn eval_inner(&self, n: &Node) -> Val {
@@ -315,25 +335,19 @@ impl<'a> Evaluator<'a> {
             );
         }
         if let Some(p) = self.section("Parameters").and_then(|p| p.get(name)) {
-            return match p.get("Default") {
-                Some(d) => {
-                    let v = self.eval(d);
-                    match p.get("Type").and_then(|t| t.as_str()) {
-                        Some(t)
-                            if t.starts_with("CommaDelimitedList") || t.starts_with("List<") =>
-                        {
-                            split_list(v)
-                        }
-                        _ => v,
-                    }
-                }
-                None => Val::unknown(
-                    format!(
-                        "parameter {name} has no Default and no value was given (pass --parameter {name}=VALUE or --parameters-file)"
-                    ),
-                    at,
-                ),
-            };
+            if let Some(v) = self.parameters.borrow().get(name) {
+                return v.clone();
+            }
+            let key = format!("Parameters.{name}");
+            if !self.in_progress.borrow_mut().insert(key.clone()) {
+                return Val::error(format!("parameter {name} refers to itself"), at);
+            }
+            let v = self.parameter(name, p, at);
+            self.in_progress.borrow_mut().remove(&key);
+            self.parameters
+                .borrow_mut()
+                .insert(name.to_string(), v.clone());
+            return v;
         }
         if self.is_resource(name) {
             return Val::reference(
@@ -347,6 +361,27 @@ impl<'a> Evaluator<'a> {
             format!("Ref {name}: no parameter or resource of that name"),
             at,
         )
+    }
+
+    /// A parameter's default, as the parameter's type reads it.
+    fn parameter(&self, name: &str, p: &Node, at: Option<Location>) -> Val {
+        match p.get("Default") {
+            Some(d) => {
+                let v = self.eval(d);
+                match p.get("Type").and_then(|t| t.as_str()) {
+                    Some(t) if t.starts_with("CommaDelimitedList") || t.starts_with("List<") => {
+                        split_list(v)
+                    }
+                    _ => v,
+                }
+            }
+            None => Val::unknown(
+                format!(
+                    "parameter {name} has no Default and no value was given (pass --parameter {name}=VALUE or --parameters-file)"
+                ),
+                at,
+            ),
+        }
     }
 
     fn condition(&self, name: &str, at: Option<Location>) -> Val {

@@ -90,6 +90,7 @@ pub fn load(
     files: &[PathBuf],
     inputs: &dyn Fn(&Path) -> Inputs,
     repo_root: &dyn Fn(&Path) -> PathBuf,
+    scan: &crate::budget::Scan,
 ) -> Model {
     let mut model = Model::default();
     let mut templates = Vec::new();
@@ -174,8 +175,11 @@ pub fn load(
     }
     // Exports first, so every template can import from every other.
     let mut exports = Vec::new();
-    for (t, given) in templates.iter().zip(&givens) {
-        let ev = Evaluator::new(&t.root, given, &[]);
+    // Each pass over each template counts against the scan's budget, in order.
+    let first = scan.reserve(2 * templates.len());
+    for (i, (t, given)) in templates.iter().zip(&givens).enumerate() {
+        let mut ev = Evaluator::new(&t.root, given, &[]);
+        ev.meter = scan.meter(first + i);
         for (_, _, output) in t.root.get("Outputs").map(Node::entries).unwrap_or(&[]) {
             let (Some(name), Some(value)) = (
                 output.get("Export").and_then(|e| e.get("Name")),
@@ -191,9 +195,14 @@ pub fn load(
                 value: eval::in_scope(ev.eval(value), &t.file.display),
             });
         }
+        model.input_errors.extend(ev.meter.report(&t.file.display));
+        scan.finish(first + i, &ev.meter);
     }
-    for (t, given) in templates.iter().zip(&givens) {
-        read_resources(t, given, &exports, &mut model);
+    let first = first + templates.len();
+    for (i, (t, given)) in templates.iter().zip(&givens).enumerate() {
+        let meter = scan.meter(first + i);
+        let used = read_resources(t, given, &exports, meter, &mut model);
+        scan.finish(first + i, &used);
     }
     model
 }
@@ -238,14 +247,17 @@ fn template_check(root: &Node) -> Check {
     }
 }
 
+/// Read the template's resources into `model`; returns the meter used.
 fn read_resources(
     t: &Template,
     given: &HashMap<String, Val>,
     exports: &[Export],
+    meter: crate::budget::Meter,
     model: &mut Model,
-) {
+) -> crate::budget::Meter {
     let scope = t.file.display.as_str();
-    let ev = Evaluator::new(&t.root, given, exports);
+    let mut ev = Evaluator::new(&t.root, given, exports);
+    ev.meter = meter;
     for (logical_id, key_at, node) in t.root.get("Resources").map(Node::entries).unwrap_or(&[]) {
         let Some(rtype) = node.get("Type").and_then(Node::as_str) else {
             continue;
@@ -299,6 +311,8 @@ fn read_resources(
             _ => {}
         }
     }
+    model.input_errors.extend(ev.meter.report(scope));
+    ev.meter
 }
 
 /// The configuration's `parameters-files` and `parameters`, then

@@ -6,7 +6,10 @@ declare_rule! {
     ///
     /// An input file could not be read or parsed: malformed HCL or JSON, an
     /// unterminated heredoc, a file that is not UTF-8 text, a binary file, an
-    /// unreadable file.
+    /// unreadable file. Also input that could not be evaluated within
+    /// keepalign's budgets (steps, value size, instances; see Limits in the
+    /// README): the finding points where evaluation stopped or where the
+    /// instance cap cut a `count`, `for_each` or module call.
     ///
     /// ## Why it matters
     ///

@@ -145,6 +145,9 @@ pub struct ResourceDecl<'a> {
     pub ignore: Vec<crate::suppress::Ignore>,
 }
 
+/// The instances of a call: suffix (`[0]`, `["a"]`) and the scope it sees.
+pub type Instances = Rc<Vec<(String, Scope)>>;
+
 /// A template file parsed once, or its parse error (message, byte offset).
 type ParsedTemplate = Result<Arc<Template>, (String, usize)>;
 
@@ -180,6 +183,17 @@ pub struct Evaluator<'a> {
     files: RefCell<HashMap<PathBuf, Result<Arc<SourceFile>, String>>>,
     templates: RefCell<HashMap<PathBuf, ParsedTemplate>>,
     depth: std::cell::Cell<usize>,
+    /// The root's budget, shared with every module instance under it.
+    pub meter: Rc<crate::budget::Meter>,
+    /// Instances of each module call, worked out once however often its
+    /// outputs are read.
+    call_instances: RefCell<HashMap<String, Instances>>,
+    /// `data "template_file"` renderings, by name and instance key, and the
+    /// ones being rendered (a template that renders itself).
+    rendered: RefCell<HashMap<String, Val>>,
+    rendering: RefCell<HashSet<String>>,
+    /// Inside `templatefile()`: Terraform refuses to call it again there.
+    pub in_templatefile: std::cell::Cell<bool>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -206,6 +220,11 @@ impl<'a> Evaluator<'a> {
             files: RefCell::default(),
             templates: RefCell::default(),
             depth: std::cell::Cell::new(0),
+            meter: Rc::default(),
+            call_instances: RefCell::default(),
+            rendered: RefCell::default(),
+            rendering: RefCell::default(),
+            in_templatefile: std::cell::Cell::new(false),
         };
         for file in files {
             for block in file.top_blocks() {
@@ -275,26 +294,75 @@ impl<'a> Evaluator<'a> {
     // ----- modules ---------------------------------------------------------
 
     /// Instances of a resource or module call: `[0]`, `[1]` for `count`;
-    /// `["key"]` for `for_each`; one unnamed instance otherwise.
-    pub fn instances_of(&self, body: BodyRef<'_>) -> Vec<(String, Scope)> {
+    /// `["key"]` for `for_each`; one unnamed instance otherwise. `what`
+    /// names it (`aws_lb.x`, `module.api`) for the report when the instance
+    /// cap cuts it: a resource is then analysed once with its instance key
+    /// unknown, a module call not at all.
+    pub fn instances_of(&self, body: BodyRef<'_>, what: &str) -> Vec<(String, Scope)> {
         let base = Scope::default();
-        if let Some(count) = self.eval_attr(body, "count", &base) {
+        let at = body
+            .attr("count")
+            .or_else(|| body.attr("for_each"))
+            .and_then(|e| e.location());
+        let all = self.expand(body, &base, self.meter.room());
+        let n = match &all {
+            Ok(v) => v.len(),
+            Err(n) => *n,
+        };
+        match all {
+            // `take_instances` also remembers the cut for the report.
+            Ok(v) if self.meter.take_instances(n, what, &at) => v,
+            Err(n) if self.meter.take_instances(n, what, &at) => Vec::new(),
+            _ if what.starts_with("module.") => Vec::new(),
+            _ => {
+                let hole = Val::unknown(crate::budget::instance_reason(), at);
+                let scope = if body.attr("count").is_some() {
+                    base.with("count", map1("index", hole))
+                } else {
+                    base.with("each", hole)
+                };
+                vec![(String::new(), scope)]
+            }
+        }
+    }
+
+    /// The instances of `count` / `for_each`; `Err(n)` when there are more
+    /// than the instance cap allows, without making them.
+    fn expand(
+        &self,
+        body: BodyRef<'_>,
+        base: &Scope,
+        room: usize,
+    ) -> Result<Vec<(String, Scope)>, usize> {
+        if let Some(count) = self.eval_attr(body, "count", base) {
             return match count.to_number() {
-                Ok(n) => (0..(n.max(0.0) as usize).min(10_000))
-                    .map(|i| {
-                        let idx = Val::new(Kind::Number(i as f64), None);
-                        (format!("[{i}]"), base.with("count", map1("index", idx)))
-                    })
-                    .collect(),
+                Ok(n) => {
+                    let n = match crate::budget::whole(n.max(0.0), room as u64) {
+                        Ok(n) => n as usize,
+                        Err(_) if n.is_finite() && n > 0.0 => return Err(usize::MAX),
+                        // Terraform rejects these; analyse the configuration once.
+                        Err(_) => 1,
+                    };
+                    Ok((0..n)
+                        .map(|i| {
+                            let idx = Val::new(Kind::Number(i as f64), None);
+                            (format!("[{i}]"), base.with("count", map1("index", idx)))
+                        })
+                        .collect())
+                }
                 // Unknown count: analyse the configuration once.
-                Err(_) => vec![(
+                Err(_) => Ok(vec![(
                     String::new(),
                     base.with("count", map1("index", Val::new(Kind::Number(0.0), None))),
-                )],
+                )]),
             };
         }
-        if let Some(each) = self.eval_attr(body, "for_each", &base) {
+        if let Some(each) = self.eval_attr(body, "for_each", base) {
             let pairs: Vec<(Val, Val)> = match &each.kind {
+                Kind::Map(m) if m.len() > room => return Err(m.len()),
+                Kind::List(items) if items.len() > room => {
+                    return Err(items.len());
+                }
                 Kind::Map(m) => m
                     .iter()
                     .map(|(k, v)| (Val::str(k.clone(), None), v.clone()))
@@ -302,9 +370,9 @@ impl<'a> Evaluator<'a> {
                 Kind::List(items) => items.iter().map(|v| (v.clone(), v.clone())).collect(),
                 // Unknown for_each: analyse the configuration once; `each.key` and
                 // `each.value` are unknown for the same reason.
-                _ => return vec![(String::new(), base.with("each", each))],
+                _ => return Ok(vec![(String::new(), base.with("each", each))]),
             };
-            return pairs
+            return Ok(pairs
                 .into_iter()
                 .map(|(k, v)| {
                     let mut m = BTreeMap::new();
@@ -315,9 +383,26 @@ impl<'a> Evaluator<'a> {
                         base.with("each", Val::new(Kind::Map(m), None)),
                     )
                 })
-                .collect();
+                .collect());
         }
-        vec![(String::new(), base)]
+        Ok(vec![(String::new(), base.clone())])
+    }
+
+    /// The instances of the module call `name`, worked out once.
+    pub fn call_instances(&self, name: &str) -> Instances {
+        if let Some(i) = self.call_instances.borrow().get(name) {
+            return i.clone();
+        }
+        let found = match self.calls.get(name) {
+            Some(call) => {
+                Rc::new(self.instances_of(call.body, &format!("{}module.{name}", self.prefix)))
+            }
+            None => Rc::new(Vec::new()),
+        };
+        self.call_instances
+            .borrow_mut()
+            .insert(name.to_string(), found.clone());
+        found
     }
 
     /// The evaluator of one instance of a module call, its variables set from
@@ -390,6 +475,7 @@ impl<'a> Evaluator<'a> {
         child.root_dir = self.root_dir.clone();
         child.module_path = crate::input::lexically_normal(&module_path);
         child.workspace = self.workspace;
+        child.meter = self.meter.clone();
         child.ancestors = self.ancestors.clone();
         child.ancestors.push(canonical);
         for (arg, expr, _) in call.body.attributes() {
@@ -432,13 +518,16 @@ impl<'a> Evaluator<'a> {
                 0,
             );
         };
-        let Some(call) = self.calls.get(name) else {
+        if !self.calls.contains_key(name) {
             return (
                 Val::error(format!("module.{name} is not declared in this module"), at),
                 1,
             );
-        };
-        let instances = self.instances_of(call.body);
+        }
+        let instances = self.call_instances(name);
+        if instances.is_empty() {
+            return (Val::unknown(crate::budget::instance_reason(), at), 1);
+        }
         let (key, consumed) = match ops.get(1).map(|o| o.value()) {
             Some(TraversalOperator::Index(ie)) => (Some(self.eval(ie, src, scope)), 2),
             Some(TraversalOperator::LegacyIndex(n)) => {
@@ -452,8 +541,9 @@ impl<'a> Evaluator<'a> {
             None => String::new(),
         };
         let Some((suffix, iscope)) = instances
-            .into_iter()
+            .iter()
             .find(|(s, _)| *s == suffix || s.is_empty())
+            .cloned()
         else {
             return (
                 Val::error(
@@ -569,12 +659,43 @@ impl<'a> Evaluator<'a> {
     pub fn eval(&self, e: &Expression, src: &Src, scope: &Scope) -> Val {
         let d = self.depth.get();
         if d > MAX_DEPTH {
-            return Val::error("expression nested too deeply", src.loc(e.span()));
+            return Val::unknown(
+                format!(
+                    "not evaluated: expressions (through locals, templates and module outputs) nest more than {MAX_DEPTH} deep, keepalign's evaluation depth limit"
+                ),
+                src.loc(e.span()),
+            );
+        }
+        if let Err(limit) = self.meter.charge(1, 0, || src.loc(e.span())) {
+            return Val::unknown(limit.reason(), src.loc(e.span()));
         }
         self.depth.set(d + 1);
         let v = self.eval_inner(e, src, scope);
         self.depth.set(d);
-        v
+        // What the value adds (a copy of a string, a new collection).
+        match self
+            .meter
+            .charge(0, crate::budget::size(&v), || src.loc(e.span()))
+        {
+            Ok(()) => v,
+            Err(limit) => Val::unknown(limit.reason(), src.loc(e.span())),
+        }
+    }
+
+    /// Whether a string of `bytes` fits the root's budget, checked before
+    /// it is made.
+    pub fn fits(&self, bytes: u64, at: &Option<Location>) -> Result<(), Val> {
+        self.meter
+            .fits(bytes, || at.clone())
+            .map_err(|limit| Val::unknown(limit.reason(), at.clone()))
+    }
+
+    /// Count `work` steps of the root's budget at `at`; `Err` is the
+    /// unknown value to give instead when the budget is spent.
+    pub fn charge(&self, work: u64, bytes: u64, at: &Option<Location>) -> Result<(), Val> {
+        self.meter
+            .charge(work, bytes, || at.clone())
+            .map_err(|limit| Val::unknown(limit.reason(), at.clone()))
     }
 
     fn eval_inner(&self, e: &Expression, src: &Src, scope: &Scope) -> Val {
@@ -698,6 +819,9 @@ impl<'a> Evaluator<'a> {
                 return Val::error(format!("cannot iterate over a {}", coll.type_name()), at);
             }
         };
+        if let Err(v) = self.charge(pairs.len() as u64, 0, &at) {
+            return v;
+        }
         let key_var = f.intro.key_var.as_ref().map(|k| k.as_str());
         let value_var = f.intro.value_var.as_str();
         let mut list = Vec::new();
@@ -987,6 +1111,21 @@ impl<'a> Evaluator<'a> {
         }
         let mut text = Text::default();
         for (i, el) in elements.iter().enumerate() {
+            // Literal text is copied into the result, and a `for` directive
+            // repeats its body: both count.
+            let bytes = match el {
+                Element::Literal(lit) => lit.value().len() as u64,
+                _ => 0,
+            };
+            if let Err(limit) = self.meter.charge(1, bytes, || src.loc(t.span())) {
+                text.push_hole(Arc::new(Hole {
+                    reason: limit.reason(),
+                    reference: None,
+                    error: false,
+                    at: src.loc(t.span()),
+                }));
+                break;
+            }
             match el {
                 Element::Literal(lit) => {
                     let strip_start = (i == 0 && trim.0)
@@ -1171,6 +1310,28 @@ impl<'a> Evaluator<'a> {
 
     /// `data "template_file" "x" { template = ..., vars = {...} }` `.rendered`.
     fn render_template_file(&self, name: &str, key: Option<Val>, at: Option<Location>) -> Val {
+        // Rendered once per instance; a template that needs its own
+        // rendering is a cycle Terraform rejects too.
+        let id = format!(
+            "{name}{}",
+            key.as_ref().map(instance_suffix).unwrap_or_default()
+        );
+        if let Some(v) = self.rendered.borrow().get(&id) {
+            return v.clone();
+        }
+        if !self.rendering.borrow_mut().insert(id.clone()) {
+            return Val::error(
+                format!("data.template_file.{id} refers to its own rendering (a cycle)"),
+                at,
+            );
+        }
+        let v = self.render_template_file_once(name, key, at);
+        self.rendering.borrow_mut().remove(&id);
+        self.rendered.borrow_mut().insert(id, v.clone());
+        v
+    }
+
+    fn render_template_file_once(&self, name: &str, key: Option<Val>, at: Option<Location>) -> Val {
         let Some(body) = self.data.get(&("template_file", name)).copied() else {
             return Val::error(
                 format!("data.template_file.{name} is not declared in this module"),
@@ -1331,8 +1492,10 @@ pub fn index(v: &Val, idx: &Val, at: Option<Location>) -> Val {
     }
     match &v.kind {
         Kind::List(items) => match idx.to_number() {
-            Ok(n) if n >= 0.0 && (n as usize) < items.len() => items[n as usize].clone(),
-            Ok(n) => Val::error(format!("index {n} is out of range"), at),
+            Ok(n) => match crate::budget::whole(n, items.len() as u64) {
+                Ok(i) if (i as usize) < items.len() => items[i as usize].clone(),
+                _ => Val::error(format!("index {n} is out of range"), at),
+            },
             Err(h) => h,
         },
         Kind::Map(_) => match idx.to_text() {
@@ -1347,6 +1510,10 @@ pub fn index(v: &Val, idx: &Val, at: Option<Location>) -> Val {
 fn binary(op: BinaryOperator, l: Val, r: Val, at: Option<Location>) -> Val {
     use BinaryOperator::*;
     let num = |f: fn(f64, f64) -> f64| match (l.to_number(), r.to_number()) {
+        // Division by zero, or past what a float holds: Terraform errors.
+        (Ok(a), Ok(b)) if !f(a, b).is_finite() => {
+            Val::error("the result is not a finite number", at.clone())
+        }
         (Ok(a), Ok(b)) => Val::new(Kind::Number(f(a, b)), at.clone()),
         (Err(h), _) | (_, Err(h)) => h,
     };

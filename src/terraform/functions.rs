@@ -10,6 +10,34 @@ use crate::value::{Kind, Seg, Text, Val, json_encode, json_to_val, slice_text};
 use std::collections::BTreeMap;
 
 pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>) -> Val {
+    // A function's work grows with its arguments' elements (`contains`,
+    // `distinct` and `join` go through them all).
+    let work = args
+        .iter()
+        .map(|a| crate::budget::size(a) / crate::budget::ELEMENT_BYTES + 1)
+        .sum::<u64>();
+    if let Err(v) = ev.charge(work, 0, &at) {
+        return v;
+    }
+    let v = call_inner(ev, name, args, at);
+    // Terraform's numbers are arbitrary-precision: an infinite or NaN result
+    // is a value Terraform would have stopped at with an error.
+    match v.kind {
+        Kind::Number(n) if !n.is_finite() => Val::error(
+            format!("{name}() gives a number out of range"),
+            v.at.clone(),
+        ),
+        _ => v,
+    }
+}
+
+/// A number argument as a whole number in range, or the error Terraform gives.
+fn whole(name: &str, what: &str, x: f64, max: u64, at: &Option<Location>) -> Result<u64, Val> {
+    crate::budget::whole(x, max)
+        .map_err(|why| Val::error(format!("{name}(): the {what} {why}"), at.clone()))
+}
+
+fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>) -> Val {
     // try/can look at errors; everything else propagates the first unknown.
     match name {
         "try" => {
@@ -134,6 +162,12 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
             Ok(Val::new(Kind::Str(t), at.clone()))
         }
         "templatefile" => {
+            if ev.in_templatefile.get() {
+                return Err(Val::error(
+                    "templatefile() cannot be called from inside a template that templatefile() renders (Terraform refuses it too)",
+                    at.clone(),
+                ));
+            }
             let path = s(0)?;
             let f = ev.read_file(&path.s, &at)?;
             let vars = match args.get(1).map(|a| &a.kind) {
@@ -152,9 +186,10 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
                     Some(Location::char_at(&f, off)),
                 )
             })?;
-            Ok(ev
-                .eval_template(&tpl, &Src::file(&f), &Scope::template(vars), (false, false))
-                .with_at(at.clone()))
+            ev.in_templatefile.set(true);
+            let v = ev.eval_template(&tpl, &Src::file(&f), &Scope::template(vars), (false, false));
+            ev.in_templatefile.set(false);
+            Ok(v.with_at(at.clone()))
         }
         "jsondecode" => {
             let t = s(0)?;
@@ -190,8 +225,8 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
             if items.is_empty() {
                 return Err(Val::error("element() of an empty list", at.clone()));
             }
-            let i = n(1)? as usize % items.len();
-            Ok(items[i].clone())
+            let i = whole(name, "index", n(1)?, MAX_INDEX, &at)?;
+            Ok(items[(i % items.len() as u64) as usize].clone())
         }
         "length" => Ok(Val::new(
             Kind::Number(match &args.first().map(|a| &a.kind) {
@@ -263,6 +298,12 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
                     at.clone(),
                 ));
             }
+            let matches = if from.is_empty() {
+                t.s.chars().count() as u64 + 1
+            } else {
+                t.s.matches(from.as_str()).count() as u64
+            };
+            ev.fits(t.s.len() as u64 + matches * to.len() as u64, &at)?;
             Ok(map_text(&t, |x| x.replace(&from, &to), at.clone()))
         }
         "lower" => Ok(map_text(&s(0)?, |x| x.to_lowercase(), at.clone())),
@@ -317,19 +358,33 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
         }
         "substr" => {
             let t = s(0)?;
-            let off = n(1)? as usize;
-            let len = n(2)?;
             let chars: Vec<(usize, char)> = t.s.char_indices().collect();
-            let start = chars.get(off).map(|c| c.0).unwrap_or(t.s.len());
-            let end = if len < 0.0 {
-                t.s.len()
-            } else {
-                chars
-                    .get(off + len as usize)
-                    .map(|c| c.0)
-                    .unwrap_or(t.s.len())
+            let total = chars.len() as i64;
+            let signed = |i: usize, what: &str| -> Result<i64, Val> {
+                crate::budget::signed(n(i)?, MAX_INDEX)
+                    .map_err(|why| Val::error(format!("substr(): the {what} {why}"), at.clone()))
             };
-            Ok(text_val(slice_text(&t, start..end)))
+            // A negative offset counts from the end, one past the end is an
+            // empty string; a negative length means the rest.
+            let mut off = signed(1, "offset")?;
+            if off < 0 {
+                off += total;
+            }
+            if off < 0 {
+                return Err(Val::error(
+                    "substr(): the offset is before the start of the string",
+                    at.clone(),
+                ));
+            }
+            let off = off.min(total);
+            let len = signed(2, "length")?;
+            let end = if len < 0 {
+                total
+            } else {
+                (off + len).min(total)
+            };
+            let byte = |i: i64| chars.get(i as usize).map(|c| c.0).unwrap_or(t.s.len());
+            Ok(text_val(slice_text(&t, byte(off)..byte(end))))
         }
         "startswith" => Ok(Val::new(
             Kind::Bool(s(0)?.s.starts_with(&s(1)?.s)),
@@ -407,18 +462,25 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
                 2 => (n(0)?, n(1)?, 1.0),
                 _ => (n(0)?, n(1)?, n(2)?),
             };
-            if step == 0.0 || ((end - start) / step) > 10_000.0 {
-                return Err(Val::error("range() is too large", at.clone()));
+            if step == 0.0 {
+                return Err(Val::error("range() with a step of 0", at.clone()));
             }
-            let mut out = Vec::new();
-            let mut x = start;
-            while (step > 0.0 && x < end) || (step < 0.0 && x > end) {
-                out.push(Val::new(Kind::Number(x), None));
-                x += step;
-            }
+            // Count the elements first: adding the step one at a time may
+            // never reach the end (1e16 + 1 == 1e16 in floating point).
+            let count = ((end - start) / step).ceil().max(0.0);
+            let count = whole(name, "number of elements", count, MAX_RANGE, &at)?;
+            let out = (0..count)
+                .map(|i| Val::new(Kind::Number(start + i as f64 * step), None))
+                .collect();
             Ok(Val::new(Kind::List(out), at.clone()))
         }
         "max" | "min" | "abs" | "ceil" | "floor" | "sum" => {
+            if args.is_empty() {
+                return Err(Val::error(
+                    format!("{name}() needs an argument"),
+                    at.clone(),
+                ));
+            }
             let nums: Vec<f64> = if name == "sum" {
                 list(0)?
                     .iter()
@@ -462,8 +524,11 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
             ))
         }
         "indent" => {
-            let k = n(0)? as usize;
+            let k = whole(name, "number of spaces", n(0)?, MAX_INDEX, &at)? as usize;
             let t = s(1)?;
+            // Check the size before making the string.
+            let out = t.s.matches('\n').count() as u64 * k as u64 + t.s.len() as u64;
+            ev.fits(out, &at)?;
             Ok(map_text(
                 &t,
                 |x| x.replace('\n', &format!("\n{}", " ".repeat(k))),
@@ -478,19 +543,69 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
     r.unwrap_or_else(|e| e)
 }
 
+/// Indexes, offsets and spaces beyond this are not whole numbers an
+/// evaluation can use (Terraform converts them to machine integers too).
+const MAX_INDEX: u64 = 1 << 53;
+/// `range()` makes at most this many elements.
+const MAX_RANGE: u64 = 10_000;
+/// `format("%.Nf")`: more digits than a float has are zeros.
+const MAX_PRECISION: usize = 1_000;
+
 fn text_val(t: Text) -> Val {
     let at = t.locate(0..t.s.len());
     Val::new(Kind::Str(t), at)
 }
 
+/// The first of each group of equal values (`values_equal`), in one pass:
+/// comparing every pair would be quadratic in a `toset` of a large list.
 fn distinct(items: &[Val]) -> Vec<Val> {
+    let mut seen = std::collections::HashSet::new();
     let mut out: Vec<Val> = Vec::new();
     for i in items {
-        if !out.iter().any(|o| values_equal(o, i)) {
+        let mut k = String::new();
+        // A value with an unknown part equals nothing, not even itself.
+        if !equality_key(i, &mut k) || seen.insert(k) {
             out.push(i.clone());
         }
     }
     out
+}
+
+/// A string equal for exactly the values `values_equal` finds equal;
+/// `false` when the value has an unknown part.
+fn equality_key(v: &Val, out: &mut String) -> bool {
+    use std::fmt::Write;
+    match &v.kind {
+        Kind::Null => out.push('n'),
+        Kind::Bool(b) => out.push(if *b { 't' } else { 'f' }),
+        // -0 equals 0; NaN equals nothing.
+        Kind::Number(n) if n.is_nan() => return false,
+        Kind::Number(n) => {
+            let _ = write!(out, "#{};", (n + 0.0).to_bits());
+        }
+        Kind::Str(t) => {
+            let _ = write!(out, "s{}:{}", t.s.len(), t.s);
+        }
+        Kind::List(items) => {
+            let _ = write!(out, "[{};", items.len());
+            for i in items.iter() {
+                if !equality_key(i, out) {
+                    return false;
+                }
+            }
+        }
+        Kind::Map(m) => {
+            let _ = write!(out, "{{{};", m.len());
+            for (k, i) in m.iter() {
+                let _ = write!(out, "{}:{}", k.len(), k);
+                if !equality_key(i, out) {
+                    return false;
+                }
+            }
+        }
+        Kind::Unknown(_) => return false,
+    }
+    true
 }
 
 /// Apply a string transformation, keeping the source map when the length
@@ -542,7 +657,16 @@ fn format(spec: &str, args: &[Val], at: Option<Location>) -> Result<Val, Val> {
         }
         let mods = &spec[i + 1..verb_end];
         if let Some(p) = mods.split('.').nth(1) {
-            precision = p.parse::<usize>().ok();
+            precision = match p.parse::<usize>() {
+                Ok(p) if p <= MAX_PRECISION => Some(p),
+                Ok(_) | Err(_) if p.is_empty() => None,
+                _ => {
+                    return Err(Val::error(
+                        format!("format(): the precision {p} is larger than {MAX_PRECISION}"),
+                        at,
+                    ));
+                }
+            };
         }
         let Some((j, verb)) = chars.next() else { break };
         lit_start = j + verb.len_utf8();
@@ -557,7 +681,11 @@ fn format(spec: &str, args: &[Val], at: Option<Location>) -> Result<Val, Val> {
         match verb {
             'd' => {
                 let n = arg.to_number()?;
-                out.push_str(&format!("{}", n.trunc() as i64), arg.at.clone());
+                if !n.is_finite() {
+                    return Err(Val::error("format(): %d of a number out of range", at));
+                }
+                // `{:.0}` writes every digit of a large number; `as i64` would saturate.
+                out.push_str(&format!("{:.0}", n.trunc() + 0.0), arg.at.clone());
             }
             'f' | 'g' | 'e' => {
                 let n = arg.to_number()?;

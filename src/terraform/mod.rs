@@ -139,10 +139,19 @@ pub fn load(
     discovered: &BTreeMap<PathBuf, Vec<PathBuf>>,
     inputs: &(dyn Fn(&Path) -> Inputs + Sync),
     repo_root: &(dyn Fn(&Path) -> PathBuf + Sync),
+    scan: &crate::budget::Scan,
 ) -> Model {
     let ws = modules::Workspace::build(discovered, repo_root);
     let roots = ws.roots(discovered);
-    let models = modules::parallel_map(&roots, |dir| load_root(&ws, dir, &inputs(dir)));
+    // Roots count against the scan's budget in path order.
+    let first = scan.reserve(roots.len());
+    let indexed: Vec<(usize, &PathBuf)> = roots.iter().enumerate().collect();
+    let models = modules::parallel_map(&indexed, |(i, dir)| {
+        let meter = std::rc::Rc::new(scan.meter(first + i));
+        let model = load_root(&ws, dir, &inputs(dir), meter.clone());
+        scan.finish(first + i, &meter);
+        model
+    });
     let (errors, read) = ws.inputs_read();
     let mut model = Model {
         files: read,
@@ -161,18 +170,27 @@ pub fn load_module(dir: &Path, files: &[PathBuf], inputs: &Inputs, repo_root: &P
     let mut discovered = BTreeMap::new();
     discovered.insert(dir.to_path_buf(), files.to_vec());
     let root = repo_root.to_path_buf();
-    load(&discovered, &|_: &Path| inputs.clone(), &move |_: &Path| {
-        root.clone()
-    })
+    load(
+        &discovered,
+        &|_: &Path| inputs.clone(),
+        &move |_: &Path| root.clone(),
+        &crate::budget::Scan::default(),
+    )
 }
 
-fn load_root(ws: &modules::Workspace, dir: &Path, inputs: &Inputs) -> Model {
+fn load_root(
+    ws: &modules::Workspace,
+    dir: &Path,
+    inputs: &Inputs,
+    meter: std::rc::Rc<crate::budget::Meter>,
+) -> Model {
     let mut model = Model::default();
     let Some(files) = ws.get(dir) else {
         return model;
     };
     let mut ev = Evaluator::new(&files.files, dir.to_path_buf(), files.repo_root.clone());
     ev.workspace = Some(ws);
+    ev.meter = meter;
     ev.ancestors = vec![dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())];
     let (auto_files, cli_files) = variable_files(dir, inputs);
     model.files += auto_files.len() + cli_files.len();
@@ -221,6 +239,7 @@ fn load_root(ws: &modules::Workspace, dir: &Path, inputs: &Inputs) -> Model {
     ev.inputs = given.into_iter().collect();
     let scope_name = crate::source::display_path(dir);
     collect(&ev, &scope_name, &mut model);
+    model.input_errors.extend(ev.meter.report(&scope_name));
     model
 }
 
@@ -232,7 +251,8 @@ fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
         if !readers::is_modelled(decl.rtype) {
             continue;
         }
-        for (suffix, scope) in ev.instances_of(decl.body) {
+        let what = format!("{}{}.{}", ev.prefix, decl.rtype, decl.name);
+        for (suffix, scope) in ev.instances_of(decl.body, &what) {
             let inst = Instance {
                 ev,
                 id: ResourceId {
@@ -249,11 +269,11 @@ fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
     }
     let mut calls: Vec<_> = ev.calls.iter().collect();
     calls.sort_by(|a, b| a.1.at.cmp(&b.1.at));
-    for (name, call) in calls {
-        for (suffix, scope) in ev.instances_of(call.body) {
+    for (name, _) in calls {
+        for (suffix, scope) in ev.call_instances(name).iter() {
             // A module that cannot be read leaves its resources out; chains
             // that need them say why (UN001).
-            if let Ok(child) = ev.child(name, &suffix, &scope) {
+            if let Ok(child) = ev.child(name, suffix, scope) {
                 collect(&child, scope_name, model);
             }
         }

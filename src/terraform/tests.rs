@@ -343,3 +343,109 @@ fn tfvars_parse_errors_are_reported_with_location() {
     assert!(e.message.starts_with("invalid HCL"), "{}", e.message);
     assert!(e.at.is_some());
 }
+
+fn reason(v: &Val) -> String {
+    match &v.kind {
+        Kind::Unknown(h) => h.reason.clone(),
+        Kind::Str(t) if t.has_holes() => t.holes[0].reason.clone(),
+        other => panic!("not unknown: {other:?}"),
+    }
+}
+
+#[test]
+fn numeric_arguments_out_of_range_are_errors_not_panics() {
+    // Each of these panicked (capacity overflow, format precision) or gave
+    // a wrong result (substr offset overflow in release builds).
+    let tf = r#"
+locals {
+  indent  = indent(1e19, "a\nb")
+  fmt     = format("%.70000f", 1)
+  substr  = substr("abcdef", 1e20, 2)
+  element = element(["a"], 1e300)
+  neg     = element(["a", "b"], -1)
+  frac    = ["a", "b"][0.5]
+  inf     = max(1e308, 1e308) * 10
+  div     = 1 / 0
+  nothing = min()
+  big     = format("%d", 1e20)
+  tail    = substr("abcdef", -2, -1)
+}
+"#;
+    with_module(&[("main.tf", tf)], |ev| {
+        for name in [
+            "indent", "fmt", "substr", "element", "neg", "frac", "inf", "div", "nothing",
+        ] {
+            let v = local(ev, name);
+            assert!(v.is_error(), "{name}: {v:?}");
+        }
+        assert!(reason(&local(ev, "indent")).contains("larger than"));
+        assert!(reason(&local(ev, "fmt")).contains("precision"));
+        assert_eq!(string(&local(ev, "big")), "100000000000000000000");
+        assert_eq!(string(&local(ev, "tail")), "ef");
+    });
+}
+
+#[test]
+fn range_counts_its_elements_instead_of_stepping_to_the_end() {
+    // 1e16 + 1 == 1e16 in floating point: stepping never reached the end.
+    let tf = "locals {\n  r = range(1e16, 1e16 + 4)\n  big = range(1e9)\n}\n";
+    with_module(&[("main.tf", tf)], |ev| {
+        match &local(ev, "r").kind {
+            Kind::List(items) => assert_eq!(items.len(), 4),
+            other => panic!("{other:?}"),
+        }
+        assert!(reason(&local(ev, "big")).contains("number of elements"));
+    });
+}
+
+#[test]
+fn a_value_nested_ten_thousand_deep_is_unknown_naming_the_limit() {
+    // Evaluating every local in order keeps the evaluation shallow while
+    // the value grows a level per local.
+    let n = 10_000;
+    let mut tf = String::from("locals {\n  l0 = []\n");
+    for i in 1..n {
+        tf.push_str(&format!("  l{i} = [local.l{}]\n", i - 1));
+    }
+    let all: Vec<String> = (0..n).map(|i| format!("local.l{i}")).collect();
+    tf.push_str(&format!("  all = jsonencode([{}])\n}}\n", all.join(", ")));
+    with_module(&[("main.tf", &tf)], |ev| {
+        let all = local(ev, "all");
+        assert!(reason(&all).contains("nesting limit"), "{}", reason(&all));
+        // l0 nests 1 deep, l64 would nest 65: the first past the limit.
+        assert!(local(ev, "l63").hole().is_none());
+        let deep = local(ev, "l64");
+        assert!(reason(&deep).contains("nesting limit"), "{}", reason(&deep));
+    });
+}
+
+#[test]
+fn templatefile_inside_templatefile_is_refused_as_terraform_does() {
+    let tpl = "x${templatefile(\"self.tpl\", {})}${templatefile(\"self.tpl\", {})}";
+    let tf = "locals {\n  t = templatefile(\"self.tpl\", {})\n}\n";
+    with_module(&[("main.tf", tf), ("self.tpl", tpl)], |ev| {
+        let r = reason(&local(ev, "t"));
+        assert!(r.contains("inside a template"), "{r}");
+    });
+}
+
+#[test]
+fn a_template_file_that_renders_itself_is_a_cycle() {
+    let tf = r#"
+data "template_file" "x" {
+  template = "a${data.template_file.x.rendered}${data.template_file.x.rendered}"
+}
+locals {
+  t = data.template_file.x.rendered
+}
+"#;
+    let v = eval_locals(tf, "t");
+    assert!(reason(&v).contains("cycle"), "{}", reason(&v));
+}
+
+#[test]
+fn nested_for_over_large_ranges_stops_at_the_budget() {
+    let tf = "locals {\n  n = length(flatten([for a in range(10000) : [for b in range(10000) : a + b]]))\n}\n";
+    let v = eval_locals(tf, "n");
+    assert!(reason(&v).contains("budget"), "{}", reason(&v));
+}

@@ -222,8 +222,9 @@ fn input_error(root: &str, message: String, at: &Option<Location>) -> crate::mod
     }
 }
 
-/// The value size a value adds when it is made or copied: its string's
-/// bytes and source map, or its elements.
+/// The value size a value holds at its top level: its string's bytes and
+/// source map, or its elements (each element's own contents are counted
+/// when that element is made).
 pub fn size(v: &crate::value::Val) -> u64 {
     use crate::value::Kind;
     match &v.kind {
@@ -233,6 +234,21 @@ pub fn size(v: &crate::value::Val) -> u64 {
         Kind::Map(m) => m.len() as u64 * ELEMENT_BYTES,
         _ => 0,
     }
+}
+
+/// The value size an evaluation result adds: `size` when it was just made,
+/// nothing when it is shared with a value that already exists (a reference
+/// to a local, a variable or a module output is not a copy).
+pub fn added_size(v: &crate::value::Val) -> u64 {
+    use crate::value::Kind;
+    use std::sync::Arc;
+    let shared = match &v.kind {
+        Kind::Str(t) => Arc::strong_count(t) > 1,
+        Kind::List(items) => Arc::strong_count(items) > 1,
+        Kind::Map(m) => Arc::strong_count(m) > 1,
+        _ => true,
+    };
+    if shared { 0 } else { size(v) }
 }
 
 /// A number argument as a whole number in `0..=max`: `Err` says why not

@@ -30,7 +30,7 @@ pub fn read(v: &Val, attr_at: Location) -> Result<Vec<Container>, Unresolved> {
     };
     let items = match &doc.kind {
         Kind::List(items) => items.clone(),
-        Kind::Map(_) => vec![doc.clone()],
+        Kind::Map(_) => std::sync::Arc::new(vec![doc.clone()]),
         Kind::Unknown(h) => {
             return Err(Unresolved::new(
                 h.reason.clone(),
@@ -103,7 +103,7 @@ fn string_setting(v: Option<&Val>, name: &str, fallback: &Location) -> Option<Se
             Setting::unresolved(format!("{name}: {}", t.holes[0].reason), str_location(v))
         }
         Kind::Number(_) | Kind::Bool(_) => match v.to_text() {
-            Ok(t) => Setting::explicit(t.s, v.at.clone().unwrap_or(fallback.clone())),
+            Ok(t) => Setting::explicit(t.s.clone(), v.at.clone().unwrap_or(fallback.clone())),
             Err(_) => Setting::unresolved(format!("{name} is not a string"), v.at.clone()),
         },
         Kind::Unknown(h) => Setting::unresolved(
@@ -120,7 +120,7 @@ fn words(v: Option<&Val>, name: &str, fallback: &Location) -> Option<Setting<Vec
     Some(match &v.kind {
         Kind::List(items) => {
             let mut out = Vec::new();
-            for item in items {
+            for item in items.iter() {
                 // Keep a partly unknown word, so the rest of the command is
                 // still understood and only the settings it holds are unknown.
                 if let Some(w) = unknown_word(item) {
@@ -132,7 +132,7 @@ fn words(v: Option<&Val>, name: &str, fallback: &Location) -> Option<Setting<Vec
                         text: t.s.clone(),
                         at: str_location(item),
                         unknown: None,
-                        map: Some(std::sync::Arc::new(t.clone())),
+                        map: Some(t.clone()),
                     });
                     continue;
                 }
@@ -268,7 +268,7 @@ fn unknown_word(v: &Val) -> Option<Word> {
     Some(Word {
         text,
         map: match &v.kind {
-            Kind::Str(t) => Some(std::sync::Arc::new(t.clone())),
+            Kind::Str(t) => Some(t.clone()),
             _ => None,
         },
         at: str_location(v).or(hole.at.clone()),

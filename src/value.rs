@@ -56,10 +56,13 @@ pub enum Kind {
     Null,
     Bool(bool),
     Number(f64),
-    Str(Text),
-    List(Vec<Val>),
+    // Collections and strings are shared, not copied: a value is cloned on
+    // every use (each reference to a local or variable), so a deep copy
+    // would make memory and time grow with how often a value is used.
+    Str(Arc<Text>),
+    List(Arc<Vec<Val>>),
     /// Objects and maps; Terraform iterates and encodes them in key order.
-    Map(BTreeMap<String, Val>),
+    Map(Arc<BTreeMap<String, Val>>),
     Unknown(Arc<Hole>),
 }
 
@@ -242,6 +245,18 @@ impl Val {
         Val { kind, at, depth }
     }
 
+    pub fn list(items: Vec<Val>, at: Option<Location>) -> Val {
+        Val::new(Kind::List(Arc::new(items)), at)
+    }
+
+    pub fn map(entries: BTreeMap<String, Val>, at: Option<Location>) -> Val {
+        Val::new(Kind::Map(Arc::new(entries)), at)
+    }
+
+    pub fn text(text: impl Into<Arc<Text>>, at: Option<Location>) -> Val {
+        Val::new(Kind::Str(text.into()), at)
+    }
+
     pub fn null() -> Val {
         Val::new(Kind::Null, None)
     }
@@ -249,7 +264,7 @@ impl Val {
     pub fn str(s: impl Into<String>, at: Option<Location>) -> Val {
         let mut t = Text::default();
         t.push_str(&s.into(), at.clone());
-        Val::new(Kind::Str(t), at)
+        Val::text(t, at)
     }
 
     pub fn unknown(reason: impl Into<String>, at: Option<Location>) -> Val {
@@ -332,18 +347,18 @@ impl Val {
     }
 
     /// String conversion as Terraform does it for templates and `tostring`.
-    pub fn to_text(&self) -> Result<Text, Val> {
+    pub fn to_text(&self) -> Result<Arc<Text>, Val> {
         match &self.kind {
             Kind::Str(t) => Ok(t.clone()),
             Kind::Number(n) => {
                 let mut t = Text::default();
                 t.push_str(&fmt_secs(*n), self.at.clone());
-                Ok(t)
+                Ok(Arc::new(t))
             }
             Kind::Bool(b) => {
                 let mut t = Text::default();
                 t.push_str(if *b { "true" } else { "false" }, self.at.clone());
-                Ok(t)
+                Ok(Arc::new(t))
             }
             Kind::Unknown(_) => Err(self.clone()),
             Kind::Null => Err(Val::error(
@@ -418,7 +433,7 @@ impl Val {
     /// The elements of a list, or the values of a map in key order.
     pub fn elements(&self) -> Option<Vec<Val>> {
         match &self.kind {
-            Kind::List(items) => Some(items.clone()),
+            Kind::List(items) => Some(items.to_vec()),
             Kind::Map(m) => Some(m.values().cloned().collect()),
             _ => None,
         }
@@ -580,19 +595,16 @@ pub fn json_to_val(node: &JsonNode, text: &Text) -> Val {
                 }
                 t
             };
-            Val::new(Kind::Str(t), at)
+            Val::text(t, at)
         }
-        JsonKind::Array(items) => Val::new(
-            Kind::List(items.iter().map(|i| json_to_val(i, text)).collect()),
-            at,
-        ),
-        JsonKind::Object(members) => Val::new(
-            Kind::Map(
-                members
-                    .iter()
-                    .map(|m| (m.key.clone(), json_to_val(&m.value, text)))
-                    .collect(),
-            ),
+        JsonKind::Array(items) => {
+            Val::list(items.iter().map(|i| json_to_val(i, text)).collect(), at)
+        }
+        JsonKind::Object(members) => Val::map(
+            members
+                .iter()
+                .map(|m| (m.key.clone(), json_to_val(&m.value, text)))
+                .collect(),
             at,
         ),
         JsonKind::Hole(n) => match text.holes.get(*n) {
@@ -624,7 +636,7 @@ mod tests {
             error: false,
             at: None,
         }));
-        let list = Val::new(Kind::List(vec![Val::new(Kind::Str(script), None)]), None);
+        let list = Val::list(vec![Val::text(script, None)], None);
         let mut encoded = Text::default();
         json_encode(&list, &mut encoded);
         assert!(encoded.s.contains("\\u0026"), "{}", encoded.s);

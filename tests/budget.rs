@@ -300,3 +300,39 @@ fn a_value_nested_ten_thousand_deep_through_locals_does_not_overflow_the_stack()
     let dir = repo(&[("main.tf", tf)]);
     assert!(scan(dir.path()).contains("KA101"));
 }
+
+#[test]
+fn a_large_value_used_thousands_of_times_is_shared_not_copied() {
+    // The example service again, its idle timeout read through 2,000
+    // references to a 10,000-element list: copied on every use, that is 20
+    // million elements and the value-size budget runs out; shared, it is one
+    // list and 2,000 pointers to it.
+    let example = fixture("example-gunicorn-alb");
+    let mut files = Vec::new();
+    for name in ["alb.tf", "ecs.tf", "main.tf", "outputs.tf", "variables.tf"] {
+        let text = std::fs::read_to_string(example.join(name)).unwrap();
+        files.push((
+            name,
+            text.replace(
+                "idle_timeout       = 60",
+                "idle_timeout = length(local.copies[1999]) / 100",
+            ),
+        ));
+    }
+    files.push((
+        "copies.tf",
+        "locals {\n  big    = range(10000)\n  copies = [for i in range(2000) : local.big]\n}\n"
+            .to_string(),
+    ));
+    let dir = repo(&files);
+    let json = scan(dir.path());
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let ka101 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "KA101")
+        .count();
+    assert_eq!(ka101, 2, "both services are checked: {json}");
+    assert!(!json.contains("budget"), "{json}");
+}

@@ -74,7 +74,7 @@ impl<'a> Evaluator<'a> {
         self.depth.set(d);
         match self
             .meter
-            .charge(0, crate::budget::size(&v), || Some(n.at.clone()))
+            .charge(0, crate::budget::added_size(&v), || Some(n.at.clone()))
         {
             Ok(()) => v,
             Err(limit) => Val::unknown(limit.reason(), Some(n.at.clone())),
@@ -91,24 +91,20 @@ impl<'a> Evaluator<'a> {
             NodeKind::Bool(b) => Val::new(Kind::Bool(*b), at),
             NodeKind::Number(x) => Val::new(Kind::Number(*x), at),
             NodeKind::Str(s, loc) => string_val(s, loc),
-            NodeKind::Seq(items) => Val::new(
-                Kind::List(
-                    items
-                        .iter()
-                        .map(|i| self.eval(i))
-                        // `!Ref AWS::NoValue` removes a list element.
-                        .filter(|v| !is_no_value(v))
-                        .collect(),
-                ),
+            NodeKind::Seq(items) => Val::list(
+                items
+                    .iter()
+                    .map(|i| self.eval(i))
+                    // `!Ref AWS::NoValue` removes a list element.
+                    .filter(|v| !is_no_value(v))
+                    .collect(),
                 at,
             ),
-            NodeKind::Map(m) => Val::new(
-                Kind::Map(
-                    m.iter()
-                        .map(|(k, _, v)| (k.clone(), self.eval(v)))
-                        .filter(|(_, v)| !is_no_value(v))
-                        .collect(),
-                ),
+            NodeKind::Map(m) => Val::map(
+                m.iter()
+                    .map(|(k, _, v)| (k.clone(), self.eval(v)))
+                    .filter(|(_, v)| !is_no_value(v))
+                    .collect(),
                 at,
             ),
         }
@@ -196,7 +192,7 @@ impl<'a> Evaluator<'a> {
                         },
                     }
                 }
-                Val::new(Kind::Str(out), at)
+                Val::text(out, at)
             }
             "Fn::Select" => {
                 let Some(items) = list(arg).filter(|i| i.len() == 2) else {
@@ -214,7 +210,7 @@ impl<'a> Evaluator<'a> {
                     self.eval(&items[0]).to_text(),
                     self.eval(&items[1]).to_text(),
                 ) {
-                    (Ok(d), Ok(s)) => (d.s, s),
+                    (Ok(d), Ok(s)) => (d.s.clone(), s),
                     (Err(h), _) | (_, Err(h)) => return h,
                 };
                 if delim.is_empty() {
@@ -227,7 +223,7 @@ impl<'a> Evaluator<'a> {
                     start = i + delim.len();
                 }
                 parts.push(text_val(slice_text(&s, start..s.s.len())));
-                Val::new(Kind::List(parts), at)
+                Val::list(parts, at)
             }
             "Fn::FindInMap" => {
                 let Some(items) = list(arg).filter(|i| i.len() >= 3) else {
@@ -237,11 +233,14 @@ impl<'a> Evaluator<'a> {
                 if let Some(h) = keys.iter().find(|k| k.hole().is_some()) {
                     return h.clone();
                 }
-                let names: Vec<String> =
-                    match keys.iter().map(|k| k.to_text().map(|t| t.s)).collect() {
-                        Ok(n) => n,
-                        Err(h) => return h,
-                    };
+                let names: Vec<String> = match keys
+                    .iter()
+                    .map(|k| k.to_text().map(|t| t.s.clone()))
+                    .collect()
+                {
+                    Ok(n) => n,
+                    Err(h) => return h,
+                };
                 match self
                     .section("Mappings")
                     .and_then(|m| m.get(&names[0]))
@@ -284,7 +283,10 @@ impl<'a> Evaluator<'a> {
                     return Val::new(Kind::Unknown(h.clone()), at);
                 }
                 // CloudFormation compares as strings: "60" equals 60.
-                let (sa, sb) = (a.to_text().map(|t| t.s), b.to_text().map(|t| t.s));
+                let (sa, sb) = (
+                    a.to_text().map(|t| t.s.clone()),
+                    b.to_text().map(|t| t.s.clone()),
+                );
                 let same = match (sa, sb) {
                     (Ok(x), Ok(y)) => x == y,
                     _ => crate::terraform::eval::values_equal(&a, &b),
@@ -415,7 +417,7 @@ impl<'a> Evaluator<'a> {
         };
         let source = match string_val(s, loc).kind {
             Kind::Str(t) => t,
-            _ => Text::plain(s.clone()),
+            _ => Arc::new(Text::plain(s.clone())),
         };
         let mut out = Text::default();
         let mut pos = 0;
@@ -464,7 +466,7 @@ impl<'a> Evaluator<'a> {
             pos = end + 1;
         }
         out.push_text(&slice_text(&source, pos..s.len()));
-        Val::new(Kind::Str(out), at)
+        Val::text(out, at)
     }
 
     fn import(&self, arg: &Node, at: Option<Location>) -> Val {
@@ -541,12 +543,12 @@ pub fn is_no_value(v: &Val) -> bool {
 fn string_val(s: &str, loc: &Location) -> Val {
     let mut t = Text::default();
     t.push_literal(s, Some(loc.clone()));
-    Val::new(Kind::Str(t), Some(loc.clone()))
+    Val::text(t, Some(loc.clone()))
 }
 
 fn text_val(t: Text) -> Val {
     let at = t.locate(0..t.s.len());
-    Val::new(Kind::Str(t), at)
+    Val::text(t, at)
 }
 
 fn split_list(v: Val) -> Val {
@@ -559,7 +561,7 @@ fn split_list(v: Val) -> Val {
                 start = i + 1;
             }
             parts.push(text_val(slice_text(t, start..t.s.len())));
-            Val::new(Kind::List(parts), v.at.clone())
+            Val::list(parts, v.at.clone())
         }
         _ => v,
     }

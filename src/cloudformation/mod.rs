@@ -191,7 +191,7 @@ pub fn load(
                 continue;
             };
             exports.push(Export {
-                name,
+                name: Arc::unwrap_or_clone(name),
                 value: eval::in_scope(ev.eval(value), &t.file.display),
             });
         }

@@ -7,6 +7,7 @@ use crate::convert::{to_link, to_seconds, unresolved_from, unresolved_reason};
 use crate::model::*;
 use crate::source::Location;
 use crate::value::{Kind, Val};
+use std::sync::Arc;
 
 /// One resource of a template, by logical ID.
 pub struct Resource<'e, 'a> {
@@ -72,7 +73,7 @@ fn items(v: Option<Val>) -> Vec<Val> {
         Some(Val {
             kind: Kind::List(items),
             ..
-        }) => items,
+        }) => Arc::unwrap_or_clone(items),
         Some(
             v @ Val {
                 kind: Kind::Unknown(_),

@@ -175,6 +175,7 @@ fn import_value_follows_exports_even_with_unknown_stack_names() {
         name: ev
             .eval(out.get("Export").unwrap().get("Name").unwrap())
             .to_text()
+            .map(std::sync::Arc::unwrap_or_clone)
             .unwrap(),
         value: super::eval::in_scope(ev.eval(out.get("Value").unwrap()), "network.yaml"),
     }];

@@ -155,7 +155,7 @@ impl Document {
             let values = match values.kind {
                 Kind::Map(_) => values,
                 // A resource whose values are all unknown (0.12 leaves out `values`).
-                _ => Val::new(Kind::Map(BTreeMap::new()), Some(at.clone())),
+                _ => Val::map(BTreeMap::new(), Some(at.clone())),
             };
             doc.entries.push(Entry {
                 addr,
@@ -285,7 +285,7 @@ impl Conv<'_> {
                         }
                     }
                 }
-                Val::new(Kind::Map(map), Some(at))
+                Val::map(map, Some(at))
             }
             Some((_, JsonKind::Array(items))) => {
                 let umarks: &[JsonNode] = match marks {
@@ -301,7 +301,7 @@ impl Conv<'_> {
                 let list = (0..n)
                     .map(|i| self.value(items.get(i), umarks.get(i), smarks.get(i), &at))
                     .collect();
-                Val::new(Kind::List(list), Some(at))
+                Val::list(list, Some(at))
             }
             Some((a, _)) => self.scalar(a),
             // Only reached for members listed in `after_unknown` alone.
@@ -311,14 +311,14 @@ impl Conv<'_> {
                         .iter()
                         .map(|m| (m.key.clone(), self.value(None, Some(&m.value), None, &at)))
                         .collect();
-                    Val::new(Kind::Map(map), Some(at))
+                    Val::map(map, Some(at))
                 }
                 Some(JsonKind::Array(umarks)) => {
                     let list = umarks
                         .iter()
                         .map(|m| self.value(None, Some(m), None, &at))
                         .collect();
-                    Val::new(Kind::List(list), Some(at))
+                    Val::list(list, Some(at))
                 }
                 _ => Val::null(),
             },
@@ -332,7 +332,7 @@ impl Conv<'_> {
             JsonKind::Bool(b) => Val::new(Kind::Bool(*b), at),
             JsonKind::Number(x) => Val::new(Kind::Number(*x), at),
             JsonKind::String { value, raw } => {
-                Val::new(Kind::Str(string_text(self.file, raw.clone(), value)), at)
+                Val::text(string_text(self.file, raw.clone(), value), at)
             }
             // Objects and arrays are handled by `value`; a raw U+0001 byte
             // in the file parses as a placeholder: not a value.

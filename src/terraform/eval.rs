@@ -378,10 +378,7 @@ impl<'a> Evaluator<'a> {
                     let mut m = BTreeMap::new();
                     m.insert("key".to_string(), k.clone());
                     m.insert("value".to_string(), v);
-                    (
-                        instance_suffix(&k),
-                        base.with("each", Val::new(Kind::Map(m), None)),
-                    )
+                    (instance_suffix(&k), base.with("each", Val::map(m, None)))
                 })
                 .collect());
         }
@@ -636,18 +633,16 @@ impl<'a> Evaluator<'a> {
                 }
                 Err(_) => Val::str(value.clone(), Some(Location::new(f, raw.clone()))),
             },
-            JsonKind::Array(items) => Val::new(
-                Kind::List(items.iter().map(|i| self.eval_json(i, f, scope)).collect()),
+            JsonKind::Array(items) => Val::list(
+                items.iter().map(|i| self.eval_json(i, f, scope)).collect(),
                 at,
             ),
-            JsonKind::Object(members) => Val::new(
-                Kind::Map(
-                    members
-                        .iter()
-                        .filter(|m| m.key != "//")
-                        .map(|m| (m.key.clone(), self.eval_json(&m.value, f, scope)))
-                        .collect(),
-                ),
+            JsonKind::Object(members) => Val::map(
+                members
+                    .iter()
+                    .filter(|m| m.key != "//")
+                    .map(|m| (m.key.clone(), self.eval_json(&m.value, f, scope)))
+                    .collect(),
                 at,
             ),
             JsonKind::Hole(_) => Val::error("unexpected placeholder", at),
@@ -672,10 +667,10 @@ impl<'a> Evaluator<'a> {
         self.depth.set(d + 1);
         let v = self.eval_inner(e, src, scope);
         self.depth.set(d);
-        // What the value adds (a copy of a string, a new collection).
+        // What the value adds (a new string or collection).
         match self
             .meter
-            .charge(0, crate::budget::size(&v), || src.loc(e.span()))
+            .charge(0, crate::budget::added_size(&v), || src.loc(e.span()))
         {
             Ok(()) => v,
             Err(limit) => Val::unknown(limit.reason(), src.loc(e.span())),
@@ -715,12 +710,11 @@ impl<'a> Evaluator<'a> {
                 });
                 let mut t = Text::default();
                 t.push_literal(s.value(), inner);
-                Val::new(Kind::Str(t), at)
+                Val::text(t, at)
             }
-            Expression::Array(items) => Val::new(
-                Kind::List(items.iter().map(|i| self.eval(i, src, scope)).collect()),
-                at,
-            ),
+            Expression::Array(items) => {
+                Val::list(items.iter().map(|i| self.eval(i, src, scope)).collect(), at)
+            }
             Expression::Object(obj) => {
                 let mut m = BTreeMap::new();
                 for (k, v) in obj.iter() {
@@ -732,7 +726,7 @@ impl<'a> Evaluator<'a> {
                             match kv.as_known_str() {
                                 Some(s) => s.to_string(),
                                 None => match kv.to_text() {
-                                    Ok(t) if !t.has_holes() => t.s,
+                                    Ok(t) if !t.has_holes() => t.s.clone(),
                                     _ => continue,
                                 },
                             }
@@ -740,7 +734,7 @@ impl<'a> Evaluator<'a> {
                     };
                     m.insert(key, self.eval(v.expr(), src, scope));
                 }
-                Val::new(Kind::Map(m), at)
+                Val::map(m, at)
             }
             Expression::StringTemplate(t) => {
                 // Quoted templates: spans of literals are already inside the quotes.
@@ -844,7 +838,11 @@ impl<'a> Evaluator<'a> {
                 None => list.push(value),
                 Some(ke) => {
                     let key = self.eval(ke, src, &s);
-                    let Some(key) = key.to_text().ok().filter(|t| !t.has_holes()).map(|t| t.s)
+                    let Some(key) = key
+                        .to_text()
+                        .ok()
+                        .filter(|t| !t.has_holes())
+                        .map(|t| t.s.clone())
                     else {
                         return Val::unknown("a for expression's key is not known", at);
                     };
@@ -857,19 +855,17 @@ impl<'a> Evaluator<'a> {
             }
         }
         if f.key_expr.is_none() {
-            Val::new(Kind::List(list), at)
+            Val::list(list, at)
         } else if f.grouping {
-            Val::new(
-                Kind::Map(
-                    groups
-                        .into_iter()
-                        .map(|(k, v)| (k, Val::new(Kind::List(v), None)))
-                        .collect(),
-                ),
+            Val::map(
+                groups
+                    .into_iter()
+                    .map(|(k, v)| (k, Val::list(v, None)))
+                    .collect(),
                 at,
             )
         } else {
-            Val::new(Kind::Map(map), at)
+            Val::map(map, at)
         }
     }
 
@@ -906,7 +902,7 @@ impl<'a> Evaluator<'a> {
                     // Apply the rest of the traversal to every element.
                     let rest = &ops[i + 1..];
                     let items = match &v.kind {
-                        Kind::List(items) => items.clone(),
+                        Kind::List(items) => items.to_vec(),
                         Kind::Null => Vec::new(),
                         Kind::Unknown(_) => return v,
                         _ => vec![v.clone()],
@@ -934,7 +930,7 @@ impl<'a> Evaluator<'a> {
                             x
                         })
                         .collect();
-                    return Val::new(Kind::List(mapped), at);
+                    return Val::list(mapped, at);
                 }
             };
             i += 1;
@@ -990,7 +986,7 @@ impl<'a> Evaluator<'a> {
                     ),
                     _ => return (Val::error("unknown path attribute", at), 1),
                 };
-                (Val::new(Kind::Str(Text::plain(p)), at), 1)
+                (Val::text(Text::plain(p), at), 1)
             }
             "terraform" => (
                 Val::unknown(
@@ -1080,7 +1076,7 @@ impl<'a> Evaluator<'a> {
                             format!("{address}[*].{field} is known only after apply"),
                             at.clone(),
                         );
-                        return (Val::new(Kind::List(vec![v]), at), 3.min(ops.len()));
+                        return (Val::list(vec![v], at), 3.min(ops.len()));
                     }
                     _ => {}
                 }
@@ -1239,7 +1235,7 @@ impl<'a> Evaluator<'a> {
                 },
             }
         }
-        Val::new(Kind::Str(text), None)
+        Val::text(text, None)
     }
 
     fn push_template(
@@ -1263,7 +1259,7 @@ impl<'a> Evaluator<'a> {
     ) -> Text {
         let v = self.eval_template(t, src, scope, trim);
         match v.to_text() {
-            Ok(t) => t,
+            Ok(t) => Arc::unwrap_or_clone(t),
             Err(h) => {
                 let mut t = Text::default();
                 if let Kind::Unknown(hole) = h.kind {
@@ -1350,7 +1346,7 @@ impl<'a> Evaluator<'a> {
         let vars = match self.eval_attr(body, "vars", &scope) {
             Some(Val {
                 kind: Kind::Map(m), ..
-            }) => m,
+            }) => Arc::unwrap_or_clone(m),
             Some(
                 v @ Val {
                     kind: Kind::Unknown(_),
@@ -1373,7 +1369,7 @@ impl<'a> Evaluator<'a> {
             Ok(t) => self
                 .eval_template(
                     &t,
-                    &Src::Mapped(Arc::new(text)),
+                    &Src::Mapped(text),
                     &Scope::template(vars),
                     (false, false),
                 )
@@ -1444,7 +1440,7 @@ fn strips_after(e: &Element) -> bool {
 fn expand_final(mut args: Vec<Val>) -> Vec<Val> {
     if let Some(last) = args.pop() {
         match last.kind {
-            Kind::List(items) => args.extend(items),
+            Kind::List(items) => args.extend(Arc::unwrap_or_clone(items)),
             _ => args.push(last),
         }
     }
@@ -1454,7 +1450,7 @@ fn expand_final(mut args: Vec<Val>) -> Vec<Val> {
 pub fn map1(k: &str, v: Val) -> Val {
     let mut m = BTreeMap::new();
     m.insert(k.to_string(), v);
-    Val::new(Kind::Map(m), None)
+    Val::map(m, None)
 }
 
 /// `each` for a key (sets and maps iterate the same way here).
@@ -1462,7 +1458,7 @@ fn map2(k: Val) -> Val {
     let mut m = BTreeMap::new();
     m.insert("key".to_string(), k.clone());
     m.insert("value".to_string(), k);
-    Val::new(Kind::Map(m), None)
+    Val::map(m, None)
 }
 
 /// `[0]` or `["blue"]`, as Terraform writes instance addresses.
@@ -1554,12 +1550,12 @@ pub fn values_equal(a: &Val, b: &Val) -> bool {
         (Kind::Number(x), Kind::Number(y)) => x == y,
         (Kind::Str(x), Kind::Str(y)) => x.s == y.s,
         (Kind::List(x), Kind::List(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| values_equal(a, b))
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| values_equal(a, b))
         }
         (Kind::Map(x), Kind::Map(y)) => {
             x.len() == y.len()
                 && x.iter()
-                    .zip(y)
+                    .zip(y.iter())
                     .all(|((ka, va), (kb, vb))| ka == kb && values_equal(va, vb))
         }
         _ => false,

@@ -8,6 +8,7 @@ use crate::model::fmt_secs;
 use crate::source::Location;
 use crate::value::{Kind, Seg, Text, Val, json_encode, json_to_val, slice_text};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>) -> Val {
     // A function's work grows with its arguments' elements (`contains`,
@@ -75,7 +76,7 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
             };
             let mut t = Text::default();
             json_encode(v, &mut t);
-            return Val::new(Kind::Str(t), at);
+            return Val::text(t, at);
         }
         "lookup" => {
             let (Some(m), Some(k)) = (args.first(), args.get(1)) else {
@@ -93,13 +94,13 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
             let mut out = BTreeMap::new();
             for a in &args {
                 match &a.kind {
-                    Kind::Map(m) => out.extend(m.clone()),
+                    Kind::Map(m) => out.extend(m.iter().map(|(k, v)| (k.clone(), v.clone()))),
                     Kind::Null => {}
                     Kind::Unknown(_) => return a.clone(),
                     _ => return Val::error("merge() takes maps or objects", at),
                 }
             }
-            return Val::new(Kind::Map(out), at);
+            return Val::map(out, at);
         }
         "tostring" | "tonumber" | "tobool" | "tolist" | "toset" | "tomap" | "sensitive"
         | "nonsensitive" => {
@@ -110,7 +111,7 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
                 "tostring" => match &v.kind {
                     Kind::Null => v,
                     _ => match v.to_text() {
-                        Ok(t) => Val::new(Kind::Str(t), v.at.clone()),
+                        Ok(t) => Val::text(t, v.at.clone()),
                         Err(h) => h,
                     },
                 },
@@ -126,7 +127,7 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
                     Err(h) => h,
                 },
                 "toset" => match &v.kind {
-                    Kind::List(items) => Val::new(Kind::List(distinct(items)), v.at.clone()),
+                    Kind::List(items) => Val::list(distinct(items), v.at.clone()),
                     _ => v,
                 },
                 _ => v,
@@ -137,7 +138,7 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
     if let Some(h) = args.iter().find(|a| matches!(a.kind, Kind::Unknown(_))) {
         return h.clone();
     }
-    let s = |i: usize| -> Result<Text, Val> {
+    let s = |i: usize| -> Result<Arc<Text>, Val> {
         args.get(i)
             .ok_or_else(|| Val::error(format!("{name}() needs more arguments"), at.clone()))?
             .to_text()
@@ -149,7 +150,7 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
     };
     let list = |i: usize| -> Result<Vec<Val>, Val> {
         match args.get(i).map(|a| &a.kind) {
-            Some(Kind::List(items)) => Ok(items.clone()),
+            Some(Kind::List(items)) => Ok(items.to_vec()),
             _ => Err(Val::error(format!("{name}() expects a list"), at.clone())),
         }
     };
@@ -159,7 +160,7 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
             let f = ev.read_file(&path.s, &at)?;
             let mut t = Text::default();
             t.push_str(&f.text, Some(Location::new(&f, 0..f.text.len())));
-            Ok(Val::new(Kind::Str(t), at.clone()))
+            Ok(Val::text(t, at.clone()))
         }
         "templatefile" => {
             if ev.in_templatefile.get() {
@@ -171,7 +172,7 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
             let path = s(0)?;
             let f = ev.read_file(&path.s, &at)?;
             let vars = match args.get(1).map(|a| &a.kind) {
-                Some(Kind::Map(m)) => m.clone(),
+                Some(Kind::Map(m)) => BTreeMap::clone(m),
                 None => BTreeMap::new(),
                 _ => {
                     return Err(Val::error(
@@ -207,7 +208,7 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
             for i in 0..args.len() {
                 out.extend(list(i)?);
             }
-            Ok(Val::new(Kind::List(out), at.clone()))
+            Ok(Val::list(out, at.clone()))
         }
         "flatten" => {
             fn flat(v: &Val, out: &mut Vec<Val>) {
@@ -218,7 +219,7 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
             }
             let mut out = Vec::new();
             list(0)?.iter().for_each(|i| flat(i, &mut out));
-            Ok(Val::new(Kind::List(out), at.clone()))
+            Ok(Val::list(out, at.clone()))
         }
         "element" => {
             let items = list(0)?;
@@ -243,12 +244,12 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
             at.clone(),
         )),
         "keys" | "values" => match args.first().map(|a| &a.kind) {
-            Some(Kind::Map(m)) => Ok(Val::new(
-                Kind::List(if name == "keys" {
+            Some(Kind::Map(m)) => Ok(Val::list(
+                if name == "keys" {
                     m.keys().map(|k| Val::str(k.clone(), None)).collect()
                 } else {
                     m.values().cloned().collect()
-                }),
+                },
                 at.clone(),
             )),
             _ => Err(Val::error(format!("{name}() expects a map"), at.clone())),
@@ -263,13 +264,13 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
                         out.push_text(&sep);
                     }
                     first = false;
-                    out.push_text(&item.to_text()?);
+                    out.push_text(&*item.to_text()?);
                 }
             }
-            Ok(Val::new(Kind::Str(out), at.clone()))
+            Ok(Val::text(out, at.clone()))
         }
         "split" => {
-            let sep = s(0)?.s;
+            let sep = s(0)?.s.clone();
             let t = s(1)?;
             if sep.is_empty() {
                 return Err(Val::error("split() with an empty separator", at.clone()));
@@ -281,7 +282,7 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
                 start = i + sep.len();
             }
             parts.push(text_val(slice_text(&t, start..t.s.len())));
-            Ok(Val::new(Kind::List(parts), at.clone()))
+            Ok(Val::list(parts, at.clone()))
         }
         "format" => format(&s(0)?.s, &args[1..], at.clone()),
         "formatlist" => Err(Val::unknown(
@@ -290,8 +291,8 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
         )),
         "replace" => {
             let t = s(0)?;
-            let from = s(1)?.s;
-            let to = s(2)?.s;
+            let from = s(1)?.s.clone();
+            let to = s(2)?.s.clone();
             if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
                 return Err(Val::unknown(
                     "replace() with a regular expression is not evaluated by keepalign",
@@ -306,10 +307,10 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
             ev.fits(t.s.len() as u64 + matches * to.len() as u64, &at)?;
             Ok(map_text(&t, |x| x.replace(&from, &to), at.clone()))
         }
-        "lower" => Ok(map_text(&s(0)?, |x| x.to_lowercase(), at.clone())),
-        "upper" => Ok(map_text(&s(0)?, |x| x.to_uppercase(), at.clone())),
+        "lower" => Ok(map_text(&*s(0)?, |x| x.to_lowercase(), at.clone())),
+        "upper" => Ok(map_text(&*s(0)?, |x| x.to_uppercase(), at.clone())),
         "title" => Ok(map_text(
-            &s(0)?,
+            &*s(0)?,
             |x| {
                 let mut out = String::new();
                 let mut up = true;
@@ -334,11 +335,11 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
                 }
                 "chomp" => (0, t.s.trim_end_matches(['\n', '\r']).len()),
                 "trimprefix" => {
-                    let p = s(1)?.s;
+                    let p = s(1)?.s.clone();
                     (if t.s.starts_with(&p) { p.len() } else { 0 }, t.s.len())
                 }
                 "trimsuffix" => {
-                    let p = s(1)?.s;
+                    let p = s(1)?.s.clone();
                     (
                         0,
                         if t.s.ends_with(&p) {
@@ -349,7 +350,7 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
                     )
                 }
                 _ => {
-                    let cut = s(1)?.s;
+                    let cut = s(1)?.s.clone();
                     let l = t.s.len() - t.s.trim_start_matches(|c| cut.contains(c)).len();
                     (l, t.s.trim_end_matches(|c| cut.contains(c)).len().max(l))
                 }
@@ -402,34 +403,29 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
                 at.clone(),
             ))
         }
-        "distinct" => Ok(Val::new(Kind::List(distinct(&list(0)?)), at.clone())),
-        "compact" => Ok(Val::new(
-            Kind::List(
-                list(0)?
-                    .into_iter()
-                    .filter(|v| {
-                        !matches!(&v.kind, Kind::Null)
-                            && !matches!(&v.kind, Kind::Str(t) if t.s.is_empty())
-                    })
-                    .collect(),
-            ),
+        "distinct" => Ok(Val::list(distinct(&list(0)?), at.clone())),
+        "compact" => Ok(Val::list(
+            list(0)?
+                .into_iter()
+                .filter(|v| {
+                    !matches!(&v.kind, Kind::Null)
+                        && !matches!(&v.kind, Kind::Str(t) if t.s.is_empty())
+                })
+                .collect(),
             at.clone(),
         )),
         "reverse" => {
             let mut l = list(0)?;
             l.reverse();
-            Ok(Val::new(Kind::List(l), at.clone()))
+            Ok(Val::list(l, at.clone()))
         }
         "sort" => {
             let mut l: Vec<(String, Val)> = list(0)?
                 .into_iter()
-                .map(|v| v.to_text().map(|t| (t.s, v)))
+                .map(|v| v.to_text().map(|t| (t.s.clone(), v)))
                 .collect::<Result<_, _>>()?;
             l.sort_by(|a, b| a.0.cmp(&b.0));
-            Ok(Val::new(
-                Kind::List(l.into_iter().map(|x| x.1).collect()),
-                at.clone(),
-            ))
+            Ok(Val::list(l.into_iter().map(|x| x.1).collect(), at.clone()))
         }
         "one" => {
             let l = list(0)?;
@@ -446,15 +442,15 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
             .iter()
             .find(|a| matches!(&a.kind, Kind::List(l) if !l.is_empty()))
             .cloned()
-            .unwrap_or_else(|| Val::new(Kind::List(Vec::new()), at.clone()))),
+            .unwrap_or_else(|| Val::list(Vec::new(), at.clone()))),
         "zipmap" => {
             let ks = list(0)?;
             let vs = list(1)?;
             let mut m = BTreeMap::new();
             for (k, v) in ks.iter().zip(vs) {
-                m.insert(k.to_text()?.s, v);
+                m.insert(k.to_text()?.s.clone(), v);
             }
-            Ok(Val::new(Kind::Map(m), at.clone()))
+            Ok(Val::map(m, at.clone()))
         }
         "range" => {
             let (start, end, step) = match args.len() {
@@ -472,7 +468,7 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
             let out = (0..count)
                 .map(|i| Val::new(Kind::Number(start + i as f64 * step), None))
                 .collect();
-            Ok(Val::new(Kind::List(out), at.clone()))
+            Ok(Val::list(out, at.clone()))
         }
         "max" | "min" | "abs" | "ceil" | "floor" | "sum" => {
             if args.is_empty() {
@@ -501,7 +497,7 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
             Ok(Val::new(Kind::Number(x), at.clone()))
         }
         "basename" | "dirname" | "abspath" | "pathexpand" => {
-            let t = s(0)?.s;
+            let t = s(0)?.s.clone();
             let p = std::path::Path::new(&t);
             let r = match name {
                 "basename" => p
@@ -553,7 +549,7 @@ const MAX_PRECISION: usize = 1_000;
 
 fn text_val(t: Text) -> Val {
     let at = t.locate(0..t.s.len());
-    Val::new(Kind::Str(t), at)
+    Val::text(t, at)
 }
 
 /// The first of each group of equal values (`values_equal`), in one pass:
@@ -613,7 +609,7 @@ fn equality_key(v: &Val, out: &mut String) -> bool {
 fn map_text(t: &Text, f: impl Fn(&str) -> String, at: Option<Location>) -> Val {
     let out = f(&t.s);
     if out == t.s {
-        return Val::new(Kind::Str(t.clone()), at);
+        return Val::text(t.clone(), at);
     }
     let mut r = Text::default();
     let whole = t.locate(0..t.s.len());
@@ -631,7 +627,7 @@ fn map_text(t: &Text, f: impl Fn(&str) -> String, at: Option<Location>) -> Val {
         r.push_str(&out, whole.clone());
         r.holes = t.holes.clone();
     }
-    Val::new(Kind::Str(r), at.or(whole))
+    Val::text(r, at.or(whole))
 }
 
 fn format(spec: &str, args: &[Val], at: Option<Location>) -> Result<Val, Val> {
@@ -709,7 +705,7 @@ fn format(spec: &str, args: &[Val], at: Option<Location>) -> Result<Val, Val> {
                     Kind::List(_) | Kind::Map(_) => {
                         let mut t = Text::default();
                         json_encode(arg, &mut t);
-                        t
+                        Arc::new(t)
                     }
                     _ => arg.to_text()?,
                 };
@@ -718,5 +714,5 @@ fn format(spec: &str, args: &[Val], at: Option<Location>) -> Result<Val, Val> {
         }
     }
     out.push_str(&spec[lit_start.min(spec.len())..], None);
-    Ok(Val::new(Kind::Str(out), at))
+    Ok(Val::text(out, at))
 }

@@ -7,7 +7,7 @@ use super::syntax::BodyRef;
 use crate::convert::to_link;
 use crate::model::*;
 use crate::source::Location;
-use crate::value::{Kind, Val};
+use crate::value::Val;
 
 /// One instance of a resource (`aws_ecs_service.web[0]`) with its scope.
 pub struct Instance<'e, 'a> {
@@ -80,7 +80,7 @@ impl<'a> Instance<'_, 'a> {
                 m.insert("value".to_string(), v);
                 out.push(Block {
                     body: content,
-                    scope: parent.scope.with(&iterator, Val::new(Kind::Map(m), None)),
+                    scope: parent.scope.with(&iterator, Val::map(m, None)),
                 });
             }
         }

@@ -11,7 +11,9 @@
 //! and the root gets a PA001 finding saying where it ran out.
 
 use crate::source::Location;
+use crate::value::{Hole, Kind, Val};
 use std::cell::{Cell, RefCell};
+use std::sync::Arc;
 
 /// Evaluation steps per root (an expression, a template part, a function
 /// argument element). The largest roots measured take under 1% of this.
@@ -25,6 +27,74 @@ pub const MAX_INSTANCES: usize = 10_000;
 pub const SCAN_WORK: u64 = 10 * MAX_WORK;
 /// A collection element counts as this many bytes of value size.
 pub const ELEMENT_BYTES: u64 = 64;
+
+/// Memory a parsed file is estimated to take per syntax element. Parsers
+/// that keep spans (hcl-edit, saphyr, the spanned JSON parser) make a node
+/// of every token, so a syntax tree's size follows its number of elements,
+/// not its bytes. Measured per element (commas, line ends, `=`, `:`,
+/// brackets, quotes): 160 bytes in an HCL list of numbers, 340 in a body of
+/// attributes, 390 in a file of small blocks; 135 in a JSON template, 210
+/// in a YAML one. The estimate takes the largest, rounded up.
+pub const BYTES_PER_ELEMENT: u64 = 384;
+
+/// A document whose syntax tree is estimated larger than this is reported,
+/// not parsed: 1.4 million elements, a hundred times the largest
+/// hand-written Terraform file measured (CloudFormation accepts templates
+/// of 1 MB, ECS task definitions of 64 KiB).
+pub const MAX_FILE_SYNTAX: u64 = 512 * 1024 * 1024;
+
+/// The syntax trees one scan holds at once, as estimated by
+/// `syntax_cost`: for Terraform every module stays parsed while the roots
+/// that call it are evaluated, for CloudFormation every template while
+/// exports are resolved across them. The two are loaded one after the
+/// other, each within this. The 2,000-service benchmark's Terraform (6 MB)
+/// is estimated at 300 MiB.
+pub const MAX_SYNTAX: u64 = 2 * 1024 * 1024 * 1024;
+
+/// The memory parsing `text` is estimated to take (see `BYTES_PER_ELEMENT`),
+/// counted before parsing, so that a file that would take gigabytes is
+/// never parsed.
+pub fn syntax_cost(text: &str) -> u64 {
+    let elements = text
+        .bytes()
+        .filter(|b| matches!(b, b',' | b'\n' | b'=' | b':' | b'{' | b'[' | b'(' | b'"'))
+        .count() as u64;
+    text.len() as u64 + elements * BYTES_PER_ELEMENT
+}
+
+/// `Err` with the reason when `text` is too large a syntax tree for one
+/// document (a file, or JSON inside a string: container definitions,
+/// `jsondecode`).
+pub fn syntax_fits(text: &str) -> Result<(), String> {
+    let cost = syntax_cost(text);
+    if cost <= MAX_FILE_SYNTAX {
+        return Ok(());
+    }
+    Err(format!(
+        "not parsed: its syntax tree would take about {} MiB of memory, more than the {} MiB keepalign parses in one document (see Limits in the README)",
+        mib(cost),
+        mib(MAX_FILE_SYNTAX)
+    ))
+}
+
+/// Take `text`'s syntax cost from what is `left` of the scan's; `Err` with
+/// the reason when it does not fit.
+pub fn take_syntax(text: &str, left: &mut u64, kind: &str) -> Result<(), String> {
+    let cost = syntax_cost(text);
+    if cost > *left {
+        return Err(format!(
+            "not parsed: this scan already holds the {} MiB of {kind} syntax trees it parses at most (see Limits in the README); scan fewer directories at once",
+            mib(MAX_SYNTAX)
+        ));
+    }
+    *left -= cost;
+    Ok(())
+}
+
+/// `n` bytes as MiB, rounded up: a limit's message never says "0 MiB".
+fn mib(n: u64) -> u64 {
+    n.div_ceil(1024 * 1024)
+}
 
 /// Which budget ran out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +158,9 @@ pub struct Meter {
     spent: RefCell<Option<(Limit, Option<Location>)>>,
     /// Where the instance cap cut a `count`, `for_each` or module call.
     cuts: RefCell<Vec<(String, Option<Location>)>>,
+    /// The unknown of each spent budget, shared by every value it cut: the
+    /// millions of elements left in a huge list must not each carry a copy.
+    holes: RefCell<Vec<(Limit, Arc<Hole>)>>,
 }
 
 impl Default for Meter {
@@ -105,6 +178,7 @@ impl Meter {
             instances: Cell::default(),
             spent: RefCell::default(),
             cuts: RefCell::default(),
+            holes: RefCell::default(),
         }
     }
 
@@ -134,6 +208,30 @@ impl Meter {
         };
         *self.spent.borrow_mut() = Some((limit, at()));
         Err(limit)
+    }
+
+    /// The budget that ran out, once one has.
+    pub fn spent(&self) -> Option<Limit> {
+        self.spent.borrow().as_ref().map(|(limit, _)| *limit)
+    }
+
+    /// The value cut off by `limit` at `at`: unknown, naming the budget.
+    pub fn cut(&self, limit: Limit, at: Option<Location>) -> Val {
+        let mut holes = self.holes.borrow_mut();
+        let hole = match holes.iter().find(|(l, _)| *l == limit) {
+            Some((_, hole)) => hole.clone(),
+            None => {
+                let hole = Arc::new(Hole {
+                    reason: limit.reason(),
+                    reference: None,
+                    error: false,
+                    at: at.clone(),
+                });
+                holes.push((limit, hole.clone()));
+                hole
+            }
+        };
+        Val::new(Kind::Unknown(hole), at)
     }
 
     /// Whether `bytes` more of value size would still fit: checked before

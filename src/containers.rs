@@ -51,6 +51,12 @@ pub fn read(v: &Val, attr_at: Location) -> Result<Vec<Container>, Unresolved> {
 }
 
 fn parse(text: &Text, attr_at: &Location) -> Result<Val, Unresolved> {
+    if let Err(reason) = crate::budget::syntax_fits(&text.s) {
+        return Err(Unresolved::new(
+            format!("container_definitions {reason}"),
+            Some(attr_at.clone()),
+        ));
+    }
     match json::parse(&text.s) {
         Ok(node) => Ok(json_to_val(&node, text)),
         Err(e) => {

@@ -67,7 +67,7 @@ impl<'a> Evaluator<'a> {
             );
         }
         if let Err(limit) = self.meter.charge(1, 0, || Some(n.at.clone())) {
-            return Val::unknown(limit.reason(), Some(n.at.clone()));
+            return self.meter.cut(limit, Some(n.at.clone()));
         }
         self.depth.set(d + 1);
         let v = self.eval_inner(n);
@@ -77,7 +77,7 @@ impl<'a> Evaluator<'a> {
             .charge(0, crate::budget::added_size(&v), || Some(n.at.clone()))
         {
             Ok(()) => v,
-            Err(limit) => Val::unknown(limit.reason(), Some(n.at.clone())),
+            Err(limit) => self.meter.cut(limit, Some(n.at.clone())),
         }
     }
 
@@ -91,22 +91,34 @@ impl<'a> Evaluator<'a> {
             NodeKind::Bool(b) => Val::new(Kind::Bool(*b), at),
             NodeKind::Number(x) => Val::new(Kind::Number(*x), at),
             NodeKind::Str(s, loc) => string_val(s, loc),
-            NodeKind::Seq(items) => Val::list(
-                items
-                    .iter()
-                    .map(|i| self.eval(i))
+            NodeKind::Seq(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    let v = self.eval(item);
+                    // The rest would each be the same unknown.
+                    if let Some(limit) = self.meter.spent() {
+                        return self.meter.cut(limit, at);
+                    }
                     // `!Ref AWS::NoValue` removes a list element.
-                    .filter(|v| !is_no_value(v))
-                    .collect(),
-                at,
-            ),
-            NodeKind::Map(m) => Val::map(
-                m.iter()
-                    .map(|(k, _, v)| (k.clone(), self.eval(v)))
-                    .filter(|(_, v)| !is_no_value(v))
-                    .collect(),
-                at,
-            ),
+                    if !is_no_value(&v) {
+                        out.push(v);
+                    }
+                }
+                Val::list(out, at)
+            }
+            NodeKind::Map(m) => {
+                let mut out = BTreeMap::new();
+                for (k, _, v) in m {
+                    let v = self.eval(v);
+                    if let Some(limit) = self.meter.spent() {
+                        return self.meter.cut(limit, at);
+                    }
+                    if !is_no_value(&v) {
+                        out.insert(k.clone(), v);
+                    }
+                }
+                Val::map(out, at)
+            }
         }
     }
 

@@ -94,6 +94,7 @@ pub fn load(
 ) -> Model {
     let mut model = Model::default();
     let mut templates = Vec::new();
+    let mut syntax_left = crate::budget::MAX_SYNTAX;
     for path in files {
         let root = repo_root(path);
         let within = Within::Repository(&root);
@@ -115,6 +116,18 @@ pub fn load(
             continue;
         }
         model.files += 1;
+        let admitted = crate::budget::syntax_fits(&file.text).and_then(|()| {
+            crate::budget::take_syntax(&file.text, &mut syntax_left, "CloudFormation")
+        });
+        if let Err(message) = admitted {
+            model.input_errors.push(InputError {
+                file: file.display.clone(),
+                message,
+                at: None,
+                line_col: Some((1, 1)),
+            });
+            continue;
+        }
         match tree::parse(&file) {
             Ok(root) => match template_check(&root) {
                 Check::Template => templates.push(Template { file, root }),

@@ -662,7 +662,7 @@ impl<'a> Evaluator<'a> {
             );
         }
         if let Err(limit) = self.meter.charge(1, 0, || src.loc(e.span())) {
-            return Val::unknown(limit.reason(), src.loc(e.span()));
+            return self.meter.cut(limit, src.loc(e.span()));
         }
         self.depth.set(d + 1);
         let v = self.eval_inner(e, src, scope);
@@ -673,7 +673,7 @@ impl<'a> Evaluator<'a> {
             .charge(0, crate::budget::added_size(&v), || src.loc(e.span()))
         {
             Ok(()) => v,
-            Err(limit) => Val::unknown(limit.reason(), src.loc(e.span())),
+            Err(limit) => self.meter.cut(limit, src.loc(e.span())),
         }
     }
 
@@ -682,7 +682,7 @@ impl<'a> Evaluator<'a> {
     pub fn fits(&self, bytes: u64, at: &Option<Location>) -> Result<(), Val> {
         self.meter
             .fits(bytes, || at.clone())
-            .map_err(|limit| Val::unknown(limit.reason(), at.clone()))
+            .map_err(|limit| self.meter.cut(limit, at.clone()))
     }
 
     /// Count `work` steps of the root's budget at `at`; `Err` is the
@@ -690,7 +690,7 @@ impl<'a> Evaluator<'a> {
     pub fn charge(&self, work: u64, bytes: u64, at: &Option<Location>) -> Result<(), Val> {
         self.meter
             .charge(work, bytes, || at.clone())
-            .map_err(|limit| Val::unknown(limit.reason(), at.clone()))
+            .map_err(|limit| self.meter.cut(limit, at.clone()))
     }
 
     fn eval_inner(&self, e: &Expression, src: &Src, scope: &Scope) -> Val {
@@ -713,7 +713,15 @@ impl<'a> Evaluator<'a> {
                 Val::text(t, at)
             }
             Expression::Array(items) => {
-                Val::list(items.iter().map(|i| self.eval(i, src, scope)).collect(), at)
+                let mut out = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    out.push(self.eval(item, src, scope));
+                    // The rest would each be the same unknown.
+                    if let Some(limit) = self.meter.spent() {
+                        return self.meter.cut(limit, at);
+                    }
+                }
+                Val::list(out, at)
             }
             Expression::Object(obj) => {
                 let mut m = BTreeMap::new();
@@ -733,6 +741,9 @@ impl<'a> Evaluator<'a> {
                         }
                     };
                     m.insert(key, self.eval(v.expr(), src, scope));
+                    if let Some(limit) = self.meter.spent() {
+                        return self.meter.cut(limit, at);
+                    }
                 }
                 Val::map(m, at)
             }
@@ -1114,12 +1125,9 @@ impl<'a> Evaluator<'a> {
                 _ => 0,
             };
             if let Err(limit) = self.meter.charge(1, bytes, || src.loc(t.span())) {
-                text.push_hole(Arc::new(Hole {
-                    reason: limit.reason(),
-                    reference: None,
-                    error: false,
-                    at: src.loc(t.span()),
-                }));
+                if let Kind::Unknown(hole) = self.meter.cut(limit, src.loc(t.span())).kind {
+                    text.push_hole(hole);
+                }
                 break;
             }
             match el {
@@ -1295,9 +1303,12 @@ impl<'a> Evaluator<'a> {
         if let Some(t) = self.templates.borrow().get(&file.path) {
             return t.clone();
         }
-        let parsed = hcl_edit::parser::parse_template(&file.text)
-            .map(Arc::new)
-            .map_err(|e| (e.message().to_string(), e.location().offset()));
+        let parsed = match crate::budget::syntax_fits(&file.text) {
+            Ok(()) => hcl_edit::parser::parse_template(&file.text)
+                .map(Arc::new)
+                .map_err(|e| (e.message().to_string(), e.location().offset())),
+            Err(reason) => Err((reason, 0)),
+        };
         self.templates
             .borrow_mut()
             .insert(file.path.clone(), parsed.clone());
@@ -1365,6 +1376,9 @@ impl<'a> Evaluator<'a> {
             Ok(t) => t,
             Err(h) => return h,
         };
+        if let Err(reason) = crate::budget::syntax_fits(&text.s) {
+            return Val::unknown(format!("data.template_file.{name}: {reason}"), at);
+        }
         match hcl_edit::parser::parse_template(&text.s) {
             Ok(t) => self
                 .eval_template(

@@ -194,6 +194,9 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
         }
         "jsondecode" => {
             let t = s(0)?;
+            if let Err(reason) = crate::budget::syntax_fits(&t.s) {
+                return Err(Val::unknown(format!("jsondecode(): {reason}"), at.clone()));
+            }
             match json::parse(&t.s) {
                 Ok(node) => Ok(json_to_val(&node, &t)),
                 Err(e) => Err(Val::error(

@@ -66,14 +66,12 @@ pub(crate) fn read_error(path: &Path, e: ReadError) -> InputError {
     }
 }
 
-/// Terraform files larger than this are reported, not parsed: parsing takes
-/// about 35 bytes of memory per byte (measured on HCL: hcl-edit's tree keeps
-/// every token with its span and whitespace), so the 64 MiB any file may
-/// have would take over 2 GiB. Hand-written Terraform files are kilobytes;
-/// generated `.tf.json` rarely passes a few MiB.
+/// Terraform files larger than this are reported, not parsed, whatever
+/// their syntax cost. Hand-written Terraform files are kilobytes; generated
+/// `.tf.json` rarely passes a few MiB.
 pub const MAX_SOURCE: usize = 16 * 1024 * 1024;
 
-fn parse_source(source: Arc<SourceFile>) -> Result<ParsedFile, InputError> {
+pub(crate) fn parse_source(source: Arc<SourceFile>) -> Result<ParsedFile, InputError> {
     if source.text.len() > MAX_SOURCE {
         return Err(InputError {
             file: source.display.clone(),
@@ -84,6 +82,14 @@ fn parse_source(source: Arc<SourceFile>) -> Result<ParsedFile, InputError> {
             ),
             at: None,
             // The whole file: named at its first line.
+            line_col: Some((1, 1)),
+        });
+    }
+    if let Err(message) = crate::budget::syntax_fits(&source.text) {
+        return Err(InputError {
+            file: source.display.clone(),
+            message,
+            at: None,
             line_col: Some((1, 1)),
         });
     }

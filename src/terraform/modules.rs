@@ -3,12 +3,13 @@
 //! `.terraform/modules/modules.json` after `terraform init`), and which
 //! directories are roots rather than modules called by another.
 
-use super::parse_file;
 use super::syntax::{BodyRef, ParsedFile};
 use crate::input::{Confined, confine};
 use crate::model::InputError;
+use crate::source::SourceFile;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Module calls nest at most this deep (Terraform has no limit; cycles and
 /// generated trees must not run away).
@@ -72,18 +73,22 @@ impl Workspace {
         discovered: &BTreeMap<PathBuf, Vec<PathBuf>>,
         repo_root: &(dyn Fn(&Path) -> PathBuf + Sync),
     ) -> Workspace {
-        // The budget is shared out in discovery order before the parallel
-        // parse, so which files it leaves out does not depend on timing.
-        let mut left = MAX_TOTAL_SOURCE;
-        let dirs: Vec<(&PathBuf, Vec<PathBuf>, Vec<InputError>)> = discovered
-            .iter()
-            .map(|(dir, files)| {
-                let (within, over) = within_budget(files, &mut left);
-                (dir, within, over)
-            })
+        // Files are read in parallel, the budget is shared out in discovery
+        // order, then the admitted files are parsed in parallel: which files
+        // the budget leaves out does not depend on timing.
+        let discovered: Vec<(&PathBuf, &Vec<PathBuf>)> = discovered.iter().collect();
+        let read = parallel_map(&discovered, |(dir, files)| {
+            let root = repo_root(dir);
+            let sources = read_all(files, &root);
+            (*dir, sources, root)
+        });
+        let mut left = crate::budget::MAX_SYNTAX;
+        let dirs: Vec<_> = read
+            .into_iter()
+            .map(|(dir, sources, root)| (dir, admit(sources, &mut left), root))
             .collect();
-        let parsed = parallel_map(&dirs, |(dir, files, over)| {
-            parse_dir(dir, files, over, repo_root(dir))
+        let parsed = parallel_map(&dirs, |(dir, admitted, root)| {
+            parse_dir(dir, admitted, root.clone())
         });
         let mut ws = Workspace::default();
         for m in parsed {
@@ -97,9 +102,9 @@ impl Workspace {
             for (dir, c) in ws.call_targets(&key) {
                 if seen.insert(c.clone()) {
                     let root = ws.modules[&key].repo_root.clone();
-                    let (files, over) = within_budget(&tf_files(&dir), &mut left);
+                    let admitted = admit(read_all(&tf_files(&dir), &root), &mut left);
                     ws.modules
-                        .insert(c.clone(), parse_dir(&dir, &files, &over, root));
+                        .insert(c.clone(), parse_dir(&dir, &admitted, root));
                     pending.push(c);
                 }
             }
@@ -251,60 +256,69 @@ pub fn tf_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// The Terraform source one scan parses, all modules together. Every
-/// module stays parsed while the roots that call it are evaluated, and a
-/// parsed file takes about 35 times its size in memory (see
-/// `super::MAX_SOURCE`), so this bounds the scan's peak at about 2 GiB
-/// whatever the repository holds. A large monorepo has a few MiB of
-/// Terraform.
-pub const MAX_TOTAL_SOURCE: u64 = 64 * 1024 * 1024;
+/// A module directory's files, read: each one's source, or why it could not
+/// be read.
+type Sources = Vec<(PathBuf, Result<Arc<SourceFile>, InputError>)>;
 
-/// The files of `files` that fit in what is `left` of the scan's budget
-/// (taken from it), and an error for each of the others.
-fn within_budget(files: &[PathBuf], left: &mut u64) -> (Vec<PathBuf>, Vec<InputError>) {
-    let mut within = Vec::new();
-    let mut over = Vec::new();
-    for f in files {
-        // A file that cannot be measured is left to the reader to report.
-        let size = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
-        if size > *left && size <= super::MAX_SOURCE as u64 {
-            over.push(InputError {
-                file: crate::source::display_path(f),
-                message: format!(
-                    "not read: this scan already parsed the {} MiB of Terraform it reads at most",
-                    MAX_TOTAL_SOURCE / 1024 / 1024
-                ),
-                at: None,
-                // The whole file: named at its first line.
-                line_col: Some((1, 1)),
-            });
-        } else {
-            *left = left.saturating_sub(size.min(super::MAX_SOURCE as u64));
-            within.push(f.clone());
-        }
-    }
-    (within, over)
+fn read_all(files: &[PathBuf], repo_root: &Path) -> Sources {
+    files
+        .iter()
+        .map(|f| {
+            let source = crate::input::read_source(f, crate::input::Within::Repository(repo_root))
+                .map_err(|e| super::read_error(f, e));
+            (f.clone(), source)
+        })
+        .collect()
 }
 
-fn parse_dir(
-    dir: &Path,
-    files: &[PathBuf],
-    over: &[InputError],
-    repo_root: PathBuf,
-) -> ModuleFiles {
+/// The files of a directory the scan's budget admits.
+struct Admitted {
+    sources: Vec<Result<Arc<SourceFile>, InputError>>,
+    /// Every file considered, admitted or not.
+    read: usize,
+}
+
+/// Take each file's syntax cost from what is `left` of the scan's budget;
+/// a file that does not fit is an error that says so. A file over the
+/// limits of one file is left to the parser to report (and costs nothing).
+fn admit(sources: Sources, left: &mut u64) -> Admitted {
+    let read = sources.len();
+    let sources = sources
+        .into_iter()
+        .map(|(path, source)| {
+            let source = source?;
+            if source.text.len() > super::MAX_SOURCE
+                || crate::budget::syntax_fits(&source.text).is_err()
+            {
+                return Ok(source);
+            }
+            match crate::budget::take_syntax(&source.text, left, "Terraform") {
+                Ok(()) => Ok(source),
+                Err(message) => Err(InputError {
+                    file: crate::source::display_path(&path),
+                    message,
+                    at: None,
+                    // The whole file: named at its first line.
+                    line_col: Some((1, 1)),
+                }),
+            }
+        })
+        .collect();
+    Admitted { sources, read }
+}
+
+fn parse_dir(dir: &Path, admitted: &Admitted, repo_root: PathBuf) -> ModuleFiles {
     let (downloaded, modules_error) = init_modules(dir, &repo_root);
-    let mut errors = over.to_vec();
-    errors.extend(modules_error);
     let mut m = ModuleFiles {
         dir: dir.to_path_buf(),
         files: Vec::new(),
-        errors,
-        read: files.len() + over.len(),
+        errors: modules_error.into_iter().collect(),
+        read: admitted.read,
         downloaded,
         repo_root,
     };
-    for f in files {
-        match parse_file(f, crate::input::Within::Repository(&m.repo_root)) {
+    for source in &admitted.sources {
+        match source.clone().and_then(super::parse_source) {
             Ok(p) => m.files.push(p),
             Err(e) => m.errors.push(e),
         }

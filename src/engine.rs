@@ -116,10 +116,11 @@ fn not_iac(path: &Path) -> Option<String> {
     }
     Some(
         match crate::input::read_source(path, crate::input::Within::Named) {
-            Err(e) => format!(
+            Err(e) if matches!(e.problem, crate::input::Problem::NotText(_)) => format!(
                 "{}; a binary Terraform plan is read as JSON: terraform show -json PLANFILE > plan.json, then keepalign plan plan.json",
                 e.message
             ),
+            Err(e) => e.message,
             Ok(_) => "not a Terraform file, CloudFormation template or Terraform plan JSON".into(),
         },
     )

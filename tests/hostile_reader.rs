@@ -317,6 +317,41 @@ fn a_plan_given_by_name_that_is_a_fifo_does_not_hang() {
 }
 
 #[test]
+fn a_configuration_file_that_is_a_fifo_is_named_as_such_without_blocking() {
+    let s = Scratch::new();
+    s.write("repo/main.tf", "");
+    s.fifo("keepalign.toml");
+    let out = keepalign(
+        &s.top,
+        &["check", "repo", "--config", "repo/keepalign.toml"],
+    );
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr.contains("not a regular file"),
+        "not \"no such file\": {}",
+        out.all()
+    );
+}
+
+#[test]
+fn an_oversized_plan_given_by_name_says_it_is_too_large_not_binary() {
+    let s = Scratch::new();
+    let pad = "x".repeat(65 * 1024 * 1024);
+    s.write(
+        "plan.json",
+        format!("{{\"format_version\": \"1.2\", \"planned_values\": {{}}, \"pad\": \"{pad}\"}}"),
+    );
+    let out = keepalign(&s.top, &["check", "repo/plan.json"]);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr.contains("larger than the 64 MiB"),
+        "{}",
+        out.all()
+    );
+    assert!(!out.stderr.contains("binary"), "{}", out.all());
+}
+
+#[test]
 fn a_device_is_refused_not_read_until_memory_runs_out() {
     // Inside the repository a link to /dev/zero leaves it; named on the
     // command line outside any repository, the device itself is refused.

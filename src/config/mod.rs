@@ -139,16 +139,12 @@ pub fn find(
         return Ok(Found::None);
     }
     if let Some(p) = flag {
-        if !p.is_file() {
-            return Err(format!("--config {}: no such file", p.display()));
-        }
+        named_file(p).map_err(|why| format!("--config {}: {why}", p.display()))?;
         return Ok(Found::Flag(p.to_path_buf()));
     }
     if let Some(v) = env.filter(|v| !v.is_empty()) {
         let p = PathBuf::from(v);
-        if !p.is_file() {
-            return Err(format!("{ENV_VAR}={}: no such file", p.display()));
-        }
+        named_file(&p).map_err(|why| format!("{ENV_VAR}={}: {why}", p.display()))?;
         return Ok(Found::Env(p));
     }
     let Ok(canonical) = start.canonicalize() else {
@@ -879,3 +875,13 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests;
+
+/// Why a configuration file named by the user cannot be read, worded for
+/// them (the confined reader checks the opened file again).
+fn named_file(p: &Path) -> Result<(), &'static str> {
+    match std::fs::metadata(p) {
+        Err(_) => Err("no such file"),
+        Ok(m) if !m.is_file() => Err("not a regular file; keepalign reads only regular files"),
+        Ok(_) => Ok(()),
+    }
+}

@@ -167,8 +167,10 @@ pub fn check_configured(
     today: Date,
     settings: &RuleSettings,
 ) -> Vec<Finding> {
-    let mut findings = rules::check_chains_without(chains, today, &settings.disabled);
+    let routes = crate::linker::routes(model, chains);
+    let mut findings = rules::check_without(chains, &routes, today, &settings.disabled);
     findings.extend(rules::pa001::findings(&model.input_errors));
+    findings.extend(rules::un003::findings(&model.not_checked));
     crate::suppress::apply_file_wide(&model.suppressions, &mut findings, today);
     let disabled = settings.disabled.iter().map(|d| d.to_string()).collect();
     let notes =

@@ -50,6 +50,222 @@ impl Chain<'_> {
     }
 }
 
+/// A load balancer forwarding to a target group (through a listener, and
+/// possibly a rule), or a Classic ELB: the load-balancer side of the
+/// chains, whether or not an ECS service is linked behind it. Rules about
+/// the load balancer and target group alone (DR201, DR202, HC401) read
+/// these, once per load balancer and target group, however many services
+/// share them.
+pub struct Route<'m> {
+    /// `None` for a target group no listener in the scan forwards to: only
+    /// what concerns the target group alone (HC401) is checked on it.
+    pub load_balancer: Option<&'m LoadBalancer>,
+    /// Why the load balancer is unknown, when services behind a target
+    /// group with no known load balancer say why (a data source, a module
+    /// that is not downloaded).
+    pub load_balancer_unknown: Option<Unresolved>,
+    /// Whether this is the target group's first route: rules about the
+    /// target group alone report once, there.
+    pub first_for_target_group: bool,
+    pub listener: Option<&'m Listener>,
+    pub listener_rule: Option<&'m ListenerRule>,
+    /// `None` for a Classic ELB, which has no target group.
+    pub target_group: Option<&'m TargetGroup>,
+    /// The ECS services attached behind it (their suppressions apply too).
+    pub services: Vec<&'m Service>,
+}
+
+impl Route<'_> {
+    /// The scope of the target group (or of the Classic ELB).
+    pub fn scope(&self) -> &str {
+        match (self.target_group, self.load_balancer) {
+            (Some(tg), _) => &tg.id.scope,
+            (None, Some(lb)) => &lb.id.scope,
+            (None, None) => "",
+        }
+    }
+
+    /// Scope, load balancer and target group, without lines or values.
+    pub fn identity(&self) -> Vec<String> {
+        vec![
+            self.scope().to_string(),
+            self.load_balancer
+                .map(|lb| lb.id.address.clone())
+                .unwrap_or_default(),
+            self.target_group
+                .map(|tg| tg.id.address.clone())
+                .unwrap_or_default(),
+        ]
+    }
+
+    /// Where a finding without a location of its own points.
+    pub fn at(&self) -> Option<&crate::source::Location> {
+        match (self.target_group, self.load_balancer) {
+            (Some(tg), _) => Some(&tg.at),
+            (None, lb) => lb.map(|lb| &lb.at),
+        }
+    }
+}
+
+/// Every route: each target group once per load balancer whose listeners
+/// (or listener rules) forward to it, in the model's order, then those
+/// only the service chains know (a load balancer the configuration
+/// declares for a service), then each target group no load balancer is
+/// known to forward to, and each Classic ELB. A listener whose load
+/// balancer is unknown adds no route: nothing about it can be compared,
+/// and the services behind it say why (UN001).
+pub fn routes<'m>(model: &'m Model, chains: &[Chain<'m>]) -> Vec<Route<'m>> {
+    let lbs = Index::new(&model.load_balancers, |x| &x.id, |x| x.name.as_deref());
+    let listeners = Index::new(&model.listeners, |x| &x.id, |_| None);
+    let tgs = Index::new(&model.target_groups, |x| &x.id, |x| x.name.as_deref());
+    let forwarding = forwarding(model, &listeners, &tgs);
+    // The services behind each target group and Classic ELB.
+    let mut behind: HashMap<&ResourceId, Vec<&Service>> = HashMap::new();
+    for service in &model.services {
+        let scope = service.id.scope.as_str();
+        for attachment in &service.attachments {
+            let found = match &attachment.target {
+                AttachmentTarget::ClassicElb(l) => lbs
+                    .resolve(scope, l, "Classic ELB")
+                    .map(|v| v.into_iter().map(|lb| &lb.id).collect::<Vec<_>>()),
+                AttachmentTarget::TargetGroup(l) => tgs
+                    .resolve(scope, l, "target group")
+                    .map(|v| v.into_iter().map(|tg| &tg.id).collect()),
+            };
+            for id in found.into_iter().flatten() {
+                let list = behind.entry(id).or_default();
+                if !list.iter().any(|s| std::ptr::eq(*s, service)) {
+                    list.push(service);
+                }
+            }
+        }
+    }
+    let mut out: Vec<Route<'m>> = Vec::new();
+    for tg in &model.target_groups {
+        for (listener, listener_rule, lb) in reaching(&forwarding, &lbs, &tg.id).routes {
+            if let Ok(lb) = lb {
+                out.push(Route {
+                    load_balancer: Some(lb),
+                    load_balancer_unknown: None,
+                    first_for_target_group: false,
+                    listener,
+                    listener_rule,
+                    target_group: Some(tg),
+                    services: behind.get(&tg.id).cloned().unwrap_or_default(),
+                });
+            }
+        }
+    }
+    let key = |lb: &ResourceId, tg: Option<&TargetGroup>| (lb.clone(), tg.map(|t| t.id.clone()));
+    let mut known: std::collections::HashSet<_> = out
+        .iter()
+        .filter_map(|r| Some(key(&r.load_balancer?.id, r.target_group)))
+        .collect();
+    for lb in &model.load_balancers {
+        if lb.kind.value() == Some(&LbKind::Classic) && known.insert(key(&lb.id, None)) {
+            out.push(Route {
+                load_balancer: Some(lb),
+                load_balancer_unknown: None,
+                first_for_target_group: false,
+                listener: None,
+                listener_rule: None,
+                target_group: None,
+                services: behind.get(&lb.id).cloned().unwrap_or_default(),
+            });
+        }
+    }
+    for chain in chains {
+        let (Ok(lb), tg) = (&chain.load_balancer, &chain.target_group) else {
+            continue;
+        };
+        let tg = match tg {
+            Some(Ok(tg)) => Some(*tg),
+            Some(Err(_)) => continue,
+            None => None,
+        };
+        if known.insert(key(&lb.id, tg)) {
+            out.push(Route {
+                load_balancer: Some(lb),
+                load_balancer_unknown: None,
+                first_for_target_group: false,
+                listener: chain.listener,
+                listener_rule: chain.listener_rule,
+                target_group: tg,
+                services: vec![chain.service],
+            });
+        }
+    }
+    let reached: std::collections::HashSet<&ResourceId> = out
+        .iter()
+        .filter_map(|r| r.target_group.map(|t| &t.id))
+        .collect();
+    let unreached: Vec<&TargetGroup> = model
+        .target_groups
+        .iter()
+        .filter(|tg| !reached.contains(&tg.id))
+        .collect();
+    for tg in unreached {
+        let load_balancer_unknown =
+            chains
+                .iter()
+                .find_map(|c| match (&c.load_balancer, &c.target_group) {
+                    (Err(u), Some(Ok(t))) if t.id == tg.id => Some(u.clone()),
+                    _ => None,
+                });
+        out.push(Route {
+            load_balancer: None,
+            load_balancer_unknown,
+            first_for_target_group: false,
+            listener: None,
+            listener_rule: None,
+            target_group: Some(tg),
+            services: behind.get(&tg.id).cloned().unwrap_or_default(),
+        });
+    }
+    let mut seen = std::collections::HashSet::new();
+    for r in &mut out {
+        r.first_for_target_group = r.target_group.is_some_and(|t| seen.insert(&t.id));
+    }
+    out
+}
+
+/// Which listeners (and rules) forward to each target group. A rule whose
+/// listener is unknown (another state, a data source) is still a route:
+/// its load balancer is unknown, for that reason.
+fn forwarding<'m>(
+    model: &'m Model,
+    listeners: &Index<'m, Listener>,
+    tgs: &Index<'m, TargetGroup>,
+) -> HashMap<&'m ResourceId, Vec<Forward<'m>>> {
+    let mut routes: HashMap<&ResourceId, Vec<Forward>> = HashMap::new();
+    for l in &model.listeners {
+        for t in &l.target_groups {
+            if let Ok(found) = tgs.resolve(&l.id.scope, t, "target group") {
+                for tg in found {
+                    routes.entry(&tg.id).or_default().push((Ok(l), None));
+                }
+            }
+        }
+    }
+    for r in &model.listener_rules {
+        let ls: Vec<Result<&Listener, Unresolved>> =
+            match listeners.resolve(&r.id.scope, &r.listener, "listener") {
+                Ok(ls) => ls.into_iter().map(Ok).collect(),
+                Err(u) => vec![Err(u)],
+            };
+        for t in &r.target_groups {
+            if let Ok(found) = tgs.resolve(&r.id.scope, t, "target group") {
+                for tg in found {
+                    for l in &ls {
+                        routes.entry(&tg.id).or_default().push((l.clone(), Some(r)));
+                    }
+                }
+            }
+        }
+    }
+    routes
+}
+
 /// Resources of one kind, indexed by (scope, address) and by name.
 struct Index<'m, T> {
     by_address: HashMap<(&'m str, &'m str), Vec<&'m T>>,
@@ -210,7 +426,7 @@ fn name_from_arn(s: &str) -> &str {
 }
 
 /// A way traffic reaches a target group: a listener, possibly through a rule.
-type Route<'m> = (Result<&'m Listener, Unresolved>, Option<&'m ListenerRule>);
+type Forward<'m> = (Result<&'m Listener, Unresolved>, Option<&'m ListenerRule>);
 
 pub fn link(model: &Model) -> Vec<Chain<'_>> {
     let lbs = Index::new(&model.load_balancers, |x| &x.id, |x| x.name.as_deref());
@@ -218,35 +434,7 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
     let tgs = Index::new(&model.target_groups, |x| &x.id, |x| x.name.as_deref());
     let tds = Index::new(&model.task_definitions, |x| &x.id, |x| x.family.as_deref());
 
-    // Which listeners (and rules) forward to each target group. A rule whose
-    // listener is unknown (another state, a data source) is still a route:
-    // its load balancer is unknown, for that reason.
-    let mut routes: HashMap<&ResourceId, Vec<Route>> = HashMap::new();
-    for l in &model.listeners {
-        for t in &l.target_groups {
-            if let Ok(found) = tgs.resolve(&l.id.scope, t, "target group") {
-                for tg in found {
-                    routes.entry(&tg.id).or_default().push((Ok(l), None));
-                }
-            }
-        }
-    }
-    for r in &model.listener_rules {
-        let ls: Vec<Result<&Listener, Unresolved>> =
-            match listeners.resolve(&r.id.scope, &r.listener, "listener") {
-                Ok(ls) => ls.into_iter().map(Ok).collect(),
-                Err(u) => vec![Err(u)],
-            };
-        for t in &r.target_groups {
-            if let Ok(found) = tgs.resolve(&r.id.scope, t, "target group") {
-                for tg in found {
-                    for l in &ls {
-                        routes.entry(&tg.id).or_default().push((l.clone(), Some(r)));
-                    }
-                }
-            }
-        }
-    }
+    let routes = forwarding(model, &listeners, &tgs);
 
     let mut reach: HashMap<&ResourceId, Reached> = HashMap::new();
     let mut chains = Vec::new();
@@ -360,7 +548,7 @@ struct Reached<'m> {
 }
 
 fn reaching<'m>(
-    routes: &HashMap<&ResourceId, Vec<Route<'m>>>,
+    routes: &HashMap<&ResourceId, Vec<Forward<'m>>>,
     lbs: &Index<'m, LoadBalancer>,
     tg: &ResourceId,
 ) -> Reached<'m> {

@@ -416,6 +416,22 @@ pub struct InputError {
     pub line_col: Option<(usize, usize)>,
 }
 
+/// Something that may be a load-balanced service but was not checked (UN003):
+/// a module keepalign cannot read, a service with no instances under the
+/// current variables, a resource type keepalign does not model.
+#[derive(Clone, Debug)]
+pub struct NotChecked {
+    /// The root directory or template it belongs to.
+    pub scope: String,
+    /// What was not checked: `module.svc`, `aws_ecs_service.api`.
+    pub what: String,
+    /// Why, in a sentence fragment: "it comes from … which is not downloaded".
+    pub why: String,
+    /// How to make keepalign check it.
+    pub fix: String,
+    pub at: Option<Location>,
+}
+
 /// A Terraform root directory or CloudFormation template the scan loaded,
 /// with the inputs it declares (variables, parameters): lets the
 /// configuration's `[[root]]` entries and `--var` be checked against what
@@ -448,6 +464,8 @@ pub struct Model {
     pub suppressions: Vec<crate::suppress::Site>,
     /// Terraform roots and CloudFormation templates loaded.
     pub roots: Vec<LoadedRoot>,
+    /// What may be a load-balanced service but could not be checked.
+    pub not_checked: Vec<NotChecked>,
 }
 
 impl Model {
@@ -463,5 +481,6 @@ impl Model {
         self.not_read.extend(other.not_read);
         self.suppressions.extend(other.suppressions);
         self.roots.extend(other.roots);
+        self.not_checked.extend(other.not_checked);
     }
 }

@@ -8,7 +8,7 @@
 //! and whether a suppression was needed are decided here, once per scan.
 
 use crate::finding::{Finding, RuleMeta, Suppression, SuppressionKind};
-use crate::linker::Chain;
+use crate::linker::{Chain, Route};
 use crate::rules::{self, su001, su002, su003, su004, su005};
 use crate::source::Location;
 use std::collections::BTreeSet;
@@ -248,6 +248,31 @@ pub fn on_chain<'a>(chain: &'a Chain<'_>) -> impl Iterator<Item = &'a Ignore> {
         chain.task_definition.as_ref().ok().map(|t| &t.ignore),
     ];
     lists.into_iter().flatten().flatten()
+}
+
+/// Every suppression on a route's resources: listener, listener rule, load
+/// balancer, target group, then the services behind it (a suppression a
+/// service carries for DR201 still silences it, now that DR201 is reported
+/// once per target group rather than per service).
+pub fn on_route<'a>(route: &'a Route<'_>) -> impl Iterator<Item = &'a Ignore> {
+    let lists = [
+        route.listener.map(|l| &l.ignore),
+        route.listener_rule.map(|r| &r.ignore),
+        route.load_balancer.map(|lb| &lb.ignore),
+        route.target_group.map(|t| &t.ignore),
+    ];
+    lists
+        .into_iter()
+        .flatten()
+        .flatten()
+        .chain(route.services.iter().flat_map(|s| s.ignore.iter()))
+}
+
+/// The in-source suppression that silences rule `id` on `route` today.
+pub fn for_route(route: &Route<'_>, id: &str, today: Date) -> Option<Suppression> {
+    on_route(route)
+        .find(|i| i.silences(id, today))
+        .map(Ignore::as_suppression)
 }
 
 /// The in-source suppression that silences rule `id` on `chain` today.

@@ -19,6 +19,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     ("bad-deep-json", &[]),
+    (
+        "coverage-custom-resource",
+        &["UN003 - stack.yaml:39", "UN003 - stack.yaml:50"],
+    ),
     ("bad-duplicate-keys", &["PA001 - api.yaml:28"]),
     ("bad-resources-null", &["PA001 - template.yaml:9"]),
     (
@@ -258,8 +262,8 @@ fn lists_chosen_by_an_unknown_condition_are_unknown_not_aws_defaults() {
     assert_eq!(
         with_parameters("conditions-unknown", &[], &[("Env", "prod")]),
         [
-            "DR201 AdminService stack.yaml:45",
-            "DR201 WebService stack.yaml:45",
+            // Once for the target group both services share.
+            "DR201 - stack.yaml:45",
             "KA101 AdminService stack.yaml:68",
             "KA101 WebService stack.yaml:68",
             "KA101 LegacyService stack.yaml:106",

@@ -8,6 +8,11 @@ use keepalign::terraform::Inputs;
 
 /// (fixture, expected `RULE service file:line`, in report order)
 const EXPECTED: &[(&str, &[&str])] = &[
+    ("coverage-count-zero", &["UN003 - main.tf:55"]),
+    (
+        "coverage-module-not-downloaded",
+        &["DR201 - main.tf:17", "UN003 - main.tf:32"],
+    ),
     (
         "bad-binary",
         &[
@@ -90,7 +95,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     (
         "modules-not-initialised",
-        &["UN001 aws_ecs_service.billing main.tf:48"],
+        &[
+            "UN003 - main.tf:1",
+            "UN001 aws_ecs_service.billing main.tf:48",
+        ],
     ),
     ("server-daphne", &["KA101 aws_ecs_service.chat ecs.tf:14"]),
     (
@@ -381,5 +389,22 @@ resource "aws_ecs_service" "web" {
             .starts_with("the health check timeout is unknown, so HC401"),
         "{}",
         r.findings[0].message
+    );
+}
+
+/// The variable a zero `count` reads, given on the command line, makes the
+/// service checkable: the note's advice works.
+#[test]
+fn a_service_enabled_by_a_variable_is_checked_once_it_is_given() {
+    let inputs = Inputs {
+        vars: vec![("enable_preview_api".into(), "true".into())],
+        ..Inputs::default()
+    };
+    let r = run_with(&[fixture("coverage-count-zero")], inputs);
+    assert_eq!(
+        summary(&r.findings),
+        ["KA101 aws_ecs_service.api[0] main.tf:49"],
+        "{}",
+        r.human
     );
 }

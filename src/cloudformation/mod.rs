@@ -261,6 +261,48 @@ fn template_check(root: &Node) -> Check {
 }
 
 /// Read the template's resources into `model`; returns the meter used.
+/// Why a resource of a type keepalign does not model may carry a
+/// load-balanced service, and what to do: a custom resource given a load
+/// balancer, target group or task definition (a service made by a Lambda),
+/// or a serverless application (a nested stack from the Serverless
+/// Application Repository, whose template is not in the scan).
+fn unmodelled_service(rtype: &str, props: Option<&Node>) -> Option<(String, String)> {
+    const SERVICE_PROPERTIES: &[&str] = &[
+        "LoadBalancers",
+        "LoadBalancerArn",
+        "TargetGroupArn",
+        "TargetGroupArns",
+        "TaskDefinition",
+        "ContainerDefinitions",
+    ];
+    if rtype.starts_with("Custom::") || rtype == "AWS::CloudFormation::CustomResource" {
+        let given: Vec<&str> = props
+            .map(Node::entries)
+            .unwrap_or(&[])
+            .iter()
+            .map(|(k, _, _)| k.as_str())
+            .filter(|k| SERVICE_PROPERTIES.contains(k))
+            .collect();
+        if given.is_empty() {
+            return None;
+        }
+        return Some((
+            format!(
+                "it is a custom resource given {}, so it may create a load-balanced service that only its provider's code describes",
+                given.join(" and ")
+            ),
+            "keepalign cannot see what a custom resource's code creates: write the service as AWS::ECS::Service to have it checked".into(),
+        ));
+    }
+    if rtype == "AWS::Serverless::Application" {
+        return Some((
+            "it is a serverless application, whose template is not in the scan".into(),
+            "scan the application's template too (its source is in the Serverless Application Repository or the application's repository)".into(),
+        ));
+    }
+    None
+}
+
 fn read_resources(
     t: &Template,
     given: &HashMap<String, Val>,
@@ -321,7 +363,17 @@ fn read_resources(
             "AWS::ECS::TaskDefinition" => {
                 model.task_definitions.push(resources::task_definition(&r))
             }
-            _ => {}
+            other => {
+                if let Some((why, fix)) = unmodelled_service(other, node.get("Properties")) {
+                    model.not_checked.push(crate::model::NotChecked {
+                        scope: scope.to_string(),
+                        what: format!("{logical_id} ({other})"),
+                        why,
+                        fix,
+                        at: Some(key_at.clone()),
+                    });
+                }
+            }
         }
     }
     model.input_errors.extend(ev.meter.report(scope));

@@ -86,6 +86,9 @@ pub fn json_safe(json: String) -> String {
 pub struct Summary {
     pub files: usize,
     pub services: usize,
+    /// What may be a load-balanced service but was not checked (UN003
+    /// notes that count).
+    pub not_checked: usize,
     /// Findings that count (not suppressed, not in the baseline), by severity.
     pub errors: usize,
     pub warnings: usize,
@@ -116,6 +119,7 @@ impl Summary {
         Summary {
             files,
             services,
+            not_checked: active().filter(|f| f.rule.id == "UN003").count(),
             errors: count(Severity::Error),
             warnings: count(Severity::Warning),
             notes: count(Severity::Note),
@@ -158,8 +162,13 @@ impl Summary {
         } else {
             format!("; {}", silenced.join(", "))
         };
+        let not_checked = if self.not_checked > 0 {
+            format!(", {} not checked (UN003)", self.not_checked)
+        } else {
+            String::new()
+        };
         format!(
-            "{what} in {} ({}{silenced})",
+            "{what} in {}{not_checked} ({}{silenced})",
             plural(self.services, "service chain"),
             plural(self.files, "file")
         )

@@ -1,5 +1,5 @@
 use super::{Checker, Diagnostic, describe, idle_timeout_related, number_suggestion};
-use crate::linker::Chain;
+use crate::linker::Route;
 use crate::model::{LbKind, fmt_secs};
 
 declare_rule! {
@@ -35,14 +35,14 @@ declare_rule! {
     }
 }
 
-pub fn check(chain: &Chain<'_>, c: &mut Checker) {
-    let Some((lb, kind)) = c.load_balancer(chain, "DR201") else {
+pub fn check(route: &Route<'_>, c: &mut Checker) {
+    let Some((lb, kind)) = c.load_balancer(route, "DR201") else {
         return;
     };
     if !kind.reuses_connections() {
         return;
     }
-    let (delay, delay_name) = match (kind, &chain.target_group) {
+    let (delay, delay_name) = match (kind, route.target_group) {
         (LbKind::Classic, _) => {
             // Only with draining on; DR202 covers draining off.
             if lb
@@ -58,12 +58,12 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
                 None => return,
             }
         }
-        (_, Some(Ok(tg))) => (&tg.deregistration_delay, "the deregistration delay"),
+        (_, Some(tg)) => (&tg.deregistration_delay, "the deregistration delay"),
         _ => return,
     };
     let what_idle = format!("the {} idle timeout", kind.short_name());
-    let idle = c.need(chain, "DR201", &what_idle, &lb.idle_timeout);
-    let (Some(idle), Some(d)) = (idle, c.need(chain, "DR201", delay_name, delay)) else {
+    let idle = c.need(route, "DR201", &what_idle, &lb.idle_timeout);
+    let (Some(idle), Some(d)) = (idle, c.need(route, "DR201", delay_name, delay)) else {
         return;
     };
     if d >= idle {
@@ -79,15 +79,15 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         "raise {delay_name} to at least {} s (the idle timeout), or lower the {lb_name} idle timeout",
         fmt_secs(idle)
     );
-    let fallback = match &chain.target_group {
-        Some(Ok(tg)) => tg.at.clone(),
-        _ => lb.at.clone(),
-    };
-    let primary = delay.location().cloned().unwrap_or(fallback);
+    let primary = delay
+        .location()
+        .or(route.at())
+        .cloned()
+        .unwrap_or(lb.at.clone());
     let rel = idle_timeout_related(lb, kind);
     c.report(
         &META,
-        chain,
+        route,
         Diagnostic {
             message,
             fix: Some(fix),

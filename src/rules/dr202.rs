@@ -1,5 +1,5 @@
 use super::{Checker, Diagnostic};
-use crate::linker::Chain;
+use crate::linker::Route;
 use crate::model::LbKind;
 
 declare_rule! {
@@ -35,15 +35,18 @@ declare_rule! {
     }
 }
 
-pub fn check(chain: &Chain<'_>, c: &mut Checker) {
-    let Ok(lb) = &chain.load_balancer else { return };
+pub fn check(route: &Route<'_>, c: &mut Checker) {
+    // The rule is about services behind the load balancer (RULES.md).
+    let Some(lb) = route.load_balancer.filter(|_| !route.services.is_empty()) else {
+        return;
+    };
     if lb.kind.value() != Some(&LbKind::Classic) {
         return;
     }
     let Some(draining) = &lb.connection_draining else {
         return;
     };
-    let Some(on) = c.need(chain, "DR202", "connection_draining", draining) else {
+    let Some(on) = c.need(route, "DR202", "connection_draining", draining) else {
         return;
     };
     if on {
@@ -62,7 +65,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     let primary = draining.location().cloned().unwrap_or(lb.at.clone());
     c.report(
         &META,
-        chain,
+        route,
         Diagnostic {
             message,
             fix: Some(fix),

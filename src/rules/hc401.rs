@@ -1,5 +1,5 @@
 use super::{Checker, Diagnostic, describe, related};
-use crate::linker::Chain;
+use crate::linker::Route;
 
 declare_rule! {
     /// ## What it checks
@@ -32,19 +32,19 @@ declare_rule! {
     }
 }
 
-pub fn check(chain: &Chain<'_>, c: &mut Checker) {
-    let Some(Ok(tg)) = &chain.target_group else {
+pub fn check(route: &Route<'_>, c: &mut Checker) {
+    let Some(tg) = route.target_group.filter(|_| route.first_for_target_group) else {
         return;
     };
     // Both are asked for, so that each unknown one is reported (UN001).
     let interval = c.need(
-        chain,
+        route,
         META.id,
         "the health check interval",
         &tg.health_check_interval,
     );
     let timeout = c.need(
-        chain,
+        route,
         META.id,
         "the health check timeout",
         &tg.health_check_timeout,
@@ -76,7 +76,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     );
     c.report(
         &META,
-        chain,
+        route,
         Diagnostic {
             message,
             fix: Some("make the health check timeout smaller than the interval".into()),

@@ -5,7 +5,8 @@
 //! resolved, and emit findings that point at both ends.
 
 use crate::finding::{Finding, Related, RuleMeta, Suggestion};
-use crate::linker::Chain;
+use crate::linker::{Chain, Route};
+use crate::model::{LbKind, LoadBalancer};
 use crate::model::{Provenance, Seconds, Setting, Unresolved, fmt_secs};
 use crate::source::Location;
 
@@ -47,6 +48,7 @@ pub mod su004;
 pub mod su005;
 pub mod un001;
 pub mod un002;
+pub mod un003;
 
 /// Every rule, in catalog order.
 pub static CATALOG: &[&RuleMeta] = &[
@@ -58,6 +60,7 @@ pub static CATALOG: &[&RuleMeta] = &[
     &hc401::META,
     &un001::META,
     &un002::META,
+    &un003::META,
     &pa001::META,
     &su001::META,
     &su002::META,
@@ -93,31 +96,27 @@ type ChainRule = fn(&Chain<'_>, &mut Checker);
 
 static CHAIN_RULES: &[(&RuleMeta, ChainRule)] = &[
     (&ka101::META, ka101::check),
-    (&dr201::META, dr201::check),
-    (&dr202::META, dr202::check),
     (&dr203::META, dr203::check),
     (&rq301::META, rq301::check),
-    (&hc401::META, hc401::check),
     (&un002::META, un002::check),
 ];
 
-pub fn check_chains(chains: &[Chain<'_>]) -> Vec<Finding> {
-    check_chains_at(
-        chains,
-        crate::suppress::today().unwrap_or_else(|_| crate::suppress::clock_today()),
-    )
-}
+/// Rules that read routes: the load balancer and target group alone, with
+/// or without a service behind them.
+type RouteRule = fn(&Route<'_>, &mut Checker);
 
-/// `check_chains` with "today" given, for `until=` dates.
-pub fn check_chains_at(chains: &[Chain<'_>], today: crate::suppress::Date) -> Vec<Finding> {
-    check_chains_without(chains, today, &[])
-}
+static ROUTE_RULES: &[(&RuleMeta, RouteRule)] = &[
+    (&dr201::META, dr201::check),
+    (&dr202::META, dr202::check),
+    (&hc401::META, hc401::check),
+];
 
-/// Run every rule but the `disabled` ones (IDs, from the configuration):
-/// a disabled rule does not run, and values only it needs are not reported
-/// unresolved (UN001).
-pub fn check_chains_without(
+/// Run every rule but the `disabled` ones (IDs, from the configuration) on
+/// the service chains and the routes: a disabled rule does not run, and
+/// values only it needs are not reported unresolved (UN001).
+pub fn check_without(
     chains: &[Chain<'_>],
+    routes: &[Route<'_>],
     today: crate::suppress::Date,
     disabled: &[&str],
 ) -> Vec<Finding> {
@@ -130,7 +129,95 @@ pub fn check_chains_without(
             }
         }
     }
+    for route in routes {
+        for (meta, rule) in ROUTE_RULES {
+            if !checker.is_disabled(meta.id) {
+                rule(route, &mut checker);
+            }
+        }
+    }
     checker.finish()
+}
+
+/// What a finding is about: a service chain, or a route (a load balancer
+/// and target group, with or without a service).
+pub trait Subject {
+    fn scope(&self) -> &str;
+    /// The ECS service, for a chain.
+    fn service(&self) -> Option<&str>;
+    /// What a finding on it is about, without lines or values.
+    fn identity(&self) -> Vec<String>;
+    /// Where a finding with no location of its own points.
+    fn fallback(&self) -> Option<Location>;
+    /// The in-source suppression of `rule` on it, today.
+    fn suppression(
+        &self,
+        rule: &str,
+        today: crate::suppress::Date,
+    ) -> Option<crate::finding::Suppression>;
+    /// Its load balancer, or why that is unknown; `None` when there is
+    /// none to check and nothing to say (a target group no listener in the
+    /// scan forwards to: the services behind it say so).
+    fn load_balancer(&self) -> Option<Result<&LoadBalancer, &Unresolved>>;
+}
+
+impl Subject for Chain<'_> {
+    fn scope(&self) -> &str {
+        &self.service.id.scope
+    }
+    fn service(&self) -> Option<&str> {
+        Some(self.service_name())
+    }
+    fn identity(&self) -> Vec<String> {
+        Chain::identity(self)
+    }
+    fn fallback(&self) -> Option<Location> {
+        Some(self.attachment.at.clone())
+    }
+    fn suppression(
+        &self,
+        rule: &str,
+        today: crate::suppress::Date,
+    ) -> Option<crate::finding::Suppression> {
+        crate::suppress::for_chain(self, rule, today)
+    }
+    fn load_balancer(&self) -> Option<Result<&LoadBalancer, &Unresolved>> {
+        Some(self.load_balancer.as_ref().map(|lb| *lb))
+    }
+}
+
+impl Subject for Route<'_> {
+    fn scope(&self) -> &str {
+        Route::scope(self)
+    }
+    /// The one service behind the route, when there is exactly one: the
+    /// finding is then about that service as much as about its target group.
+    fn service(&self) -> Option<&str> {
+        match self.services.as_slice() {
+            [one] => Some(one.id.address.as_str()),
+            _ => None,
+        }
+    }
+    fn identity(&self) -> Vec<String> {
+        Route::identity(self)
+    }
+    fn fallback(&self) -> Option<Location> {
+        self.at().cloned()
+    }
+    fn suppression(
+        &self,
+        rule: &str,
+        today: crate::suppress::Date,
+    ) -> Option<crate::finding::Suppression> {
+        crate::suppress::for_route(self, rule, today)
+    }
+    fn load_balancer(&self) -> Option<Result<&LoadBalancer, &Unresolved>> {
+        match (self.load_balancer, &self.load_balancer_unknown) {
+            (Some(lb), _) => Some(Ok(lb)),
+            (None, Some(u)) => Some(Err(u)),
+            (None, None) => None,
+        }
+    }
 }
 
 /// What a rule says about one chain.
@@ -173,20 +260,20 @@ impl Checker {
         self.disabled.iter().any(|d| d.eq_ignore_ascii_case(rule))
     }
 
-    pub fn report(&mut self, rule: &'static RuleMeta, chain: &Chain<'_>, d: Diagnostic) {
+    pub fn report(&mut self, rule: &'static RuleMeta, on: &dyn Subject, d: Diagnostic) {
         if self.is_disabled(rule.id) {
             return;
         }
-        let suppression = crate::suppress::for_chain(chain, rule.id, self.today);
+        let suppression = on.suppression(rule.id, self.today);
         self.findings.push(Finding {
-            service: Some(chain.service_name().to_string()),
-            scope: Some(chain.service.id.scope.clone()),
+            service: on.service().map(str::to_string),
+            scope: Some(on.scope().to_string()),
             fix: d.fix,
-            location: d.location.or_else(|| Some(chain.attachment.at.clone())),
+            location: d.location.or_else(|| on.fallback()),
             label: d.label,
             related: d.related,
             suggestion: d.suggestion,
-            identity: chain.identity(),
+            identity: on.identity(),
             suppression,
             ..Finding::new(rule, d.message)
         });
@@ -195,15 +282,18 @@ impl Checker {
     /// A value `rule` needs is unresolved: UN001, naming the value and why.
     /// Silenced like the rule that needed the value: a suppression of UN001,
     /// or of every check that needed it.
-    pub fn unresolved(&mut self, chain: &Chain<'_>, needed_by: &str, what: &str, u: &Unresolved) {
+    pub fn unresolved(&mut self, on: &dyn Subject, needed_by: &str, what: &str, u: &Unresolved) {
         if self.is_disabled(un001::META.id) || self.is_disabled(needed_by) {
             return;
         }
-        let own = crate::suppress::for_chain(chain, un001::META.id, self.today);
-        let by_rule = crate::suppress::for_chain(chain, needed_by, self.today);
+        let own = on.suppression(un001::META.id, self.today);
+        let by_rule = on.suppression(needed_by, self.today);
+        // A route has no service: its notes are keyed by what it is about.
         let key = (
-            chain.service.id.scope.clone(),
-            chain.service_name().to_string(),
+            on.scope().to_string(),
+            on.service()
+                .map(str::to_string)
+                .unwrap_or_else(|| on.identity().join(" ")),
             what.to_string(),
             u.reason.clone(),
         );
@@ -211,12 +301,13 @@ impl Checker {
             .unresolved
             .entry(key)
             .or_insert_with(|| un001::Pending {
-                service: chain.service_name().to_string(),
-                scope: chain.service.id.scope.clone(),
+                service: on.service().map(str::to_string),
+                scope: on.scope().to_string(),
+                identity: on.identity(),
                 what: what.to_string(),
                 needed_by: Vec::new(),
                 unresolved: u.clone(),
-                fallback: Some(chain.attachment.at.clone()),
+                fallback: on.fallback(),
                 silenced: Vec::new(),
                 suppression: None,
                 silenced_by: None,
@@ -246,16 +337,16 @@ impl Checker {
     /// unknown (UN001) and return `None`.
     pub fn load_balancer<'c>(
         &mut self,
-        chain: &'c Chain<'_>,
+        on: &'c dyn Subject,
         needed_by: &str,
-    ) -> Option<(&'c crate::model::LoadBalancer, crate::model::LbKind)> {
-        match &chain.load_balancer {
+    ) -> Option<(&'c LoadBalancer, LbKind)> {
+        match on.load_balancer()? {
             Ok(lb) => {
-                let kind = self.need(chain, needed_by, "the load balancer type", &lb.kind)?;
-                Some((*lb, kind))
+                let kind = self.need(on, needed_by, "the load balancer type", &lb.kind)?;
+                Some((lb, kind))
             }
             Err(u) => {
-                self.unresolved(chain, needed_by, "the load balancer", u);
+                self.unresolved(on, needed_by, "the load balancer", u);
                 None
             }
         }
@@ -264,7 +355,7 @@ impl Checker {
     /// The value of a setting, or report it as unresolved and return `None`.
     pub fn need<T: Clone>(
         &mut self,
-        chain: &Chain<'_>,
+        chain: &dyn Subject,
         needed_by: &str,
         what: &str,
         s: &Setting<T>,

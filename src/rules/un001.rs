@@ -38,8 +38,11 @@ declare_rule! {
 
 /// One unknown value of one service, with every check that needed it.
 pub struct Pending {
-    pub service: String,
+    /// The service, on a chain; `None` on a route.
+    pub service: Option<String>,
     pub scope: String,
+    /// What the finding is about (the chain's or the route's identity).
+    pub identity: Vec<String>,
     pub what: String,
     pub needed_by: Vec<String>,
     pub unresolved: Unresolved,
@@ -66,8 +69,11 @@ pub fn finding(mut p: Pending) -> Finding {
     };
     let u = p.unresolved;
     Finding {
-        identity: vec![p.scope.clone(), p.service.clone(), p.what.clone()],
-        service: Some(p.service),
+        identity: match &p.service {
+            Some(service) => vec![p.scope.clone(), service.clone(), p.what.clone()],
+            None => p.identity.iter().cloned().chain([p.what.clone()]).collect(),
+        },
+        service: p.service,
         scope: Some(p.scope),
         // Variables can be supplied on the command line; other reasons say how themselves.
         fix: u

@@ -12,7 +12,7 @@ mod resources;
 pub mod syntax;
 
 use crate::input::{self, ReadError};
-use crate::model::{InputError, Model, ResourceId};
+use crate::model::{InputError, Model, NotChecked, ResourceId};
 use crate::source::{Location, SourceFile};
 use crate::value::Val;
 use eval::{Evaluator, Scope};
@@ -258,7 +258,20 @@ fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
             continue;
         }
         let what = format!("{}{}.{}", ev.prefix, decl.rtype, decl.name);
-        for (suffix, scope) in ev.instances_of(decl.body, &what) {
+        let instances = ev.instances_of(decl.body, &what);
+        if instances.is_empty()
+            && decl.rtype == "aws_ecs_service"
+            && let Some(why) = no_instances(ev, decl.body)
+        {
+            model.not_checked.push(NotChecked {
+                scope: scope_name.to_string(),
+                what: what.clone(),
+                fix: enable_fix(decl.body),
+                why,
+                at: Some(decl.at.clone()),
+            });
+        }
+        for (suffix, scope) in instances {
             let inst = Instance {
                 ev,
                 id: ResourceId {
@@ -275,14 +288,168 @@ fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
     }
     let mut calls: Vec<_> = ev.calls.iter().collect();
     calls.sort_by(|a, b| a.1.at.cmp(&b.1.at));
-    for (name, _) in calls {
-        for (suffix, scope) in ev.call_instances(name).iter() {
-            // A module that cannot be read leaves its resources out; chains
-            // that need them say why (UN001).
-            if let Ok(child) = ev.child(name, suffix, scope) {
-                collect(&child, scope_name, model);
+    for (name, call) in calls {
+        let instances = ev.call_instances(name);
+        let what = format!("{}module.{name}", ev.prefix);
+        let may_hold_service = may_hold_service(call);
+        if instances.is_empty()
+            && may_hold_service
+            && let Some(why) = no_instances(ev, call.body)
+        {
+            model.not_checked.push(NotChecked {
+                scope: scope_name.to_string(),
+                what: what.clone(),
+                fix: enable_fix(call.body),
+                why,
+                at: Some(call.at.clone()),
+            });
+        }
+        for (suffix, scope) in instances.iter() {
+            match ev.child(name, suffix, scope) {
+                Ok(child) => collect(&child, scope_name, model),
+                // A module that cannot be read leaves its resources out:
+                // one that may hold a service says so, once per call.
+                Err(why) if may_hold_service => {
+                    if !model
+                        .not_checked
+                        .iter()
+                        .any(|n| n.what == what && n.scope == scope_name)
+                    {
+                        model.not_checked.push(NotChecked {
+                            scope: scope_name.to_string(),
+                            what: what.clone(),
+                            fix: unreadable_module_fix(&why),
+                            why: format!("its module could not be read: {why}"),
+                            at: Some(call.at.clone()),
+                        });
+                    }
+                }
+                Err(_) => {}
             }
         }
+    }
+}
+
+/// Whether a module call may hold a load-balanced ECS service: it is given
+/// a load balancer, listener or target group, or its source or arguments
+/// name ECS, containers or task definitions. A module that cannot be read
+/// and looks like none of these (a VPC, a bucket) is not worth a note.
+fn may_hold_service(call: &eval::CallDecl<'_>) -> bool {
+    const WORDS: &[&str] = &[
+        "target_group",
+        "listener",
+        "load_balancer",
+        "ecs",
+        "task_definition",
+        "container",
+        "alb",
+        "elb",
+    ];
+    let mentions = |text: &str| {
+        let text = text.to_ascii_lowercase();
+        WORDS.iter().any(|w| text.contains(w))
+    };
+    call.source.as_deref().is_some_and(mentions)
+        || call.body.attributes().iter().any(|(name, expr, _)| {
+            mentions(name) || expr.location().is_some_and(|l| mentions(l.snippet()))
+        })
+}
+
+/// Why a resource or module call has no instances, when it is because
+/// `count` is 0 or `for_each` is empty (not a cap or an unknown).
+fn no_instances(ev: &Evaluator<'_>, body: syntax::BodyRef<'_>) -> Option<String> {
+    let (attr, zero) = if body.attr("count").is_some() {
+        ("count", "is 0")
+    } else if body.attr("for_each").is_some() {
+        ("for_each", "is empty")
+    } else {
+        return None;
+    };
+    let v = ev.eval_attr(body, attr, &Scope::default())?;
+    let known_zero = match &v.kind {
+        crate::value::Kind::Number(n) => *n <= 0.0,
+        crate::value::Kind::List(l) => l.is_empty(),
+        crate::value::Kind::Map(m) => m.is_empty(),
+        _ => false,
+    };
+    if !known_zero {
+        return None;
+    }
+    let vars = variables_in(body, attr);
+    let reads = match vars.as_slice() {
+        [] => String::new(),
+        vars => format!(
+            " (it reads {})",
+            vars.iter()
+                .map(|v| format!("var.{v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Some(format!(
+        "its {attr} {zero} under the current variables{reads}, so Terraform creates none"
+    ))
+}
+
+/// The advice for a service that has no instances: set the variables its
+/// `count` or `for_each` reads.
+fn enable_fix(body: syntax::BodyRef<'_>) -> String {
+    let attr = if body.attr("count").is_some() {
+        "count"
+    } else {
+        "for_each"
+    };
+    match variables_in(body, attr).as_slice() {
+        [] => format!(
+            "check it with the variables of the environment that deploys it (--var-file), or suppress this note if it is never deployed ({attr})"
+        ),
+        vars => format!(
+            "check it with the values that enable it: {} (or --var-file with the environment's variables)",
+            vars.iter()
+                .map(|v| format!("--var {v}=…"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+    }
+}
+
+/// The `var.NAME`s an attribute's expression reads, in order, once each.
+fn variables_in(body: syntax::BodyRef<'_>, attr: &str) -> Vec<String> {
+    let Some(text) = body
+        .attr(attr)
+        .and_then(|e| e.location())
+        .map(|l| l.snippet().to_string())
+    else {
+        return Vec::new();
+    };
+    let mut out: Vec<String> = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("var.") {
+        let before = rest[..i].chars().next_back();
+        let after = &rest[i + 4..];
+        let name: String = after
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        let word_start =
+            before.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'));
+        if word_start && !name.is_empty() && !out.contains(&name) {
+            out.push(name.clone());
+        }
+        rest = &after[name.len()..];
+    }
+    out
+}
+
+/// How to make a module that could not be read readable, from why not.
+fn unreadable_module_fix(why: &str) -> String {
+    if why.contains("terraform init") {
+        "run `terraform init` in the root before the scan, so that the module is downloaded under .terraform/modules".into()
+    } else if why.contains("outside the repository") {
+        "scan from the directory that holds both the root and the module (the repository root)"
+            .into()
+    } else {
+        "make the module's source readable (a path inside the repository, or a downloaded module), or declare the service's settings in keepalign.toml".into()
     }
 }
 

@@ -105,9 +105,15 @@ fn string_setting(v: Option<&Val>, name: &str, fallback: &Location) -> Option<Se
         Kind::Str(t) if !t.has_holes() => {
             Setting::explicit(t.s.clone(), str_location(v).unwrap_or(fallback.clone()))
         }
-        Kind::Str(t) => {
-            Setting::unresolved(format!("{name}: {}", t.holes[0].reason), str_location(v))
-        }
+        Kind::Str(t) => Setting::unresolved(
+            format!(
+                "{name}: {}",
+                t.first_hole()
+                    .map(|h| h.reason.as_str())
+                    .unwrap_or("unknown")
+            ),
+            str_location(v),
+        ),
         Kind::Number(_) | Kind::Bool(_) => match v.to_text() {
             Ok(t) => Setting::explicit(t.s.clone(), v.at.clone().unwrap_or(fallback.clone())),
             Err(_) => Setting::unresolved(format!("{name} is not a string"), v.at.clone()),
@@ -267,7 +273,7 @@ fn word_of(v: &Val) -> Word {
 
 fn unknown_word(v: &Val) -> Option<Word> {
     let (text, hole) = match &v.kind {
-        Kind::Str(t) if t.has_holes() => (t.s.clone(), t.holes[0].clone()),
+        Kind::Str(t) => (t.s.clone(), t.first_hole()?.clone()),
         Kind::Unknown(h) => (format!("{0}0{0}", crate::json::HOLE), h.clone()),
         _ => return None,
     };

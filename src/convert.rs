@@ -38,7 +38,7 @@ pub fn unresolved_from<T>(h: &Val, name: &str, fallback: Option<Location>) -> Se
 pub fn unresolved_reason(v: &Val, name: &str, fallback: Option<Location>) -> Unresolved {
     let hole = match &v.kind {
         Kind::Unknown(hole) => Some(hole),
-        Kind::Str(t) => t.holes.first(),
+        Kind::Str(t) => t.first_hole(),
         _ => None,
     };
     match hole {
@@ -72,14 +72,19 @@ pub fn to_link(v: Option<Val>, attr_at: Option<Location>, name: &str) -> Link {
             },
             Kind::Str(t) if !t.has_holes() => Ok(Reference::Literal(t.s.clone())),
             // "${aws_ecs_task_definition.app.family}:${...revision}"
-            Kind::Str(t) => match t.holes.iter().find_map(|h| h.reference.clone()) {
+            Kind::Str(t) => match t.own_holes().find_map(|h| h.reference.clone()) {
                 Some(r) => Ok(Reference::Resource {
                     address: r.address,
                     attribute: r.attribute,
                     scope: r.scope,
                 }),
                 None => Err(Unresolved::new(
-                    format!("{name}: {}", t.holes[0].reason),
+                    format!(
+                        "{name}: {}",
+                        t.first_hole()
+                            .map(|h| h.reason.as_str())
+                            .unwrap_or("unknown")
+                    ),
                     at.clone(),
                 )),
             },

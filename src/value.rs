@@ -216,6 +216,27 @@ impl Text {
         }
     }
 
+    /// The holes this text's own unknown parts stand for, in the order they
+    /// appear. `holes` may hold more: a slice of a document keeps the
+    /// whole list so that its markers keep their numbers, and the reason
+    /// of the document's first unknown part is not this slice's.
+    pub fn own_holes(&self) -> impl Iterator<Item = &Arc<Hole>> {
+        let mut rest = self.s.as_str();
+        std::iter::from_fn(move || {
+            let i = rest.find(HOLE)?;
+            let after = &rest[i + HOLE.len_utf8()..];
+            let j = after.find(HOLE)?;
+            let n: usize = after[..j].parse().ok()?;
+            rest = &after[j + HOLE.len_utf8()..];
+            self.holes.get(n)
+        })
+    }
+
+    /// The first hole of this text's own, if any (see `own_holes`).
+    pub fn first_hole(&self) -> Option<&Arc<Hole>> {
+        self.own_holes().next()
+    }
+
     /// The first hole in `range`, if any.
     pub fn hole_in(&self, range: Range<usize>) -> Option<&Arc<Hole>> {
         let part = self.s.get(range)?;
@@ -388,7 +409,10 @@ impl Val {
                     Val::error(format!("\"{}\" is not a number", t.s), self.at.clone())
                 })
             }
-            Kind::Str(t) => Err(Val::new(Kind::Unknown(t.holes[0].clone()), self.at.clone())),
+            Kind::Str(t) => Err(match t.first_hole() {
+                Some(h) => Val::new(Kind::Unknown(h.clone()), self.at.clone()),
+                None => Val::unknown("a string with an unknown part", self.at.clone()),
+            }),
             Kind::Unknown(_) => Err(self.clone()),
             _ => Err(Val::error(
                 format!("a {} is not a number", self.type_name()),

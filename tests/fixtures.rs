@@ -100,6 +100,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "UN001 aws_ecs_service.billing main.tf:48",
         ],
     ),
+    (
+        "shape-unknowns-per-container",
+        &["UN001 aws_ecs_service.web main.tf:66"],
+    ),
     ("server-daphne", &["KA101 aws_ecs_service.chat ecs.tf:14"]),
     (
         "server-env-from-secrets",

@@ -325,7 +325,10 @@ impl<'a> Evaluator<'a> {
             }
             "Fn::Base64" => match self.eval(arg).to_text() {
                 Ok(t) if !t.has_holes() => Val::str(base64(t.s.as_bytes()), at),
-                Ok(t) => Val::new(Kind::Unknown(t.holes[0].clone()), at),
+                Ok(t) => match t.first_hole() {
+                    Some(h) => Val::new(Kind::Unknown(h.clone()), at),
+                    None => Val::unknown("a string with an unknown part", at),
+                },
                 Err(h) => h,
             },
             "Fn::ImportValue" => self.import(arg, at),

@@ -109,6 +109,11 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "server-gunicorn-gthread",
         &["KA101 aws_ecs_service.api ecs.tf:15"],
     ),
+    ("server-gunicorn-gthread-timeout", &[]),
+    (
+        "server-gunicorn-asgi",
+        &["KA101 aws_ecs_service.catalog ecs.tf:15"],
+    ),
     (
         "server-gunicorn-sync",
         &["RQ301 aws_ecs_service.web ecs.tf:14"],

@@ -5,9 +5,13 @@ use crate::model::fmt_secs;
 declare_rule! {
     /// ## What it checks
     ///
-    /// The server's request timeout (gunicorn `--timeout` for `sync` and
-    /// `gthread` workers, default 30; Apache `Timeout`, default 60) against the
-    /// load balancer's idle timeout.
+    /// The server's request timeout (gunicorn `--timeout` for the `sync`
+    /// worker, default 30; Apache `Timeout`, default 60) against the load
+    /// balancer's idle timeout.
+    ///
+    /// gunicorn's `gthread` worker (also what `sync` with `--threads` above 1
+    /// becomes) keeps notifying the arbiter while its threads work, so its
+    /// `--timeout` kills no slow request; async workers are not silent either.
     ///
     /// ## Why it matters
     ///

@@ -119,3 +119,21 @@ pub fn lb_kind(
         None => unresolved_from(&v, name, attr_at),
     }
 }
+
+/// A Classic ELB listener's back-end protocol as "reuses connections":
+/// HTTP and HTTPS do, TCP and SSL do not (any case, as AWS accepts).
+pub fn classic_http(v: Option<Val>, name: &str, fallback: &Location) -> Setting<bool> {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return Setting::unresolved(format!("{name} is not set"), Some(fallback.clone()));
+    };
+    let at = v.at.clone().unwrap_or(fallback.clone());
+    match v.as_known_str().map(str::to_ascii_lowercase).as_deref() {
+        Some("http" | "https") => Setting::explicit(true, at),
+        Some("tcp" | "ssl") => Setting::explicit(false, at),
+        Some(other) => Setting::unresolved(
+            format!("{name} \"{other}\" is not a Classic ELB protocol (HTTP, HTTPS, TCP, SSL)"),
+            Some(at),
+        ),
+        None => unresolved_from(&v, name, Some(at)),
+    }
+}

@@ -57,6 +57,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "KA101 Service service.yaml:110",
         ],
     ),
+    ("classic-elb-tcp-yaml", &[]),
     ("nlb-yaml", &[]),
     ("not-templates", &[]),
     (

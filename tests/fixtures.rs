@@ -203,6 +203,14 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["HC401 aws_ecs_service.auth alb.tf:20"],
     ),
     ("trap-nlb", &[]),
+    ("trap-classic-elb-tcp", &[]),
+    (
+        "server-classic-elb-sync-draining",
+        &[
+            "RQ301 aws_ecs_service.web ecs.tf:12",
+            "DR201 aws_ecs_service.web elb.tf:24",
+        ],
+    ),
     (
         "trap-stop-timeout",
         &["DR203 aws_ecs_service.exports ecs.tf:14"],
@@ -386,5 +394,76 @@ resource "aws_ecs_service" "web" {
             .starts_with("the health check timeout is unknown, so HC401"),
         "{}",
         r.findings[0].message
+    );
+}
+
+/// A Classic ELB with an HTTP listener and a TCP listener: the one that
+/// reaches the container port decides whether connections are reused; when
+/// none does, the premise is reported unknown, never assumed.
+#[test]
+fn classic_elb_listener_on_the_container_port_decides_reuse() {
+    let tf = |port: u32| {
+        format!(
+            r#"resource "aws_elb" "web" {{
+  name = "web"
+  listener {{
+    lb_port           = 80
+    lb_protocol       = "HTTP"
+    instance_port     = 8000
+    instance_protocol = "HTTP"
+  }}
+  listener {{
+    lb_port           = 9000
+    lb_protocol       = "TCP"
+    instance_port     = 9000
+    instance_protocol = "TCP"
+  }}
+}}
+resource "aws_ecs_task_definition" "web" {{
+  container_definitions = jsonencode([{{
+    name    = "web"
+    image   = "web:1"
+    command = ["gunicorn", "-k", "gevent", "app:app"]
+  }}])
+}}
+resource "aws_ecs_service" "web" {{
+  task_definition = aws_ecs_task_definition.web.arn
+  load_balancer {{
+    elb_name       = aws_elb.web.name
+    container_name = "web"
+    container_port = {port}
+  }}
+}}
+"#
+        )
+    };
+    let mut got = Vec::new();
+    for port in [8000, 9000, 7000] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.tf"), tf(port)).unwrap();
+        let r = run(dir.path());
+        got.push(
+            r.findings
+                .iter()
+                .map(|f| f.rule.id.to_string())
+                .collect::<Vec<_>>(),
+        );
+        if port == 7000 {
+            assert!(
+                r.findings
+                    .iter()
+                    .any(|f| f.message.contains("none has instance port 7000")),
+                "{}",
+                r.human
+            );
+        }
+    }
+    assert_eq!(
+        got,
+        [
+            vec!["DR202".to_string(), "KA101".to_string()],
+            vec!["DR202".to_string()],
+            vec!["DR202".to_string(), "UN001".to_string()],
+        ]
     );
 }

@@ -153,6 +153,7 @@ pub fn load_balancer_v2(r: &Resource<'_, '_>) -> LoadBalancer {
         connection_draining: None,
         connection_draining_timeout: None,
         client_keep_alive,
+        classic_listeners: None,
         at: r.at.clone(),
     }
 }
@@ -173,7 +174,22 @@ pub fn classic_load_balancer(r: &Resource<'_, '_>) -> LoadBalancer {
         },
     };
     let timeout = field_or_unknown(policy.as_ref(), "Timeout");
+    // InstanceProtocol is optional and must be at the layer of Protocol,
+    // so Protocol stands in for it.
+    let listeners = items(r.prop("Listeners"))
+        .into_iter()
+        .map(|l| {
+            let at = l.at.clone().unwrap_or(r.at.clone());
+            let protocol = field_or_unknown(Some(&l), "InstanceProtocol")
+                .or_else(|| field_or_unknown(Some(&l), "Protocol"));
+            ClassicListener {
+                instance_port: field(&l, "InstancePort").and_then(|v| v.to_number().ok()),
+                http: crate::convert::classic_http(protocol, "Listeners InstanceProtocol", &at),
+            }
+        })
+        .collect();
     LoadBalancer {
+        classic_listeners: Some(listeners),
         id: r.id.clone(),
         ignore: r.ignore.clone(),
         kind: Setting::explicit(LbKind::Classic, r.at.clone()),

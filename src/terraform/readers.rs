@@ -145,10 +145,33 @@ pub fn load_balancer<S: Source>(r: &S, classic: bool) -> LoadBalancer {
             Some((3600.0, "AWS default for client_keep_alive")),
         )
     });
+    // The back-end protocol decides reuse; the front-end one is at the
+    // same layer (AWS requires it), so it stands in when the other is unset.
+    let classic_listeners = classic.then(|| {
+        r.blocks(b, "listener")
+            .iter()
+            .map(|l| {
+                let protocol = r
+                    .value(l, "instance_protocol", &never_default)
+                    .or_else(|| r.value(l, "lb_protocol", &never_default));
+                ClassicListener {
+                    instance_port: r
+                        .value(l, "instance_port", &never_default)
+                        .and_then(|v| v.to_number().ok()),
+                    http: crate::convert::classic_http(
+                        protocol,
+                        "instance_protocol",
+                        &r.location(l, "instance_protocol"),
+                    ),
+                }
+            })
+            .collect()
+    });
     LoadBalancer {
         id: r.id().clone(),
         ignore: r.ignore(),
         name: r.known_string("name"),
+        classic_listeners,
         idle_timeout: seconds(r, b, "idle_timeout", Some(idle_default)),
         kind,
         connection_draining: draining,

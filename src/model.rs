@@ -266,10 +266,26 @@ pub struct ListenerRule {
     pub ignore: Vec<crate::suppress::Ignore>,
 }
 
+/// What a target group's protocol and target type say about the load
+/// balancer it serves, which decides its health-check defaults and limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TgFamily {
+    /// HTTP/HTTPS: an Application Load Balancer.
+    Application,
+    /// TCP/TLS/UDP/TCP_UDP: a Network Load Balancer, which accepts a health
+    /// check timeout equal to its interval.
+    Network,
+    /// GENEVE: a Gateway Load Balancer.
+    Gateway,
+    /// `target_type = "lambda"`.
+    Lambda,
+}
+
 #[derive(Clone, Debug)]
 pub struct TargetGroup {
     pub id: ResourceId,
     pub name: Option<String>,
+    pub family: Setting<TgFamily>,
     pub deregistration_delay: Setting<Seconds>,
     pub health_check_interval: Setting<Seconds>,
     pub health_check_timeout: Setting<Seconds>,

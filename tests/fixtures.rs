@@ -203,6 +203,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["HC401 aws_ecs_service.auth alb.tf:20"],
     ),
     ("trap-nlb", &[]),
+    (
+        "trap-health-check-nlb",
+        &["HC401 aws_ecs_service.admin nlb.tf:27"],
+    ),
     ("trap-classic-elb-tcp", &[]),
     (
         "server-classic-elb-sync-draining",
@@ -276,6 +280,7 @@ fn services_tables() {
         "shape-count",
         "server-gunicorn-sync",
         "trap-classic-no-draining",
+        "trap-health-check-nlb",
     ] {
         insta::assert_snapshot!(format!("services-{name}"), run(fixture(name)).services);
     }

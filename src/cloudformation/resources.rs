@@ -265,6 +265,57 @@ pub fn listener_rule(r: &Resource<'_, '_>) -> ListenerRule {
 
 pub fn target_group(r: &Resource<'_, '_>) -> TargetGroup {
     let attrs = r.prop("TargetGroupAttributes");
+    let family = crate::convert::tg_family(
+        r.prop("Protocol").as_ref(),
+        r.prop("TargetType").as_ref(),
+        &r.at,
+    );
+    // CloudFormation leaves HealthCheckProtocol to AWS: TCP on an NLB.
+    let hc_protocol = match r.prop("HealthCheckProtocol") {
+        None => Some("TCP".to_string()),
+        Some(v) => v.as_known_str().map(str::to_string),
+    };
+    let (interval, timeout) = match (family.value(), hc_protocol) {
+        (Some(f), Some(hp)) => {
+            let (i, t, qualifier) = crate::convert::health_check_defaults(*f, &hp);
+            (
+                r.seconds(
+                    "HealthCheckIntervalSeconds",
+                    Some((
+                        i,
+                        &format!("AWS default for HealthCheckIntervalSeconds{qualifier}"),
+                    )),
+                ),
+                r.seconds(
+                    "HealthCheckTimeoutSeconds",
+                    Some((
+                        t,
+                        &format!("AWS default for HealthCheckTimeoutSeconds{qualifier}"),
+                    )),
+                ),
+            )
+        }
+        // What the defaults are is unknown: an unset value is unknown too.
+        (f, _) => {
+            let why = match (&family, f) {
+                (Setting::Unresolved(u), _) => u.reason.clone(),
+                _ => "HealthCheckProtocol is not known".to_string(),
+            };
+            let value = |name: &str| match r.prop(name) {
+                Some(_) => r.seconds(name, None),
+                None => Setting::unresolved(
+                    format!(
+                        "the AWS default for {name} depends on the target group's Protocol, TargetType and HealthCheckProtocol, and {why}"
+                    ),
+                    Some(r.at.clone()),
+                ),
+            };
+            (
+                value("HealthCheckIntervalSeconds"),
+                value("HealthCheckTimeoutSeconds"),
+            )
+        }
+    };
     TargetGroup {
         id: r.id.clone(),
         ignore: r.ignore.clone(),
@@ -278,14 +329,9 @@ pub fn target_group(r: &Resource<'_, '_>) -> TargetGroup {
             ),
             &r.at,
         ),
-        health_check_interval: r.seconds(
-            "HealthCheckIntervalSeconds",
-            Some((30.0, "AWS default for HealthCheckIntervalSeconds")),
-        ),
-        health_check_timeout: r.seconds(
-            "HealthCheckTimeoutSeconds",
-            Some((5.0, "AWS default for HealthCheckTimeoutSeconds")),
-        ),
+        family,
+        health_check_interval: interval,
+        health_check_timeout: timeout,
         at: r.at.clone(),
     }
 }

@@ -391,6 +391,18 @@ pub fn predicate(s: &Setting<Seconds>, value: Seconds) -> String {
     }
 }
 
+/// "5 s", "10 s (AWS default for health check timeout)", "8 s (declared in
+/// keepalign.toml:7)": a value in a message, its provenance in brackets.
+pub fn bracketed(s: &Setting<Seconds>, value: Seconds) -> String {
+    match s {
+        Setting::Known {
+            provenance: Provenance::Default { source, .. },
+            ..
+        } => format!("{} s ({source})", fmt_secs(value)),
+        _ => format!("{} s{}", fmt_secs(value), declared_note(s)),
+    }
+}
+
 /// The load balancer's idle timeout in a message: "60 s (the AWS
 /// default)", "120 s", "120 s (declared in keepalign.toml:7)".
 pub fn idle_phrase(idle: &Setting<Seconds>, value: Seconds) -> String {

@@ -126,6 +126,14 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     ("server-next", &[]),
+    ("server-fastify", &[]),
+    (
+        "server-rails-thruster",
+        &[
+            "KA101 aws_ecs_service.rails ecs.tf:15",
+            "RQ301 aws_ecs_service.rails ecs.tf:15",
+        ],
+    ),
     ("server-nginx-sidecar", &[]),
     ("server-node", &["KA101 aws_ecs_service.bff ecs.tf:14"]),
     ("server-puma", &["UN001 aws_ecs_service.rails ecs.tf:15"]),

@@ -6,8 +6,9 @@ declare_rule! {
     /// ## What it checks
     ///
     /// The server's request timeout (gunicorn `--timeout` for the `sync`
-    /// worker, default 30; Apache `Timeout`, default 60) against the load
-    /// balancer's idle timeout.
+    /// worker, default 30; Apache `Timeout`, default 60; Thruster's
+    /// `HTTP_WRITE_TIMEOUT`, default 30) against the load balancer's idle
+    /// timeout.
     ///
     /// gunicorn's `gthread` worker (also what `sync` with `--threads` above 1
     /// becomes) keeps notifying the arbiter while its threads work, so its

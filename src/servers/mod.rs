@@ -20,6 +20,7 @@ mod hypercorn;
 mod nginx;
 mod node;
 mod puma;
+mod thruster;
 mod unicorn;
 mod uvicorn;
 mod waitress;
@@ -66,6 +67,8 @@ type Recogniser = fn(&Invocation) -> Option<ServerProfile>;
 /// Every server family keepalign knows. Each recogniser looks at the command
 /// when there is one, and at the image when `argv` is empty.
 const RECOGNISERS: &[Recogniser] = &[
+    // Before the servers it fronts: `thrust bin/rails server` is Thruster.
+    thruster::recognise,
     gunicorn::recognise,
     uvicorn::recognise,
     hypercorn::recognise,
@@ -122,6 +125,17 @@ pub fn identify(container: &Container) -> Result<ServerProfile, Unresolved> {
     if let Some(p) = RECOGNISERS.iter().find_map(|r| r(&ctx)) {
         return Ok(p);
     }
+    // The last command of a script is not a server: maybe one it started
+    // in the background is (`gunicorn app & exec worker`).
+    let last = std::mem::take(&mut ctx.argv);
+    for words in peeled.background {
+        let inner = command::peel(words);
+        ctx.argv = inner.argv;
+        if let Some(p) = RECOGNISERS.iter().find_map(|r| r(&ctx)) {
+            return Ok(p);
+        }
+    }
+    ctx.argv = last;
     // The command does not name a known server: maybe the image does.
     let ran = std::mem::take(&mut ctx.argv);
     if !ran.is_empty()
@@ -162,7 +176,9 @@ const DECLARABLE: &[(&str, &[&str])] = &[
     ("node", &["node"]),
     ("nodejs", &["node"]),
     ("next", &["next", "start"]),
+    ("fastify", &["fastify", "start"]),
     ("puma", &["puma"]),
+    ("thruster", &["thrust"]),
     ("unicorn", &["unicorn"]),
     ("nginx", &["nginx"]),
     ("httpd", &["httpd"]),
@@ -181,7 +197,7 @@ pub fn family_of(kind: &str) -> Option<&'static str> {
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(kind))?;
     Some(match *name {
-        "nodejs" | "next" => "node",
+        "nodejs" | "next" | "fastify" => "node",
         "apache" => "httpd",
         other => other,
     })

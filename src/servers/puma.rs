@@ -20,6 +20,31 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     }
     let description = match program {
         "puma" => "Puma".to_string(),
+        // `pumactl start` runs Puma in the foreground; other subcommands
+        // control a running one.
+        "pumactl" => {
+            let start = args::positionals(
+                rest,
+                &[
+                    "-S",
+                    "--state",
+                    "-P",
+                    "--pidfile",
+                    "-C",
+                    "--control-url",
+                    "-T",
+                    "--control-token",
+                    "-F",
+                    "--config-file",
+                    "-p",
+                    "--pid",
+                ],
+            );
+            if start.first().map(|w| w.text.as_str()) != Some("start") {
+                return None;
+            }
+            "Puma (pumactl start)".to_string()
+        }
         "rails" => {
             let sub = rest.first()?.text.as_str();
             if !matches!(sub, "server" | "s") {
@@ -130,8 +155,14 @@ mod tests {
             let p = task().cmd(cmd).build().profile();
             assert_eq!(p.server, "puma", "{cmd:?}");
         }
+        let p = task()
+            .cmd(&["bundle", "exec", "pumactl", "-F", "config/puma.rb", "start"])
+            .build()
+            .profile();
+        assert_eq!(p.description, "Puma (pumactl start)");
         for cmd in [
-            &["rails", "console"][..],
+            &["pumactl", "restart"][..],
+            &["rails", "console"],
             &["rails", "server", "-u", "thin"],
             &["rails"],
         ] {

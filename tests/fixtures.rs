@@ -92,6 +92,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "modules-not-initialised",
         &["UN001 aws_ecs_service.billing main.tf:48"],
     ),
+    (
+        "server-bash-apache2",
+        &["UN002 aws_ecs_service.payments ecs.tf:14"],
+    ),
     ("server-daphne", &["KA101 aws_ecs_service.chat ecs.tf:14"]),
     (
         "server-env-from-secrets",

@@ -124,3 +124,90 @@ pub fn lb_kind(
         None => unresolved_from(&v, name, attr_at),
     }
 }
+
+/// A Classic ELB listener's back-end protocol as "reuses connections":
+/// HTTP and HTTPS do, TCP and SSL do not (any case, as AWS accepts).
+pub fn classic_http(v: Option<Val>, name: &str, fallback: &Location) -> Setting<bool> {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return Setting::unresolved(format!("{name} is not set"), Some(fallback.clone()));
+    };
+    let at = v.at.clone().unwrap_or(fallback.clone());
+    match v.as_known_str().map(str::to_ascii_lowercase).as_deref() {
+        Some("http" | "https") => Setting::explicit(true, at),
+        Some("tcp" | "ssl") => Setting::explicit(false, at),
+        Some(other) => Setting::unresolved(
+            format!("{name} \"{other}\" is not a Classic ELB protocol (HTTP, HTTPS, TCP, SSL)"),
+            Some(at),
+        ),
+        None => unresolved_from(&v, name, Some(at)),
+    }
+}
+
+/// A target group's family from its protocol and target type (each `None`
+/// when not set). Terraform requires a protocol except for lambda targets,
+/// so an unset one is read as HTTP.
+pub fn tg_family(
+    protocol: Option<&Val>,
+    target_type: Option<&Val>,
+    fallback: &Location,
+) -> Setting<TgFamily> {
+    let text = |v: Option<&Val>, name: &str| -> Result<Option<String>, Unresolved> {
+        match v.filter(|v| !v.is_null()) {
+            None => Ok(None),
+            Some(v) => match v.as_known_str() {
+                Some(s) => Ok(Some(s.to_ascii_uppercase())),
+                None => Err(unresolved_reason(v, name, Some(fallback.clone()))),
+            },
+        }
+    };
+    let at = |v: Option<&Val>| v.and_then(|v| v.at.clone()).unwrap_or(fallback.clone());
+    match text(target_type, "target_type") {
+        Ok(Some(t)) if t == "LAMBDA" => {
+            return Setting::explicit(TgFamily::Lambda, at(target_type));
+        }
+        Ok(_) => {}
+        Err(u) => return Setting::Unresolved(u),
+    }
+    match text(protocol, "protocol") {
+        Ok(None) => Setting::default(
+            TgFamily::Application,
+            "no protocol: HTTP",
+            Some(fallback.clone()),
+        ),
+        Ok(Some(p)) => match p.as_str() {
+            "HTTP" | "HTTPS" => Setting::explicit(TgFamily::Application, at(protocol)),
+            "TCP" | "TLS" | "UDP" | "TCP_UDP" => Setting::explicit(TgFamily::Network, at(protocol)),
+            "GENEVE" => Setting::explicit(TgFamily::Gateway, at(protocol)),
+            other => Setting::unresolved(
+                format!("target group protocol \"{other}\" is not one keepalign knows"),
+                Some(at(protocol)),
+            ),
+        },
+        Err(u) => Setting::Unresolved(u),
+    }
+}
+
+/// AWS's health check defaults for a target group: interval, timeout, and
+/// what they depend on (empty for an ALB's, the common case), to follow
+/// the setting's name in the default's source. The timeout of a Network
+/// Load Balancer's target group depends on the health check protocol: 6 s
+/// for HTTP, 10 s for TCP and HTTPS (NLB guide; ELBv2 `CreateTargetGroup`).
+/// `hc_protocol` is the health check protocol as configured, else the
+/// tool's default (Terraform: HTTP; CloudFormation: TCP on an NLB).
+pub fn health_check_defaults(family: TgFamily, hc_protocol: &str) -> (f64, f64, &'static str) {
+    match family {
+        TgFamily::Lambda => (35.0, 30.0, " of a lambda target group"),
+        TgFamily::Gateway => (10.0, 5.0, " of a GENEVE target group"),
+        TgFamily::Network if hc_protocol.eq_ignore_ascii_case("HTTP") => (
+            30.0,
+            6.0,
+            " of an NLB target group with an HTTP health check",
+        ),
+        TgFamily::Network => (
+            30.0,
+            10.0,
+            " of an NLB target group with a TCP or HTTPS health check",
+        ),
+        TgFamily::Application => (30.0, 5.0, ""),
+    }
+}

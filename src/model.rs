@@ -222,10 +222,25 @@ pub struct LoadBalancer {
     /// ALB only: how long the ALB keeps client connections (client side; no
     /// rule compares it, `services` shows it).
     pub client_keep_alive: Option<Setting<Seconds>>,
+    /// Classic ELB only: its listeners' back ends, which decide whether it
+    /// reuses connections to targets. `None` for other types, and for a
+    /// Classic ELB declared in the configuration (its listeners unseen).
+    pub classic_listeners: Option<Vec<ClassicListener>>,
     pub at: Location,
     /// Suppressions for chains through this resource (a Terraform
     /// `# keepalign:ignore` comment, CloudFormation `Metadata.keepalign`).
     pub ignore: Vec<crate::suppress::Ignore>,
+}
+
+/// One listener of a Classic ELB, as far as connection reuse goes.
+#[derive(Clone, Debug)]
+pub struct ClassicListener {
+    /// The back-end (instance) port, when known.
+    pub instance_port: Option<f64>,
+    /// Whether the back-end protocol is HTTP or HTTPS, the only ones a
+    /// Classic ELB reuses back-end connections for (TCP and SSL listeners
+    /// pair one client connection with one back-end connection).
+    pub http: Setting<bool>,
 }
 
 #[derive(Clone, Debug)]
@@ -251,10 +266,26 @@ pub struct ListenerRule {
     pub ignore: Vec<crate::suppress::Ignore>,
 }
 
+/// What a target group's protocol and target type say about the load
+/// balancer it serves, which decides its health-check defaults and limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TgFamily {
+    /// HTTP/HTTPS: an Application Load Balancer.
+    Application,
+    /// TCP/TLS/UDP/TCP_UDP: a Network Load Balancer, which accepts a health
+    /// check timeout equal to its interval.
+    Network,
+    /// GENEVE: a Gateway Load Balancer.
+    Gateway,
+    /// `target_type = "lambda"`.
+    Lambda,
+}
+
 #[derive(Clone, Debug)]
 pub struct TargetGroup {
     pub id: ResourceId,
     pub name: Option<String>,
+    pub family: Setting<TgFamily>,
     pub deregistration_delay: Setting<Seconds>,
     pub health_check_interval: Setting<Seconds>,
     pub health_check_timeout: Setting<Seconds>,

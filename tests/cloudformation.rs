@@ -61,6 +61,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "KA101 Service service.yaml:110",
         ],
     ),
+    ("classic-elb-tcp-yaml", &[]),
     ("nlb-yaml", &[]),
     ("not-templates", &[]),
     (
@@ -323,4 +324,36 @@ fn templates_that_reuse_a_logical_id_keep_their_own_findings() {
     let summary = keepalign::report::Summary::new(&findings, model.files, chains.len());
     let human = keepalign::report::human::render(&findings, &summary, false);
     assert!(human.contains("service: Service in "), "{human}");
+}
+
+/// An NLB target group's health check defaults to TCP with a 10 s timeout
+/// (not an ALB's 5 s), and a timeout equal to the interval is accepted.
+#[test]
+fn nlb_health_check_defaults_and_equal_timeout() {
+    let original = std::fs::read_to_string(cfn("nlb-yaml").join("gateway-nlb.yaml")).unwrap();
+    let hc = "      HealthCheckProtocol: TCP\n      HealthCheckIntervalSeconds: 30\n      HealthCheckTimeoutSeconds: 10\n";
+    assert!(original.contains(hc));
+    let mut got = Vec::new();
+    for replacement in [
+        "      HealthCheckIntervalSeconds: 8\n",
+        "      HealthCheckIntervalSeconds: 10\n      HealthCheckTimeoutSeconds: 10\n",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("gateway.yaml"),
+            original.replace(hc, replacement),
+        )
+        .unwrap();
+        let r = run(dir.path());
+        got.push(summary(&r.findings).join(" ").replace(char::is_numeric, ""));
+        if replacement.contains(": 8") {
+            assert!(
+                r.human.contains("health check timeout 10 s (AWS default for HealthCheckTimeoutSeconds of an NLB target group with a TCP or HTTPS health check) is above the interval 8 s"),
+                "{}",
+                r.human
+            );
+        }
+    }
+    assert_eq!(got[1], "", "a 10/10 NLB health check is accepted");
+    assert!(got[0].starts_with("HC"), "{got:?}");
 }

@@ -104,6 +104,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "shape-unknowns-per-container",
         &["UN001 aws_ecs_service.web main.tf:66"],
     ),
+    (
+        "server-bash-apache2",
+        &["UN002 aws_ecs_service.payments ecs.tf:14"],
+    ),
     ("server-daphne", &["KA101 aws_ecs_service.chat ecs.tf:14"]),
     (
         "server-env-from-secrets",
@@ -121,6 +125,11 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "server-gunicorn-gthread",
         &["KA101 aws_ecs_service.api ecs.tf:15"],
     ),
+    ("server-gunicorn-gthread-timeout", &[]),
+    (
+        "server-gunicorn-asgi",
+        &["KA101 aws_ecs_service.catalog ecs.tf:15"],
+    ),
     (
         "server-gunicorn-sync",
         &["RQ301 aws_ecs_service.web ecs.tf:14"],
@@ -133,7 +142,19 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     ("server-next", &[]),
+    ("server-fastify", &[]),
+    (
+        "server-rails-thruster",
+        &[
+            "KA101 aws_ecs_service.rails ecs.tf:15",
+            "RQ301 aws_ecs_service.rails ecs.tf:15",
+        ],
+    ),
     ("server-nginx-sidecar", &[]),
+    (
+        "server-private-nginx-image",
+        &["UN002 aws_ecs_service.payments variables.tf:39"],
+    ),
     ("server-node", &["KA101 aws_ecs_service.bff ecs.tf:14"]),
     ("server-puma", &["UN001 aws_ecs_service.rails ecs.tf:15"]),
     ("server-puma-env", &["KA101 aws_ecs_service.web ecs.tf:18"]),
@@ -211,6 +232,18 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     ("trap-nlb", &[]),
     (
+        "trap-health-check-nlb",
+        &["HC401 aws_ecs_service.admin nlb.tf:27"],
+    ),
+    ("trap-classic-elb-tcp", &[]),
+    (
+        "server-classic-elb-sync-draining",
+        &[
+            "RQ301 aws_ecs_service.web ecs.tf:12",
+            "DR201 aws_ecs_service.web elb.tf:24",
+        ],
+    ),
+    (
         "trap-stop-timeout",
         &["DR203 aws_ecs_service.exports ecs.tf:14"],
     ),
@@ -275,6 +308,7 @@ fn services_tables() {
         "shape-count",
         "server-gunicorn-sync",
         "trap-classic-no-draining",
+        "trap-health-check-nlb",
     ] {
         insta::assert_snapshot!(format!("services-{name}"), run(fixture(name)).services);
     }
@@ -410,5 +444,76 @@ fn a_service_enabled_by_a_variable_is_checked_once_it_is_given() {
         ["KA101 aws_ecs_service.api[0] main.tf:49"],
         "{}",
         r.human
+    );
+}
+
+/// A Classic ELB with an HTTP listener and a TCP listener: the one that
+/// reaches the container port decides whether connections are reused; when
+/// none does, the premise is reported unknown, never assumed.
+#[test]
+fn classic_elb_listener_on_the_container_port_decides_reuse() {
+    let tf = |port: u32| {
+        format!(
+            r#"resource "aws_elb" "web" {{
+  name = "web"
+  listener {{
+    lb_port           = 80
+    lb_protocol       = "HTTP"
+    instance_port     = 8000
+    instance_protocol = "HTTP"
+  }}
+  listener {{
+    lb_port           = 9000
+    lb_protocol       = "TCP"
+    instance_port     = 9000
+    instance_protocol = "TCP"
+  }}
+}}
+resource "aws_ecs_task_definition" "web" {{
+  container_definitions = jsonencode([{{
+    name    = "web"
+    image   = "web:1"
+    command = ["gunicorn", "-k", "gevent", "app:app"]
+  }}])
+}}
+resource "aws_ecs_service" "web" {{
+  task_definition = aws_ecs_task_definition.web.arn
+  load_balancer {{
+    elb_name       = aws_elb.web.name
+    container_name = "web"
+    container_port = {port}
+  }}
+}}
+"#
+        )
+    };
+    let mut got = Vec::new();
+    for port in [8000, 9000, 7000] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.tf"), tf(port)).unwrap();
+        let r = run(dir.path());
+        got.push(
+            r.findings
+                .iter()
+                .map(|f| f.rule.id.to_string())
+                .collect::<Vec<_>>(),
+        );
+        if port == 7000 {
+            assert!(
+                r.findings
+                    .iter()
+                    .any(|f| f.message.contains("none has instance port 7000")),
+                "{}",
+                r.human
+            );
+        }
+    }
+    assert_eq!(
+        got,
+        [
+            vec!["DR202".to_string(), "KA101".to_string()],
+            vec!["DR202".to_string()],
+            vec!["DR202".to_string(), "UN001".to_string()],
+        ]
     );
 }

@@ -69,7 +69,6 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "format-0.1",
         &[
             "KA101 aws_ecs_service.web[0] plan.json:251",
-            "RQ301 aws_ecs_service.web[0] plan.json:251",
             "DR202 aws_ecs_service.web[0] plan.json:275",
         ],
     ),

@@ -153,6 +153,7 @@ pub fn load_balancer_v2(r: &Resource<'_, '_>) -> LoadBalancer {
         connection_draining: None,
         connection_draining_timeout: None,
         client_keep_alive,
+        classic_listeners: None,
         at: r.at.clone(),
     }
 }
@@ -173,7 +174,22 @@ pub fn classic_load_balancer(r: &Resource<'_, '_>) -> LoadBalancer {
         },
     };
     let timeout = field_or_unknown(policy.as_ref(), "Timeout");
+    // InstanceProtocol is optional and must be at the layer of Protocol,
+    // so Protocol stands in for it.
+    let listeners = items(r.prop("Listeners"))
+        .into_iter()
+        .map(|l| {
+            let at = l.at.clone().unwrap_or(r.at.clone());
+            let protocol = field_or_unknown(Some(&l), "InstanceProtocol")
+                .or_else(|| field_or_unknown(Some(&l), "Protocol"));
+            ClassicListener {
+                instance_port: field(&l, "InstancePort").and_then(|v| v.to_number().ok()),
+                http: crate::convert::classic_http(protocol, "Listeners InstanceProtocol", &at),
+            }
+        })
+        .collect();
     LoadBalancer {
+        classic_listeners: Some(listeners),
         id: r.id.clone(),
         ignore: r.ignore.clone(),
         kind: Setting::explicit(LbKind::Classic, r.at.clone()),
@@ -249,6 +265,57 @@ pub fn listener_rule(r: &Resource<'_, '_>) -> ListenerRule {
 
 pub fn target_group(r: &Resource<'_, '_>) -> TargetGroup {
     let attrs = r.prop("TargetGroupAttributes");
+    let family = crate::convert::tg_family(
+        r.prop("Protocol").as_ref(),
+        r.prop("TargetType").as_ref(),
+        &r.at,
+    );
+    // CloudFormation leaves HealthCheckProtocol to AWS: TCP on an NLB.
+    let hc_protocol = match r.prop("HealthCheckProtocol") {
+        None => Some("TCP".to_string()),
+        Some(v) => v.as_known_str().map(str::to_string),
+    };
+    let (interval, timeout) = match (family.value(), hc_protocol) {
+        (Some(f), Some(hp)) => {
+            let (i, t, qualifier) = crate::convert::health_check_defaults(*f, &hp);
+            (
+                r.seconds(
+                    "HealthCheckIntervalSeconds",
+                    Some((
+                        i,
+                        &format!("AWS default for HealthCheckIntervalSeconds{qualifier}"),
+                    )),
+                ),
+                r.seconds(
+                    "HealthCheckTimeoutSeconds",
+                    Some((
+                        t,
+                        &format!("AWS default for HealthCheckTimeoutSeconds{qualifier}"),
+                    )),
+                ),
+            )
+        }
+        // What the defaults are is unknown: an unset value is unknown too.
+        (f, _) => {
+            let why = match (&family, f) {
+                (Setting::Unresolved(u), _) => u.reason.clone(),
+                _ => "HealthCheckProtocol is not known".to_string(),
+            };
+            let value = |name: &str| match r.prop(name) {
+                Some(_) => r.seconds(name, None),
+                None => Setting::unresolved(
+                    format!(
+                        "the AWS default for {name} depends on the target group's Protocol, TargetType and HealthCheckProtocol, and {why}"
+                    ),
+                    Some(r.at.clone()),
+                ),
+            };
+            (
+                value("HealthCheckIntervalSeconds"),
+                value("HealthCheckTimeoutSeconds"),
+            )
+        }
+    };
     TargetGroup {
         id: r.id.clone(),
         ignore: r.ignore.clone(),
@@ -262,14 +329,9 @@ pub fn target_group(r: &Resource<'_, '_>) -> TargetGroup {
             ),
             &r.at,
         ),
-        health_check_interval: r.seconds(
-            "HealthCheckIntervalSeconds",
-            Some((30.0, "AWS default for HealthCheckIntervalSeconds")),
-        ),
-        health_check_timeout: r.seconds(
-            "HealthCheckTimeoutSeconds",
-            Some((5.0, "AWS default for HealthCheckTimeoutSeconds")),
-        ),
+        family,
+        health_check_interval: interval,
+        health_check_timeout: timeout,
         at: r.at.clone(),
     }
 }

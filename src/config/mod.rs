@@ -587,6 +587,7 @@ fn service(
                     .then(|| classic_unknown("connection draining")),
                 connection_draining_timeout: None,
                 client_keep_alive: None,
+                classic_listeners: None,
                 at: at.clone(),
                 ignore: Vec::new(),
             });

@@ -1,4 +1,6 @@
-use super::{Checker, Diagnostic, describe, idle_timeout_related, number_suggestion};
+use super::{
+    Checker, Diagnostic, describe, idle_phrase, idle_timeout_related, number_suggestion, predicate,
+};
 use crate::linker::Route;
 use crate::model::{LbKind, fmt_secs};
 
@@ -13,8 +15,12 @@ declare_rule! {
     ///
     /// During a deployment ECS deregisters the old task and waits for the
     /// deregistration delay before stopping it. A request still running when the
-    /// delay ends is cut off and the client gets a **502**. Requests may run as
+    /// delay ends is cut off and the client gets a **502** (from a Classic ELB,
+    /// a **504**). Requests may run as
     /// long as the idle timeout allows, so a shorter delay cuts legitimate ones.
+    ///
+    /// Not checked for Network Load Balancers, nor for Classic ELB TCP/SSL
+    /// listeners: only HTTP/HTTPS listeners reuse back-end connections.
     ///
     /// ## Example
     ///
@@ -39,7 +45,7 @@ pub fn check(route: &Route<'_>, c: &mut Checker) {
     let Some((lb, kind)) = c.load_balancer(route, "DR201") else {
         return;
     };
-    if !kind.reuses_connections() {
+    if !c.reuses_connections(route, "DR201", lb, kind) {
         return;
     }
     let (delay, delay_name) = match (kind, route.target_group) {
@@ -71,9 +77,10 @@ pub fn check(route: &Route<'_>, c: &mut Checker) {
     }
     let lb_name = kind.short_name();
     let message = format!(
-        "{delay_name} {} is below the {lb_name} idle timeout of {}: during deployments, requests still running when draining ends are cut off and answered 502",
-        describe(delay),
-        describe(&lb.idle_timeout),
+        "{delay_name} {}, which is below the {lb_name} idle timeout of {}: during deployments, requests still running when draining ends are cut off and answered {}",
+        predicate(delay, d),
+        idle_phrase(&lb.idle_timeout, idle),
+        kind.reset_status(),
     );
     let fix = format!(
         "raise {delay_name} to at least {} s (the idle timeout), or lower the {lb_name} idle timeout",

@@ -9,7 +9,7 @@ declare_rule! {
     /// The container's `stopTimeout` (ECS default 30 s) must not be shorter than
     /// the server's graceful shutdown timeout (gunicorn `--graceful-timeout`,
     /// default 30; hypercorn `--graceful-timeout`, default 3; Puma
-    /// `worker_shutdown_timeout`, default 30; uvicorn
+    /// `worker_shutdown_timeout`, default 30, in cluster mode only; uvicorn
     /// `--timeout-graceful-shutdown` when set).
     ///
     /// ## Why it matters

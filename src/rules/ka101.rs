@@ -1,8 +1,8 @@
 use super::{
-    Checker, Diagnostic, declared_note, describe, idle_timeout_related, number_suggestion,
+    Checker, Diagnostic, describe, idle_phrase, idle_timeout_related, number_suggestion, predicate,
 };
 use crate::linker::Chain;
-use crate::model::{Provenance, Setting, fmt_secs};
+use crate::model::fmt_secs;
 use crate::servers::KeepAlive;
 
 declare_rule! {
@@ -23,7 +23,8 @@ declare_rule! {
     /// be larger than the idle timeout configured for the load balancer".
     ///
     /// Not checked for Network Load Balancers (they do not reuse connections),
-    /// nor for servers that close every connection after the response (gunicorn
+    /// nor for Classic ELB TCP/SSL listeners (one back-end connection per
+    /// client connection; only HTTP/HTTPS listeners reuse them), nor for servers that close every connection after the response (gunicorn
     /// `sync` worker with one thread, Unicorn).
     ///
     /// ## Example
@@ -52,7 +53,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     let Some((lb, kind)) = c.load_balancer(chain, "KA101") else {
         return;
     };
-    if !kind.reuses_connections() {
+    if !c.reuses_connections(chain, "KA101", lb, kind) {
         return;
     }
     let Ok(server) = &chain.server else {
@@ -72,22 +73,8 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         return;
     }
     let lb_name = kind.short_name();
-    let ka_phrase = match ka_setting {
-        Setting::Known {
-            provenance: Provenance::Default { source, .. },
-            ..
-        } => match source.split_once(" (") {
-            // "gunicorn default (no --keep-alive flag)" → "defaults to 2 s (no --keep-alive flag)"
-            Some((_, why)) => format!("defaults to {} s ({why}", fmt_secs(ka)),
-            None => format!("defaults to {} s ({source})", fmt_secs(ka)),
-        },
-        _ => format!("is {} s{}", fmt_secs(ka), declared_note(ka_setting)),
-    };
-    let idle_phrase = if lb.idle_timeout.is_default() {
-        format!("{} s (the AWS default)", fmt_secs(idle))
-    } else {
-        format!("{} s{}", fmt_secs(idle), declared_note(&lb.idle_timeout))
-    };
+    let ka_phrase = predicate(ka_setting, ka);
+    let idle_phrase = idle_phrase(&lb.idle_timeout, idle);
     let relation = if ka == idle { "equal to" } else { "below" };
     let message = format!(
         "{} keep-alive {ka_phrase}, which is {relation} the {lb_name} idle timeout of {idle_phrase}: the {lb_name} will reuse connections that {} has closed and answer {}",

@@ -155,6 +155,9 @@ pub trait Subject {
         rule: &str,
         today: crate::suppress::Date,
     ) -> Option<crate::finding::Suppression>;
+    /// The container port traffic is sent to, when known (a Classic ELB's
+    /// listeners are told apart by their instance port).
+    fn container_port(&self) -> Option<f64>;
     /// Its load balancer, or why that is unknown; `None` when there is
     /// none to check and nothing to say (a target group no listener in the
     /// scan forwards to: the services behind it say so).
@@ -173,6 +176,12 @@ impl Subject for Chain<'_> {
     }
     fn fallback(&self) -> Option<Location> {
         Some(self.attachment.at.clone())
+    }
+    fn container_port(&self) -> Option<f64> {
+        self.attachment
+            .container_port
+            .as_ref()
+            .and_then(|p| p.value().copied())
     }
     fn suppression(
         &self,
@@ -203,6 +212,26 @@ impl Subject for Route<'_> {
     }
     fn fallback(&self) -> Option<Location> {
         self.at().cloned()
+    }
+    /// The port of the one service behind it attached to this load balancer.
+    fn container_port(&self) -> Option<f64> {
+        let [service] = self.services.as_slice() else {
+            return None;
+        };
+        let ports: Vec<f64> = service
+            .attachments
+            .iter()
+            .filter(|a| match (&a.target, self.target_group) {
+                (crate::model::AttachmentTarget::TargetGroup(_), Some(_)) => true,
+                (crate::model::AttachmentTarget::ClassicElb(_), None) => true,
+                _ => false,
+            })
+            .filter_map(|a| a.container_port.as_ref().and_then(|p| p.value().copied()))
+            .collect();
+        match ports.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
     }
     fn suppression(
         &self,
@@ -352,6 +381,77 @@ impl Checker {
         }
     }
 
+    /// Whether the load balancer reuses idle back-end connections, the
+    /// premise of KA101, DR201 and RQ301: an ALB does, an NLB does not, a
+    /// Classic ELB only through HTTP/HTTPS listeners (TCP/SSL pair one
+    /// client connection with one back-end connection). When a Classic ELB's
+    /// listeners cannot tell, it is reported (UN001) and `false` returned:
+    /// a rule never fires on a premise it cannot check.
+    pub fn reuses_connections(
+        &mut self,
+        chain: &dyn Subject,
+        needed_by: &str,
+        lb: &crate::model::LoadBalancer,
+        kind: crate::model::LbKind,
+    ) -> bool {
+        if !kind.reuses_connections() {
+            return false;
+        }
+        let Some(listeners) = &lb.classic_listeners else {
+            return true;
+        };
+        let port = chain.container_port();
+        // The listeners that reach the container's port, when that picks any.
+        let on_port: Vec<_> = listeners
+            .iter()
+            .filter(|l| port.is_some() && l.instance_port == port)
+            .collect();
+        let by_port = !on_port.is_empty();
+        let picked: Vec<_> = if by_port {
+            on_port
+        } else {
+            listeners.iter().collect()
+        };
+        let what = "the Classic ELB listener protocol";
+        let mut http = Vec::new();
+        for l in &picked {
+            match self.need(chain, needed_by, what, &l.http) {
+                Some(h) => http.push(h),
+                None => return false,
+            }
+        }
+        if http.is_empty() {
+            let u = Unresolved::new(
+                "keepalign found no listener of this Classic ELB, so whether it reuses \
+                 connections to targets (HTTP/HTTPS listeners do, TCP/SSL do not) is unknown",
+                Some(lb.at.clone()),
+            );
+            self.unresolved(chain, needed_by, what, &u);
+            return false;
+        }
+        if http.iter().all(|h| *h) {
+            return true;
+        }
+        if http.iter().any(|h| *h) {
+            let u = Unresolved::new(
+                format!(
+                    "the Classic ELB has both HTTP/HTTPS listeners (which reuse connections to \
+                     targets) and TCP/SSL listeners (which do not), and {}, so keepalign cannot \
+                     tell which carries this service",
+                    match port {
+                        Some(p) if by_port =>
+                            format!("both kinds forward to instance port {}", fmt_secs(p)),
+                        Some(p) => format!("none has instance port {}", fmt_secs(p)),
+                        None => "the container port is not known".to_string(),
+                    }
+                ),
+                Some(lb.at.clone()),
+            );
+            self.unresolved(chain, needed_by, what, &u);
+        }
+        false
+    }
+
     /// The value of a setting, or report it as unresolved and return `None`.
     pub fn need<T: Clone>(
         &mut self,
@@ -386,6 +486,46 @@ pub fn describe(s: &Setting<Seconds>) -> String {
             provenance: Provenance::Declared(at),
         } => format!("{} s, {}", fmt_secs(*value), declared_in(at)),
         Setting::Unresolved(u) => format!("unknown ({})", u.reason),
+    }
+}
+
+/// A setting as the predicate of a message, its provenance in brackets:
+/// "is 30 s", "defaults to 2 s (no --keep-alive flag)" (a server default
+/// named "gunicorn default (no --keep-alive flag)" keeps only the reason),
+/// "defaults to 300 s (AWS default for deregistration_delay)", "is 45 s
+/// (declared in keepalign.toml:7)".
+pub fn predicate(s: &Setting<Seconds>, value: Seconds) -> String {
+    match s {
+        Setting::Known {
+            provenance: Provenance::Default { source, .. },
+            ..
+        } => match source.split_once(" (") {
+            Some((_, why)) => format!("defaults to {} s ({why}", fmt_secs(value)),
+            None => format!("defaults to {} s ({source})", fmt_secs(value)),
+        },
+        _ => format!("is {} s{}", fmt_secs(value), declared_note(s)),
+    }
+}
+
+/// "5 s", "10 s (AWS default for health check timeout)", "8 s (declared in
+/// keepalign.toml:7)": a value in a message, its provenance in brackets.
+pub fn bracketed(s: &Setting<Seconds>, value: Seconds) -> String {
+    match s {
+        Setting::Known {
+            provenance: Provenance::Default { source, .. },
+            ..
+        } => format!("{} s ({source})", fmt_secs(value)),
+        _ => format!("{} s{}", fmt_secs(value), declared_note(s)),
+    }
+}
+
+/// The load balancer's idle timeout in a message: "60 s (the AWS
+/// default)", "120 s", "120 s (declared in keepalign.toml:7)".
+pub fn idle_phrase(idle: &Setting<Seconds>, value: Seconds) -> String {
+    if idle.is_default() {
+        format!("{} s (the AWS default)", fmt_secs(value))
+    } else {
+        format!("{} s{}", fmt_secs(value), declared_note(idle))
     }
 }
 

@@ -1,21 +1,30 @@
-use super::{Checker, Diagnostic, describe, idle_timeout_related};
+use super::{Checker, Diagnostic, describe, idle_phrase, idle_timeout_related, predicate};
 use crate::linker::Chain;
 use crate::model::fmt_secs;
 
 declare_rule! {
     /// ## What it checks
     ///
-    /// The server's request timeout (gunicorn `--timeout` for `sync` and
-    /// `gthread` workers, default 30; Apache `Timeout`, default 60) against the
-    /// load balancer's idle timeout.
+    /// The server's request timeout (gunicorn `--timeout` for the `sync`
+    /// worker, default 30; Apache `Timeout`, default 60; Thruster's
+    /// `HTTP_WRITE_TIMEOUT`, default 30) against the load balancer's idle
+    /// timeout.
+    ///
+    /// gunicorn's `gthread` worker (also what `sync` with `--threads` above 1
+    /// becomes) keeps notifying the arbiter while its threads work, so its
+    /// `--timeout` kills no slow request; async workers are not silent either.
     ///
     /// ## Why it matters
     ///
     /// The load balancer waits up to its idle timeout for a response. If the
     /// server kills the request earlier (gunicorn restarts a silent worker), the
     /// load balancer sees the connection close and answers **502** instead of
-    /// the **504** you might expect, for requests that could have finished.
+    /// the **504** you might expect (a Classic ELB answers **504** either way),
+    /// for requests that could have finished.
     /// Often intended, so this is a note.
+    ///
+    /// Not checked for Network Load Balancers, nor for Classic ELB TCP/SSL
+    /// listeners: only HTTP/HTTPS listeners reuse back-end connections.
     ///
     /// ## Example
     ///
@@ -46,7 +55,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     let Some((lb, kind)) = c.load_balancer(chain, "RQ301") else {
         return;
     };
-    if !kind.reuses_connections() {
+    if !c.reuses_connections(chain, "RQ301", lb, kind) {
         return;
     }
     let t = c.need(
@@ -64,10 +73,11 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     }
     let lb_name = kind.short_name();
     let message = format!(
-        "{} request timeout {} is below the {lb_name} idle timeout of {}: requests running longer are killed by the server and answered 502",
+        "{} request timeout {}, which is below the {lb_name} idle timeout of {}: requests running longer are killed by the server and answered {}",
         server.server,
-        describe(timeout),
-        describe(&lb.idle_timeout),
+        predicate(timeout, t),
+        idle_phrase(&lb.idle_timeout, idle),
+        kind.reset_status(),
     );
     let fix = format!(
         "raise the {} request timeout to at least {} s if long requests are expected, or lower the {lb_name} idle timeout",

@@ -16,6 +16,10 @@ pub(crate) struct Peeled {
     pub env_cleared: bool,
     /// argv came out of a shell script, so `$VAR` in it is expanded.
     pub shell: bool,
+    /// Commands the script started in the background (`gunicorn app &`)
+    /// before its last one: the server may be one of them when the last
+    /// command is not a server.
+    pub background: Vec<Vec<Word>>,
 }
 
 /// The last path component: `/usr/local/bin/gunicorn` → `gunicorn`.
@@ -266,10 +270,11 @@ fn peel_shell(p: &mut Peeled) -> bool {
     let Some(script) = p.argv.get(i) else {
         return false;
     };
-    let (words, assignments) = last_command(script);
+    let (words, assignments, background) = last_command(script);
     if words.is_empty() {
         return false;
     }
+    p.background = background;
     // `sh -c 'setup && exec "$@"' NAME ARGS...` runs ARGS (NAME is $0).
     let texts = words
         .iter()
@@ -555,6 +560,8 @@ struct Command {
     words: Vec<Word>,
     /// Followed by `|`: its output feeds the next command.
     piped: bool,
+    /// Followed by `&`: it runs in the background.
+    background: bool,
 }
 
 fn commands(script: &Word) -> Vec<Command> {
@@ -575,6 +582,7 @@ fn commands(script: &Word) -> Vec<Command> {
                 out.push(Command {
                     words: std::mem::take(&mut words),
                     piped: op == Op::Pipe,
+                    background: op == Op::Background,
                 });
             }
         }
@@ -582,6 +590,7 @@ fn commands(script: &Word) -> Vec<Command> {
     out.push(Command {
         words,
         piped: false,
+        background: false,
     });
     out
 }
@@ -601,8 +610,11 @@ const TRAILING: &[&str] = &[
 /// The long-running command of a script: the last one that is not a trailing
 /// no-op (`wait`, `sleep infinity`, `fi`), taking the first command of a
 /// pipeline (`gunicorn app | tee log`). Also returns the variables set by
-/// earlier `export K=V` / `K=V` commands, which the chosen command inherits.
-fn last_command(script: &Word) -> (Vec<Word>, Vec<(String, Word)>) {
+/// earlier `export K=V` / `K=V` commands, which the chosen command inherits,
+/// and the commands started in the background before it.
+type LastCommand = (Vec<Word>, Vec<(String, Word)>, Vec<Vec<Word>>);
+
+fn last_command(script: &Word) -> LastCommand {
     let mut cmds = commands(script);
     for c in &mut cmds {
         let n = c
@@ -628,8 +640,13 @@ fn last_command(script: &Word) -> (Vec<Word>, Vec<(String, Word)>) {
         }
     });
     let Some(chosen) = chosen else {
-        return (Vec::new(), Vec::new());
+        return (Vec::new(), Vec::new(), Vec::new());
     };
+    let background = heads[..chosen]
+        .iter()
+        .filter(|c| c.background && !c.words.is_empty())
+        .map(|c| c.words.clone())
+        .collect();
     let mut assignments = Vec::new();
     for c in &heads[..chosen] {
         let words: &[Word] = match c.words.first() {
@@ -641,7 +658,7 @@ fn last_command(script: &Word) -> (Vec<Word>, Vec<(String, Word)>) {
             push_assignment(&mut assignments, w);
         }
     }
-    (heads[chosen].words.clone(), assignments)
+    (heads[chosen].words.clone(), assignments, background)
 }
 
 #[cfg(test)]
@@ -708,7 +725,7 @@ mod tests {
     #[test]
     fn non_ascii_text_is_kept_whole() {
         let (w, _) = script("echo 'héllo wörld' && gunicorn --keep-alive=7 ünï:app");
-        let (cmd, _) = last_command(&w);
+        let (cmd, _, _) = last_command(&w);
         assert_eq!(texts(&cmd), ["gunicorn", "--keep-alive=7", "ünï:app"]);
         assert_eq!(cmd[2].at.as_ref().unwrap().snippet(), "ünï:app");
     }
@@ -716,7 +733,7 @@ mod tests {
     #[test]
     fn takes_the_last_command_of_a_script() {
         let (w, _) = script("cd /app && python manage.py migrate; exec gunicorn app:app");
-        let (cmd, _) = last_command(&w);
+        let (cmd, _, _) = last_command(&w);
         assert_eq!(texts(&cmd), ["exec", "gunicorn", "app:app"]);
 
         let (w, _) = script("a || b\nc");
@@ -760,7 +777,7 @@ mod tests {
     #[test]
     fn exports_before_the_command_become_its_environment() {
         let (w, _) = script("export KA=75 OTHER=1; X=2 && gunicorn app");
-        let (cmd, assigns) = last_command(&w);
+        let (cmd, assigns, _) = last_command(&w);
         assert_eq!(texts(&cmd), ["gunicorn", "app"]);
         let names: Vec<_> = assigns
             .iter()
@@ -910,5 +927,25 @@ mod tests {
         assert_eq!(shell_var("${1x}"), None);
         assert_eq!(shell_var("75"), None);
         assert_eq!(shell_var("$"), None);
+    }
+
+    #[test]
+    fn a_server_started_in_the_background_is_found() {
+        let p = task()
+            .cmd(&[
+                "sh",
+                "-c",
+                "gunicorn -k gevent --keep-alive 5 app:app & exec python worker.py",
+            ])
+            .build()
+            .profile();
+        assert_eq!(p.server, "gunicorn");
+        assert_eq!(crate::servers::testutil::ka(&p).value(), Some(&5.0));
+        // A server in the foreground stays the one identified.
+        let p = task()
+            .cmd(&["sh", "-c", "gunicorn app:app & nginx -g 'daemon off;'"])
+            .build()
+            .profile();
+        assert_eq!(p.server, "nginx");
     }
 }

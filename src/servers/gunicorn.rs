@@ -6,6 +6,11 @@
 //! GUNICORN_CMD_ARGS, then the config file, then defaults. The worker class
 //! decides what keep-alive means: the sync worker closes every connection,
 //! async and threaded workers honour `--keep-alive` (default 2 s).
+//!
+//! It also decides whether `--timeout` bounds a request: only the sync
+//! worker is silent while a request runs; gthread's main loop keeps
+//! notifying the arbiter while its threads work (`workers/gthread.py`
+//! `run()`, gunicorn 23.0 and 26.1), so a slow request is never killed.
 
 use super::args::{self, Found};
 use super::command::split_words;
@@ -19,6 +24,8 @@ enum Class {
     Gevent,
     Eventlet,
     Tornado,
+    /// gunicorn's own ASGI worker (24.0+), which honours `keepalive`.
+    Asgi,
     /// gevent's pywsgi server (`gevent_wsgi`, `gevent_pywsgi`).
     PyWsgi,
     /// `uvicorn.workers.UvicornWorker`, `uvicorn_worker.UvicornWorker`, H11 variants.
@@ -35,6 +42,7 @@ fn classify(name: &str) -> Class {
         "gevent" => Class::Gevent,
         "eventlet" => Class::Eventlet,
         "tornado" => Class::Tornado,
+        "asgi" | "gunicorn.workers.gasgi.asgiworker" => Class::Asgi,
         "gevent_wsgi" | "gevent_pywsgi" => Class::PyWsgi,
         "gunicorn.workers.gthread.threadworker" => Class::Gthread,
         "gunicorn.workers.ggevent.geventworker" => Class::Gevent,
@@ -186,8 +194,12 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
             Some(Err(u)) => Err(u),
             None => Ok(1),
         };
-    // gunicorn runs gthread when the sync worker is given more than one thread.
+    // gunicorn runs gthread when the sync worker is given more than one
+    // thread, but only when the class is written exactly `sync` or ends in
+    // `SyncWorker` (`config.py` `worker_class`): `egg:gunicorn#sync` stays sync.
+    let switches = |raw: &str| raw == "sync" || raw.ends_with("SyncWorker");
     let effective: Result<Class, Unresolved> = match (&class, &threads) {
+        (Ok((Class::Sync, raw, _)), _) if !switches(raw) => Ok(Class::Sync),
         (Ok((Class::Sync, ..)), Ok(t)) => Ok(if *t > 1 { Class::Gthread } else { Class::Sync }),
         (Ok((Class::Sync, ..)), Err(u)) => Err(Unresolved::new(
             format!(
@@ -219,7 +231,48 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     } else {
         |s| format!("--keep-alive {}", secs(s))
     };
+    // gthread keeps at most `worker_connections - threads` connections
+    // alive and closes the others after their response (`workers/gthread.py`
+    // `max_keepalived`), so with no room left it keeps none.
+    let no_room: Result<bool, Unresolved> = match (&effective, &threads) {
+        (Ok(Class::Gthread), Ok(t)) => {
+            match src.text(src.lookup(&["--worker-connections"], &[], "worker_connections")) {
+                None => Ok(1000 <= *t),
+                Some(Ok(w)) => match w.text.trim().parse::<u64>() {
+                    Ok(c) => Ok(c <= *t),
+                    Err(_) => Err(Unresolved::new(
+                        format!(
+                            "gunicorn --worker-connections is `{}`, not a number, and gthread keeps \
+                         no connection alive when it is not above --threads",
+                            w.display()
+                        ),
+                        w.at.clone().or_else(|| ctx.server_at()),
+                    )),
+                },
+                Some(Err(u)) => Err(u),
+            }
+        }
+        _ => Ok(false),
+    };
     let keep_alive = match &effective {
+        Ok(Class::Gthread) if no_room.is_err() => {
+            KeepAlive::Timeout(Setting::Unresolved(no_room.clone().unwrap_err()))
+        }
+        Ok(Class::Gthread) if no_room == Ok(true) => KeepAlive::ClosesEveryConnection {
+            why: "gunicorn's gthread worker keeps at most --worker-connections minus --threads \
+                  connections alive, here none, so it closes every connection after its response"
+                .into(),
+        },
+        Ok(Class::Sync) if matches!(&threads, Ok(t) if *t > 1) => {
+            KeepAlive::ClosesEveryConnection {
+                why: format!(
+                    "gunicorn's `{}` worker stays the sync worker even with --threads (gunicorn \
+                     switches to gthread only for a class written `sync`), and it closes every \
+                     connection after its response (gunicorn/workers/sync.py)",
+                    class.as_ref().map_or("", |c| c.1.as_str())
+                ),
+            }
+        }
         Ok(Class::Sync) => KeepAlive::ClosesEveryConnection {
             why: match &class {
                 Ok((_, _, true)) => "gunicorn's sync worker with one thread closes every \
@@ -242,6 +295,13 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         Ok(Class::Gthread | Class::Gevent | Class::Eventlet | Class::Uvicorn) => {
             KeepAlive::Timeout(ka)
         }
+        // What the asgi worker does with a keep-alive of 0 is not verified:
+        // neither a timeout of 0 s nor "closes every connection" is claimed.
+        Ok(Class::Asgi) if ka_off => KeepAlive::Timeout(ctx.unresolved(
+            "gunicorn's asgi worker is given --keep-alive 0, and keepalign does not know whether \
+             it then closes every connection; check it by hand",
+        )),
+        Ok(Class::Asgi) => KeepAlive::Timeout(ka),
         Ok(Class::Tornado) if ka_off => KeepAlive::ClosesEveryConnection {
             why: "--keep-alive 0 turns keep-alive off in gunicorn's tornado worker".into(),
         },
@@ -272,10 +332,10 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         Err(u) => KeepAlive::Timeout(Setting::Unresolved(u.clone())),
     };
 
-    // `--timeout` is the worker-silence kill; only sync and gthread workers
-    // are silent while a request runs.
+    // `--timeout` is the worker-silence kill; only the sync worker is
+    // silent while a request runs (gthread heartbeats from its main loop).
     let request_timeout = match &effective {
-        Ok(Class::Sync | Class::Gthread) => {
+        Ok(Class::Sync) => {
             match src.seconds(src.lookup(&["--timeout"], &["-t"], "timeout")) {
                 // `--timeout 0` disables the worker timeout.
                 Some((s, _)) if s.value() == Some(&0.0) => None,
@@ -307,6 +367,7 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     };
 
     let description = match (&effective, &class, &threads) {
+        (Ok(Class::Sync), _, Ok(t)) if *t > 1 => format!("gunicorn (sync workers, {t} threads)"),
         (Ok(Class::Sync), ..) => "gunicorn (sync workers, 1 thread)".to_string(),
         (Ok(Class::Gthread), _, Ok(t)) if *t > 1 => {
             format!("gunicorn (gthread workers, {t} threads)")
@@ -446,13 +507,8 @@ mod tests {
             "no --keep-alive flag",
             Some(&gunicorn_word(&b)),
         );
-        // gthread workers are still killed by --timeout.
-        assert_default(
-            p.request_timeout.as_ref().unwrap(),
-            30.0,
-            "no --timeout flag",
-            Some(&gunicorn_word(&b)),
-        );
+        // gthread heartbeats while its threads work: --timeout kills no request.
+        assert!(p.request_timeout.is_none());
 
         let p = task()
             .cmd(&["gunicorn", "--threads", "1", "app:app"])
@@ -465,6 +521,120 @@ mod tests {
             .profile();
         assert_eq!(p.description, "gunicorn (gthread workers)");
         assert_eq!(ka(&p).value(), Some(&2.0));
+    }
+
+    #[test]
+    fn gthread_timeout_does_not_bound_requests() {
+        for cmd in [
+            &["gunicorn", "-k", "gthread", "-t", "10", "app:app"][..],
+            &["gunicorn", "--threads", "8", "--timeout", "10", "app:app"],
+            &[
+                "gunicorn",
+                "-k",
+                "gunicorn.workers.sync.SyncWorker",
+                "--threads",
+                "2",
+                "app:app",
+            ],
+        ] {
+            let p = task().cmd(cmd).build().profile();
+            assert!(p.request_timeout.is_none(), "{cmd:?}");
+            assert_eq!(ka(&p).value(), Some(&2.0), "{cmd:?}");
+        }
+    }
+
+    #[test]
+    fn only_a_class_written_sync_switches_to_gthread() {
+        let b = task()
+            .cmd(&[
+                "gunicorn",
+                "-k",
+                "egg:gunicorn#sync",
+                "--threads",
+                "4",
+                "app:app",
+            ])
+            .build();
+        let p = b.profile();
+        assert_eq!(p.description, "gunicorn (sync workers, 4 threads)");
+        assert!(
+            closes(&p).contains("stays the sync worker"),
+            "{}",
+            closes(&p)
+        );
+        assert_default(
+            p.request_timeout.as_ref().unwrap(),
+            30.0,
+            "no --timeout flag",
+            Some(&gunicorn_word(&b)),
+        );
+    }
+
+    #[test]
+    fn gthread_without_room_for_idle_connections_closes_them() {
+        let p = task()
+            .cmd(&[
+                "gunicorn",
+                "--threads",
+                "8",
+                "--worker-connections",
+                "8",
+                "app:app",
+            ])
+            .build()
+            .profile();
+        assert!(
+            closes(&p).contains("--worker-connections"),
+            "{}",
+            closes(&p)
+        );
+        let p = task()
+            .cmd(&[
+                "gunicorn",
+                "-k",
+                "gthread",
+                "--worker-connections=100",
+                "app:app",
+            ])
+            .build()
+            .profile();
+        assert_eq!(ka(&p).value(), Some(&2.0));
+        let p = task()
+            .cmd(&[
+                "gunicorn",
+                "--threads",
+                "4",
+                "--worker-connections",
+                "many",
+                "app:app",
+            ])
+            .build()
+            .profile();
+        assert_unresolved(ka(&p), &["--worker-connections is `many`"]);
+    }
+
+    #[test]
+    fn asgi_worker_honours_keep_alive() {
+        let b = task().cmd(&["gunicorn", "-k", "asgi", "main:app"]).build();
+        let p = b.profile();
+        assert_eq!(p.description, "gunicorn (asgi workers)");
+        assert_default(
+            ka(&p),
+            2.0,
+            "no --keep-alive flag",
+            Some(&gunicorn_word(&b)),
+        );
+        assert!(p.request_timeout.is_none());
+        let p = task()
+            .cmd(&["gunicorn", "-k", "asgi", "--keep-alive", "75", "main:app"])
+            .build()
+            .profile();
+        assert_eq!(ka(&p).value(), Some(&75.0));
+        let p = task()
+            .cmd(&["gunicorn", "-k", "asgi", "--keep-alive", "0", "main:app"])
+            .build()
+            .profile();
+        assert_unresolved(ka(&p), &["asgi worker", "--keep-alive 0"]);
     }
 
     #[test]

@@ -16,6 +16,20 @@ enum Flavour {
     Debian,
 }
 
+/// Docker official images (`httpd`, `php`), under the names they are pulled by.
+fn official(repo: &str, name: &str) -> bool {
+    let rest = [
+        "docker.io/library/",
+        "docker.io/",
+        "library/",
+        "public.ecr.aws/docker/library/",
+    ]
+    .iter()
+    .find_map(|p| repo.strip_prefix(p))
+    .unwrap_or(repo);
+    rest == name
+}
+
 pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     let image_is_httpd = ctx.image().is_some_and(|i| i.name == "httpd");
     let flavour = match ctx.program() {
@@ -24,10 +38,14 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         Some("apachectl" | "apache2ctl" | "apache2" | "apache2-foreground") => Flavour::Debian,
         Some(_) => return None,
         None => {
+            // Only official images have a known configuration: one merely
+            // named httpd in a private registry may carry any httpd.conf.
             let image = ctx.image()?;
-            if image.name == "httpd" {
+            if official(&image.repo, "httpd") {
                 Flavour::Upstream
-            } else if image.name == "php" && image.tag.is_some_and(|t| t.contains("apache")) {
+            } else if official(&image.repo, "php")
+                && image.tag.is_some_and(|t| t.contains("apache"))
+            {
                 Flavour::Debian
             } else {
                 return None;

@@ -20,6 +20,7 @@ mod hypercorn;
 mod nginx;
 mod node;
 mod puma;
+mod thruster;
 mod unicorn;
 mod uvicorn;
 mod waitress;
@@ -66,6 +67,8 @@ type Recogniser = fn(&Invocation) -> Option<ServerProfile>;
 /// Every server family keepalign knows. Each recogniser looks at the command
 /// when there is one, and at the image when `argv` is empty.
 const RECOGNISERS: &[Recogniser] = &[
+    // Before the servers it fronts: `thrust bin/rails server` is Thruster.
+    thruster::recognise,
     gunicorn::recognise,
     uvicorn::recognise,
     hypercorn::recognise,
@@ -122,9 +125,22 @@ pub fn identify(container: &Container) -> Result<ServerProfile, Unresolved> {
     if let Some(p) = RECOGNISERS.iter().find_map(|r| r(&ctx)) {
         return Ok(p);
     }
-    // The command does not name a known server: maybe the image does.
+    // The last command of a script is not a server: maybe one it started
+    // in the background is (`gunicorn app & exec worker`).
+    let last = std::mem::take(&mut ctx.argv);
+    for words in peeled.background {
+        let inner = command::peel(words);
+        ctx.argv = inner.argv;
+        if let Some(p) = RECOGNISERS.iter().find_map(|r| r(&ctx)) {
+            return Ok(p);
+        }
+    }
+    ctx.argv = last;
+    // The command does not name a known server: maybe the image does, unless
+    // the command cannot start any (a shell reading a server binary).
     let ran = std::mem::take(&mut ctx.argv);
     if !ran.is_empty()
+        && shell_reads_server_binary(&ran).is_none()
         && let Some(p) = RECOGNISERS.iter().find_map(|r| r(&ctx))
     {
         return Ok(p);
@@ -162,7 +178,9 @@ const DECLARABLE: &[(&str, &[&str])] = &[
     ("node", &["node"]),
     ("nodejs", &["node"]),
     ("next", &["next", "start"]),
+    ("fastify", &["fastify", "start"]),
     ("puma", &["puma"]),
+    ("thruster", &["thrust"]),
     ("unicorn", &["unicorn"]),
     ("nginx", &["nginx"]),
     ("httpd", &["httpd"]),
@@ -181,7 +199,7 @@ pub fn family_of(kind: &str) -> Option<&'static str> {
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(kind))?;
     Some(match *name {
-        "nodejs" | "next" => "node",
+        "nodejs" | "next" | "fastify" => "node",
         "apache" => "httpd",
         other => other,
     })
@@ -293,6 +311,16 @@ fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
             "; the command starts with an option (`{program}`), so it is probably passed to the \
              image's ENTRYPOINT, which keepalign cannot see: set entryPoint in the task definition"
         );
+    } else if let Some(target) = shell_reads_server_binary(ran) {
+        // `bash /usr/sbin/apache2`: a shell without -c reads its argument as
+        // a script, and a server binary is not one.
+        let rest = show(&ran[1..]);
+        hint = format!(
+            "; `{name} {}` makes {name} read the program `{}` as a shell script, which does not \
+             start it: the intent is probably `{rest}` without `{name}`, or `{name} -c '{rest}'`",
+            target.display(),
+            target.display()
+        );
     } else if name.ends_with(".sh")
         || matches!(name, "sh" | "bash" | "dash" | "ash" | "zsh")
             && ran.get(1).is_some_and(|w| !w.text.starts_with('-'))
@@ -311,6 +339,20 @@ fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
         format!("{what} and {image} name no server keepalign knows{hint}; {how}"),
         at,
     )
+}
+
+/// `bash /usr/sbin/apache2`: a shell without -c given a server binary, which
+/// it would read as a script: the binary, when so.
+fn shell_reads_server_binary(ran: &[Word]) -> Option<&Word> {
+    let shell = basename(&ran.first()?.text);
+    if !matches!(shell, "sh" | "bash" | "dash" | "ash" | "zsh") {
+        return None;
+    }
+    ran.get(1).filter(|w| {
+        let b = basename(&w.text);
+        DECLARABLE.iter().any(|(_, argv)| argv.first() == Some(&b))
+            || matches!(b, "apache2" | "gunicorn3" | "nginx-debug")
+    })
 }
 
 /// A command for messages: words joined, quoted when needed, shortened.
@@ -682,6 +724,28 @@ mod tests {
         );
         let u = task().cmd(&["bash", "start.sh"]).build().error();
         assert!(u.reason.contains("(start.sh)"), "{}", u.reason);
+    }
+
+    #[test]
+    fn a_shell_given_a_server_binary_does_not_start_it() {
+        let u = task()
+            .image("httpd:2.4")
+            .entry(&["bash"])
+            .cmd(&["/usr/sbin/apache2", "-DFOREGROUND"])
+            .build()
+            .error();
+        assert!(
+            u.reason
+                .contains("makes bash read the program `/usr/sbin/apache2` as a shell script"),
+            "{}",
+            u.reason
+        );
+        assert!(
+            u.reason
+                .contains("probably `/usr/sbin/apache2 -DFOREGROUND` without `bash`"),
+            "{}",
+            u.reason
+        );
     }
 
     #[test]

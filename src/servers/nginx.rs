@@ -23,6 +23,7 @@ fn official(repo: &str) -> bool {
             | "public.ecr.aws/nginx/nginx"
             | "public.ecr.aws/nginx/nginx-unprivileged"
             | "mirror.gcr.io/library/nginx"
+            | "public.ecr.aws/docker/library/nginx"
     ) || repo.starts_with("nginxinc/")
         || repo.starts_with("docker.io/nginxinc/")
 }
@@ -54,13 +55,12 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
             if !matches!(image.name.as_str(), "nginx" | "nginx-unprivileged") {
                 return None;
             }
-            let source = if official(&image.repo) {
-                OFFICIAL
-            } else {
-                "stock nginx.conf assumed for an image named nginx (keepalive_timeout 65; a \
-                 config added to the image may change it)"
-            };
-            ctx.default(65.0, source)
+            // An image merely named nginx in a private registry is built by
+            // someone else: its nginx.conf is not known (UN002 says so).
+            if !official(&image.repo) {
+                return None;
+            }
+            ctx.default(65.0, OFFICIAL)
         }
     };
     if let Some(from_env) = env_config(ctx) {
@@ -257,16 +257,37 @@ mod tests {
     }
 
     #[test]
-    fn other_images_named_nginx_are_assumed_stock_and_say_so() {
-        let b = task()
-            .image("123456789012.dkr.ecr.eu-west-1.amazonaws.com/nginx:v3")
-            .build();
-        assert_default(
-            ka(&b.profile()),
-            65.0,
-            "assumed",
-            b.profile().identified_at.as_ref(),
+    fn images_merely_named_nginx_are_not_the_official_one() {
+        let u = task()
+            .image("123456789012.dkr.ecr.eu-west-1.amazonaws.com/nginx:latest")
+            .build()
+            .error();
+        assert!(
+            u.reason.contains("not one keepalign recognises"),
+            "{}",
+            u.reason
         );
+        for official in [
+            "nginx:1.27",
+            "library/nginx",
+            "docker.io/library/nginx:stable",
+            "public.ecr.aws/nginx/nginx:1.27",
+            "public.ecr.aws/docker/library/nginx:alpine",
+        ] {
+            let p = task().image(official).build().profile();
+            assert_eq!(ka(&p).value(), Some(&65.0), "{official}");
+        }
+        let u = task()
+            .image("123456789012.dkr.ecr.us-east-1.amazonaws.com/httpd:2.4")
+            .build()
+            .error();
+        assert!(
+            u.reason.contains("not one keepalign recognises"),
+            "{}",
+            u.reason
+        );
+        let p = task().image("httpd:2.4").build().profile();
+        assert_eq!(ka(&p).value(), Some(&5.0));
     }
 
     #[test]

@@ -15,13 +15,34 @@ use crate::model::{Seconds, Setting};
 const NODE_DEFAULT: &str =
     "Node.js http server default (server.keepAliveTimeout = 5000 ms; set in code)";
 
+/// Options of npm and pnpm that take a value and may come before the
+/// command (`npm --prefix web start`, `pnpm -C web start`).
+const PACKAGE_MANAGER_OPTIONS: &[&str] = &[
+    "--prefix",
+    "-C",
+    "--dir",
+    "--workspace",
+    "-w",
+    "--filter",
+    "--userconfig",
+    "--loglevel",
+];
+
 pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     let args = ctx.args();
     let first = args.first().map(|w| w.text.as_str());
     match ctx.program()? {
         "next" if first == Some("start") => Some(next_start(ctx)),
+        "fastify" if first == Some("start") => Some(fastify_start(ctx)),
         "node" | "nodejs" | "ts-node" | "tsx" => Some(node(ctx)),
-        p @ ("npm" | "pnpm") if matches!(first, Some("start" | "run" | "run-script")) => {
+        p @ ("npm" | "pnpm")
+            if matches!(
+                args::positionals(args, PACKAGE_MANAGER_OPTIONS)
+                    .first()
+                    .map(|w| w.text.as_str()),
+                Some("start" | "run" | "run-script")
+            ) =>
+        {
             Some(package_script(ctx, p))
         }
         "yarn" if first.is_some_and(|f| !f.starts_with('-')) => Some(package_script(ctx, "yarn")),
@@ -126,10 +147,32 @@ fn next_start(ctx: &Invocation) -> ServerProfile {
     }
 }
 
+/// `fastify start app.js` (fastify-cli): Fastify's own `keepAliveTimeout`
+/// default is 72 s (fastify `docs/Reference/Server.md`), not Node's 5 s; the
+/// app may still set another in code.
+fn fastify_start(ctx: &Invocation) -> ServerProfile {
+    ServerProfile {
+        keep_alive_fix: |s| {
+            format!(
+                "keepAliveTimeout: {} in the Fastify server options (in the app's code)",
+                millis(s)
+            )
+        },
+        ..profile(
+            ctx,
+            "Fastify (fastify start)".into(),
+            ctx.default(
+                72.0,
+                "Fastify default (keepAliveTimeout = 72000 ms; set in code)",
+            ),
+        )
+    }
+}
+
 /// `npm start`, `yarn start`, `pm2-runtime app.js`: a Node.js server whose
 /// code and package.json script keepalign cannot see.
 fn package_script(ctx: &Invocation, program: &str) -> ServerProfile {
-    let args = ctx.args();
+    let args = args::positionals(ctx.args(), PACKAGE_MANAGER_OPTIONS);
     let shown = match (args.first(), args.get(1)) {
         _ if program == "pm2-runtime" => program.to_string(),
         (Some(run), Some(script)) if matches!(run.text.as_str(), "run" | "run-script") => {
@@ -191,6 +234,45 @@ mod tests {
             assert_default(ka(&p), 5.0, "set in code", p.identified_at.as_ref());
         }
         assert!(task().cmd(&["npm", "install"]).build().identify().is_err());
+        let p = task()
+            .cmd(&["npm", "--prefix", "web", "start"])
+            .build()
+            .profile();
+        assert_eq!(p.description, "Node.js (npm start)");
+        let p = task()
+            .cmd(&["pnpm", "-C", "apps/api", "run", "serve"])
+            .build()
+            .profile();
+        assert_eq!(p.description, "Node.js (pnpm run serve)");
+        assert!(
+            task()
+                .cmd(&["npm", "--prefix", "web", "install"])
+                .build()
+                .identify()
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn fastify_cli_uses_fastifys_72_seconds() {
+        let b = task()
+            .cmd(&["npx", "fastify", "start", "-l", "info", "app.js"])
+            .build();
+        let p = b.profile();
+        assert_eq!(p.description, "Fastify (fastify start)");
+        assert_default(
+            ka(&p),
+            72.0,
+            "Fastify default",
+            Some(&b.at("\"fastify\"", "fastify")),
+        );
+        assert!(
+            task()
+                .cmd(&["fastify", "generate", "x"])
+                .build()
+                .identify()
+                .is_err()
+        );
     }
 
     #[test]

@@ -3,8 +3,13 @@
 //!
 //! The persistent (keep-alive) timeout default changed from 20 s to 65 s in
 //! Puma 7.0, and nothing in a task definition tells the Puma version, so the
-//! default is never guessed: only `PUMA_PERSISTENT_TIMEOUT` (read natively
-//! from 7.0) makes it known.
+//! default is never guessed: only `PUMA_PERSISTENT_TIMEOUT` (read from Puma
+//! 7.0.3, `History.md`) makes it known. A fix therefore names
+//! `persistent_timeout` in `config/puma.rb`, which every version reads.
+//!
+//! `worker_shutdown_timeout` bounds shutdown in cluster mode only
+//! (`dsl.rb`); in single mode (`-w 0`) Puma waits for running requests
+//! without a bound.
 
 use super::args;
 use super::command::basename;
@@ -20,6 +25,31 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     }
     let description = match program {
         "puma" => "Puma".to_string(),
+        // `pumactl start` runs Puma in the foreground; other subcommands
+        // control a running one.
+        "pumactl" => {
+            let start = args::positionals(
+                rest,
+                &[
+                    "-S",
+                    "--state",
+                    "-P",
+                    "--pidfile",
+                    "-C",
+                    "--control-url",
+                    "-T",
+                    "--control-token",
+                    "-F",
+                    "--config-file",
+                    "-p",
+                    "--pid",
+                ],
+            );
+            if start.first().map(|w| w.text.as_str()) != Some("start") {
+                return None;
+            }
+            "Puma (pumactl start)".to_string()
+        }
         "rails" => {
             let sub = rest.first()?.text.as_str();
             if !matches!(sub, "server" | "s") {
@@ -35,14 +65,34 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         }
         _ => return None,
     };
+    // Cluster mode (`-w N`, N > 0) bounds shutdown by worker_shutdown_timeout;
+    // single mode does not. Without -w, config/puma.rb or WEB_CONCURRENCY
+    // may choose either, and the cluster default is kept.
+    let workers = (program == "puma")
+        .then(|| args::find(rest, &["--workers"], &["-w"]))
+        .flatten()
+        .and_then(|f| f.value.text.trim().parse::<u64>().ok());
+    let graceful_timeout = match workers {
+        Some(0) => None,
+        Some(_) => Some(ctx.default(
+            30.0,
+            "Puma default worker_shutdown_timeout (cluster mode; config/puma.rb may change it)",
+        )),
+        None => Some(ctx.default(
+            30.0,
+            "Puma default worker_shutdown_timeout (applies in cluster mode; config/puma.rb may \
+             change it)",
+        )),
+    };
     let keep_alive = ctx
         .env_seconds("PUMA_PERSISTENT_TIMEOUT", Unit::Seconds)
         .unwrap_or_else(|| {
             ctx.unresolved(
                 "Puma's persistent_timeout default is 20 s before Puma 7.0 and 65 s from 7.0, \
                  and the Puma version is not known from the task definition; set \
-                 PUMA_PERSISTENT_TIMEOUT (Puma 7.0+) in the container's environment so the \
-                 value is visible in the task definition",
+                 PUMA_PERSISTENT_TIMEOUT (read from Puma 7.0.3) in the container's environment \
+                 so the value is visible in the task definition, or declare the keep-alive in \
+                 keepalign.toml",
             )
         });
     Some(ServerProfile {
@@ -50,15 +100,13 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         description,
         identified_at: ctx.server_at(),
         keep_alive: KeepAlive::Timeout(keep_alive),
-        graceful_timeout: Some(ctx.default(
-            30.0,
-            "Puma default worker_shutdown_timeout (config/puma.rb may change it)",
-        )),
+        graceful_timeout,
         request_timeout: None,
+        // The DSL works on every Puma version; the variable only from 7.0.3.
         keep_alive_fix: |s| {
             format!(
-                "persistent_timeout {} (config/puma.rb) or PUMA_PERSISTENT_TIMEOUT={} (Puma 7.0+)",
-                secs(s),
+                "persistent_timeout {} in config/puma.rb (or the file given with -C; every Puma \
+                 version reads it, while PUMA_PERSISTENT_TIMEOUT is read only from Puma 7.0.3)",
                 secs(s)
             )
         },
@@ -92,14 +140,30 @@ mod tests {
             "worker_shutdown_timeout",
             Some(&b.at("\"puma\"", "puma")),
         );
-        assert_eq!(
-            (p.keep_alive_fix)(65.0),
-            "persistent_timeout 65 (config/puma.rb) or PUMA_PERSISTENT_TIMEOUT=65 (Puma 7.0+)"
+        assert!(
+            (p.keep_alive_fix)(65.0).starts_with("persistent_timeout 65 in config/puma.rb"),
+            "{}",
+            (p.keep_alive_fix)(65.0)
         );
+        assert!((p.keep_alive_fix)(65.0).contains("only from Puma 7.0.3"));
         assert_eq!(
             (p.graceful_fix.unwrap())(20.0),
             "worker_shutdown_timeout 20 (config/puma.rb)"
         );
+    }
+
+    #[test]
+    fn single_mode_shutdown_is_unbounded() {
+        let p = task()
+            .cmd(&["bundle", "exec", "puma", "-w", "0"])
+            .build()
+            .profile();
+        assert!(p.graceful_timeout.is_none());
+        let p = task()
+            .cmd(&["bundle", "exec", "puma", "--workers", "4"])
+            .build()
+            .profile();
+        assert_eq!(p.graceful_timeout.unwrap().value(), Some(&30.0));
     }
 
     #[test]
@@ -130,8 +194,14 @@ mod tests {
             let p = task().cmd(cmd).build().profile();
             assert_eq!(p.server, "puma", "{cmd:?}");
         }
+        let p = task()
+            .cmd(&["bundle", "exec", "pumactl", "-F", "config/puma.rb", "start"])
+            .build()
+            .profile();
+        assert_eq!(p.description, "Puma (pumactl start)");
         for cmd in [
-            &["rails", "console"][..],
+            &["pumactl", "restart"][..],
+            &["rails", "console"],
             &["rails", "server", "-u", "thin"],
             &["rails"],
         ] {

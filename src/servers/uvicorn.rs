@@ -1,7 +1,9 @@
 //! uvicorn (DOMAIN.md row "uvicorn"; encode/uvicorn `uvicorn/main.py`), and
 //! `fastapi run`, which starts uvicorn with its defaults (fastapi/fastapi-cli
 //! `cli.py` passes no keep-alive). The uvicorn CLI also reads every option
-//! from `UVICORN_*` variables (click `auto_envvar_prefix`); a flag wins.
+//! from `UVICORN_*` variables (click `auto_envvar_prefix`, from uvicorn 0.16);
+//! a flag wins. Both timeout options are click integers: uvicorn refuses to
+//! start with `--timeout-keep-alive 2.5`.
 
 use super::args;
 use super::{Invocation, KeepAlive, ServerProfile, Unit, secs};
@@ -24,14 +26,28 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
 
 /// A flag value, else the `UVICORN_*` variable, else `None`.
 fn option(ctx: &Invocation, flag: &str, env: &str) -> Option<(Setting<Seconds>, bool)> {
-    if let Some(f) = args::find(ctx.args(), &[flag], &[]) {
+    let (s, from_env, name) = if let Some(f) = args::find(ctx.args(), &[flag], &[]) {
         let what = format!("uvicorn {flag}");
-        return Some((
-            ctx.seconds(&f.value, ctx.shell, &what, Unit::Seconds),
-            false,
-        ));
-    }
-    ctx.env_seconds(env, Unit::Seconds).map(|s| (s, true))
+        let s = ctx.seconds(&f.value, ctx.shell, &what, Unit::Seconds);
+        (s, false, flag)
+    } else {
+        (ctx.env_seconds(env, Unit::Seconds)?, true, env)
+    };
+    // click's INT type rejects a fraction, so such a uvicorn does not start.
+    Some(match s.value() {
+        Some(v) if v.fract() != 0.0 => (
+            Setting::unresolved(
+                format!(
+                    "{name} is {}, but uvicorn takes whole seconds and refuses to start with a \
+                     fraction; write an integer",
+                    secs(*v)
+                ),
+                s.location().cloned(),
+            ),
+            from_env,
+        ),
+        _ => (s, from_env),
+    })
 }
 
 fn uvicorn(ctx: &Invocation) -> ServerProfile {
@@ -60,7 +76,13 @@ fn uvicorn(ctx: &Invocation) -> ServerProfile {
         graceful_timeout: graceful.map(|(s, _)| s),
         request_timeout: None,
         keep_alive_fix: if ka_from_env {
-            |s| format!("UVICORN_TIMEOUT_KEEP_ALIVE={}", secs(s))
+            |s| {
+                format!(
+                    "UVICORN_TIMEOUT_KEEP_ALIVE={} (read from uvicorn 0.16; --timeout-keep-alive \
+                     works on every version)",
+                    secs(s)
+                )
+            }
         } else {
             |s| format!("--timeout-keep-alive {}", secs(s))
         },
@@ -151,7 +173,10 @@ mod tests {
             15.0,
             &b.at("\"15\"", "15"),
         );
-        assert_eq!((p.keep_alive_fix)(65.0), "UVICORN_TIMEOUT_KEEP_ALIVE=65");
+        assert!(
+            (p.keep_alive_fix)(65.0)
+                .starts_with("UVICORN_TIMEOUT_KEEP_ALIVE=65 (read from uvicorn 0.16")
+        );
         assert_eq!(
             (p.graceful_fix.unwrap())(10.0),
             "UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN=10"
@@ -220,5 +245,18 @@ mod tests {
                 .identify()
                 .is_err()
         );
+    }
+
+    #[test]
+    fn timeouts_are_whole_seconds() {
+        let b = task()
+            .cmd(&["uvicorn", "m:app", "--timeout-keep-alive", "65.5"])
+            .build();
+        assert_unresolved(ka(&b.profile()), &["whole seconds", "65.5"]);
+        let b = task()
+            .env("UVICORN_TIMEOUT_KEEP_ALIVE", "70.5")
+            .cmd(&["uvicorn", "m:app"])
+            .build();
+        assert_unresolved(ka(&b.profile()), &["UVICORN_TIMEOUT_KEEP_ALIVE is 70.5"]);
     }
 }

@@ -145,10 +145,33 @@ pub fn load_balancer<S: Source>(r: &S, classic: bool) -> LoadBalancer {
             Some((3600.0, "AWS default for client_keep_alive")),
         )
     });
+    // The back-end protocol decides reuse; the front-end one is at the
+    // same layer (AWS requires it), so it stands in when the other is unset.
+    let classic_listeners = classic.then(|| {
+        r.blocks(b, "listener")
+            .iter()
+            .map(|l| {
+                let protocol = r
+                    .value(l, "instance_protocol", &never_default)
+                    .or_else(|| r.value(l, "lb_protocol", &never_default));
+                ClassicListener {
+                    instance_port: r
+                        .value(l, "instance_port", &never_default)
+                        .and_then(|v| v.to_number().ok()),
+                    http: crate::convert::classic_http(
+                        protocol,
+                        "instance_protocol",
+                        &r.location(l, "instance_protocol"),
+                    ),
+                }
+            })
+            .collect()
+    });
     LoadBalancer {
         id: r.id().clone(),
         ignore: r.ignore(),
         name: r.known_string("name"),
+        classic_listeners,
         idle_timeout: seconds(r, b, "idle_timeout", Some(idle_default)),
         kind,
         connection_draining: draining,
@@ -216,38 +239,63 @@ pub fn listener_rule<S: Source>(r: &S) -> ListenerRule {
 pub fn target_group<S: Source>(r: &S) -> TargetGroup {
     let root = r.root();
     let at = r.at().clone();
-    let (interval, timeout) = match r.blocks(&root, "health_check").into_iter().next() {
-        Some(hc) => (
-            seconds(
-                r,
-                &hc,
-                "interval",
-                Some((30.0, "AWS default for health check interval")),
-            ),
-            seconds(
-                r,
-                &hc,
-                "timeout",
-                Some((5.0, "AWS default for health check timeout")),
-            ),
-        ),
-        None => (
-            Setting::default(
-                30.0,
-                "AWS default for health check interval",
-                Some(at.clone()),
-            ),
-            Setting::default(
-                5.0,
-                "AWS default for health check timeout",
-                Some(at.clone()),
-            ),
-        ),
+    let family = crate::convert::tg_family(
+        r.value(&root, "protocol", &never_default).as_ref(),
+        r.value(&root, "target_type", &never_default).as_ref(),
+        &at,
+    );
+    let hc = r.blocks(&root, "health_check").into_iter().next();
+    // The provider's health_check protocol defaults to HTTP.
+    let hc_protocol = hc
+        .as_ref()
+        .and_then(|b| r.value(b, "protocol", &never_default))
+        .map(|v| v.as_known_str().map(str::to_string));
+    let (interval, timeout) = match (family.value(), hc_protocol) {
+        // What the defaults are is unknown: an unset value is unknown too.
+        (None, _) | (_, Some(None)) => {
+            let why = match &family {
+                Setting::Unresolved(u) => u.reason.clone(),
+                _ => "the health check protocol is not known".to_string(),
+            };
+            let unknown = |name: &str| -> Setting<Seconds> {
+                Setting::unresolved(
+                    format!(
+                        "the AWS default health check {name} depends on the target group's protocol, target type and health check protocol, and {why}"
+                    ),
+                    Some(at.clone()),
+                )
+            };
+            let value = |name: &str, default: Setting<Seconds>| match &hc {
+                Some(b) if r.value(b, name, &never_default).is_some() => seconds(r, b, name, None),
+                _ => default,
+            };
+            (
+                value("interval", unknown("interval")),
+                value("timeout", unknown("timeout")),
+            )
+        }
+        (Some(f), hp) => {
+            let hp = hp.flatten().unwrap_or_else(|| "HTTP".to_string());
+            let (i, t, qualifier) = crate::convert::health_check_defaults(*f, &hp);
+            let isrc = format!("AWS default for health check interval{qualifier}");
+            let tsrc = format!("AWS default for health check timeout{qualifier}");
+            match &hc {
+                Some(b) => (
+                    seconds(r, b, "interval", Some((i, &isrc))),
+                    seconds(r, b, "timeout", Some((t, &tsrc))),
+                ),
+                None => (
+                    Setting::default(i, isrc, Some(at.clone())),
+                    Setting::default(t, tsrc, Some(at.clone())),
+                ),
+            }
+        }
     };
     TargetGroup {
         id: r.id().clone(),
         ignore: r.ignore(),
         name: r.known_string("name"),
+        family,
         deregistration_delay: seconds(
             r,
             &root,

@@ -1,0 +1,29 @@
+terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.0"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    tags = {
+      Service   = "catalog-api"
+      Team      = "identity"
+      ManagedBy = "terraform"
+    }
+  }
+}
+
+resource "aws_ecs_cluster" "main" {
+  name = "identity"
+}
+
+resource "aws_cloudwatch_log_group" "catalog" {
+  name              = "/ecs/catalog-api"
+  retention_in_days = 30
+}

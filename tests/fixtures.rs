@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use keepalign::terraform::Inputs;
+use keepalign::terraform::{CommandLineInput, Inputs};
 
 /// (fixture, expected `RULE service file:line`, in report order)
 const EXPECTED: &[(&str, &[&str])] = &[
@@ -206,6 +206,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "trap-string-dereg",
         &["DR201 aws_ecs_service.shipping alb.tf:17"],
     ),
+    (
+        "workspace-selected",
+        &["KA101 aws_ecs_service.reports main.tf:51"],
+    ),
 ];
 
 #[test]
@@ -270,13 +274,13 @@ fn services_tables() {
 
 fn var_file_run(var_files: &[&str], vars: &[(&str, &str)]) -> Vec<String> {
     let inputs = Inputs {
-        var_files: var_files
+        command_line: var_files
             .iter()
-            .map(|f| fixture("shape-var-file").join(f))
-            .collect(),
-        vars: vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .map(|f| CommandLineInput::VarFile(fixture("shape-var-file").join(f)))
+            .chain(
+                vars.iter()
+                    .map(|(k, v)| CommandLineInput::Var(k.to_string(), v.to_string())),
+            )
             .collect(),
         ..Default::default()
     };
@@ -381,5 +385,33 @@ resource "aws_ecs_service" "web" {
             .starts_with("the health check timeout is unknown, so HC401"),
         "{}",
         r.findings[0].message
+    );
+}
+
+fn workspace_run(workspace: Option<&str>) -> Vec<String> {
+    let inputs = Inputs {
+        workspace: workspace.map(|w| keepalign::terraform::GivenWorkspace {
+            name: w.to_string(),
+            from: "--workspace".to_string(),
+        }),
+        ..Default::default()
+    };
+    summary(&run_with(&[fixture("workspace-selected")], inputs).findings)
+}
+
+#[test]
+fn terraform_workspace_comes_from_the_selected_workspace_file() {
+    // `.terraform/environment` says prod: the 300 s idle timeout applies.
+    assert_eq!(
+        workspace_run(None),
+        ["KA101 aws_ecs_service.reports main.tf:51"]
+    );
+    // --workspace wins over the file.
+    assert_eq!(workspace_run(Some("default")), Vec::<String>::new());
+    // A workspace the map has no entry for leaves the idle timeout unknown,
+    // never the AWS default.
+    assert_eq!(
+        workspace_run(Some("qa")),
+        ["UN001 aws_ecs_service.reports main.tf:16"]
     );
 }

@@ -449,3 +449,100 @@ fn nested_for_over_large_ranges_stops_at_the_budget() {
     let v = eval_locals(tf, "n");
     assert!(reason(&v).contains("budget"), "{}", reason(&v));
 }
+
+/// `terraform.workspace` from the command line, the selected-workspace file
+/// or Terraform's default, each located where it came from.
+#[test]
+fn terraform_workspace_and_where_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let ws = |inputs: &super::Inputs| {
+        let mut model = crate::model::Model::default();
+        let v = super::terraform_workspace(&root, &root, inputs, &mut model);
+        (v, model.input_errors)
+    };
+    let (v, errors) = ws(&super::Inputs::default());
+    assert_eq!(string(&v), "default");
+    assert_eq!(v.at.unwrap().file.display, "Terraform's default workspace");
+    assert!(errors.is_empty());
+
+    std::fs::create_dir(root.join(".terraform")).unwrap();
+    std::fs::write(root.join(".terraform/environment"), "  prod\n").unwrap();
+    let (v, _) = ws(&super::Inputs::default());
+    assert_eq!(string(&v), "prod");
+    let at = v.at.unwrap();
+    assert!(
+        at.file.display.ends_with("environment"),
+        "{}",
+        at.file.display
+    );
+    assert_eq!((at.start(), at.snippet()), ((1, 3), "prod"));
+
+    let given = super::Inputs {
+        workspace: Some(super::GivenWorkspace {
+            name: "qa".into(),
+            from: "TF_WORKSPACE".into(),
+        }),
+        ..Default::default()
+    };
+    let (v, _) = ws(&given);
+    assert_eq!(string(&v), "qa");
+    assert_eq!(v.at.unwrap().file.display, "TF_WORKSPACE");
+
+    // A file that is not a workspace name is not used as one.
+    std::fs::write(root.join(".terraform/environment"), "a b\n").unwrap();
+    let (v, _) = ws(&super::Inputs::default());
+    assert!(matches!(v.kind, Kind::Unknown(_)), "{v:?}");
+
+    // Larger than a selected-workspace file can be: reported, unknown.
+    std::fs::write(root.join(".terraform/environment"), "x".repeat(10_000)).unwrap();
+    let (v, errors) = ws(&super::Inputs::default());
+    assert!(matches!(v.kind, Kind::Unknown(_)), "{v:?}");
+    assert_eq!(errors.len(), 1);
+
+    // A link out of the repository is not followed.
+    #[cfg(unix)]
+    {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("environment"), "prod\n").unwrap();
+        std::fs::remove_file(root.join(".terraform/environment")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("environment"),
+            root.join(".terraform/environment"),
+        )
+        .unwrap();
+        let (v, errors) = ws(&super::Inputs::default());
+        assert!(matches!(v.kind, Kind::Unknown(_)), "{v:?}");
+        assert_eq!(errors.len(), 1, "{:?}", errors[0].message);
+    }
+}
+
+#[test]
+fn terraform_workspace_in_expressions_and_modules() {
+    with_module(
+        &[(
+            "main.tf",
+            r#"locals {
+  name  = "api-${terraform.workspace}"
+  other = terraform.version
+}"#,
+        )],
+        |ev| {
+            // Without a root to say (an evaluator on its own), unknown.
+            assert!(matches!(local(ev, "name").kind, Kind::Str(ref t) if t.has_holes()));
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "locals {\n  name = \"api-${terraform.workspace}\"\n  other = terraform.version\n}\n",
+    )
+    .unwrap();
+    let parsed =
+        vec![parse_file(&dir.path().join("main.tf"), crate::input::Within::Named).unwrap()];
+    let root = dir.path().canonicalize().unwrap();
+    let mut ev = Evaluator::new(&parsed, root.clone(), root);
+    ev.terraform_workspace = Some(Val::str("prod", None));
+    assert_eq!(string(&local(&ev, "name")), "api-prod");
+    assert!(matches!(local(&ev, "other").kind, Kind::Unknown(_)));
+}

@@ -23,6 +23,15 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "bad-duplicate-addresses",
+        &[
+            "KA101 aws_ecs_service.billing ecs.tf:33",
+            "PA001 - lb_migration.tf:3",
+            "PA001 - lb_migration.tf:9",
+            "PA001 - lb_migration.tf:12",
+        ],
+    ),
+    (
         "bad-malformed-hcl",
         &[
             "PA001 - broken.tf:32",

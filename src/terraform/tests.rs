@@ -546,3 +546,73 @@ fn terraform_workspace_in_expressions_and_modules() {
     assert_eq!(string(&local(&ev, "name")), "api-prod");
     assert!(matches!(local(&ev, "other").kind, Kind::Unknown(_)));
 }
+
+/// Every kind of block Terraform requires unique names for, across files;
+/// override files and same names of different kinds are not duplicates.
+#[test]
+fn duplicate_declarations_name_both_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "a.tf",
+            r#"resource "aws_lb" "a" {}
+data "aws_vpc" "main" {}
+module "api" { source = "./api" }
+output "url" { value = 1 }
+variable "env" {}
+locals { x = 1 }
+resource "aws_lb_target_group" "a" {}
+"#,
+        ),
+        (
+            "b.tf",
+            r#"resource "aws_lb" "a" {}
+data "aws_vpc" "main" {}
+module "api" { source = "./api" }
+output "url" { value = 2 }
+variable "env" {}
+locals {
+  y = 2
+  x = 3
+}
+data "aws_lb" "a" {}
+"#,
+        ),
+        (
+            "b_override.tf",
+            r#"resource "aws_lb" "a" { idle_timeout = 1 }"#,
+        ),
+    ];
+    let parsed: Vec<ParsedFile> = files
+        .iter()
+        .map(|(n, t)| {
+            std::fs::write(dir.path().join(n), t).unwrap();
+            parse_file(&dir.path().join(n), crate::input::Within::Named).unwrap()
+        })
+        .collect();
+    let got: Vec<String> = super::modules::duplicates(&parsed)
+        .iter()
+        .map(|e| {
+            let at = e.at.as_ref().unwrap();
+            let name = at.file.path.file_name().unwrap().to_string_lossy();
+            let first = e.message.split(", first at ").nth(1).unwrap();
+            let first = first.rsplit('/').next().unwrap().split(';').next().unwrap();
+            format!(
+                "{name}:{} {} | {first}",
+                at.start().0,
+                e.message.split(" is declared").next().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "b.tf:1 resource \"aws_lb\" \"a\" | a.tf:1:1",
+            "b.tf:2 data \"aws_vpc\" \"main\" | a.tf:2:1",
+            "b.tf:3 module \"api\" | a.tf:3:1",
+            "b.tf:4 output \"url\" | a.tf:4:1",
+            "b.tf:5 variable \"env\" | a.tf:5:1",
+            "b.tf:8 local.x | a.tf:6:10",
+        ]
+    );
+}

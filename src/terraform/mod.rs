@@ -9,6 +9,7 @@ pub mod functions;
 pub mod modules;
 pub mod readers;
 mod resources;
+pub mod stdlib;
 pub mod syntax;
 
 use crate::input::{self, ReadError};

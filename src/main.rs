@@ -1,11 +1,11 @@
-use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use keepalign::config;
 use keepalign::engine::{self, Options};
 use keepalign::finding::Severity;
 use keepalign::linker;
 use keepalign::report::{self, Format, Summary};
 use keepalign::rules;
-use keepalign::terraform::Inputs;
+use keepalign::terraform::{CommandLineInput, GivenWorkspace, Inputs};
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -72,6 +72,14 @@ struct InputArgs {
     /// Read Terraform variables from a file (repeatable), like `terraform plan -var-file`.
     #[arg(long = "var-file", value_name = "FILE", global = true)]
     var_files: Vec<PathBuf>,
+    /// `--var` and `--var-file` in the order given: a later one wins, as
+    /// in Terraform (filled in from the parsed arguments' positions).
+    #[arg(skip)]
+    var_order: Vec<CommandLineInput>,
+    /// The Terraform workspace `terraform.workspace` names [default:
+    /// $TF_WORKSPACE, else the root's .terraform/environment, else `default`].
+    #[arg(long, value_name = "NAME", global = true)]
+    workspace: Option<String>,
     /// Set a CloudFormation parameter (repeatable); also pseudo parameters such as AWS::Region.
     #[arg(long = "parameter", value_name = "KEY=VALUE", value_parser = parse_var, global = true)]
     parameters: Vec<(String, String)>,
@@ -186,8 +194,14 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let cli = match Cli::try_parse_from(argv) {
-        Ok(cli) => cli,
+    let parsed = Cli::command()
+        .try_get_matches_from(argv)
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let cli = match parsed {
+        Ok((mut cli, matches)) => {
+            cli.input.var_order = var_order(&matches, &cli.input);
+            cli
+        }
         // Help and version, on standard output.
         Err(e) if !e.use_stderr() => e.exit(),
         Err(e) => {
@@ -216,6 +230,33 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The `--var`s and `--var-file`s by their position on the command line.
+/// Options come after the command (`with_default_command` moves them), so
+/// their positions are the command's.
+fn var_order(matches: &ArgMatches, input: &InputArgs) -> Vec<CommandLineInput> {
+    let m = matches.subcommand().map_or(matches, |(_, m)| m);
+    let at = |id: &str| -> Vec<usize> {
+        m.indices_of(id)
+            .or_else(|| matches.indices_of(id))
+            .map(|i| i.collect())
+            .unwrap_or_default()
+    };
+    let mut all: Vec<(usize, CommandLineInput)> = Vec::new();
+    let (var_at, file_at) = (at("vars"), at("var_files"));
+    for (i, (k, v)) in input.vars.iter().enumerate() {
+        // Without a position (never expected), keep the given order at the end.
+        let pos = var_at.get(i).copied().unwrap_or(usize::MAX);
+        all.push((pos, CommandLineInput::Var(k.clone(), v.clone())));
+    }
+    for (i, f) in input.var_files.iter().enumerate() {
+        let pos = file_at.get(i).copied().unwrap_or(usize::MAX);
+        all.push((pos, CommandLineInput::VarFile(f.clone())));
+    }
+    // Stable: equal positions keep vars before files, as listed above.
+    all.sort_by_key(|(pos, _)| *pos);
+    all.into_iter().map(|(_, i)| i).collect()
 }
 
 /// `keepalign [OPTIONS] PATH...` means `keepalign check [OPTIONS] PATH...`:
@@ -311,8 +352,8 @@ fn options(input: &InputArgs, setup: &Setup, config_args: &ConfigArgs) -> Result
     }
     let mut options = Options {
         terraform: Inputs {
-            vars: input.vars.clone(),
-            var_files: input.var_files.clone(),
+            command_line: input.var_order.clone(),
+            workspace: given_workspace(input)?,
             ..Inputs::default()
         },
         cloudformation: keepalign::cloudformation::Inputs {
@@ -335,6 +376,29 @@ fn options(input: &InputArgs, setup: &Setup, config_args: &ConfigArgs) -> Result
         options.exclude.add(&cwd, globs);
     }
     Ok(options)
+}
+
+/// `--workspace`, else `TF_WORKSPACE` (Terraform's own override), checked
+/// as Terraform checks workspace names.
+fn given_workspace(input: &InputArgs) -> Result<Option<GivenWorkspace>, String> {
+    let (name, from) = match &input.workspace {
+        Some(name) => (name.clone(), "--workspace"),
+        None => match std::env::var_os("TF_WORKSPACE") {
+            Some(v) if !v.is_empty() => (
+                v.into_string().map_err(|_| {
+                    "TF_WORKSPACE is not valid UTF-8; set it to a workspace name, or pass --workspace NAME".to_string()
+                })?,
+                "TF_WORKSPACE",
+            ),
+            _ => return Ok(None),
+        },
+    };
+    keepalign::terraform::check_workspace_name(&name)
+        .map_err(|why| format!("{from} {name:?}: {why}"))?;
+    Ok(Some(GivenWorkspace {
+        name,
+        from: from.to_string(),
+    }))
 }
 
 /// The configuration file and what it decides with the command line.
@@ -441,11 +505,12 @@ fn plan_gate(
 ) -> Result<u8, String> {
     if !(input.vars.is_empty()
         && input.var_files.is_empty()
+        && input.workspace.is_none()
         && input.parameters.is_empty()
         && input.parameter_files.is_empty())
     {
         return Err(
-            "a plan has every variable resolved already: --var, --var-file, --parameter and --parameters-file do not apply to `plan` (pass them to `terraform plan`)".into(),
+            "a plan has every variable resolved already: --var, --var-file, --workspace, --parameter and --parameters-file do not apply to `plan` (pass them to `terraform plan`)".into(),
         );
     }
     let stdin = plan.as_os_str() == "-";

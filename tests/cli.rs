@@ -139,6 +139,95 @@ fn var_on_the_command_line_changes_the_result() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
 
+/// Terraform applies `-var` and `-var-file` in command-line order: the later
+/// one wins, whichever kind it is.
+#[test]
+fn var_and_var_file_apply_in_command_line_order() {
+    let d = "testdata/terraform/shape-var-file";
+    let staging = "testdata/terraform/shape-var-file/env/staging.tfvars";
+    let run = |args: &[&str]| {
+        let o = keepalign(args);
+        (o.status.code(), stdout(&o))
+    };
+    // staging.tfvars sets the idle timeout to 60, under the 65 s keep-alive.
+    let (code, out) = run(&[
+        "check",
+        d,
+        "--var",
+        "deregistration_delay=300",
+        "--var",
+        "alb_idle_timeout=300",
+        "--var-file",
+        staging,
+    ]);
+    assert_eq!(code, Some(0), "the file given last wins: {out}");
+    let (code, out) = run(&[
+        "check",
+        d,
+        "--var",
+        "deregistration_delay=300",
+        "--var-file",
+        staging,
+        "--var",
+        "alb_idle_timeout=300",
+    ]);
+    assert_eq!(code, Some(1), "the --var given last wins: {out}");
+    assert!(out.contains("[KA101]"), "{out}");
+    // Options written before the command keep their order too, and
+    // `--var-file=FILE` counts where it is written.
+    let file_last = format!("--var-file={staging}");
+    let (code, out) = run(&[
+        "--var",
+        "alb_idle_timeout=300",
+        "check",
+        d,
+        "--var",
+        "deregistration_delay=300",
+        &file_last,
+    ]);
+    assert_eq!(code, Some(0), "{out}");
+}
+
+#[test]
+fn workspace_from_the_flag_else_tf_workspace_else_the_selected_one() {
+    let d = "testdata/terraform/workspace-selected";
+    let run = |args: &[&str], env: Option<&str>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_keepalign"));
+        c.args(args)
+            .env_remove("KEEPALIGN_CONFIG")
+            .env_remove("TF_WORKSPACE");
+        if let Some(w) = env {
+            c.env("TF_WORKSPACE", w);
+        }
+        let o = c.output().expect("binary runs");
+        (
+            o.status.code(),
+            stdout(&o),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    // .terraform/environment selects prod (300 s idle timeout).
+    assert_eq!(run(&["check", d], None).0, Some(1));
+    assert_eq!(run(&["check", d], Some("default")).0, Some(0));
+    assert_eq!(
+        run(&["check", d, "--workspace", "prod"], Some("default")).0,
+        Some(1)
+    );
+    assert_eq!(
+        run(&["services", d, "--workspace", "default"], None).0,
+        Some(0)
+    );
+    let (code, _, err) = run(&["check", d, "--workspace", "a/b"], None);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("--workspace") && err.contains("not allowed"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["plan", "plan.json", "--workspace", "prod"], None);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--workspace"), "{err}");
+}
+
 #[test]
 fn color_always_colours_and_never_does_not() {
     assert!(stdout(&keepalign(&["check", EXAMPLE, "--color", "always"])).contains('\u{1b}'));

@@ -4,7 +4,7 @@
 
 mod common;
 use common::*;
-use keepalign::terraform::Inputs;
+use keepalign::terraform::{CommandLineInput, Inputs};
 
 /// (fixture, expected `RULE service file:line`, in report order)
 const EXPECTED: &[(&str, &[&str])] = &[
@@ -25,6 +25,15 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &[
             "UN001 aws_ecs_service.app ecs.tf:10",
             "UN001 aws_ecs_service.admin ecs.tf:19",
+        ],
+    ),
+    (
+        "bad-duplicate-addresses",
+        &[
+            "KA101 aws_ecs_service.billing ecs.tf:33",
+            "PA001 - lb_migration.tf:3",
+            "PA001 - lb_migration.tf:9",
+            "PA001 - lb_migration.tf:12",
         ],
     ),
     (
@@ -251,6 +260,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "trap-string-dereg",
         &["DR201 aws_ecs_service.shipping alb.tf:17"],
     ),
+    (
+        "workspace-selected",
+        &["KA101 aws_ecs_service.reports main.tf:51"],
+    ),
 ];
 
 #[test]
@@ -316,13 +329,13 @@ fn services_tables() {
 
 fn var_file_run(var_files: &[&str], vars: &[(&str, &str)]) -> Vec<String> {
     let inputs = Inputs {
-        var_files: var_files
+        command_line: var_files
             .iter()
-            .map(|f| fixture("shape-var-file").join(f))
-            .collect(),
-        vars: vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .map(|f| CommandLineInput::VarFile(fixture("shape-var-file").join(f)))
+            .chain(
+                vars.iter()
+                    .map(|(k, v)| CommandLineInput::Var(k.to_string(), v.to_string())),
+            )
             .collect(),
         ..Default::default()
     };
@@ -435,7 +448,10 @@ resource "aws_ecs_service" "web" {
 #[test]
 fn a_service_enabled_by_a_variable_is_checked_once_it_is_given() {
     let inputs = Inputs {
-        vars: vec![("enable_preview_api".into(), "true".into())],
+        command_line: vec![keepalign::terraform::CommandLineInput::Var(
+            "enable_preview_api".into(),
+            "true".into(),
+        )],
         ..Inputs::default()
     };
     let r = run_with(&[fixture("coverage-count-zero")], inputs);
@@ -515,5 +531,33 @@ resource "aws_ecs_service" "web" {{
             vec!["DR202".to_string()],
             vec!["DR202".to_string(), "UN001".to_string()],
         ]
+    );
+}
+
+fn workspace_run(workspace: Option<&str>) -> Vec<String> {
+    let inputs = Inputs {
+        workspace: workspace.map(|w| keepalign::terraform::GivenWorkspace {
+            name: w.to_string(),
+            from: "--workspace".to_string(),
+        }),
+        ..Default::default()
+    };
+    summary(&run_with(&[fixture("workspace-selected")], inputs).findings)
+}
+
+#[test]
+fn terraform_workspace_comes_from_the_selected_workspace_file() {
+    // `.terraform/environment` says prod: the 300 s idle timeout applies.
+    assert_eq!(
+        workspace_run(None),
+        ["KA101 aws_ecs_service.reports main.tf:51"]
+    );
+    // --workspace wins over the file.
+    assert_eq!(workspace_run(Some("default")), Vec::<String>::new());
+    // A workspace the map has no entry for leaves the idle timeout unknown,
+    // never the AWS default.
+    assert_eq!(
+        workspace_run(Some("qa")),
+        ["UN001 aws_ecs_service.reports main.tf:16"]
     );
 }

@@ -6,7 +6,10 @@ declare_rule! {
     ///
     /// An input file could not be read or parsed: malformed HCL or JSON, an
     /// unterminated heredoc, a file that is not UTF-8 text, a binary file, an
-    /// unreadable file. Also input that could not be evaluated within
+    /// unreadable file. Also a Terraform module that declares the same
+    /// resource, data source, module call, variable, output or local value
+    /// twice (in one file or across its files), which Terraform rejects: the
+    /// finding points at the second declaration and names the first. Also input that could not be evaluated within
     /// keepalign's budgets (steps, value size, instances; see Limits in the
     /// README): the finding points where evaluation stopped or where the
     /// instance cap cut a `count`, `for_each` or module call.
@@ -27,7 +30,8 @@ declare_rule! {
     /// ## Fix
     ///
     /// Fix the syntax error at the reported location (`terraform validate` shows
-    /// the same error), or save the file as UTF-8.
+    /// the same error), save the file as UTF-8, or remove or rename one of
+    /// two declarations with the same name.
     pub struct Pa001 {
         id: "PA001",
         name: "parse-error",

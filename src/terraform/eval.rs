@@ -175,6 +175,9 @@ pub struct Evaluator<'a> {
     /// (`.`, `modules/web`, `.terraform/modules/api`).
     pub module_path: PathBuf,
     pub workspace: Option<&'a Workspace>,
+    /// `terraform.workspace`, located where its name came from; unset, it
+    /// is unknown (a module evaluated without its root).
+    pub terraform_workspace: Option<Val>,
     /// Module directories from the root down to this one (cycles, depth).
     pub ancestors: Vec<PathBuf>,
     children: RefCell<HashMap<String, Rc<Evaluator<'a>>>>,
@@ -213,6 +216,7 @@ impl<'a> Evaluator<'a> {
             root_dir: PathBuf::new(),
             module_path: PathBuf::from("."),
             workspace: None,
+            terraform_workspace: None,
             ancestors: Vec::new(),
             children: RefCell::default(),
             local_cache: RefCell::default(),
@@ -472,6 +476,7 @@ impl<'a> Evaluator<'a> {
         child.root_dir = self.root_dir.clone();
         child.module_path = crate::input::lexically_normal(&module_path);
         child.workspace = self.workspace;
+        child.terraform_workspace = self.terraform_workspace.clone();
         child.meter = self.meter.clone();
         child.ancestors = self.ancestors.clone();
         child.ancestors.push(canonical);
@@ -999,16 +1004,19 @@ impl<'a> Evaluator<'a> {
                 };
                 (Val::text(Text::plain(p), at), 1)
             }
-            "terraform" => (
-                Val::unknown(
-                    format!(
-                        "terraform.{} is only known when Terraform runs",
-                        attr(0).unwrap_or("")
+            "terraform" => match (attr(0), &self.terraform_workspace) {
+                (Some("workspace"), Some(w)) => (w.clone(), 1),
+                (a, _) => (
+                    Val::unknown(
+                        format!(
+                            "terraform.{} is only known when Terraform runs",
+                            a.unwrap_or("")
+                        ),
+                        at,
                     ),
-                    at,
+                    1,
                 ),
-                1,
-            ),
+            },
             "module" => self.module_value(ops, src, scope, at),
             "data" => {
                 let (Some(dtype), Some(dname)) = (attr(0), attr(1)) else {

@@ -33,7 +33,13 @@ pub fn call(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Location>
 }
 
 /// A number argument as a whole number in range, or the error Terraform gives.
-fn whole(name: &str, what: &str, x: f64, max: u64, at: &Option<Location>) -> Result<u64, Val> {
+pub(super) fn whole(
+    name: &str,
+    what: &str,
+    x: f64,
+    max: u64,
+    at: &Option<Location>,
+) -> Result<u64, Val> {
     crate::budget::whole(x, max)
         .map_err(|why| Val::error(format!("{name}(): the {what} {why}"), at.clone()))
 }
@@ -288,19 +294,64 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
             Ok(Val::list(parts, at.clone()))
         }
         "format" => format(&s(0)?.s, &args[1..], at.clone()),
-        "formatlist" => Err(Val::unknown(
-            "formatlist() is not supported by keepalign",
-            at.clone(),
-        )),
+        "formatlist" => {
+            // Lists are iterated together (all the same length), other
+            // arguments repeat; with no list, one element.
+            let spec = s(0)?;
+            let mut n = None;
+            for a in &args[1..] {
+                if let Kind::List(l) = &a.kind {
+                    if n.is_some_and(|n| n != l.len()) {
+                        return Err(Val::error(
+                            "formatlist(): the list arguments must all have the same length",
+                            at.clone(),
+                        ));
+                    }
+                    n = Some(l.len());
+                }
+            }
+            let mut out = Vec::new();
+            for i in 0..n.unwrap_or(1) {
+                let row: Vec<Val> = args[1..]
+                    .iter()
+                    .map(|a| match &a.kind {
+                        Kind::List(l) => l[i].clone(),
+                        _ => a.clone(),
+                    })
+                    .collect();
+                if let Some(h) = row.iter().find(|a| matches!(a.kind, Kind::Unknown(_))) {
+                    out.push(h.clone());
+                    continue;
+                }
+                out.push(format(&spec.s, &row, None)?);
+            }
+            Ok(Val::list(out, at.clone()))
+        }
         "replace" => {
             let t = s(0)?;
             let from = s(1)?.s.clone();
             let to = s(2)?.s.clone();
             if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
-                return Err(Val::unknown(
-                    "replace() with a regular expression is not evaluated by keepalign",
-                    at.clone(),
-                ));
+                // RE2 syntax; `$1` and `${name}` in the replacement, as Go's
+                // ReplaceAllString.
+                let re = super::stdlib::compile(&from[1..from.len() - 1])
+                    .map_err(|why| Val::error(format!("replace(): {why}"), at.clone()))?;
+                super::stdlib::charge_match(ev, &re, &t.s, &at)?;
+                // Built match by match, the size checked as it grows: a
+                // `$1` repeats a group's text, so the result can outgrow
+                // the input many times over.
+                let mut out = String::new();
+                let mut last = 0;
+                for c in re.captures_iter(&t.s) {
+                    let m = c.get(0).map_or(0..0, |m| m.range());
+                    out.push_str(&t.s[last..m.start]);
+                    c.expand(&to, &mut out);
+                    last = m.end;
+                    ev.fits(out.len() as u64, &at)?;
+                }
+                out.push_str(&t.s[last..]);
+                ev.fits(out.len() as u64, &at)?;
+                return Ok(map_text(&t, |_| out.clone(), at.clone()));
             }
             let matches = if from.is_empty() {
                 t.s.chars().count() as u64 + 1
@@ -534,30 +585,32 @@ fn call_inner(ev: &Evaluator<'_>, name: &str, args: Vec<Val>, at: Option<Locatio
                 at.clone(),
             ))
         }
-        other => Err(Val::unknown(
-            format!("function {other}() is not supported by keepalign"),
-            at.clone(),
-        )),
+        other => super::stdlib::call(ev, other, &args, &at).unwrap_or_else(|| {
+            Err(Val::unknown(
+                format!("function {other}() is not supported by keepalign"),
+                at.clone(),
+            ))
+        }),
     })();
     r.unwrap_or_else(|e| e)
 }
 
 /// Indexes, offsets and spaces beyond this are not whole numbers an
 /// evaluation can use (Terraform converts them to machine integers too).
-const MAX_INDEX: u64 = 1 << 53;
+pub(super) const MAX_INDEX: u64 = 1 << 53;
 /// `range()` makes at most this many elements.
-const MAX_RANGE: u64 = 10_000;
+pub(super) const MAX_RANGE: u64 = 10_000;
 /// `format("%.Nf")`: more digits than a float has are zeros.
 const MAX_PRECISION: usize = 1_000;
 
-fn text_val(t: Text) -> Val {
+pub(super) fn text_val(t: Text) -> Val {
     let at = t.locate(0..t.s.len());
     Val::text(t, at)
 }
 
 /// The first of each group of equal values (`values_equal`), in one pass:
 /// comparing every pair would be quadratic in a `toset` of a large list.
-fn distinct(items: &[Val]) -> Vec<Val> {
+pub(super) fn distinct(items: &[Val]) -> Vec<Val> {
     let mut seen = std::collections::HashSet::new();
     let mut out: Vec<Val> = Vec::new();
     for i in items {

@@ -9,6 +9,7 @@ pub mod functions;
 pub mod modules;
 pub mod readers;
 mod resources;
+pub mod stdlib;
 pub mod syntax;
 
 use crate::input::{self, ReadError};
@@ -27,10 +28,14 @@ use syntax::{ParsedFile, Syntax};
 /// `terraform.tfvars`, `*.auto.tfvars`, then `-var-file`/`-var` in order).
 #[derive(Clone, Debug, Default)]
 pub struct Inputs {
-    /// `--var NAME=VALUE`, in order.
-    pub vars: Vec<(String, String)>,
-    /// `--var-file FILE`, in order.
-    pub var_files: Vec<PathBuf>,
+    /// `--var NAME=VALUE` and `--var-file FILE` in command-line order:
+    /// Terraform applies them in that order, so a later one wins whichever
+    /// kind it is.
+    pub command_line: Vec<CommandLineInput>,
+    /// `--workspace NAME`, else `TF_WORKSPACE`: the workspace
+    /// `terraform.workspace` names. Unset, the root's
+    /// `.terraform/environment` says, else Terraform's `default`.
+    pub workspace: Option<GivenWorkspace>,
     /// `var-files` of the root's `[[root]]` entry in the configuration,
     /// read before the command line's.
     pub config_var_files: Vec<PathBuf>,
@@ -39,6 +44,39 @@ pub struct Inputs {
     /// A variable of a type other than string reads the written value as an
     /// expression.
     pub config_vars: Vec<(String, String, Location)>,
+}
+
+/// One `--var` or `--var-file` of the command line.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CommandLineInput {
+    Var(String, String),
+    VarFile(PathBuf),
+}
+
+/// A workspace named outside the repository, and by what.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GivenWorkspace {
+    pub name: String,
+    /// `--workspace` or `TF_WORKSPACE`: where the value shows it came from.
+    pub from: String,
+}
+
+impl Inputs {
+    /// The `--var`s, in order.
+    pub fn vars(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.command_line.iter().filter_map(|i| match i {
+            CommandLineInput::Var(k, v) => Some((k.as_str(), v.as_str())),
+            CommandLineInput::VarFile(_) => None,
+        })
+    }
+
+    /// The `--var-file`s, in order.
+    pub fn var_files(&self) -> impl Iterator<Item = &PathBuf> {
+        self.command_line.iter().filter_map(|i| match i {
+            CommandLineInput::VarFile(f) => Some(f),
+            CommandLineInput::Var(..) => None,
+        })
+    }
 }
 
 /// By the name's bytes, so a name that is not UTF-8 is still recognised
@@ -198,43 +236,64 @@ fn load_root(
     ev.workspace = Some(ws);
     ev.meter = meter;
     ev.ancestors = vec![dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())];
-    let (auto_files, cli_files) = variable_files(dir, inputs);
-    model.files += auto_files.len() + cli_files.len();
+    ev.terraform_workspace = Some(terraform_workspace(
+        dir,
+        &files.repo_root,
+        inputs,
+        &mut model,
+    ));
+    let auto_files = variable_files(dir, inputs);
+    model.files += auto_files.len() + inputs.var_files().count();
     // Keep parsed tfvars alive while the evaluator borrows them. Files of
     // the root and of the configuration file are repository content; the
     // `--var-file`s are named by the user (see `input::Within`).
-    let parse_all = |files: &[PathBuf], within: input::Within<'_>, model: &mut Model| {
-        let mut parsed = Vec::new();
-        for f in files {
-            match parse_file(f, within) {
-                Ok(p) => parsed.push(p),
+    let repo = input::Within::Repository(&files.repo_root);
+    let mut auto_tfvars = Vec::new();
+    for f in &auto_files {
+        match parse_file(f, repo) {
+            Ok(p) => auto_tfvars.push(p),
+            Err(e) => model.input_errors.push(e),
+        }
+    }
+    // The command line's files, by their place in `command_line`.
+    let mut cli_tfvars = BTreeMap::new();
+    for (i, given) in inputs.command_line.iter().enumerate() {
+        if let CommandLineInput::VarFile(f) = given {
+            match parse_file(f, input::Within::Named) {
+                Ok(p) => {
+                    cli_tfvars.insert(i, p);
+                }
                 Err(e) => model.input_errors.push(e),
             }
         }
-        parsed
-    };
-    let repo = input::Within::Repository(&files.repo_root);
-    let auto_tfvars = parse_all(&auto_files, repo, &mut model);
-    let cli_tfvars = parse_all(&cli_files, input::Within::Named, &mut model);
+    }
     let mut given = BTreeMap::new();
-    let read_tfvars = |tfvars: &[ParsedFile], given: &mut BTreeMap<String, Val>| {
-        for file in tfvars {
-            let body = match &file.syntax {
-                Syntax::Hcl(b) => syntax::BodyRef::Hcl(b, &file.source),
-                Syntax::Json(n) => syntax::BodyRef::Json(n, &file.source),
-            };
-            for (name, expr, _) in body.attributes() {
-                given.insert(name.to_string(), ev.eval_ref(expr, &Scope::default()));
-            }
+    let read_tfvars = |file: &ParsedFile, given: &mut BTreeMap<String, Val>| {
+        let body = match &file.syntax {
+            Syntax::Hcl(b) => syntax::BodyRef::Hcl(b, &file.source),
+            Syntax::Json(n) => syntax::BodyRef::Json(n, &file.source),
+        };
+        for (name, expr, _) in body.attributes() {
+            given.insert(name.to_string(), ev.eval_ref(expr, &Scope::default()));
         }
     };
-    read_tfvars(&auto_tfvars, &mut given);
+    for file in &auto_tfvars {
+        read_tfvars(file, &mut given);
+    }
     for (name, value, at) in &inputs.config_vars {
         given.insert(name.clone(), config_var(&ev, name, value, at));
     }
-    read_tfvars(&cli_tfvars, &mut given);
-    for (name, value) in &inputs.vars {
-        given.insert(name.clone(), cli_var(&ev, name, value));
+    for (i, item) in inputs.command_line.iter().enumerate() {
+        match item {
+            CommandLineInput::Var(name, value) => {
+                given.insert(name.clone(), cli_var(&ev, name, value));
+            }
+            CommandLineInput::VarFile(_) => {
+                if let Some(file) = cli_tfvars.get(&i) {
+                    read_tfvars(file, &mut given);
+                }
+            }
+        }
     }
     let mut declared: Vec<String> = ev.variables.keys().map(|k| k.to_string()).collect();
     declared.sort();
@@ -453,10 +512,94 @@ fn unreadable_module_fix(why: &str) -> String {
     }
 }
 
+/// `.terraform/environment` is one name and a newline; more than this is
+/// not a file `terraform workspace select` wrote.
+const MAX_ENVIRONMENT_FILE: u64 = 4096;
+
+/// Workspace names are path components in Terraform's state storage; this
+/// bounds what a value taken from input can be.
+const MAX_WORKSPACE_NAME: usize = 256;
+
+/// Why Terraform would refuse `name` as a workspace name.
+pub fn check_workspace_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("a workspace name cannot be empty".into());
+    }
+    if name.len() > MAX_WORKSPACE_NAME {
+        return Err(format!(
+            "a workspace name longer than {MAX_WORKSPACE_NAME} bytes is not one keepalign reads"
+        ));
+    }
+    // Terraform requires a name that a URL path component keeps unescaped.
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@".contains(*c)))
+    {
+        return Err(format!(
+            "{c:?} is not allowed in a workspace name (Terraform allows letters, digits and -._~!$&'()*+,;=:@)"
+        ));
+    }
+    Ok(())
+}
+
+/// `terraform.workspace` as Terraform works it out when run in `dir`:
+/// `--workspace` or `TF_WORKSPACE` (given), else `.terraform/environment`
+/// (written by `terraform workspace select`), else `default`. The value is
+/// located where the name came from.
+fn terraform_workspace(dir: &Path, repo_root: &Path, inputs: &Inputs, model: &mut Model) -> Val {
+    let pseudo = |name: &str, text: &str| {
+        let file = SourceFile::new(PathBuf::from(name), text.to_string());
+        let at = Location::new(&file, 0..file.text.len());
+        Val::str(text, Some(at))
+    };
+    if let Some(given) = &inputs.workspace {
+        return pseudo(&given.from, &given.name);
+    }
+    let path = dir.join(".terraform").join("environment");
+    // Absent is the common case: no workspace was ever selected.
+    if path.symlink_metadata().is_ok() {
+        let read = input::read_text(
+            &path,
+            input::Within::Repository(repo_root),
+            MAX_ENVIRONMENT_FILE,
+        );
+        match read {
+            Ok(text) => {
+                let file = SourceFile::new(path.clone(), text);
+                let trimmed = file.text.trim();
+                if !trimmed.is_empty() {
+                    let start = file.text.len() - file.text.trim_start().len();
+                    let at = Location::new(&file, start..start + trimmed.len());
+                    if let Err(why) = check_workspace_name(trimmed) {
+                        return Val::unknown(
+                            format!(
+                                "terraform.workspace: the workspace in {} is not one Terraform accepts ({why}); select one with `terraform workspace select`, or pass --workspace NAME",
+                                file.display
+                            ),
+                            Some(at),
+                        );
+                    }
+                    return Val::str(trimmed, Some(at));
+                }
+            }
+            Err(e) => {
+                let reason = format!(
+                    "terraform.workspace: {} cannot be read ({}); pass --workspace NAME",
+                    crate::source::display_path(&path),
+                    e.message
+                );
+                model.input_errors.push(read_error(&path, e));
+                return Val::unknown(reason, None);
+            }
+        }
+    }
+    pseudo("Terraform's default workspace", "default")
+}
+
 /// `terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars(.json)` in
-/// lexical order, then the configuration's `var-files` (the first list);
-/// the `--var-file`s (the second): Terraform's precedence, lowest first.
-fn variable_files(dir: &Path, inputs: &Inputs) -> (Vec<PathBuf>, Vec<PathBuf>) {
+/// lexical order, then the configuration's `var-files`: Terraform's
+/// precedence, lowest first (the command line's come after).
+fn variable_files(dir: &Path, inputs: &Inputs) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for name in ["terraform.tfvars", "terraform.tfvars.json"] {
         let p = dir.join(name);
@@ -479,7 +622,7 @@ fn variable_files(dir: &Path, inputs: &Inputs) -> (Vec<PathBuf>, Vec<PathBuf>) {
     auto.sort();
     out.extend(auto);
     out.extend(inputs.config_var_files.iter().cloned());
-    (out, inputs.var_files.clone())
+    out
 }
 
 /// A variable from the configuration file, located where its value is

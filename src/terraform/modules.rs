@@ -323,7 +323,67 @@ fn parse_dir(dir: &Path, admitted: &Admitted, repo_root: PathBuf) -> ModuleFiles
             Err(e) => m.errors.push(e),
         }
     }
+    m.errors.extend(duplicates(&m.files));
     m
+}
+
+/// Override files (`override.tf`, `*_override.tf`) re-declare blocks on
+/// purpose: Terraform merges them into the originals.
+fn is_override(file: &SourceFile) -> bool {
+    let name = file
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    let stem = name
+        .strip_suffix(".tf.json")
+        .or_else(|| name.strip_suffix(".tf"))
+        .unwrap_or(&name);
+    stem == "override" || stem.ends_with("_override")
+}
+
+/// Blocks a module declares twice, across all its files: Terraform refuses
+/// the module; keepalign would otherwise silently use one of them.
+pub(crate) fn duplicates(files: &[ParsedFile]) -> Vec<InputError> {
+    use crate::source::Location;
+    let mut seen: HashMap<String, Location> = HashMap::new();
+    let mut out = Vec::new();
+    let mut check = |what: String, at: Location| {
+        if let Some(first) = seen.get(&what) {
+            let (line, col) = first.start();
+            out.push(InputError {
+                file: at.file.display.clone(),
+                message: format!(
+                    "{what} is declared twice in this module, first at {}:{line}:{col}; Terraform rejects the module: remove or rename one of them",
+                    first.file.display
+                ),
+                at: Some(at),
+                line_col: None,
+            });
+        } else {
+            seen.insert(what, at);
+        }
+    };
+    for file in files.iter().filter(|f| !is_override(&f.source)) {
+        for block in file.top_blocks() {
+            let what = match (block.kind, block.labels.as_slice()) {
+                ("resource", [t, n]) => format!("resource \"{t}\" \"{n}\""),
+                ("data", [t, n]) => format!("data \"{t}\" \"{n}\""),
+                ("module" | "variable" | "output", [n]) => format!("{} \"{n}\"", block.kind),
+                ("locals", []) => {
+                    for (name, expr, key_at) in block.body.attributes() {
+                        if let Some(at) = key_at.or_else(|| expr.location()) {
+                            check(format!("local.{name}"), at);
+                        }
+                    }
+                    continue;
+                }
+                _ => continue,
+            };
+            check(what, block.at.clone());
+        }
+    }
+    out
 }
 
 /// Map `f` over `items` on all cores, keeping the order.

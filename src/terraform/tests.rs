@@ -449,3 +449,472 @@ fn nested_for_over_large_ranges_stops_at_the_budget() {
     let v = eval_locals(tf, "n");
     assert!(reason(&v).contains("budget"), "{}", reason(&v));
 }
+
+/// `terraform.workspace` from the command line, the selected-workspace file
+/// or Terraform's default, each located where it came from.
+#[test]
+fn terraform_workspace_and_where_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let ws = |inputs: &super::Inputs| {
+        let mut model = crate::model::Model::default();
+        let v = super::terraform_workspace(&root, &root, inputs, &mut model);
+        (v, model.input_errors)
+    };
+    let (v, errors) = ws(&super::Inputs::default());
+    assert_eq!(string(&v), "default");
+    assert_eq!(v.at.unwrap().file.display, "Terraform's default workspace");
+    assert!(errors.is_empty());
+
+    std::fs::create_dir(root.join(".terraform")).unwrap();
+    std::fs::write(root.join(".terraform/environment"), "  prod\n").unwrap();
+    let (v, _) = ws(&super::Inputs::default());
+    assert_eq!(string(&v), "prod");
+    let at = v.at.unwrap();
+    assert!(
+        at.file.display.ends_with("environment"),
+        "{}",
+        at.file.display
+    );
+    assert_eq!((at.start(), at.snippet()), ((1, 3), "prod"));
+
+    let given = super::Inputs {
+        workspace: Some(super::GivenWorkspace {
+            name: "qa".into(),
+            from: "TF_WORKSPACE".into(),
+        }),
+        ..Default::default()
+    };
+    let (v, _) = ws(&given);
+    assert_eq!(string(&v), "qa");
+    assert_eq!(v.at.unwrap().file.display, "TF_WORKSPACE");
+
+    // A file that is not a workspace name is not used as one.
+    std::fs::write(root.join(".terraform/environment"), "a b\n").unwrap();
+    let (v, _) = ws(&super::Inputs::default());
+    assert!(matches!(v.kind, Kind::Unknown(_)), "{v:?}");
+
+    // Larger than a selected-workspace file can be: reported, unknown.
+    std::fs::write(root.join(".terraform/environment"), "x".repeat(10_000)).unwrap();
+    let (v, errors) = ws(&super::Inputs::default());
+    assert!(matches!(v.kind, Kind::Unknown(_)), "{v:?}");
+    assert_eq!(errors.len(), 1);
+
+    // A link out of the repository is not followed.
+    #[cfg(unix)]
+    {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("environment"), "prod\n").unwrap();
+        std::fs::remove_file(root.join(".terraform/environment")).unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("environment"),
+            root.join(".terraform/environment"),
+        )
+        .unwrap();
+        let (v, errors) = ws(&super::Inputs::default());
+        assert!(matches!(v.kind, Kind::Unknown(_)), "{v:?}");
+        assert_eq!(errors.len(), 1, "{:?}", errors[0].message);
+    }
+}
+
+#[test]
+fn terraform_workspace_in_expressions_and_modules() {
+    with_module(
+        &[(
+            "main.tf",
+            r#"locals {
+  name  = "api-${terraform.workspace}"
+  other = terraform.version
+}"#,
+        )],
+        |ev| {
+            // Without a root to say (an evaluator on its own), unknown.
+            assert!(matches!(local(ev, "name").kind, Kind::Str(ref t) if t.has_holes()));
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "locals {\n  name = \"api-${terraform.workspace}\"\n  other = terraform.version\n}\n",
+    )
+    .unwrap();
+    let parsed =
+        vec![parse_file(&dir.path().join("main.tf"), crate::input::Within::Named).unwrap()];
+    let root = dir.path().canonicalize().unwrap();
+    let mut ev = Evaluator::new(&parsed, root.clone(), root);
+    ev.terraform_workspace = Some(Val::str("prod", None));
+    assert_eq!(string(&local(&ev, "name")), "api-prod");
+    assert!(matches!(local(&ev, "other").kind, Kind::Unknown(_)));
+}
+
+/// Every kind of block Terraform requires unique names for, across files;
+/// override files and same names of different kinds are not duplicates.
+#[test]
+fn duplicate_declarations_name_both_places() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "a.tf",
+            r#"resource "aws_lb" "a" {}
+data "aws_vpc" "main" {}
+module "api" { source = "./api" }
+output "url" { value = 1 }
+variable "env" {}
+locals { x = 1 }
+resource "aws_lb_target_group" "a" {}
+"#,
+        ),
+        (
+            "b.tf",
+            r#"resource "aws_lb" "a" {}
+data "aws_vpc" "main" {}
+module "api" { source = "./api" }
+output "url" { value = 2 }
+variable "env" {}
+locals {
+  y = 2
+  x = 3
+}
+data "aws_lb" "a" {}
+"#,
+        ),
+        (
+            "b_override.tf",
+            r#"resource "aws_lb" "a" { idle_timeout = 1 }"#,
+        ),
+    ];
+    let parsed: Vec<ParsedFile> = files
+        .iter()
+        .map(|(n, t)| {
+            std::fs::write(dir.path().join(n), t).unwrap();
+            parse_file(&dir.path().join(n), crate::input::Within::Named).unwrap()
+        })
+        .collect();
+    let got: Vec<String> = super::modules::duplicates(&parsed)
+        .iter()
+        .map(|e| {
+            let at = e.at.as_ref().unwrap();
+            let name = at.file.path.file_name().unwrap().to_string_lossy();
+            let first = e.message.split(", first at ").nth(1).unwrap();
+            let first = first.rsplit('/').next().unwrap().split(';').next().unwrap();
+            format!(
+                "{name}:{} {} | {first}",
+                at.start().0,
+                e.message.split(" is declared").next().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "b.tf:1 resource \"aws_lb\" \"a\" | a.tf:1:1",
+            "b.tf:2 data \"aws_vpc\" \"main\" | a.tf:2:1",
+            "b.tf:3 module \"api\" | a.tf:3:1",
+            "b.tf:4 output \"url\" | a.tf:4:1",
+            "b.tf:5 variable \"env\" | a.tf:5:1",
+            "b.tf:8 local.x | a.tf:6:10",
+        ]
+    );
+}
+
+/// Terraform's documented examples, each result as JSON.
+#[test]
+fn more_functions_follow_terraform() {
+    let cases: &[(&str, &str)] = &[
+        (
+            r#"regex("[a-z]+", "53453453.345345aaabbbccc23454")"#,
+            r#""aaabbbccc""#,
+        ),
+        (r#"regex("^(\\d+)-(\\d+)$", "10-20")"#, r#"["10","20"]"#),
+        (
+            r#"regex("(?P<a>\\w+)=(?P<b>\\d+)", "x=5")"#,
+            r#"{"a":"x","b":"5"}"#,
+        ),
+        (
+            r#"regexall("[a-z]+", "1234abcd5678efgh9")"#,
+            r#"["abcd","efgh"]"#,
+        ),
+        (
+            r#"replace("hello world", "/w.*d/", "everybody")"#,
+            r#""hello everybody""#,
+        ),
+        (r#"replace("a1b22", "/(\\d+)/", "[$1]")"#, r#""a[1]b[22]""#),
+        (
+            r#"formatlist("Hello, %s!", ["Valentina", "Ander"])"#,
+            r#"["Hello, Valentina!","Hello, Ander!"]"#,
+        ),
+        (
+            r#"formatlist("%s, %s!", "Salutations", ["Valentina", "Ander"])"#,
+            r#"["Salutations, Valentina!","Salutations, Ander!"]"#,
+        ),
+        (r#"cidrsubnet("172.16.0.0/12", 4, 2)"#, r#""172.18.0.0/16""#),
+        (r#"cidrsubnet("10.1.2.0/24", 4, 15)"#, r#""10.1.2.240/28""#),
+        (
+            r#"cidrsubnet("fd00:fd12:3456:7890::/56", 16, 162)"#,
+            r#""fd00:fd12:3456:7800:a200::/72""#,
+        ),
+        (r#"cidrhost("10.12.112.0/20", 16)"#, r#""10.12.112.16""#),
+        (r#"cidrhost("10.12.112.0/20", 268)"#, r#""10.12.113.12""#),
+        (r#"cidrhost("10.12.112.0/20", -1)"#, r#""10.12.127.255""#),
+        (r#"cidrnetmask("172.16.0.0/12")"#, r#""255.240.0.0""#),
+        (
+            r#"cidrsubnets("10.1.0.0/16", 4, 4, 8, 4)"#,
+            r#"["10.1.0.0/20","10.1.16.0/20","10.1.32.0/24","10.1.48.0/20"]"#,
+        ),
+        (
+            r#"yamldecode("hello: world\nn: 5\nl: [1, true]")"#,
+            r#"{"hello":"world","l":[1,true],"n":5}"#,
+        ),
+        (
+            r#"yamlencode({a = "b", c = [1, { d = "e" }]})"#,
+            r#""\"a\": \"b\"\n\"c\":\n- 1\n- \"d\": \"e\"\n""#,
+        ),
+        (
+            r#"templatestring("Hello, $${name}!", { name = "Jo" })"#,
+            r#""Hello, Jo!""#,
+        ),
+        (r#"strcontains("hello", "ell")"#, "true"),
+        (r#"strrev("abc")"#, r#""cba""#),
+        (r#"alltrue([true, "true"])"#, "true"),
+        (r#"anytrue([])"#, "false"),
+        (r#"setunion(["b", "a"], ["c", "a"])"#, r#"["a","b","c"]"#),
+        (r#"setintersection(["a", "b"], ["b", "c"])"#, r#"["b"]"#),
+        (r#"setsubtract(["a", "b", "c"], ["a", "c"])"#, r#"["b"]"#),
+        (r#"setproduct(["a", "b"], [1])"#, r#"[["a",1],["b",1]]"#),
+        (
+            r#"transpose({ a = ["1", "2"], b = ["2"] })"#,
+            r#"{"1":["a"],"2":["a","b"]}"#,
+        ),
+        (
+            r#"matchkeys(["i-1", "i-2"], ["a", "b"], ["b"])"#,
+            r#"["i-2"]"#,
+        ),
+        (r#"chunklist(["a", "b", "c"], 2)"#, r#"[["a","b"],["c"]]"#),
+        (r#"slice(["a", "b", "c", "d"], 1, 3)"#, r#"["b","c"]"#),
+        (r#"index(["a", "b", "c"], "b")"#, "1"),
+        (r#"base64encode("Hello World")"#, r#""SGVsbG8gV29ybGQ=""#),
+        (r#"base64decode("SGVsbG8gV29ybGQ=")"#, r#""Hello World""#),
+        (r#"urlencode("Hello World!")"#, r#""Hello+World%21""#),
+        (r#"parseint("FF", 16)"#, "255"),
+        (r#"parseint("-12", 10)"#, "-12"),
+        (r#"parseint("zz", 36)"#, "1295"),
+        (r#"log(16, 2)"#, "4"),
+        (r#"pow(3, 2)"#, "9"),
+        (r#"signum(-13)"#, "-1"),
+    ];
+    let tf: String = std::iter::once("locals {\n".to_string())
+        .chain(
+            cases
+                .iter()
+                .enumerate()
+                .map(|(i, (e, _))| format!("  c{i} = jsonencode({e})\n")),
+        )
+        .chain(std::iter::once("}\n".to_string()))
+        .collect();
+    with_module(&[("main.tf", &tf)], |ev| {
+        for (i, (e, want)) in cases.iter().enumerate() {
+            let got = local(ev, &format!("c{i}"));
+            assert_eq!(got.as_known_str(), Some(*want), "{e}: {got:?}");
+        }
+    });
+}
+
+/// Errors and refusals: wrong arguments are errors with reasons, impure
+/// functions are unknown, hostile patterns are refused.
+#[test]
+fn more_functions_refuse_what_terraform_refuses() {
+    for (e, why) in [
+        (r#"regex("x", "abc")"#, "did not match"),
+        (r#"regex("(a", "abc")"#, "invalid regular expression"),
+        (r#"regex("(a{1000}){1000}", "a")"#, "compiles to more than"),
+        (r#"cidrsubnet("10.0.0.0/30", 4, 0)"#, "longer than"),
+        (r#"cidrsubnet("10.0.0.0/16", 4, 16)"#, "network number"),
+        (r#"cidrhost("10.0.0.0/30", 4)"#, "host number"),
+        (
+            r#"cidrsubnets("10.0.0.0/24", 1, 1, 1)"#,
+            "not enough remaining",
+        ),
+        (r#"cidrnetmask("fd00::/8")"#, "IPv4"),
+        ("timestamp()", "only known then"),
+        ("uuid()", "only known then"),
+        (r#"yamldecode("a: [")"#, "yamldecode()"),
+        (r#"base64decode("@@@@")"#, "not valid base64"),
+        (r#"slice(["a"], 0, 2)"#, "not within"),
+        (r#"formatlist("%s%s", ["a"], ["b", "c"])"#, "same length"),
+        ("sha256(\"x\")", "not supported"),
+    ] {
+        let v = eval_locals(&format!("locals {{\n  x = {e}\n}}\n"), "x");
+        match &v.kind {
+            Kind::Unknown(h) => assert!(h.reason.contains(why), "{e}: {}", h.reason),
+            other => panic!("{e}: not refused: {other:?}"),
+        }
+    }
+}
+
+/// Every built-in function Terraform documents, and whether keepalign
+/// evaluates it: the coverage, kept honest by calling each.
+#[test]
+fn terraform_function_coverage() {
+    const NOT_EVALUATED: &[&str] = &[
+        // Hashes and crypto: no hash implementation in keepalign.
+        "base64sha256",
+        "base64sha512",
+        "filebase64sha256",
+        "filebase64sha512",
+        "filemd5",
+        "filesha1",
+        "filesha256",
+        "filesha512",
+        "md5",
+        "sha1",
+        "sha256",
+        "sha512",
+        "uuidv5",
+        // Impure or secret: only known when Terraform runs.
+        "bcrypt",
+        "plantimestamp",
+        "rsadecrypt",
+        "timestamp",
+        "uuid",
+        // Not yet evaluated.
+        "base64gzip",
+        "csvdecode",
+        "fileset",
+        "formatdate",
+        "issensitive",
+        "textdecodebase64",
+        "textencodebase64",
+        "timeadd",
+        "timecmp",
+        "type",
+    ];
+    const ALL: &[&str] = &[
+        "abs",
+        "ceil",
+        "floor",
+        "log",
+        "max",
+        "min",
+        "parseint",
+        "pow",
+        "signum",
+        "chomp",
+        "endswith",
+        "format",
+        "formatlist",
+        "indent",
+        "join",
+        "lower",
+        "regex",
+        "regexall",
+        "replace",
+        "split",
+        "startswith",
+        "strcontains",
+        "strrev",
+        "substr",
+        "templatestring",
+        "title",
+        "trim",
+        "trimprefix",
+        "trimsuffix",
+        "trimspace",
+        "upper",
+        "alltrue",
+        "anytrue",
+        "chunklist",
+        "coalesce",
+        "coalescelist",
+        "compact",
+        "concat",
+        "contains",
+        "distinct",
+        "element",
+        "flatten",
+        "index",
+        "keys",
+        "length",
+        "lookup",
+        "matchkeys",
+        "merge",
+        "one",
+        "range",
+        "reverse",
+        "setintersection",
+        "setproduct",
+        "setsubtract",
+        "setunion",
+        "slice",
+        "sort",
+        "sum",
+        "transpose",
+        "values",
+        "zipmap",
+        "base64decode",
+        "base64encode",
+        "base64gzip",
+        "csvdecode",
+        "jsondecode",
+        "jsonencode",
+        "textdecodebase64",
+        "textencodebase64",
+        "urlencode",
+        "yamldecode",
+        "yamlencode",
+        "abspath",
+        "dirname",
+        "pathexpand",
+        "basename",
+        "file",
+        "fileexists",
+        "fileset",
+        "filebase64",
+        "templatefile",
+        "formatdate",
+        "plantimestamp",
+        "timeadd",
+        "timecmp",
+        "timestamp",
+        "base64sha256",
+        "base64sha512",
+        "bcrypt",
+        "filebase64sha256",
+        "filebase64sha512",
+        "filemd5",
+        "filesha1",
+        "filesha256",
+        "filesha512",
+        "md5",
+        "rsadecrypt",
+        "sha1",
+        "sha256",
+        "sha512",
+        "uuid",
+        "uuidv5",
+        "cidrhost",
+        "cidrnetmask",
+        "cidrsubnet",
+        "cidrsubnets",
+        "can",
+        "ephemeralasnull",
+        "issensitive",
+        "nonsensitive",
+        "sensitive",
+        "tobool",
+        "tolist",
+        "tomap",
+        "tonumber",
+        "toset",
+        "tostring",
+        "try",
+        "type",
+    ];
+    with_module(&[("main.tf", "")], |ev| {
+        for name in ALL {
+            let v = super::functions::call(ev, name, Vec::new(), None);
+            let unsupported = matches!(&v.kind, Kind::Unknown(h)
+                if h.reason.contains("not supported by keepalign") || h.reason.contains("only known then"));
+            assert_eq!(unsupported, NOT_EVALUATED.contains(name), "{name}: {v:?}");
+        }
+    });
+}

@@ -58,6 +58,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     ("nlb-yaml", &[]),
+    (
+        "yaml-flow-indentation",
+        &["KA101 Service stream-consumer.yaml:83"],
+    ),
     ("not-templates", &[]),
     (
         "parameters",
@@ -319,4 +323,110 @@ fn templates_that_reuse_a_logical_id_keep_their_own_findings() {
     let summary = keepalign::report::Summary::new(&findings, model.files, chains.len());
     let human = keepalign::report::human::render(&findings, &summary, false);
     assert!(human.contains("service: Service in "), "{human}");
+}
+
+/// Templates of the reference corpus that keepalign does not count as
+/// templates, with why: it recognises a template by
+/// `AWSTemplateFormatVersion` or an `AWS::` resource type, and these have
+/// neither, so they cannot hold a load-balanced service. They must still
+/// parse.
+const REFERENCE_NOT_COUNTED: &[(&str, &str)] = &[
+    ("good/decode/parsing.json", "Resources is empty"),
+    (
+        "good/functions/ref.yaml",
+        "only a module resource (My::S3::Bucket::MODULE)",
+    ),
+    (
+        "good/resources/cloudformation/stack_nested.yaml",
+        "a nested stack's child with Resources: {}",
+    ),
+    (
+        "good/resources/properties/custom.yaml",
+        "only a Custom:: resource",
+    ),
+    (
+        "good/schema_resource.yaml",
+        "only a third-party resource type (Initech::TPS::Report)",
+    ),
+];
+
+/// Every file under `dir` that keepalign may read as a template, sorted.
+fn candidate_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if keepalign::cloudformation::is_candidate(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// cfn-lint's valid templates (a corpus no one here wrote, see its README
+/// beside the repository): every one loads and is checked without a parse
+/// error and without a panic. Every candidate file there is a template
+/// cfn-lint accepts (its `quickstart/README.md` and `__init__.py` are not
+/// candidates), so none is excluded from the parse; the few keepalign does
+/// not count as templates are listed above.
+#[test]
+fn cfn_lint_valid_templates_load_without_parse_errors_or_panics() {
+    let Some(dir) = reference_dir("cloudformation/cfn-lint") else {
+        return;
+    };
+    let files = candidate_files(&dir);
+    assert!(
+        files.len() > 100,
+        "expected cfn-lint's templates under {}",
+        dir.display()
+    );
+    let mut failures = Vec::new();
+    for path in &files {
+        let rel = path
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let outcome = std::panic::catch_unwind(|| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let file = keepalign::source::SourceFile::new(path.clone(), text);
+            let parsed = keepalign::cloudformation::tree::parse(&file)
+                .map(|_| ())
+                .map_err(|e| e.message);
+            let model = engine::load(std::slice::from_ref(path), &Options::default()).unwrap();
+            let chains = keepalign::linker::link(&model);
+            let findings = engine::check(&model, &chains);
+            (parsed, model.files, findings)
+        });
+        let (parsed, files, findings) = match outcome {
+            Ok(o) => o,
+            Err(_) => {
+                failures.push(format!("{rel}: panicked"));
+                continue;
+            }
+        };
+        if let Err(message) = parsed {
+            failures.push(format!("{rel}: {message}"));
+        }
+        for f in findings.iter().filter(|f| f.rule.id == "PA001") {
+            failures.push(format!(
+                "{rel}: PA001 at line {}: {}",
+                f.position().line,
+                f.message
+            ));
+        }
+        let counted = !REFERENCE_NOT_COUNTED.iter().any(|(n, _)| *n == rel);
+        if (files == 1) != counted {
+            failures.push(format!(
+                "{rel}: counted as {files} template files, expected {}",
+                u8::from(counted)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -3,6 +3,7 @@
 //! loaded together so `Fn::ImportValue` can follow `Export`s between them.
 
 mod eval;
+mod reindent;
 mod resources;
 mod suppress;
 pub mod tree;

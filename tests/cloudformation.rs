@@ -430,3 +430,28 @@ fn cfn_lint_valid_templates_load_without_parse_errors_or_panics() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn an_import_that_matches_twin_exports_lists_them_and_asks_for_the_stack_name() {
+    // A YAML template and its JSON twin (cfn-flip output kept beside it)
+    // export the same `${AWS::StackName}-HttpsListenerArn`.
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["network.yaml", "service.yaml"] {
+        std::fs::copy(cfn("import-value").join(f), dir.path().join(f)).unwrap();
+    }
+    std::fs::copy(
+        cfn("import-value").join("network.yaml"),
+        dir.path().join("network-copy.yaml"),
+    )
+    .unwrap();
+    let r = run(dir.path());
+    assert!(
+        r.human.contains("matches several Exports")
+            && r.human.contains("network.yaml")
+            && r.human.contains("network-copy.yaml")
+            && r.human.contains("--parameter AWS::StackName="),
+        "{}",
+        r.human
+    );
+    assert!(!r.human.contains("matches no Export"), "{}", r.human);
+}

@@ -455,3 +455,16 @@ fn an_import_that_matches_twin_exports_lists_them_and_asks_for_the_stack_name() 
     );
     assert!(!r.human.contains("matches no Export"), "{}", r.human);
 }
+
+#[test]
+fn a_sam_build_copy_is_not_scanned_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let build = dir.path().join(".aws-sam").join("build");
+    std::fs::create_dir_all(&build).unwrap();
+    let original = cfn("seed-classic-elb-gunicorn-2s-yaml").join("service.yaml");
+    std::fs::copy(&original, dir.path().join("template.yaml")).unwrap();
+    std::fs::copy(&original, build.join("template.yaml")).unwrap();
+    let r = run(dir.path());
+    assert_eq!(summary(&r.findings), ["KA101 Service template.yaml:107"]);
+    assert!(r.human.contains("(1 file)"), "{}", r.human);
+}

@@ -468,3 +468,27 @@ fn a_sam_build_copy_is_not_scanned_twice() {
     assert_eq!(summary(&r.findings), ["KA101 Service template.yaml:107"]);
     assert!(r.human.contains("(1 file)"), "{}", r.human);
 }
+
+#[test]
+fn an_ssm_parameter_type_is_unresolved_not_its_parameter_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(cfn("parameters").join("service.yaml")).unwrap();
+    let text = text.replacen(
+        "  KeepAlive:\n    Type: Number",
+        "  KeepAlive:\n    Type: AWS::SSM::Parameter::Value<String>",
+        1,
+    );
+    assert!(text.contains("Parameter::Value<String>"));
+    std::fs::write(dir.path().join("service.yaml"), text).unwrap();
+    let r = run(dir.path());
+    assert!(
+        !r.findings.iter().any(|f| f.rule.id == "KA101"),
+        "{}",
+        r.human
+    );
+    assert!(
+        r.human.contains("read from SSM Parameter Store"),
+        "{}",
+        r.human
+    );
+}

@@ -381,6 +381,18 @@ impl<'a> Evaluator<'a> {
 
     /// A parameter's default, as the parameter's type reads it.
     fn parameter(&self, name: &str, p: &Node, at: Option<Location>) -> Val {
+        // The Default of an SSM parameter type is the SSM parameter's
+        // name; CloudFormation reads the value from SSM at deploy time.
+        if let Some(t) = p.get("Type").and_then(|t| t.as_str())
+            && t.starts_with("AWS::SSM::Parameter::Value<")
+        {
+            return Val::unknown(
+                format!(
+                    "parameter {name} is read from SSM Parameter Store when the stack is deployed ({t}); pass its value with --parameter {name}=VALUE"
+                ),
+                p.get("Default").map(|d| d.at.clone()).or(at),
+            );
+        }
         match p.get("Default") {
             Some(d) => {
                 let v = self.eval(d);

@@ -9,7 +9,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
-const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", ".terragrunt-cache", "node_modules"];
+/// `.aws-sam` holds `sam build`'s copies of the templates beside it
+/// (`.aws-sam/build/template.yaml`): read, every finding would be reported
+/// twice, and the copy is regenerated from the original anyway.
+const SKIPPED_DIRS: &[&str] = &[
+    ".git",
+    ".terraform",
+    ".terragrunt-cache",
+    "node_modules",
+    ".aws-sam",
+];
 
 #[derive(Debug, Default)]
 pub struct Discovered {

@@ -63,6 +63,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     ("classic-elb-tcp-yaml", &[]),
     ("nlb-yaml", &[]),
+    (
+        "yaml-flow-indentation",
+        &["KA101 Service stream-consumer.yaml:83"],
+    ),
     ("not-templates", &[]),
     (
         "parameters",
@@ -356,4 +360,172 @@ fn nlb_health_check_defaults_and_equal_timeout() {
     }
     assert_eq!(got[1], "", "a 10/10 NLB health check is accepted");
     assert!(got[0].starts_with("HC"), "{got:?}");
+}
+
+/// Templates of the reference corpus that keepalign does not count as
+/// templates, with why: it recognises a template by
+/// `AWSTemplateFormatVersion` or an `AWS::` resource type, and these have
+/// neither, so they cannot hold a load-balanced service. They must still
+/// parse.
+const REFERENCE_NOT_COUNTED: &[(&str, &str)] = &[
+    ("good/decode/parsing.json", "Resources is empty"),
+    (
+        "good/functions/ref.yaml",
+        "only a module resource (My::S3::Bucket::MODULE)",
+    ),
+    (
+        "good/resources/cloudformation/stack_nested.yaml",
+        "a nested stack's child with Resources: {}",
+    ),
+    (
+        "good/resources/properties/custom.yaml",
+        "only a Custom:: resource",
+    ),
+    (
+        "good/schema_resource.yaml",
+        "only a third-party resource type (Initech::TPS::Report)",
+    ),
+];
+
+/// Every file under `dir` that keepalign may read as a template, sorted.
+fn candidate_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())) {
+            let p = entry.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if keepalign::cloudformation::is_candidate(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// cfn-lint's valid templates (a corpus no one here wrote, see its README
+/// beside the repository): every one loads and is checked without a parse
+/// error and without a panic. Every candidate file there is a template
+/// cfn-lint accepts (its `quickstart/README.md` and `__init__.py` are not
+/// candidates), so none is excluded from the parse; the few keepalign does
+/// not count as templates are listed above.
+#[test]
+fn cfn_lint_valid_templates_load_without_parse_errors_or_panics() {
+    let Some(dir) = reference_dir("cloudformation/cfn-lint") else {
+        return;
+    };
+    let files = candidate_files(&dir);
+    assert!(
+        files.len() > 100,
+        "expected cfn-lint's templates under {}",
+        dir.display()
+    );
+    let mut failures = Vec::new();
+    for path in &files {
+        let rel = path
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let outcome = std::panic::catch_unwind(|| {
+            let text = std::fs::read_to_string(path).unwrap();
+            let file = keepalign::source::SourceFile::new(path.clone(), text);
+            let parsed = keepalign::cloudformation::tree::parse(&file)
+                .map(|_| ())
+                .map_err(|e| e.message);
+            let model = engine::load(std::slice::from_ref(path), &Options::default()).unwrap();
+            let chains = keepalign::linker::link(&model);
+            let findings = engine::check(&model, &chains);
+            (parsed, model.files, findings)
+        });
+        let (parsed, files, findings) = match outcome {
+            Ok(o) => o,
+            Err(_) => {
+                failures.push(format!("{rel}: panicked"));
+                continue;
+            }
+        };
+        if let Err(message) = parsed {
+            failures.push(format!("{rel}: {message}"));
+        }
+        for f in findings.iter().filter(|f| f.rule.id == "PA001") {
+            failures.push(format!(
+                "{rel}: PA001 at line {}: {}",
+                f.position().line,
+                f.message
+            ));
+        }
+        let counted = !REFERENCE_NOT_COUNTED.iter().any(|(n, _)| *n == rel);
+        if (files == 1) != counted {
+            failures.push(format!(
+                "{rel}: counted as {files} template files, expected {}",
+                u8::from(counted)
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn an_import_that_matches_twin_exports_lists_them_and_asks_for_the_stack_name() {
+    // A YAML template and its JSON twin (cfn-flip output kept beside it)
+    // export the same `${AWS::StackName}-HttpsListenerArn`.
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["network.yaml", "service.yaml"] {
+        std::fs::copy(cfn("import-value").join(f), dir.path().join(f)).unwrap();
+    }
+    std::fs::copy(
+        cfn("import-value").join("network.yaml"),
+        dir.path().join("network-copy.yaml"),
+    )
+    .unwrap();
+    let r = run(dir.path());
+    assert!(
+        r.human.contains("matches several Exports")
+            && r.human.contains("network.yaml")
+            && r.human.contains("network-copy.yaml")
+            && r.human.contains("--parameter AWS::StackName="),
+        "{}",
+        r.human
+    );
+    assert!(!r.human.contains("matches no Export"), "{}", r.human);
+}
+
+#[test]
+fn a_sam_build_copy_is_not_scanned_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let build = dir.path().join(".aws-sam").join("build");
+    std::fs::create_dir_all(&build).unwrap();
+    let original = cfn("seed-classic-elb-gunicorn-2s-yaml").join("service.yaml");
+    std::fs::copy(&original, dir.path().join("template.yaml")).unwrap();
+    std::fs::copy(&original, build.join("template.yaml")).unwrap();
+    let r = run(dir.path());
+    assert_eq!(summary(&r.findings), ["KA101 Service template.yaml:107"]);
+    assert!(r.human.contains("(1 file)"), "{}", r.human);
+}
+
+#[test]
+fn an_ssm_parameter_type_is_unresolved_not_its_parameter_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(cfn("parameters").join("service.yaml")).unwrap();
+    let text = text.replacen(
+        "  KeepAlive:\n    Type: Number",
+        "  KeepAlive:\n    Type: AWS::SSM::Parameter::Value<String>",
+        1,
+    );
+    assert!(text.contains("Parameter::Value<String>"));
+    std::fs::write(dir.path().join("service.yaml"), text).unwrap();
+    let r = run(dir.path());
+    assert!(
+        !r.findings.iter().any(|f| f.rule.id == "KA101"),
+        "{}",
+        r.human
+    );
+    assert!(
+        r.human.contains("read from SSM Parameter Store"),
+        "{}",
+        r.human
+    );
 }

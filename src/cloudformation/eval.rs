@@ -18,6 +18,8 @@ pub struct Export {
     /// The export name, possibly with unknown parts (`${AWS::StackName}-Arn`).
     pub name: Text,
     pub value: Val,
+    /// The template that exports it, as displayed.
+    pub file: String,
 }
 
 pub struct Evaluator<'a> {
@@ -382,6 +384,18 @@ impl<'a> Evaluator<'a> {
 
     /// A parameter's default, as the parameter's type reads it.
     fn parameter(&self, name: &str, p: &Node, at: Option<Location>) -> Val {
+        // The Default of an SSM parameter type is the SSM parameter's
+        // name; CloudFormation reads the value from SSM at deploy time.
+        if let Some(t) = p.get("Type").and_then(|t| t.as_str())
+            && t.starts_with("AWS::SSM::Parameter::Value<")
+        {
+            return Val::unknown(
+                format!(
+                    "parameter {name} is read from SSM Parameter Store when the stack is deployed ({t}); pass its value with --parameter {name}=VALUE"
+                ),
+                p.get("Default").map(|d| d.at.clone()).or(at),
+            );
+        }
         match p.get("Default") {
             Some(d) => {
                 let v = self.eval(d);
@@ -513,12 +527,31 @@ impl<'a> Evaluator<'a> {
                 .filter(|e| e.name.has_holes() && matches_pattern(&fixed(&e.name), &wanted.s))
                 .collect()
         };
-        let unique = |v: Vec<&'a Export>| if v.len() == 1 { Some(v[0]) } else { None };
+        let unique = |v: &[&'a Export]| if v.len() == 1 { Some(v[0]) } else { None };
         let found = exact
-            .or_else(|| unique(similar))
-            .or_else(|| unique(matching));
+            .or_else(|| unique(&similar))
+            .or_else(|| unique(&matching));
+        let several = if similar.len() > 1 {
+            &similar
+        } else {
+            &matching
+        };
         match found {
             Some(e) => e.value.clone(),
+            // Twins (a YAML and a JSON copy, one template per environment):
+            // which one is deployed here depends on the stack's name.
+            None if several.len() > 1 => Val::unknown(
+                format!(
+                    "Fn::ImportValue {} matches several Exports of the scanned templates ({}); pass --parameter AWS::StackName=NAME (the exporting stack's name) or scan only the template that is deployed",
+                    display_text(&wanted),
+                    several
+                        .iter()
+                        .map(|e| format!("{} in {}", display_text(&e.name), e.file))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                at,
+            ),
             None => Val::unknown(
                 format!(
                     "Fn::ImportValue {} matches no Export of the scanned templates; scan the template that exports it",

@@ -3,6 +3,7 @@
 //! loaded together so `Fn::ImportValue` can follow `Export`s between them.
 
 mod eval;
+mod reindent;
 mod resources;
 mod suppress;
 pub mod tree;
@@ -206,6 +207,7 @@ pub fn load(
             exports.push(Export {
                 name: Arc::unwrap_or_clone(name),
                 value: eval::in_scope(ev.eval(value), &t.file.display),
+                file: t.file.display.clone(),
             });
         }
         model.input_errors.extend(ev.meter.report(&t.file.display));

@@ -178,6 +178,7 @@ fn import_value_follows_exports_even_with_unknown_stack_names() {
             .map(std::sync::Arc::unwrap_or_clone)
             .unwrap(),
         value: super::eval::in_scope(ev.eval(out.get("Value").unwrap()), "network.yaml"),
+        file: "network.yaml".into(),
     }];
     let x = output(&svc, "X", &none, &exports);
     let r = x.hole().unwrap().reference.clone().unwrap();

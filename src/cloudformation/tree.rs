@@ -3,6 +3,7 @@
 //! the long form: `!GetAtt A.B` becomes `{"Fn::GetAtt": "A.B"}`, `!Ref X`
 //! becomes `{"Ref": "X"}`, so the evaluator sees one shape.
 
+use super::reindent;
 use crate::json::{JsonKind, JsonNode};
 use crate::source::{Location, SourceFile};
 use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
@@ -102,19 +103,49 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, ParseError> {
         })?;
         return Ok(from_json(&node, file));
     }
-    check_aliases(&file.text)?;
-    let docs = MarkedYaml::load_from_str(&file.text).map_err(|e| ParseError {
-        message: format!("invalid YAML: {}", e.info()),
-        offset: char_to_byte(&file.text, e.marker().index()),
-    })?;
-    let Some(doc) = docs.into_iter().next() else {
+    let text = &file.text;
+    let error = |message: String, index: usize| ParseError {
+        message,
+        offset: char_to_byte(text, index),
+    };
+    check_aliases(text).map_err(|(m, i)| error(m, i))?;
+    let (docs, reindented) = match MarkedYaml::load_from_str(text) {
+        Ok(docs) => (docs, None),
+        // What PyYAML, and so CloudFormation and cfn-lint, accept must
+        // not be a parse error: retry with flow collections re-indented.
+        Err(e) => match reindent::reindent(text) {
+            Ok(r) => {
+                check_aliases(&r.text).map_err(|(m, i)| error(m, r.original(i)))?;
+                let docs = MarkedYaml::load_from_str(&r.text).map_err(|e| {
+                    error(
+                        format!("invalid YAML: {}", e.info()),
+                        r.original(e.marker().index()),
+                    )
+                })?;
+                (docs, Some(r))
+            }
+            Err(Some(stuck)) => {
+                return Err(error(
+                    format!("invalid YAML: {}", stuck.message),
+                    stuck.index,
+                ));
+            }
+            Err(None) => {
+                return Err(error(
+                    format!("invalid YAML: {}", e.info()),
+                    e.marker().index(),
+                ));
+            }
+        },
+    };
+    let Some(doc) = docs.first() else {
         return Err(ParseError {
             message: "empty YAML document".into(),
             offset: 0,
         });
     };
-    let index = CharIndex::new(&file.text);
-    Ok(from_yaml(&doc, file, &index, None))
+    let index = CharIndex::new(text, reindented);
+    Ok(from_yaml(doc, file, &index, None))
 }
 
 /// The most nodes that aliases may stand for in one YAML file. A real
@@ -129,7 +160,7 @@ pub const MAX_ALIAS_NODES: usize = 100_000;
 /// holds, so `? [*a, *a, ...] : v` nested a few levels gets past it. Here
 /// every node counts, keys included: one linear pass over the events, with
 /// the size of each anchored node remembered.
-fn check_aliases(text: &str) -> Result<(), ParseError> {
+fn check_aliases(text: &str) -> Result<(), (String, usize)> {
     use saphyr_parser::{Event, Parser};
     let mut sizes: HashMap<usize, usize> = HashMap::new();
     // Open sequences and mappings: (anchor id, nodes so far).
@@ -146,12 +177,12 @@ fn check_aliases(text: &str) -> Result<(), ParseError> {
                 let n = sizes.get(&id).copied().unwrap_or(1);
                 expanded = expanded.saturating_add(n);
                 if expanded > MAX_ALIAS_NODES {
-                    return Err(ParseError {
-                        message: format!(
+                    return Err((
+                        format!(
                             "invalid YAML: aliases would expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)"
                         ),
-                        offset: char_to_byte(text, span.start.index()),
-                    });
+                        span.start.index(),
+                    ));
                 }
                 (0, n)
             }
@@ -159,13 +190,13 @@ fn check_aliases(text: &str) -> Result<(), ParseError> {
                 // The tree is built and read recursively: bound its depth as
                 // the JSON parser does, before anything recurses.
                 if open.len() >= crate::json::MAX_DEPTH {
-                    return Err(ParseError {
-                        message: format!(
+                    return Err((
+                        format!(
                             "invalid YAML: nested deeper than {} levels",
                             crate::json::MAX_DEPTH
                         ),
-                        offset: char_to_byte(text, span.start.index()),
-                    });
+                        span.start.index(),
+                    ));
                 }
                 open.push((anchor, 1));
                 continue;
@@ -212,22 +243,29 @@ fn from_json(n: &JsonNode, f: &Arc<SourceFile>) -> Node {
     Node::new(kind, at)
 }
 
-/// saphyr positions are in characters; locations are in bytes.
+/// saphyr positions are in characters (of the re-indented text, if it was);
+/// locations are in bytes of the file as written.
 struct CharIndex {
     /// Byte offset of every char, only for non-ASCII text.
     bytes: Option<Vec<usize>>,
     len: usize,
+    reindented: Option<reindent::Reindented>,
 }
 
 impl CharIndex {
-    fn new(text: &str) -> CharIndex {
+    fn new(text: &str, reindented: Option<reindent::Reindented>) -> CharIndex {
         CharIndex {
             bytes: (!text.is_ascii()).then(|| text.char_indices().map(|(b, _)| b).collect()),
             len: text.len(),
+            reindented,
         }
     }
 
     fn byte(&self, char_index: usize) -> usize {
+        let char_index = match &self.reindented {
+            Some(r) => r.original(char_index),
+            None => char_index,
+        };
         match &self.bytes {
             None => char_index.min(self.len),
             Some(b) => b.get(char_index).copied().unwrap_or(self.len),

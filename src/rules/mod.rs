@@ -221,10 +221,12 @@ impl Subject for Route<'_> {
         let ports: Vec<f64> = service
             .attachments
             .iter()
-            .filter(|a| match (&a.target, self.target_group) {
-                (crate::model::AttachmentTarget::TargetGroup(_), Some(_)) => true,
-                (crate::model::AttachmentTarget::ClassicElb(_), None) => true,
-                _ => false,
+            .filter(|a| {
+                matches!(
+                    (&a.target, self.target_group),
+                    (crate::model::AttachmentTarget::TargetGroup(_), Some(_))
+                        | (crate::model::AttachmentTarget::ClassicElb(_), None)
+                )
             })
             .filter_map(|a| a.container_port.as_ref().and_then(|p| p.value().copied()))
             .collect();

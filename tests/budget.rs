@@ -33,23 +33,8 @@ fn scan(dir: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// A temporary repository: the example service in `ok/`, `files` in `bad/`.
 fn repo(files: &[(&str, String)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let ok = dir.path().join("ok");
-    std::fs::create_dir(&ok).unwrap();
-    for entry in std::fs::read_dir(fixture("example-gunicorn-alb")).unwrap() {
-        let p = entry.unwrap().path();
-        if p.extension().is_some_and(|e| e == "tf") {
-            std::fs::copy(&p, ok.join(p.file_name().unwrap())).unwrap();
-        }
-    }
-    for (name, text) in files {
-        let p = dir.path().join("bad").join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
+    repo_beside_example(files)
 }
 
 /// The scan finished, reported `needle`, and the valid service's KA101.

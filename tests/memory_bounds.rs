@@ -15,25 +15,6 @@ fn dense_list() -> String {
     format!("[{}1]", "1,".repeat(1_500_000))
 }
 
-/// `dir` with the example service (a KA101) in `ok/` and `files` in `bad/`.
-fn repo_beside_example(files: &[(&str, String)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let ok = dir.path().join("ok");
-    std::fs::create_dir(&ok).unwrap();
-    for entry in std::fs::read_dir(fixture("example-gunicorn-alb")).unwrap() {
-        let p = entry.unwrap().path();
-        if p.extension().is_some_and(|e| e == "tf") {
-            std::fs::copy(&p, ok.join(p.file_name().unwrap())).unwrap();
-        }
-    }
-    for (name, text) in files {
-        let p = dir.path().join("bad").join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
-}
-
 /// The one PA001 of the scan of `dir`, which still checked the example.
 fn only_parse_error(dir: &Path) -> keepalign::finding::Finding {
     let r = run(dir);

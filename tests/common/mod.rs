@@ -93,3 +93,24 @@ pub fn reference_dir(name: &str) -> Option<PathBuf> {
     }
     None
 }
+
+/// A temporary repository: the example service (a KA101) in `ok/`, and
+/// `files` in `bad/`: a scan of it shows that hostile or oversized input
+/// beside a valid service leaves the valid one checked.
+pub fn repo_beside_example(files: &[(&str, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = dir.path().join("ok");
+    std::fs::create_dir(&ok).unwrap();
+    for entry in std::fs::read_dir(fixture("example-gunicorn-alb")).unwrap() {
+        let p = entry.unwrap().path();
+        if p.extension().is_some_and(|e| e == "tf") {
+            std::fs::copy(&p, ok.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    for (name, text) in files {
+        let p = dir.path().join("bad").join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}

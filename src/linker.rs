@@ -348,6 +348,15 @@ impl<'m, T> Index<'m, T> {
                     )),
                 }
             }
+            // An empty string is no name: a `try(…, "")` or `coalesce`
+            // fallback, or an attribute left empty.
+            Ok(Reference::Literal(s)) if s.trim().is_empty() => Err(Unresolved::new(
+                format!(
+                    "the {what} is an empty string (a fallback such as try(…, \"\") took over?), so it names no {what}{}",
+                    declare_hint(what)
+                ),
+                link.at.clone(),
+            )),
             Ok(Reference::Literal(s)) => {
                 let name = name_from_arn(s);
                 match self.by_name.get(name) {

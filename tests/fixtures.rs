@@ -561,3 +561,46 @@ fn terraform_workspace_comes_from_the_selected_workspace_file() {
         ["UN001 aws_ecs_service.reports main.tf:16"]
     );
 }
+
+/// A listener reference that a `try(…, "")` fallback turned into an empty
+/// string is said to be empty, not a listener named `""` that is missing.
+#[test]
+fn an_empty_reference_is_said_to_be_empty_not_a_missing_name() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        r#"variable "listener" {
+  default = null
+}
+resource "aws_lb_listener_rule" "api" {
+  listener_arn = try(var.listener.arn, "")
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.api.arn
+  }
+}
+resource "aws_lb_target_group" "api" {}
+resource "aws_ecs_task_definition" "api" {
+  container_definitions = jsonencode([{ name = "api", image = "api:1", command = ["gunicorn", "app:app"] }])
+}
+resource "aws_ecs_service" "api" {
+  task_definition = aws_ecs_task_definition.api.arn
+  load_balancer {
+    target_group_arn = aws_lb_target_group.api.arn
+    container_name   = "api"
+    container_port   = 8000
+  }
+}
+"#,
+    )
+    .unwrap();
+    let r = run(dir.path());
+    let un: Vec<_> = r.findings.iter().filter(|f| f.rule.id == "UN001").collect();
+    assert_eq!(un.len(), 1, "{}", r.human);
+    assert!(
+        un[0].message.contains("the listener is an empty string"),
+        "{}",
+        un[0].message
+    );
+    assert!(!un[0].message.contains("\"\" names"), "{}", un[0].message);
+}

@@ -66,7 +66,10 @@ pub fn syntax_cost(text: &str) -> u64 {
 /// document (a file, or JSON inside a string: container definitions,
 /// `jsondecode`).
 pub fn syntax_fits(text: &str) -> Result<(), String> {
-    let cost = syntax_cost(text);
+    fits_one_document(syntax_cost(text))
+}
+
+fn fits_one_document(cost: u64) -> Result<(), String> {
     if cost <= MAX_FILE_SYNTAX {
         return Ok(());
     }
@@ -78,9 +81,11 @@ pub fn syntax_fits(text: &str) -> Result<(), String> {
 }
 
 /// Take `text`'s syntax cost from what is `left` of the scan's; `Err` with
-/// the reason when it does not fit.
+/// the reason when it is too large for one document (`syntax_fits`) or
+/// does not fit in what is left.
 pub fn take_syntax(text: &str, left: &mut u64, kind: &str) -> Result<(), String> {
     let cost = syntax_cost(text);
+    fits_one_document(cost)?;
     if cost > *left {
         return Err(format!(
             "not parsed: this scan already holds the {} MiB of {kind} syntax trees it parses at most (see Limits in the README); scan fewer directories at once",

@@ -119,25 +119,18 @@ pub fn routes<'m>(model: &'m Model, chains: &[Chain<'m>]) -> Vec<Route<'m>> {
     let listeners = Index::new(&model.listeners, |x| &x.id, |_| None);
     let tgs = Index::new(&model.target_groups, |x| &x.id, |x| x.name.as_deref());
     let forwarding = forwarding(model, &listeners, &tgs);
-    // The services behind each target group and Classic ELB.
+    // The services behind each target group and Classic ELB, as the chains
+    // resolved them.
     let mut behind: HashMap<&ResourceId, Vec<&Service>> = HashMap::new();
-    for service in &model.services {
-        let scope = service.id.scope.as_str();
-        for attachment in &service.attachments {
-            let found = match &attachment.target {
-                AttachmentTarget::ClassicElb(l) => lbs
-                    .resolve(scope, l, "Classic ELB")
-                    .map(|v| v.into_iter().map(|lb| &lb.id).collect::<Vec<_>>()),
-                AttachmentTarget::TargetGroup(l) => tgs
-                    .resolve(scope, l, "target group")
-                    .map(|v| v.into_iter().map(|tg| &tg.id).collect()),
-            };
-            for id in found.into_iter().flatten() {
-                let list = behind.entry(id).or_default();
-                if !list.iter().any(|s| std::ptr::eq(*s, service)) {
-                    list.push(service);
-                }
-            }
+    for chain in chains {
+        let id = match (&chain.target_group, &chain.load_balancer) {
+            (Some(Ok(tg)), _) => &tg.id,
+            (None, Ok(lb)) => &lb.id,
+            _ => continue,
+        };
+        let list = behind.entry(id).or_default();
+        if !list.iter().any(|s| std::ptr::eq(*s, chain.service)) {
+            list.push(chain.service);
         }
     }
     let mut out: Vec<Route<'m>> = Vec::new();

@@ -117,9 +117,7 @@ pub fn load(
             continue;
         }
         model.files += 1;
-        let admitted = crate::budget::syntax_fits(&file.text).and_then(|()| {
-            crate::budget::take_syntax(&file.text, &mut syntax_left, "CloudFormation")
-        });
+        let admitted = crate::budget::take_syntax(&file.text, &mut syntax_left, "CloudFormation");
         if let Err(message) = admitted {
             model.input_errors.push(InputError {
                 file: file.display.clone(),

@@ -279,17 +279,16 @@ struct Admitted {
 }
 
 /// Take each file's syntax cost from what is `left` of the scan's budget;
-/// a file that does not fit is an error that says so. A file over the
-/// limits of one file is left to the parser to report (and costs nothing).
+/// a file that does not fit, or is too large a syntax tree for one file,
+/// is an error that says so, and costs nothing. A file over the size cap
+/// is left to the parser to report.
 fn admit(sources: Sources, left: &mut u64) -> Admitted {
     let read = sources.len();
     let sources = sources
         .into_iter()
         .map(|(path, source)| {
             let source = source?;
-            if source.text.len() > super::MAX_SOURCE
-                || crate::budget::syntax_fits(&source.text).is_err()
-            {
+            if source.text.len() > super::MAX_SOURCE {
                 return Ok(source);
             }
             match crate::budget::take_syntax(&source.text, left, "Terraform") {

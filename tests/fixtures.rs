@@ -110,6 +110,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "shape-service-without-task-definition",
+        &["UN001 aws_ecs_service.api main.tf:32"],
+    ),
+    (
         "shape-unknowns-per-container",
         &["UN001 aws_ecs_service.web main.tf:66"],
     ),

@@ -241,7 +241,7 @@ pub fn listener(r: &Resource<'_, '_>) -> Listener {
         ignore: r.ignore.clone(),
         load_balancer: to_link(
             r.prop("LoadBalancerArn"),
-            r.prop_at("LoadBalancerArn"),
+            r.prop_at("LoadBalancerArn").or_else(|| Some(r.at.clone())),
             "LoadBalancerArn",
         ),
         target_groups: forward_targets(items(r.prop("DefaultActions"))),
@@ -255,7 +255,7 @@ pub fn listener_rule(r: &Resource<'_, '_>) -> ListenerRule {
         ignore: r.ignore.clone(),
         listener: to_link(
             r.prop("ListenerArn"),
-            r.prop_at("ListenerArn"),
+            r.prop_at("ListenerArn").or_else(|| Some(r.at.clone())),
             "ListenerArn",
         ),
         target_groups: forward_targets(items(r.prop("Actions"))),
@@ -389,7 +389,7 @@ pub fn service(r: &Resource<'_, '_>) -> Service {
         ignore: r.ignore.clone(),
         task_definition: to_link(
             r.prop("TaskDefinition"),
-            r.prop_at("TaskDefinition"),
+            r.prop_at("TaskDefinition").or_else(|| Some(r.at.clone())),
             "TaskDefinition",
         ),
         attachments,

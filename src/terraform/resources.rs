@@ -130,7 +130,11 @@ impl<'a> Source for Instance<'_, 'a> {
     }
 
     fn link(&self, b: &Block<'a>, name: &str, label: &str, _target: Target) -> Link {
-        to_link(self.attr_in(b, name), self.attr_location(b, name), label)
+        // An attribute that is not written is reported at the resource.
+        let at = self
+            .attr_location(b, name)
+            .or_else(|| Some(self.at.clone()));
+        to_link(self.attr_in(b, name), at, label)
     }
 
     fn known_string(&self, name: &str) -> Option<String> {

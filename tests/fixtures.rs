@@ -608,3 +608,24 @@ resource "aws_ecs_service" "api" {
     );
     assert!(!un[0].message.contains("\"\" names"), "{}", un[0].message);
 }
+
+/// The servers keepalign recognises are listed once per report, however
+/// many UN002 notes it has, and not inside each note.
+#[test]
+fn recognised_servers_are_listed_once_per_report() {
+    let dir = tempfile::tempdir().unwrap();
+    for copy in ["one", "two"] {
+        let to = dir.path().join(copy);
+        std::fs::create_dir(&to).unwrap();
+        for entry in std::fs::read_dir(fixture("server-unknown")).unwrap() {
+            let p = entry.unwrap().path();
+            if p.is_file() {
+                std::fs::copy(&p, to.join(p.file_name().unwrap())).unwrap();
+            }
+        }
+    }
+    let human = run(dir.path()).human;
+    assert_eq!(human.matches("[UN002]").count(), 2, "{human}");
+    assert_eq!(human.matches("keepalign recognises").count(), 1, "{human}");
+    assert!(human.contains("Thruster, gunicorn"), "{human}");
+}

@@ -34,6 +34,10 @@ pub fn render(findings: &[Finding], summary: &Summary, color: bool) -> String {
         render_one(f, ambiguous(f), color, &mut shown, &mut out);
     }
     let mut s = finish(&String::from_utf8_lossy(&out), color);
+    for note in crate::rules::report_notes(&findings) {
+        s.push_str(&escape_terminal(&format!("note: {note}")));
+        s.push_str("\n\n");
+    }
     s.push_str(&escape_terminal(&summary.line()));
     s.push('\n');
     s

@@ -40,8 +40,13 @@ pub fn render_limited(scan: &Scan<'_, '_>, limit: usize) -> String {
     let chains: Vec<String> = scan.chains.iter().map(chain_block).collect();
     const CHAINS_HEADING: &str = "### Service chains\n\n";
     const FINDINGS_HEADING: &str = "### Findings\n\n";
-    let mut budget =
-        limit.saturating_sub(out.len() + RESERVE + CHAINS_HEADING.len() + FINDINGS_HEADING.len());
+    let notes: String = crate::rules::report_notes(&active)
+        .iter()
+        .map(|n| format!("> {}\n\n", md(n)))
+        .collect();
+    let mut budget = limit.saturating_sub(
+        out.len() + RESERVE + CHAINS_HEADING.len() + FINDINGS_HEADING.len() + notes.len(),
+    );
     let mut fit = |blocks: &[String]| {
         let mut n = 0;
         for b in blocks {
@@ -67,6 +72,7 @@ pub fn render_limited(scan: &Scan<'_, '_>, limit: usize) -> String {
         for b in &findings[..shown_findings] {
             out.push_str(b);
         }
+        out.push_str(&notes);
     }
     if shown_findings < findings.len() || shown_chains < chains.len() {
         let mut left = Vec::new();

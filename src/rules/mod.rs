@@ -50,6 +50,21 @@ pub mod un001;
 pub mod un002;
 pub mod un003;
 
+/// Lines a report prints once, after its findings, for the rules that
+/// fired: what every one of their findings would otherwise repeat.
+pub fn report_notes(findings: &[&Finding]) -> Vec<String> {
+    let fired = |meta: &RuleMeta| {
+        findings
+            .iter()
+            .any(|f| !f.is_suppressed() && f.rule.id == meta.id)
+    };
+    let mut notes = Vec::new();
+    if fired(&un002::META) {
+        notes.push(un002::report_note());
+    }
+    notes
+}
+
 /// Every rule, in catalog order.
 pub static CATALOG: &[&RuleMeta] = &[
     &ka101::META,

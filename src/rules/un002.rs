@@ -13,6 +13,26 @@ declare_rule! {
     /// shutdown timeouts, so the keep-alive and draining checks do not run for
     /// this service. Often the command lives in the image's Dockerfile.
     ///
+    /// ## Servers keepalign recognises
+    ///
+    /// - Thruster
+    /// - gunicorn
+    /// - uvicorn (and `fastapi run`)
+    /// - hypercorn
+    /// - daphne
+    /// - waitress
+    /// - Node.js (`node`, `npm`/`pnpm`/`yarn` scripts, `pm2-runtime`, `next start`, `fastify start`)
+    /// - Puma (`puma`, `pumactl start`, `rails server`)
+    /// - Unicorn
+    /// - nginx
+    /// - Apache httpd
+    ///
+    /// A server is recognised from the container's `entryPoint` and
+    /// `command` (through `sh -c`, wrappers such as `bundle exec`, `python
+    /// -m` and `dumb-init`, and scripts in the task definition), or for
+    /// nginx and Apache httpd from an official image that runs its stock
+    /// command.
+    ///
     /// ## Example
     ///
     /// ```json
@@ -68,5 +88,35 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
             u,
         ),
         _ => {}
+    }
+}
+
+/// One line per report, however many UN002 notes there are: the servers
+/// keepalign knows, which each note would otherwise repeat.
+pub fn report_note() -> String {
+    let names: Vec<&str> = crate::servers::recognised().collect();
+    format!(
+        "keepalign recognises these servers: {} (`keepalign explain UN002` says how to declare another)",
+        names.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn documentation_lists_every_recognised_server() {
+        let doc = super::META.documentation();
+        let listed: Vec<&str> = doc
+            .split("## Servers keepalign recognises")
+            .nth(1)
+            .expect("the section is in the documentation")
+            .lines()
+            .filter_map(|l| l.strip_prefix("- "))
+            .collect();
+        let known: Vec<&str> = crate::servers::recognised().collect();
+        assert_eq!(
+            listed, known,
+            "UN002's documentation and the recognisers disagree"
+        );
     }
 }

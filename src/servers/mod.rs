@@ -64,22 +64,35 @@ pub enum KeepAlive {
 /// A server family's recogniser: `Some` when the invocation runs it.
 type Recogniser = fn(&Invocation) -> Option<ServerProfile>;
 
-/// Every server family keepalign knows. Each recogniser looks at the command
-/// when there is one, and at the image when `argv` is empty.
-const RECOGNISERS: &[Recogniser] = &[
+/// Every server family keepalign knows, with the name users know it by.
+/// Each recogniser looks at the command when there is one, and at the
+/// image when `argv` is empty.
+const RECOGNISERS: &[(&str, Recogniser)] = &[
     // Before the servers it fronts: `thrust bin/rails server` is Thruster.
-    thruster::recognise,
-    gunicorn::recognise,
-    uvicorn::recognise,
-    hypercorn::recognise,
-    daphne::recognise,
-    waitress::recognise,
-    node::recognise,
-    puma::recognise,
-    unicorn::recognise,
-    nginx::recognise,
-    httpd::recognise,
+    ("Thruster", thruster::recognise),
+    ("gunicorn", gunicorn::recognise),
+    ("uvicorn (and `fastapi run`)", uvicorn::recognise),
+    ("hypercorn", hypercorn::recognise),
+    ("daphne", daphne::recognise),
+    ("waitress", waitress::recognise),
+    (
+        "Node.js (`node`, `npm`/`pnpm`/`yarn` scripts, `pm2-runtime`, `next start`, `fastify start`)",
+        node::recognise,
+    ),
+    (
+        "Puma (`puma`, `pumactl start`, `rails server`)",
+        puma::recognise,
+    ),
+    ("Unicorn", unicorn::recognise),
+    ("nginx", nginx::recognise),
+    ("Apache httpd", httpd::recognise),
 ];
+
+/// The server families keepalign recognises, by name, in the order they
+/// are tried. UN002's documentation lists them; a test keeps the two in step.
+pub fn recognised() -> impl Iterator<Item = &'static str> {
+    RECOGNISERS.iter().map(|(name, _)| *name)
+}
 
 /// Identify the server in `container`. `Err` explains why it could not be
 /// identified and how to declare it (UN002).
@@ -122,7 +135,7 @@ pub fn identify(container: &Container) -> Result<ServerProfile, Unresolved> {
         shell: peeled.shell,
         command_at,
     };
-    if let Some(p) = RECOGNISERS.iter().find_map(|r| r(&ctx)) {
+    if let Some(p) = RECOGNISERS.iter().find_map(|(_, r)| r(&ctx)) {
         return Ok(p);
     }
     // The last command of a script is not a server: maybe one it started
@@ -131,7 +144,7 @@ pub fn identify(container: &Container) -> Result<ServerProfile, Unresolved> {
     for words in peeled.background {
         let inner = command::peel(words);
         ctx.argv = inner.argv;
-        if let Some(p) = RECOGNISERS.iter().find_map(|r| r(&ctx)) {
+        if let Some(p) = RECOGNISERS.iter().find_map(|(_, r)| r(&ctx)) {
             return Ok(p);
         }
     }
@@ -141,7 +154,7 @@ pub fn identify(container: &Container) -> Result<ServerProfile, Unresolved> {
     let ran = std::mem::take(&mut ctx.argv);
     if !ran.is_empty()
         && shell_reads_server_binary(&ran).is_none()
-        && let Some(p) = RECOGNISERS.iter().find_map(|r| r(&ctx))
+        && let Some(p) = RECOGNISERS.iter().find_map(|(_, r)| r(&ctx))
     {
         return Ok(p);
     }
@@ -272,8 +285,9 @@ fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
             u.reason.trim_end_matches('.')
         ),
     };
-    let how = "keepalign recognises gunicorn, uvicorn, hypercorn, daphne, waitress, Node.js, \
-               Puma, Unicorn, nginx and Apache httpd; for another server, declare it in keepalign.toml \
+    // The servers keepalign knows are listed once per report (and by
+    // `keepalign explain UN002`), not in every note.
+    let how = "declare the server in keepalign.toml \
                ([[service]] with server = \"NAME\" and keep-alive = SECONDS), or check by hand \
                that its keep-alive timeout is above the load balancer's idle timeout";
     let at = ctx

@@ -139,6 +139,41 @@ fn var_on_the_command_line_changes_the_result() {
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
 
+/// A variable with no value names the tfvars files beside the root that set
+/// it, which Terraform reads only with `-var-file`; one given on the
+/// command line is not suggested again.
+#[test]
+fn unset_variable_names_the_var_files_that_set_it() {
+    let d = "testdata/terraform/shape-var-file";
+    let env = "testdata/terraform/shape-var-file/env";
+    let out = stdout(&keepalign(&["check", d, "--format", "json"]));
+    assert!(
+        out.contains(&format!(
+            "var.keep_alive_timeout has no default and no value was given; {env}/prod.tfvars and \
+             {env}/staging.tfvars set it, which Terraform reads only when named (pass --var-file \
+             {env}/prod.tfvars, or --var keep_alive_timeout=VALUE)"
+        )),
+        "{out}"
+    );
+    // No file sets the deregistration delay: the usual advice.
+    assert!(
+        out.contains("var.deregistration_delay has no default and no value was given (set it in terraform.tfvars or pass --var deregistration_delay=VALUE)"),
+        "{out}"
+    );
+    let out = stdout(&keepalign(&[
+        "check",
+        d,
+        "--var-file",
+        &format!("{env}/staging.tfvars"),
+        "--var",
+        "keep_alive_timeout=65",
+        "--format",
+        "json",
+    ]));
+    assert!(!out.contains("staging.tfvars set"), "{out}");
+    assert!(!out.contains("prod.tfvars sets"), "{out}");
+}
+
 /// Terraform applies `-var` and `-var-file` in command-line order: the later
 /// one wins, whichever kind it is.
 #[test]

@@ -197,6 +197,9 @@ pub struct Evaluator<'a> {
     rendering: RefCell<HashSet<String>>,
     /// Inside `templatefile()`: Terraform refuses to call it again there.
     pub in_templatefile: std::cell::Cell<bool>,
+    /// For a root: the tfvars files beside it that Terraform does not load
+    /// unless named with `-var-file`, by the variables each sets.
+    pub unloaded_var_files: HashMap<String, Vec<String>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -229,6 +232,7 @@ impl<'a> Evaluator<'a> {
             rendered: RefCell::default(),
             rendering: RefCell::default(),
             in_templatefile: std::cell::Cell::new(false),
+            unloaded_var_files: HashMap::new(),
         };
         for file in files {
             for block in file.top_blocks() {
@@ -596,13 +600,41 @@ impl<'a> Evaluator<'a> {
                 // A null default is a value (often used with coalesce/try).
                 self.eval_ref(*d, &Scope::default())
             }
-            Some(_) => Val::unknown(
-                format!(
-                    "var.{name} has no default and no value was given (set it in terraform.tfvars or pass --var {name}=VALUE)"
-                ),
-                at,
-            ),
+            Some(_) => Val::unknown(self.no_value(name), at),
             None => Val::error(format!("var.{name} is not declared in this module"), at),
+        }
+    }
+
+    /// Why a variable with no default has no value, and how to give it one.
+    fn no_value(&self, name: &str) -> String {
+        if !self.prefix.is_empty() {
+            let call = self.prefix.trim_end_matches('.');
+            return format!(
+                "var.{name} has no default and {call} passes no value for it (Terraform requires \
+                 one: set `{name}` in the module block)"
+            );
+        }
+        match self.unloaded_var_files.get(name).map(Vec::as_slice) {
+            Some([first, rest @ ..]) => {
+                const SHOWN: usize = 3;
+                let all = self.unloaded_var_files[name].as_slice();
+                let files = match all.len() {
+                    1 => first.clone(),
+                    n if n <= SHOWN => {
+                        format!("{} and {}", all[..n - 1].join(", "), all[n - 1])
+                    }
+                    n => format!("{} and {} more", all[..SHOWN].join(", "), n - SHOWN),
+                };
+                format!(
+                    "var.{name} has no default and no value was given; {files} {} it, which \
+                     Terraform reads only when named (pass --var-file {first}, or --var {name}=VALUE)",
+                    if rest.is_empty() { "sets" } else { "set" }
+                )
+            }
+            _ => format!(
+                "var.{name} has no default and no value was given (set it in terraform.tfvars or \
+                 pass --var {name}=VALUE)"
+            ),
         }
     }
 

@@ -295,6 +295,7 @@ fn load_root(
             }
         }
     }
+    ev.unloaded_var_files = unloaded_var_files(dir, &files.repo_root, &auto_files, inputs);
     let mut declared: Vec<String> = ev.variables.keys().map(|k| k.to_string()).collect();
     declared.sort();
     model.roots.push(crate::model::LoadedRoot {
@@ -623,6 +624,82 @@ fn variable_files(dir: &Path, inputs: &Inputs) -> Vec<PathBuf> {
     out.extend(auto);
     out.extend(inputs.config_var_files.iter().cloned());
     out
+}
+
+/// At most this many tfvars files are read for `--var-file` advice.
+const MAX_UNLOADED_VAR_FILES: usize = 32;
+
+/// The tfvars files in a root and its immediate subdirectories that
+/// Terraform loads only when named (`env/prod.tfvars`), by the variables
+/// each sets: a variable with no value names the files that would give it
+/// one. Files already loaded or given on the command line are left out.
+fn unloaded_var_files(
+    dir: &Path,
+    repo_root: &Path,
+    loaded: &[PathBuf],
+    inputs: &Inputs,
+) -> std::collections::HashMap<String, Vec<String>> {
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let skip: std::collections::HashSet<PathBuf> = loaded
+        .iter()
+        .chain(inputs.var_files())
+        .map(|p| canonical(p))
+        .collect();
+    let is_var_file = |p: &Path| {
+        let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        (n.ends_with(".tfvars") || n.ends_with(".tfvars.json"))
+            && !n.ends_with(".auto.tfvars")
+            && !n.ends_with(".auto.tfvars.json")
+    };
+    let entries = |d: &Path| -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(d)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        v.sort();
+        v
+    };
+    let mut candidates = Vec::new();
+    for p in entries(dir) {
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
+        // A symbolic link to a directory is not followed.
+        let is_dir = p.symlink_metadata().is_ok_and(|m| m.is_dir());
+        if is_dir && !hidden {
+            candidates.extend(entries(&p).into_iter().filter(|f| is_var_file(f)));
+        } else if is_var_file(&p) && !is_dir {
+            candidates.push(p);
+        }
+    }
+    candidates.sort();
+    let repo = input::Within::Repository(repo_root);
+    let mut by_variable = std::collections::HashMap::<String, Vec<String>>::new();
+    for path in candidates
+        .into_iter()
+        .filter(|p| !skip.contains(&canonical(p)))
+        .take(MAX_UNLOADED_VAR_FILES)
+    {
+        // Only advice: a file that does not parse is not loaded by
+        // Terraform either unless named, and then its error is reported.
+        let Ok(file) = parse_file(&path, repo) else {
+            continue;
+        };
+        let body = match &file.syntax {
+            Syntax::Hcl(b) => syntax::BodyRef::Hcl(b, &file.source),
+            Syntax::Json(n) => syntax::BodyRef::Json(n, &file.source),
+        };
+        for (name, _, _) in body.attributes() {
+            by_variable
+                .entry(name.to_string())
+                .or_default()
+                .push(file.source.display.clone());
+        }
+    }
+    by_variable
 }
 
 /// A variable from the configuration file, located where its value is

@@ -61,6 +61,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "KA101 Service service.yaml:110",
         ],
     ),
+    ("import-value-image", &["UN002 Service service.yaml:53"]),
     ("classic-elb-tcp-yaml", &[]),
     ("nlb-yaml", &[]),
     (

@@ -296,6 +296,15 @@ fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
         .or_else(|| ctx.image_at())
         .or_else(|| Some(c.at.clone()));
     if original.is_empty() {
+        // The fix is a command in the task definition: point there, at the
+        // image when it is written there, else at the container (an image
+        // imported from another stack or passed down by a module is
+        // written elsewhere).
+        let at = ctx
+            .image_at()
+            .filter(|image| image.file.path == c.at.file.path)
+            .unwrap_or_else(|| c.at.clone());
+        let at = Some(at);
         return Unresolved::new(
             format!(
                 "container `{}` sets no command or entryPoint, so its server is started by the \

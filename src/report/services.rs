@@ -71,7 +71,7 @@ pub fn chain_json(c: &Chain<'_>) -> Value {
         Ok(ct) => json!({
             "name": ct.name,
             "image": setting_json(&ct.image),
-            "stop_timeout": setting_json(&ct.stop_timeout),
+            "stop_timeout": setting_json(&c.stop_timeout),
             "location": location_json(&ct.at),
         }),
         Err(u) => unresolved_json(u),
@@ -213,7 +213,22 @@ pub fn render_text(chains: &[Chain<'_>]) -> String {
         match &c.container {
             Ok(ct) => {
                 emit!(out, "  container       {}  ({})", ct.name, ct.at);
-                emit!(out, "    stopTimeout   {}", secs(&ct.stop_timeout));
+                // Unset in the definition but written elsewhere: the ECS
+                // agent's setting in the instances' user data.
+                let from_agent = ct.stop_timeout.is_default()
+                    && matches!(
+                        c.stop_timeout,
+                        Setting::Known {
+                            provenance: Provenance::Explicit(_),
+                            ..
+                        }
+                    );
+                let note = if from_agent {
+                    "  ECS_CONTAINER_STOP_TIMEOUT in user data (stopTimeout not set)"
+                } else {
+                    ""
+                };
+                emit!(out, "    stopTimeout   {}{note}", secs(&c.stop_timeout));
             }
             Err(u) => {
                 emit!(out, "  container       unknown  ({})", u.reason);

@@ -45,12 +45,8 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     };
     let what = format!("{} graceful timeout", server.server);
     let g = c.need(chain, "DR203", &what, graceful);
-    let stop = c.need(
-        chain,
-        "DR203",
-        "the container's stopTimeout",
-        &container.stop_timeout,
-    );
+    let stop_timeout = &chain.stop_timeout;
+    let stop = c.need(chain, "DR203", "the container's stopTimeout", stop_timeout);
     let (Some(g), Some(stop)) = (g, stop) else {
         return;
     };
@@ -60,7 +56,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     let message = format!(
         "stopTimeout of container \"{}\" is {}, below the {} graceful shutdown timeout of {}: ECS kills the server while it is still finishing requests",
         container.name,
-        describe(&container.stop_timeout),
+        describe(stop_timeout),
         server.server,
         describe(graceful),
     );
@@ -72,8 +68,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         "raise the container's stopTimeout to {} s{lower}",
         fmt_secs(g)
     );
-    let primary = container
-        .stop_timeout
+    let primary = stop_timeout
         .location()
         .cloned()
         .unwrap_or(container.at.clone());
@@ -93,10 +88,10 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
             message,
             fix: Some(fix),
             location: Some(primary),
-            label: format!("stopTimeout {}", describe(&container.stop_timeout)),
+            label: format!("stopTimeout {}", describe(stop_timeout)),
             related: vec![rel],
             // Fargate rejects a stopTimeout above 120 s: no blind suggestion then.
-            suggestion: number_suggestion(&container.stop_timeout, g).filter(|_| g <= 120.0),
+            suggestion: number_suggestion(stop_timeout, g).filter(|_| g <= 120.0),
         },
     );
 }

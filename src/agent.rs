@@ -296,8 +296,8 @@ pub fn go_duration(s: &str) -> Option<f64> {
         if num.is_empty() || num == "." || num.matches('.').count() > 1 || num.len() > 30 {
             return None;
         }
-        let value: f64 = if num.ends_with('.') {
-            num[..num.len() - 1].parse().ok()?
+        let value: f64 = if let Some(whole) = num.strip_suffix('.') {
+            whole.parse().ok()?
         } else if let Some(frac) = num.strip_prefix('.') {
             format!("0.{frac}").parse().ok()?
         } else {

@@ -31,6 +31,14 @@ pub struct Launch<'m> {
     providers: Vec<&'m CapacityProvider>,
 }
 
+/// What an unset stopTimeout is, and the agent settings it comes from
+/// when they are the container instances'.
+#[derive(Clone, Debug)]
+pub struct Fallback<'m> {
+    pub setting: Setting<Seconds>,
+    pub agent: Option<&'m AgentConfig>,
+}
+
 pub struct Resolver<'m> {
     clusters: Index<'m, Cluster>,
     /// Default strategies by the cluster they are for.
@@ -129,7 +137,11 @@ impl<'m> Resolver<'m> {
             None => {}
         }
         if !p.capacity_providers.is_empty() {
-            return self.classify(scope, &p.capacity_providers, "its capacity provider");
+            return self.classify(
+                scope,
+                &p.capacity_providers,
+                "the service's capacity provider",
+            );
         }
         // Neither: the cluster's default capacity provider strategy, or EC2.
         let cluster = match &p.cluster {
@@ -168,7 +180,7 @@ impl<'m> Resolver<'m> {
                 }
                 let scope = found[0].id.scope.as_str();
                 let links: Vec<Link> = strategies.into_iter().cloned().collect();
-                self.classify(scope, &links, "the default capacity provider")
+                self.classify(scope, &links, "the cluster's default capacity provider")
             }
             Err(_) => Launch {
                 launch_type: Err(Unresolved::new(
@@ -206,7 +218,9 @@ impl<'m> Resolver<'m> {
                 Ok(found) => {
                     for p in found {
                         if p.auto_scaling_group.is_some() {
-                            ec2.get_or_insert_with(|| format!("{what} {}", p.id.address));
+                            ec2.get_or_insert_with(|| {
+                                format!("{what} {} runs on an Auto Scaling group", p.id.address)
+                            });
                             providers.push(p);
                         } else {
                             first_unknown.get_or_insert_with(|| {
@@ -224,7 +238,9 @@ impl<'m> Resolver<'m> {
                 // Providers other than Fargate's run on Auto Scaling groups.
                 Err(_) if matches!(&link.target, Ok(Reference::Literal(_))) => {
                     if let Ok(Reference::Literal(s)) = &link.target {
-                        ec2.get_or_insert_with(|| format!("{what} \"{s}\""));
+                        ec2.get_or_insert_with(|| {
+                            format!("{what} \"{s}\" is not FARGATE or FARGATE_SPOT")
+                        });
                     }
                 }
                 Err(u) => {
@@ -312,9 +328,9 @@ impl<'m> Resolver<'m> {
         &self,
         service: &'m Service,
         td: Option<&TaskDefinition>,
-    ) -> Setting<Seconds> {
+    ) -> Fallback<'m> {
         let launch = self.launch(service, td);
-        match &launch.launch_type {
+        let setting = match &launch.launch_type {
             Ok(LaunchType::Fargate) => Setting::default(30.0, ECS_DEFAULT, None),
             // Honest and quiet: 30 s is both the Fargate value and the
             // agent's default, so it is right unless the instances' agent
@@ -333,11 +349,15 @@ impl<'m> Resolver<'m> {
                 ),
                 None,
             ),
-            Ok(LaunchType::Ec2) => self.ec2_stop_timeout(service, &launch),
+            Ok(LaunchType::Ec2) => return self.ec2_stop_timeout(service, &launch),
+        };
+        Fallback {
+            setting,
+            agent: None,
         }
     }
 
-    fn ec2_stop_timeout(&self, service: &'m Service, launch: &Launch<'m>) -> Setting<Seconds> {
+    fn ec2_stop_timeout(&self, service: &'m Service, launch: &Launch<'m>) -> Fallback<'m> {
         let configs = self.agent_configs(service, launch);
         let prefix = format!(
             "stopTimeout is not set, so on the EC2 launch type{} the container instances' ECS_CONTAINER_STOP_TIMEOUT applies",
@@ -345,6 +365,10 @@ impl<'m> Resolver<'m> {
         );
         let one = |c: &AgentConfig| -> Setting<Seconds> {
             match &c.stop_timeout {
+                Ok(Some(Setting::Unresolved(u))) => Setting::Unresolved(Unresolved::new(
+                    format!("{prefix}, and {}", u.reason),
+                    u.at.clone(),
+                )),
                 Ok(Some(s)) => s.clone(),
                 Ok(None) => Setting::default(
                     AGENT_DEFAULT_STOP_TIMEOUT,
@@ -363,14 +387,19 @@ impl<'m> Resolver<'m> {
                 )),
             }
         };
-        match configs.as_slice() {
+        let setting = match configs.as_slice() {
             [] => Setting::unresolved(
                 format!(
                     "{prefix}, and their user data is not in the scanned files; set stopTimeout in the container definition (or scan the launch template that starts the instances)"
                 ),
                 None,
             ),
-            [c] => one(c),
+            [c] => {
+                return Fallback {
+                    setting: one(c),
+                    agent: Some(c),
+                };
+            }
             [c, rest @ ..] => {
                 let first = one(c);
                 let same = rest.iter().all(|r| {
@@ -378,7 +407,10 @@ impl<'m> Resolver<'m> {
                     s.value().is_some() && s.value() == first.value()
                 });
                 if same {
-                    first
+                    return Fallback {
+                        setting: first,
+                        agent: Some(c),
+                    };
                 } else {
                     let names: Vec<&str> = configs.iter().map(|c| c.id.address.as_str()).collect();
                     Setting::unresolved(
@@ -390,6 +422,10 @@ impl<'m> Resolver<'m> {
                     )
                 }
             }
+        };
+        Fallback {
+            setting,
+            agent: None,
         }
     }
 }

@@ -21,6 +21,9 @@ pub struct Chain<'m> {
     /// The container's stopTimeout: as written, or what an unset one falls
     /// back to on the service's launch type (see `crate::launch`).
     pub stop_timeout: Setting<Seconds>,
+    /// The launch template (or launch configuration) whose ECS agent
+    /// settings give `stop_timeout`, when the container does not set it.
+    pub stop_timeout_agent: Option<&'m AgentConfig>,
     pub server: Result<ServerProfile, Unresolved>,
 }
 
@@ -486,15 +489,18 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                 Ok(c) => servers::identify(c),
                 Err(u) => Err(u.clone()),
             };
-            let stop_timeout = match &container {
+            let (stop_timeout, stop_timeout_agent) = match &container {
                 Ok(c) if c.stop_timeout.is_default() => {
                     let unset = unset_stop_timeout.get_or_insert_with(|| {
                         launch.unset_stop_timeout(service, task_definition.as_ref().ok().copied())
                     });
-                    crate::launch::located(unset.clone(), &c.at)
+                    (
+                        crate::launch::located(unset.setting.clone(), &c.at),
+                        unset.agent,
+                    )
                 }
-                Ok(c) => c.stop_timeout.clone(),
-                Err(u) => Setting::Unresolved(u.clone()),
+                Ok(c) => (c.stop_timeout.clone(), None),
+                Err(u) => (Setting::Unresolved(u.clone()), None),
             };
             let make = |listener, listener_rule, load_balancer, target_group| Chain {
                 service,
@@ -506,6 +512,7 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                 task_definition: task_definition.clone(),
                 container: container.clone(),
                 stop_timeout: stop_timeout.clone(),
+                stop_timeout_agent,
                 server: server.clone(),
             };
             match &attachment.target {

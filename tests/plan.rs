@@ -68,6 +68,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     (
         "format-0.1",
         &[
+            "UN001 aws_ecs_service.web[0] plan.json:251",
             "KA101 aws_ecs_service.web[0] plan.json:251",
             "DR202 aws_ecs_service.web[0] plan.json:275",
         ],

@@ -213,20 +213,16 @@ pub fn render_text(chains: &[Chain<'_>]) -> String {
         match &c.container {
             Ok(ct) => {
                 emit!(out, "  container       {}  ({})", ct.name, ct.at);
-                // Unset in the definition but written elsewhere: the ECS
-                // agent's setting in the instances' user data.
-                let from_agent = ct.stop_timeout.is_default()
-                    && matches!(
-                        c.stop_timeout,
-                        Setting::Known {
-                            provenance: Provenance::Explicit(_),
-                            ..
-                        }
-                    );
-                let note = if from_agent {
-                    "  ECS_CONTAINER_STOP_TIMEOUT in user data (stopTimeout not set)"
-                } else {
-                    ""
+                // Unset in the definition: say when the container
+                // instances' agent setting gives it.
+                let note = match c.stop_timeout_agent {
+                    Some(a) if ct.stop_timeout.is_default() && !c.stop_timeout.is_default() => {
+                        format!(
+                            "  ECS_CONTAINER_STOP_TIMEOUT in the user data of {} (stopTimeout not set)",
+                            a.id.address
+                        )
+                    }
+                    _ => String::new(),
                 };
                 emit!(out, "    stopTimeout   {}{note}", secs(&c.stop_timeout));
             }

@@ -606,7 +606,7 @@ pub fn read<S: Source>(rtype: &str, r: &S, model: &mut Model) {
     }
 }
 
-/// Whether keepalign reads resources of this type.
+/// Whether resources of this type are part of the chains keepalign checks.
 pub fn is_modelled(rtype: &str) -> bool {
     matches!(
         rtype,
@@ -621,11 +621,21 @@ pub fn is_modelled(rtype: &str) -> bool {
             | "aws_alb_target_group"
             | "aws_ecs_service"
             | "aws_ecs_task_definition"
-            | "aws_ecs_cluster"
-            | "aws_ecs_cluster_capacity_providers"
-            | "aws_ecs_capacity_provider"
-            | "aws_autoscaling_group"
-            | "aws_launch_template"
-            | "aws_launch_configuration"
     )
+}
+
+/// Whether keepalign reads resources of this type: those of the chains,
+/// and those that say where EC2-launch-type tasks run (suppressions on
+/// these apply to nothing: they are in no chain).
+pub fn is_read(rtype: &str) -> bool {
+    is_modelled(rtype)
+        || matches!(
+            rtype,
+            "aws_ecs_cluster"
+                | "aws_ecs_cluster_capacity_providers"
+                | "aws_ecs_capacity_provider"
+                | "aws_autoscaling_group"
+                | "aws_launch_template"
+                | "aws_launch_configuration"
+        )
 }

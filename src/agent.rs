@@ -213,33 +213,56 @@ fn stop_timeout_value(t: &Text, r: Range<usize>, ud_at: &Location) -> Setting<Se
 /// commented out.
 fn last_assignment(s: &str, key: &str) -> Option<Range<usize>> {
     let pat = format!("{key}=");
-    let mut found = None;
-    let mut line_start = 0;
-    for line in s.split_inclusive('\n') {
-        let comment = line.trim_start().starts_with('#');
-        let mut from = 0;
-        while !comment && let Some(i) = line[from..].find(&pat) {
-            let at = from + i;
-            from = at + pat.len();
+    // From the end: the first assignment found is the last one written,
+    // and each line is searched once.
+    let mut line_end = s.len();
+    for line in s.split_inclusive('\n').rev() {
+        let line_start = line_end - line.len();
+        line_end = line_start;
+        if line.trim_start().starts_with('#') {
+            continue;
+        }
+        let mut to = line.len();
+        while let Some(at) = line[..to].rfind(&pat) {
+            to = at;
             let before = line[..at].chars().next_back();
             if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
                 continue;
             }
+            let from = at + pat.len();
             let rest = &line[from..];
             let (start, len) = match rest.chars().next() {
-                Some(q @ ('"' | '\'')) => (1, rest[1..].find(q).unwrap_or(rest.len() - 1)),
+                Some(q @ ('"' | '\'')) => (1, value_len(&rest[1..], |c| c == q)),
                 _ => (
                     0,
-                    rest.find(|c: char| c.is_whitespace() || "\"'`;|&<>()\\".contains(c))
-                        .unwrap_or(rest.len()),
+                    value_len(rest, |c| c.is_whitespace() || "\"'`;|&<>()\\".contains(c)),
                 ),
             };
             let s0 = line_start + from + start;
-            found = Some(s0..s0 + len);
+            return Some(s0..s0 + len);
         }
-        line_start += line.len();
     }
-    found
+    None
+}
+
+/// A value is read up to this many bytes: enough for any duration or
+/// cluster name, and it keeps a line of many assignments linear.
+const MAX_VALUE: usize = 1024;
+
+/// The length of the value at the start of `rest`, up to the first
+/// character that ends it (or `MAX_VALUE` bytes).
+fn value_len(rest: &str, ends: impl Fn(char) -> bool) -> usize {
+    rest.char_indices()
+        .take_while(|(i, _)| *i < MAX_VALUE)
+        .find(|(_, c)| ends(*c))
+        .map(|(i, _)| i)
+        .unwrap_or_else(|| {
+            let mut end = rest.len().min(MAX_VALUE);
+            while !rest.is_char_boundary(end) {
+                end -= 1;
+            }
+            end
+        })
 }
 
 /// The first unknown part of the text that could write an agent setting:
@@ -248,8 +271,21 @@ fn last_assignment(s: &str, key: &str) -> Option<Range<usize>> {
 fn risky_hole(t: &Text) -> Option<&Arc<crate::value::Hole>> {
     let s = &t.s;
     let mut pos = 0;
+    // What the current line holds before the next hole, kept up to date
+    // as the text is walked once: an `=` with no whitespace after it.
+    let mut scanned = 0;
+    let mut in_value = false;
     while let Some(i) = s[pos..].find(HOLE) {
         let start = pos + i;
+        for c in s[scanned..start].chars() {
+            match c {
+                '\n' => in_value = false,
+                '=' => in_value = true,
+                c if c.is_whitespace() => in_value = false,
+                _ => {}
+            }
+        }
+        scanned = start;
         let after = start + HOLE.len_utf8();
         let Some(j) = s[after..].find(HOLE) else {
             break;
@@ -259,14 +295,7 @@ fn risky_hole(t: &Text) -> Option<&Arc<crate::value::Hole>> {
         let Some(h) = n.and_then(|n| t.holes.get(n)) else {
             continue;
         };
-        if h.reference.is_some() {
-            continue;
-        }
-        let line = s[..start].rsplit('\n').next().unwrap_or("");
-        let in_value = line
-            .rfind('=')
-            .is_some_and(|e| !line[e..].contains(char::is_whitespace));
-        if !in_value {
+        if h.reference.is_none() && !in_value {
             return Some(h);
         }
     }
@@ -380,6 +409,47 @@ mod tests {
         let q = "ECS_CLUSTER='shop' \n";
         assert_eq!(&q[last_assignment(q, CLUSTER).unwrap()], "shop");
         assert_eq!(last_assignment("ECS_CLUSTER_X=1", CLUSTER), None);
+    }
+
+    fn text_with_holes(parts: &[Result<&str, bool>]) -> Text {
+        let mut t = Text::default();
+        for p in parts {
+            match p {
+                Ok(s) => t.push_str(s, None),
+                Err(reference) => t.push_hole(Arc::new(crate::value::Hole {
+                    reason: "unknown".into(),
+                    reference: reference.then(|| crate::value::RefTarget {
+                        address: "aws_ecs_cluster.x".into(),
+                        attribute: "name".into(),
+                        scope: None,
+                    }),
+                    error: false,
+                    at: None,
+                })),
+            }
+        }
+        t
+    }
+
+    #[test]
+    fn only_unknown_parts_that_may_write_a_line_matter() {
+        // A value of another setting, or a resource's name, cannot.
+        let t = text_with_holes(&[Ok("ECS_CLUSTER="), Err(false), Ok("\necho "), Err(true)]);
+        assert!(risky_hole(&t).is_none());
+        // A whole unknown line can.
+        let t = text_with_holes(&[Ok("ECS_CLUSTER=a\n"), Err(false), Ok("\n")]);
+        assert!(risky_hole(&t).is_some());
+        let t = text_with_holes(&[Ok("X= "), Err(false)]);
+        assert!(risky_hole(&t).is_some());
+    }
+
+    #[test]
+    fn a_line_of_many_assignments_is_read_in_linear_time() {
+        let s = "ECS_CLUSTER=".repeat(200_000);
+        let start = std::time::Instant::now();
+        let r = last_assignment(&s, CLUSTER).unwrap();
+        assert!(r.len() <= MAX_VALUE);
+        assert!(start.elapsed().as_secs() < 5);
     }
 
     #[test]

@@ -92,7 +92,8 @@ pub fn agent_config(
     let text = match user_data {
         UserData::Absent => None,
         UserData::Text(t) => Some(t),
-        UserData::Base64(s) => match decode_base64(&s) {
+        // Unknown parts never reach here as text (base64 of them is unknown).
+        UserData::Base64(s) => match decode_base64(&s).filter(|t| !t.contains(HOLE)) {
             Some(t) => Some(Arc::new(Text::plain(t))),
             None => {
                 return AgentConfig {
@@ -114,10 +115,7 @@ pub fn agent_config(
         UserData::Unknown(u) => {
             return AgentConfig {
                 stop_timeout: Err(Unresolved::new(
-                    format!(
-                        "{what} is unknown, so ECS_CONTAINER_STOP_TIMEOUT is too ({})",
-                        u.reason
-                    ),
+                    format!("{what} is unknown ({})", u.reason),
                     u.at.or(Some(ud_at.clone())),
                 )),
                 id,

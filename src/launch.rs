@@ -50,6 +50,9 @@ pub struct Resolver<'m> {
     /// in the scan, or a cluster name.
     by_cluster: HashMap<&'m ResourceId, Vec<&'m AgentConfig>>,
     by_cluster_name: HashMap<&'m str, Vec<&'m AgentConfig>>,
+    /// Per scope, the first launch template whose user data could not be
+    /// read at all (so its `ECS_CLUSTER` is unknown too).
+    unreadable: HashMap<&'m str, &'m AgentConfig>,
 }
 
 impl<'m> Resolver<'m> {
@@ -66,7 +69,11 @@ impl<'m> Resolver<'m> {
         }
         let mut by_cluster: HashMap<&ResourceId, Vec<&AgentConfig>> = HashMap::new();
         let mut by_cluster_name: HashMap<&str, Vec<&AgentConfig>> = HashMap::new();
+        let mut unreadable: HashMap<&str, &AgentConfig> = HashMap::new();
         for cfg in &ec2.agent_configs {
+            if cfg.cluster.is_none() && cfg.stop_timeout.is_err() {
+                unreadable.entry(&cfg.id.scope).or_insert(cfg);
+            }
             let Some(link) = &cfg.cluster else { continue };
             if let Ok(Reference::Literal(s)) = &link.target {
                 by_cluster_name
@@ -88,6 +95,7 @@ impl<'m> Resolver<'m> {
             configs: Index::new(&ec2.agent_configs, |x| &x.id, |x| x.name.as_deref()),
             by_cluster,
             by_cluster_name,
+            unreadable,
         }
     }
 
@@ -388,12 +396,27 @@ impl<'m> Resolver<'m> {
             }
         };
         let setting = match configs.as_slice() {
-            [] => Setting::unresolved(
-                format!(
-                    "{prefix}, and their user data is not in the scanned files; set stopTimeout in the container definition (or scan the launch template that starts the instances)"
+            [] => match self.unreadable.get(service.id.scope.as_str()) {
+                Some(c) => {
+                    let why = c.stop_timeout.as_ref().err();
+                    Setting::unresolved(
+                        format!(
+                            "{prefix}; {} {} may start them, and {}; set stopTimeout in the container definition",
+                            c.kind,
+                            c.id.address,
+                            why.map(|u| u.reason.as_str())
+                                .unwrap_or("its user data is unknown")
+                        ),
+                        why.and_then(|u| u.at.clone()),
+                    )
+                }
+                None => Setting::unresolved(
+                    format!(
+                        "{prefix}, and their user data is not in the scanned files; set stopTimeout in the container definition (or scan the launch template that starts the instances)"
+                    ),
+                    None,
                 ),
-                None,
-            ),
+            },
             [c] => {
                 return Fallback {
                     setting: one(c),

@@ -348,3 +348,27 @@ fn base64_user_data_from_elsewhere_is_decoded() {
         ["DR203 aws_ecs_service.web main.tf:48"]
     );
 }
+
+#[test]
+fn base64_of_a_partly_unknown_local_is_unknown() {
+    let rest = CLUSTER.to_string()
+        + r#"
+variable "timeout" {}
+locals {
+  user_data = base64encode("ECS_CLUSTER=main\nECS_CONTAINER_STOP_TIMEOUT=${var.timeout}\n")
+}
+"# + &launch_template("local.user_data");
+    let r = repo(
+        "  cluster = aws_ecs_cluster.main.id\n  launch_type = \"EC2\"\n",
+        "",
+        &rest,
+    );
+    let r = run(r.path());
+    assert_eq!(summary(&r.findings).len(), 1, "{:?}", summary(&r.findings));
+    assert!(
+        stop_timeout_line(&r).contains("aws_launch_template.ecs may start them")
+            && stop_timeout_line(&r).contains("var.timeout"),
+        "{}",
+        stop_timeout_line(&r)
+    );
+}

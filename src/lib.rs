@@ -1,12 +1,14 @@
 //! keepalign: static analysis of the timeouts that must line up between AWS
 //! load balancers and the servers behind them.
 
+pub mod agent;
 pub mod cloudformation;
 pub mod containers;
 pub mod convert;
 pub mod finding;
 pub mod input;
 pub mod json;
+pub mod launch;
 pub mod linker;
 pub mod model;
 pub mod plan;

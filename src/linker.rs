@@ -18,6 +18,12 @@ pub struct Chain<'m> {
     pub target_group: Option<Result<&'m TargetGroup, Unresolved>>,
     pub task_definition: Result<&'m TaskDefinition, Unresolved>,
     pub container: Result<&'m Container, Unresolved>,
+    /// The container's stopTimeout: as written, or what an unset one falls
+    /// back to on the service's launch type (see `crate::launch`).
+    pub stop_timeout: Setting<Seconds>,
+    /// The launch template (or launch configuration) whose ECS agent
+    /// settings give `stop_timeout`, when the container does not set it.
+    pub stop_timeout_agent: Option<&'m AgentConfig>,
     pub server: Result<ServerProfile, Unresolved>,
 }
 
@@ -260,14 +266,18 @@ fn forwarding<'m>(
 }
 
 /// Resources of one kind, indexed by (scope, address) and by name.
-struct Index<'m, T> {
+pub(crate) struct Index<'m, T> {
     by_address: HashMap<(&'m str, &'m str), Vec<&'m T>>,
     by_name: HashMap<&'m str, Vec<&'m T>>,
     id: fn(&T) -> &ResourceId,
 }
 
 impl<'m, T> Index<'m, T> {
-    fn new(items: &'m [T], id: fn(&T) -> &ResourceId, name: fn(&T) -> Option<&str>) -> Self {
+    pub(crate) fn new(
+        items: &'m [T],
+        id: fn(&T) -> &ResourceId,
+        name: fn(&T) -> Option<&str>,
+    ) -> Self {
         let mut by_address: HashMap<(&str, &str), Vec<&T>> = HashMap::new();
         let mut by_name: HashMap<&str, Vec<&T>> = HashMap::new();
         for item in items {
@@ -293,7 +303,12 @@ impl<'m, T> Index<'m, T> {
     }
 
     /// Resolve a link written in `scope`.
-    fn resolve(&self, scope: &str, link: &Link, what: &str) -> Result<Vec<&'m T>, Unresolved> {
+    pub(crate) fn resolve(
+        &self,
+        scope: &str,
+        link: &Link,
+        what: &str,
+    ) -> Result<Vec<&'m T>, Unresolved> {
         match &link.target {
             Err(u) => Err(u.clone()),
             Ok(Reference::Resource {
@@ -408,9 +423,15 @@ fn without_instance_key(address: &str) -> Option<&str> {
 }
 
 /// The resource name inside an ARN (`.../targetgroup/NAME/id`,
-/// `.../loadbalancer/app/NAME/id`, `task-definition/FAMILY:REV`), or the
+/// `.../loadbalancer/app/NAME/id`, `task-definition/FAMILY:REV`, `:cluster/NAME`,
+/// `:capacity-provider/NAME`, `:autoScalingGroupName/NAME`), or the
 /// string itself.
-fn name_from_arn(s: &str) -> &str {
+pub(crate) fn name_from_arn(s: &str) -> &str {
+    for marker in [":cluster/", ":capacity-provider/", ":autoScalingGroupName/"] {
+        if let Some(rest) = s.split(marker).nth(1) {
+            return rest.split('/').next().unwrap_or(rest);
+        }
+    }
     if let Some(rest) = s.split("targetgroup/").nth(1) {
         return rest.split('/').next().unwrap_or(rest);
     }
@@ -437,6 +458,7 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
     let tds = Index::new(&model.task_definitions, |x| &x.id, |x| x.family.as_deref());
 
     let routes = forwarding(model, &listeners, &tgs);
+    let launch = crate::launch::Resolver::new(model);
 
     let mut reach: HashMap<&ResourceId, Reached> = HashMap::new();
     let mut chains = Vec::new();
@@ -445,6 +467,7 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
         let task_definition = tds
             .resolve(scope, &service.task_definition, "task definition")
             .map(|v| v[0]);
+        let mut unset_stop_timeout = None;
         for attachment in &service.attachments {
             let container = match (&task_definition, &attachment.container_name) {
                 (Err(u), _) => Err(u.clone()),
@@ -466,6 +489,19 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                 Ok(c) => servers::identify(c),
                 Err(u) => Err(u.clone()),
             };
+            let (stop_timeout, stop_timeout_agent) = match &container {
+                Ok(c) if c.stop_timeout.is_default() => {
+                    let unset = unset_stop_timeout.get_or_insert_with(|| {
+                        launch.unset_stop_timeout(service, task_definition.as_ref().ok().copied())
+                    });
+                    (
+                        crate::launch::located(unset.setting.clone(), &c.at),
+                        unset.agent,
+                    )
+                }
+                Ok(c) => (c.stop_timeout.clone(), None),
+                Err(u) => (Setting::Unresolved(u.clone()), None),
+            };
             let make = |listener, listener_rule, load_balancer, target_group| Chain {
                 service,
                 attachment,
@@ -475,6 +511,8 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                 target_group,
                 task_definition: task_definition.clone(),
                 container: container.clone(),
+                stop_timeout: stop_timeout.clone(),
+                stop_timeout_agent,
                 server: server.clone(),
             };
             match &attachment.target {

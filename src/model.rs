@@ -315,6 +315,8 @@ pub struct Service {
     pub id: ResourceId,
     pub task_definition: Link,
     pub attachments: Vec<Attachment>,
+    /// Where its tasks run (launch type, capacity providers, cluster).
+    pub placement: Placement,
     pub at: Location,
     /// Suppressions for chains through this resource (a Terraform
     /// `# keepalign:ignore` comment, CloudFormation `Metadata.keepalign`).
@@ -431,6 +433,9 @@ pub struct TaskDefinition {
     pub id: ResourceId,
     pub family: Option<String>,
     pub containers: Result<Vec<Container>, Unresolved>,
+    /// `requires_compatibilities` / `RequiresCompatibilities` when known,
+    /// with where it is written.
+    pub requires_compatibilities: Option<(Vec<String>, Location)>,
     pub at: Location,
     /// Suppressions for chains through this resource (a Terraform
     /// `# keepalign:ignore` comment, CloudFormation `Metadata.keepalign`).
@@ -497,6 +502,10 @@ pub struct Model {
     pub roots: Vec<LoadedRoot>,
     /// What may be a load-balanced service but could not be checked.
     pub not_checked: Vec<NotChecked>,
+    /// Where EC2-launch-type services run: clusters, their default
+    /// capacity provider strategies, capacity providers, Auto Scaling
+    /// groups and the ECS agent settings of launch templates.
+    pub ec2: Ec2Model,
 }
 
 impl Model {
@@ -513,5 +522,108 @@ impl Model {
         self.suppressions.extend(other.suppressions);
         self.roots.extend(other.roots);
         self.not_checked.extend(other.not_checked);
+        self.ec2.extend(other.ec2);
+    }
+}
+
+// ----- EC2 launch type: where an unset stopTimeout comes from -------------
+
+/// How ECS runs a service's tasks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LaunchType {
+    Fargate,
+    Ec2,
+    External,
+}
+
+/// What a service says about where its tasks run, as written.
+#[derive(Clone, Debug, Default)]
+pub struct Placement {
+    /// `launch_type` / `LaunchType`, when set.
+    pub launch_type: Option<Setting<String>>,
+    /// The capacity providers of its `capacity_provider_strategy` /
+    /// `CapacityProviderStrategy` (names or references), with where each
+    /// is written.
+    pub capacity_providers: Vec<Link>,
+    /// `cluster` / `Cluster`; `None` when not set (the `default` cluster).
+    pub cluster: Option<Link>,
+}
+
+/// An ECS cluster (`aws_ecs_cluster`, `AWS::ECS::Cluster`).
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    pub id: ResourceId,
+    pub name: Option<String>,
+    pub at: Location,
+}
+
+/// A cluster's default capacity provider strategy: written on the cluster
+/// itself or by `aws_ecs_cluster_capacity_providers` /
+/// `AWS::ECS::ClusterCapacityProviderAssociations`.
+#[derive(Clone, Debug)]
+pub struct ClusterStrategy {
+    /// The resource that writes it.
+    pub id: ResourceId,
+    pub cluster: Link,
+    pub capacity_providers: Vec<Link>,
+    pub at: Location,
+}
+
+/// An `aws_ecs_capacity_provider` / `AWS::ECS::CapacityProvider`.
+#[derive(Clone, Debug)]
+pub struct CapacityProvider {
+    pub id: ResourceId,
+    pub name: Option<String>,
+    /// `auto_scaling_group_arn`; `None` for a provider without an Auto
+    /// Scaling group (ECS Managed Instances).
+    pub auto_scaling_group: Option<Link>,
+    pub at: Location,
+}
+
+/// An `aws_autoscaling_group` / `AWS::AutoScaling::AutoScalingGroup`.
+#[derive(Clone, Debug)]
+pub struct AutoScalingGroup {
+    pub id: ResourceId,
+    pub name: Option<String>,
+    /// The launch templates and launch configuration it launches from.
+    pub launches: Vec<Link>,
+    pub at: Location,
+}
+
+/// The ECS agent settings a launch template or launch configuration writes
+/// in its user data.
+#[derive(Clone, Debug)]
+pub struct AgentConfig {
+    pub id: ResourceId,
+    /// "launch template" or "launch configuration", for messages.
+    pub kind: &'static str,
+    pub name: Option<String>,
+    /// `ECS_CONTAINER_STOP_TIMEOUT` as the agent reads it: `Ok(None)` when
+    /// the user data is known and does not set it; `Err` when the user
+    /// data cannot be read or has unknown parts that may set it.
+    pub stop_timeout: Result<Option<Setting<Seconds>>, Unresolved>,
+    /// `ECS_CLUSTER`, the cluster its instances join, when set.
+    pub cluster: Option<Link>,
+    /// The user data attribute, or the resource when there is none.
+    pub user_data_at: Location,
+    pub at: Location,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Ec2Model {
+    pub clusters: Vec<Cluster>,
+    pub cluster_strategies: Vec<ClusterStrategy>,
+    pub capacity_providers: Vec<CapacityProvider>,
+    pub auto_scaling_groups: Vec<AutoScalingGroup>,
+    pub agent_configs: Vec<AgentConfig>,
+}
+
+impl Ec2Model {
+    pub fn extend(&mut self, other: Ec2Model) {
+        self.clusters.extend(other.clusters);
+        self.cluster_strategies.extend(other.cluster_strategies);
+        self.capacity_providers.extend(other.capacity_providers);
+        self.auto_scaling_groups.extend(other.auto_scaling_groups);
+        self.agent_configs.extend(other.agent_configs);
     }
 }

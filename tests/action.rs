@@ -21,7 +21,7 @@ use std::process::Command;
 const BIN: &str = env!("CARGO_BIN_EXE_keepalign");
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const FINDING: &str = "testdata/terraform/example-gunicorn-alb";
-const CLEAN: &str = "testdata/terraform/seed-classic-elb-gunicorn-65s";
+const CLEAN: &str = "testdata/terraform/seed-apache-alb-120";
 
 // ------------------------------------------------------------ action.yml
 

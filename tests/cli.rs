@@ -64,7 +64,7 @@ fn fail_on_never_and_note_thresholds() {
 
 #[test]
 fn clean_repository_exits_0() {
-    let o = keepalign(&["check", "testdata/terraform/seed-classic-elb-gunicorn-65s"]);
+    let o = keepalign(&["check", "testdata/terraform/seed-apache-alb-120"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).starts_with("no findings"), "{}", stdout(&o));
 }

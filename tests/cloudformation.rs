@@ -62,7 +62,11 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     ("import-value-image", &["UN002 Service service.yaml:53"]),
-    ("classic-elb-tcp-yaml", &[]),
+    ("classic-elb-tcp-yaml", &["UN001 Service service.yaml:93"]),
+    (
+        "ec2-agent-stop-timeout-yaml",
+        &["DR203 Service service.yaml:36"],
+    ),
     ("nlb-yaml", &[]),
     (
         "yaml-flow-indentation",
@@ -79,9 +83,15 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("seed-apache-alb-120-yaml", &[]),
     (
         "seed-classic-elb-gunicorn-2s-yaml",
-        &["KA101 Service service.yaml:107"],
+        &[
+            "UN001 Service service.yaml:93",
+            "KA101 Service service.yaml:107",
+        ],
     ),
-    ("seed-classic-elb-gunicorn-65s-json", &[]),
+    (
+        "seed-classic-elb-gunicorn-65s-json",
+        &["UN001 Service web-service.template.json:107"],
+    ),
     (
         "seed-dereg-30-idle-120-json",
         &["DR201 Service search-api.json:81"],
@@ -159,7 +169,12 @@ fn json_and_services_reports() {
     ] {
         insta::assert_snapshot!(format!("cfn-json-{name}"), run(cfn(name)).json);
     }
-    for name in ["cdk-synth", "two-services-listener-rules", "conditions"] {
+    for name in [
+        "cdk-synth",
+        "two-services-listener-rules",
+        "conditions",
+        "ec2-agent-stop-timeout-yaml",
+    ] {
         insta::assert_snapshot!(format!("cfn-services-{name}"), run(cfn(name)).services);
     }
 }
@@ -503,7 +518,13 @@ fn a_sam_build_copy_is_not_scanned_twice() {
     std::fs::copy(&original, dir.path().join("template.yaml")).unwrap();
     std::fs::copy(&original, build.join("template.yaml")).unwrap();
     let r = run(dir.path());
-    assert_eq!(summary(&r.findings), ["KA101 Service template.yaml:107"]);
+    assert_eq!(
+        summary(&r.findings),
+        [
+            "UN001 Service template.yaml:93",
+            "KA101 Service template.yaml:107"
+        ]
+    );
     assert!(r.human.contains("(1 file)"), "{}", r.human);
 }
 

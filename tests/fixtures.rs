@@ -61,12 +61,26 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "example-gunicorn-alb",
         &["KA101 aws_ecs_service.api ecs.tf:17"],
     ),
+    (
+        "ec2-agent-stop-timeout",
+        &["DR203 aws_ecs_service.billing instances.tf:21"],
+    ),
+    (
+        "ec2-no-agent-config",
+        &["UN001 aws_ecs_service.ledger ecs.tf:9"],
+    ),
     ("seed-apache-alb-120", &[]),
     (
         "seed-classic-elb-gunicorn-2s",
-        &["KA101 aws_ecs_service.web ecs.tf:15"],
+        &[
+            "UN001 aws_ecs_service.web ecs.tf:7",
+            "KA101 aws_ecs_service.web ecs.tf:15",
+        ],
     ),
-    ("seed-classic-elb-gunicorn-65s", &[]),
+    (
+        "seed-classic-elb-gunicorn-65s",
+        &["UN001 aws_ecs_service.web ecs.tf:7"],
+    ),
     (
         "seed-dereg-30-idle-120",
         &["DR201 aws_ecs_service.this lb.tf:16"],
@@ -237,7 +251,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     (
         "trap-classic-no-draining",
-        &["DR202 aws_ecs_service.forum main.tf:14"],
+        &[
+            "UN001 aws_ecs_service.forum ecs.tf:7",
+            "DR202 aws_ecs_service.forum main.tf:14",
+        ],
     ),
     (
         "trap-health-check",
@@ -248,10 +265,14 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "trap-health-check-nlb",
         &["HC401 aws_ecs_service.admin nlb.tf:27"],
     ),
-    ("trap-classic-elb-tcp", &[]),
+    (
+        "trap-classic-elb-tcp",
+        &["UN001 aws_ecs_service.web ecs.tf:7"],
+    ),
     (
         "server-classic-elb-sync-draining",
         &[
+            "UN001 aws_ecs_service.web ecs.tf:7",
             "RQ301 aws_ecs_service.web ecs.tf:12",
             "DR201 aws_ecs_service.web elb.tf:24",
         ],
@@ -326,6 +347,7 @@ fn services_tables() {
         "server-gunicorn-sync",
         "trap-classic-no-draining",
         "trap-health-check-nlb",
+        "ec2-agent-stop-timeout",
     ] {
         insta::assert_snapshot!(format!("services-{name}"), run(fixture(name)).services);
     }

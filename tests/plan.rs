@@ -68,6 +68,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     (
         "format-0.1",
         &[
+            "UN001 aws_ecs_service.web[0] plan.json:251",
             "KA101 aws_ecs_service.web[0] plan.json:251",
             "DR202 aws_ecs_service.web[0] plan.json:275",
         ],
@@ -922,4 +923,107 @@ fn check_reads_a_plan_given_by_name_but_not_one_found_in_a_directory() {
     let o = keepalign(&["check", "testdata/plan/new-stack", "--format", "json"]);
     let v = json(&out(&o));
     assert_eq!(v["findings"].as_array().unwrap().len(), 1, "{}", out(&o));
+}
+
+/// A plan holds launch template user data as base64: the agent's
+/// ECS_CONTAINER_STOP_TIMEOUT is read from it for an EC2 service; a launch
+/// configuration's user_data is only a hash there, so it is unresolved.
+#[test]
+fn a_plan_gives_the_agent_stop_timeout_of_a_launch_template() {
+    let resource = |rtype: &str, name: &str, values: &str| {
+        format!(
+            r#"{{"address": "{rtype}.{name}", "mode": "managed", "type": "{rtype}", "name": "{name}", "values": {values}}}"#
+        )
+    };
+    let cd = r#"[{\"command\":[\"gunicorn\",\"-k\",\"gevent\",\"--keep-alive\",\"75\",\"--graceful-timeout\",\"25\",\"app:app\"],\"image\":\"web:1\",\"name\":\"web\"}]"#;
+    let plan = |placement: &str, rest: &[String]| {
+        let mut resources = vec![
+            resource(
+                "aws_lb",
+                "web",
+                r#"{"name": "web", "load_balancer_type": "application", "idle_timeout": 60}"#,
+            ),
+            resource(
+                "aws_lb_target_group",
+                "web",
+                r#"{"name": "web", "protocol": "HTTP", "target_type": "instance"}"#,
+            ),
+            resource(
+                "aws_lb_listener",
+                "web",
+                r#"{"load_balancer_arn": "arn:aws:elasticloadbalancing:eu-west-1:1:loadbalancer/app/web/1", "default_action": [{"type": "forward", "target_group_arn": "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/web/1"}]}"#,
+            ),
+            resource(
+                "aws_ecs_task_definition",
+                "web",
+                &format!(r#"{{"family": "web", "container_definitions": "{cd}"}}"#),
+            ),
+            resource(
+                "aws_ecs_service",
+                "web",
+                &format!(
+                    r#"{{"name": "web", "cluster": "arn:aws:ecs:eu-west-1:1:cluster/shop", {placement}, "task_definition": "web", "load_balancer": [{{"target_group_arn": "arn:aws:elasticloadbalancing:eu-west-1:1:targetgroup/web/1", "container_name": "web", "container_port": 8000}}]}}"#
+                ),
+            ),
+            resource("aws_ecs_cluster", "shop", r#"{"name": "shop"}"#),
+        ];
+        resources.extend(rest.iter().cloned());
+        format!(
+            r#"{{"format_version": "1.2", "planned_values": {{"root_module": {{"resources": [{}]}}}}}}"#,
+            resources.join(",\n")
+        )
+    };
+    // "ECS_CLUSTER=shop\nECS_CONTAINER_STOP_TIMEOUT=10s\n", located at the
+    // launch template (line 7): base64 has no lines of its own.
+    let lt = resource(
+        "aws_launch_template",
+        "ecs",
+        r#"{"name": "ecs", "user_data": "RUNTX0NMVVNURVI9c2hvcApFQ1NfQ09OVEFJTkVSX1NUT1BfVElNRU9VVD0xMHMK"}"#,
+    );
+    let r = run_source(source(plan(r#""launch_type": "EC2""#, &[lt])), None);
+    assert_eq!(
+        summary(&r.findings),
+        ["DR203 aws_ecs_service.web plan.json:7"]
+    );
+    assert!(
+        r.findings[0]
+            .message
+            .contains("ECS_CONTAINER_STOP_TIMEOUT of 10 s")
+    );
+
+    // Capacity provider -> Auto Scaling group -> launch configuration,
+    // whose user_data the plan keeps only as a SHA-1.
+    let rest = [
+        resource(
+            "aws_ecs_capacity_provider",
+            "asg",
+            r#"{"name": "asg", "auto_scaling_group_provider": [{"auto_scaling_group_arn": "arn:aws:autoscaling:eu-west-1:1:autoScalingGroup:0:autoScalingGroupName/ecs"}]}"#,
+        ),
+        resource(
+            "aws_autoscaling_group",
+            "ecs",
+            r#"{"name": "ecs", "launch_configuration": "ecs"}"#,
+        ),
+        resource(
+            "aws_launch_configuration",
+            "ecs",
+            r#"{"name": "ecs", "user_data": "0beec7b5ea3f0fdbc95d0dd47f3c5bc275da8a33"}"#,
+        ),
+    ];
+    let r = run_source(
+        source(plan(
+            r#""capacity_provider_strategy": [{"capacity_provider": "asg", "weight": 1}]"#,
+            &rest,
+        )),
+        None,
+    );
+    assert_eq!(
+        summary(&r.findings),
+        ["UN001 aws_ecs_service.web plan.json:9"]
+    );
+    assert!(
+        r.findings[0].message.contains("only a hash in the plan"),
+        "{}",
+        r.findings[0].message
+    );
 }

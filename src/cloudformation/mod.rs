@@ -363,6 +363,7 @@ fn read_resources(
             "AWS::ECS::TaskDefinition" => {
                 model.task_definitions.push(resources::task_definition(&r))
             }
+            other if resources::read_ec2(other, &r, &mut model.ec2) => {}
             other => {
                 if let Some((why, fix)) = unmodelled_service(other, node.get("Properties")) {
                     model.not_checked.push(crate::model::NotChecked {

@@ -387,6 +387,7 @@ pub fn service(r: &Resource<'_, '_>) -> Service {
     Service {
         id: r.id.clone(),
         ignore: r.ignore.clone(),
+        placement: placement(r),
         task_definition: to_link(
             r.prop("TaskDefinition"),
             r.prop_at("TaskDefinition").or_else(|| Some(r.at.clone())),
@@ -413,6 +414,176 @@ pub fn task_definition(r: &Resource<'_, '_>) -> TaskDefinition {
         ignore: r.ignore.clone(),
         family: r.known_string("Family"),
         containers,
+        requires_compatibilities: r.prop("RequiresCompatibilities").and_then(|v| {
+            let names = v
+                .elements()?
+                .iter()
+                .map(|i| i.as_known_str().map(str::to_string))
+                .collect::<Option<Vec<_>>>()?;
+            Some((names, r.prop_at("RequiresCompatibilities")?))
+        }),
         at: r.at.clone(),
     }
+}
+
+// ----- EC2 launch type ---------------------------------------------------
+
+fn placement(r: &Resource<'_, '_>) -> Placement {
+    let launch_type = r.prop("LaunchType").map(|v| match v.as_known_str() {
+        Some(s) => Setting::explicit(s.to_string(), v.at.clone().unwrap_or_else(|| r.at.clone())),
+        None => unresolved_from(&v, "LaunchType", r.prop_at("LaunchType")),
+    });
+    Placement {
+        launch_type,
+        capacity_providers: strategy(r.prop("CapacityProviderStrategy")),
+        cluster: r
+            .prop("Cluster")
+            .map(|v| to_link(Some(v), r.prop_at("Cluster"), "Cluster")),
+    }
+}
+
+/// The capacity providers of a strategy list.
+fn strategy(v: Option<Val>) -> Vec<Link> {
+    items(v)
+        .into_iter()
+        .map(|item| {
+            let at = item.at.clone();
+            match &item.kind {
+                Kind::Unknown(_) => to_link(Some(item), at, "CapacityProviderStrategy"),
+                _ => {
+                    let p = field(&item, "CapacityProvider").cloned();
+                    let p_at = p.as_ref().and_then(|p| p.at.clone()).or(at);
+                    to_link(p, p_at, "CapacityProvider")
+                }
+            }
+        })
+        .collect()
+}
+
+/// The user data of a launch template or launch configuration: the text
+/// inside `Fn::Base64` when it is written so, else base64 to decode.
+fn user_data(r: &Resource<'_, '_>, node: Option<&Node>) -> crate::agent::UserData {
+    use crate::agent::UserData;
+    let Some(node) = node else {
+        return UserData::Absent;
+    };
+    let v = match node.intrinsic() {
+        Some(("Fn::Base64", arg)) => {
+            return UserData::from_text_val(Some(r.ev.eval(arg)), "UserData", &node.at);
+        }
+        _ => r.ev.eval(node),
+    };
+    if super::eval::is_no_value(&v) {
+        return UserData::Absent;
+    }
+    UserData::from_base64_val(Some(v), "UserData", &node.at)
+}
+
+/// Resources that tell where EC2-launch-type tasks run. Returns whether
+/// `rtype` is one of them.
+pub fn read_ec2(rtype: &str, r: &Resource<'_, '_>, ec2: &mut Ec2Model) -> bool {
+    let own = || Link {
+        target: Ok(Reference::Resource {
+            address: r.id.address.clone(),
+            attribute: "Ref".to_string(),
+            scope: None,
+        }),
+        at: Some(r.at.clone()),
+    };
+    match rtype {
+        "AWS::ECS::Cluster" => {
+            ec2.clusters.push(Cluster {
+                id: r.id.clone(),
+                name: r.known_string("ClusterName"),
+                at: r.at.clone(),
+            });
+            let providers = strategy(r.prop("DefaultCapacityProviderStrategy"));
+            if !providers.is_empty() {
+                ec2.cluster_strategies.push(ClusterStrategy {
+                    id: r.id.clone(),
+                    cluster: own(),
+                    capacity_providers: providers,
+                    at: r.at.clone(),
+                });
+            }
+        }
+        "AWS::ECS::ClusterCapacityProviderAssociations" => {
+            ec2.cluster_strategies.push(ClusterStrategy {
+                id: r.id.clone(),
+                cluster: to_link(r.prop("Cluster"), r.prop_at("Cluster"), "Cluster"),
+                capacity_providers: strategy(r.prop("DefaultCapacityProviderStrategy")),
+                at: r.at.clone(),
+            })
+        }
+        "AWS::ECS::CapacityProvider" => {
+            let asg = r.prop("AutoScalingGroupProvider");
+            ec2.capacity_providers.push(CapacityProvider {
+                id: r.id.clone(),
+                name: r.known_string("Name"),
+                auto_scaling_group: asg.as_ref().map(|p| {
+                    let arn = field_or_unknown(Some(p), "AutoScalingGroupArn");
+                    let at = arn.as_ref().and_then(|a| a.at.clone()).or(p.at.clone());
+                    to_link(arn, at, "AutoScalingGroupArn")
+                }),
+                at: r.at.clone(),
+            })
+        }
+        "AWS::AutoScaling::AutoScalingGroup" => {
+            let mut launches = Vec::new();
+            let template = |spec: Option<&Val>, launches: &mut Vec<Link>| {
+                for name in ["LaunchTemplateId", "LaunchTemplateName"] {
+                    if let Some(v) = spec.and_then(|s| field(s, name)) {
+                        launches.push(to_link(Some(v.clone()), v.at.clone(), name));
+                    }
+                }
+            };
+            template(r.prop("LaunchTemplate").as_ref(), &mut launches);
+            let mixed = r.prop("MixedInstancesPolicy");
+            let spec = mixed
+                .as_ref()
+                .and_then(|m| field(m, "LaunchTemplate"))
+                .and_then(|l| field(l, "LaunchTemplateSpecification"));
+            template(spec, &mut launches);
+            if let Some(v) = r.prop("LaunchConfigurationName") {
+                launches.push(to_link(
+                    Some(v),
+                    r.prop_at("LaunchConfigurationName"),
+                    "LaunchConfigurationName",
+                ));
+            }
+            ec2.auto_scaling_groups.push(AutoScalingGroup {
+                id: r.id.clone(),
+                name: r.known_string("AutoScalingGroupName"),
+                launches,
+                at: r.at.clone(),
+            })
+        }
+        "AWS::EC2::LaunchTemplate" => {
+            let node = r
+                .props
+                .and_then(|p| p.get("LaunchTemplateData"))
+                .and_then(|d| d.get("UserData"));
+            ec2.agent_configs.push(crate::agent::agent_config(
+                r.id.clone(),
+                "launch template",
+                r.known_string("LaunchTemplateName"),
+                user_data(r, node),
+                node.map(|n| n.at.clone()),
+                r.at.clone(),
+            ))
+        }
+        "AWS::AutoScaling::LaunchConfiguration" => {
+            let node = r.props.and_then(|p| p.get("UserData"));
+            ec2.agent_configs.push(crate::agent::agent_config(
+                r.id.clone(),
+                "launch configuration",
+                r.known_string("LaunchConfigurationName"),
+                user_data(r, node),
+                node.map(|n| n.at.clone()),
+                r.at.clone(),
+            ))
+        }
+        _ => return false,
+    }
+    true
 }

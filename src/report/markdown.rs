@@ -226,7 +226,7 @@ fn chain_block(c: &Chain<'_>) -> String {
     match &c.container {
         Ok(ct) => {
             row("Container", md(&ct.name), place(&ct.at));
-            let (v, f) = seconds(&ct.stop_timeout);
+            let (v, f) = seconds(&c.stop_timeout);
             row("Stop timeout", v, f);
         }
         Err(u) => row("Container", "unknown".into(), unknown(&u.reason)),

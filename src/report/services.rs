@@ -71,7 +71,7 @@ pub fn chain_json(c: &Chain<'_>) -> Value {
         Ok(ct) => json!({
             "name": ct.name,
             "image": setting_json(&ct.image),
-            "stop_timeout": setting_json(&ct.stop_timeout),
+            "stop_timeout": setting_json(&c.stop_timeout),
             "location": location_json(&ct.at),
         }),
         Err(u) => unresolved_json(u),
@@ -213,7 +213,18 @@ pub fn render_text(chains: &[Chain<'_>]) -> String {
         match &c.container {
             Ok(ct) => {
                 emit!(out, "  container       {}  ({})", ct.name, ct.at);
-                emit!(out, "    stopTimeout   {}", secs(&ct.stop_timeout));
+                // Unset in the definition: say when the container
+                // instances' agent setting gives it.
+                let note = match c.stop_timeout_agent {
+                    Some(a) if ct.stop_timeout.is_default() && !c.stop_timeout.is_default() => {
+                        format!(
+                            "  ECS_CONTAINER_STOP_TIMEOUT in the user data of {} (stopTimeout not set)",
+                            a.id.address
+                        )
+                    }
+                    _ => String::new(),
+                };
+                emit!(out, "    stopTimeout   {}{note}", secs(&c.stop_timeout));
             }
             Err(u) => {
                 emit!(out, "  container       unknown  ({})", u.reason);

@@ -18,6 +18,21 @@ declare_rule! {
     /// finishing requests gracefully is killed mid-response, and clients get
     /// **502**s during every deployment.
     ///
+    /// ## Where an unset stopTimeout comes from
+    ///
+    /// On the EC2 launch type a container without `stopTimeout` gets the ECS
+    /// agent's `ECS_CONTAINER_STOP_TIMEOUT` (default 30 s), which keepalign
+    /// reads from the user data of the launch template or launch
+    /// configuration that starts the cluster's instances (linked by
+    /// `ECS_CLUSTER`, or by capacity provider → Auto Scaling group → launch
+    /// template). The launch type comes from the service's `launch_type`,
+    /// its capacity provider strategy, a task definition that requires only
+    /// `FARGATE`, or the cluster's default capacity provider strategy (EC2
+    /// when it has none). An EC2 service whose instances' user data is not in
+    /// the scan gets an unresolved-setting note instead; a service whose
+    /// launch type is unknown is checked against 30 s, which the message says
+    /// is assumed.
+    ///
     /// ## Example
     ///
     /// ```json
@@ -27,7 +42,9 @@ declare_rule! {
     /// ## Fix
     ///
     /// Raise `stopTimeout` (Fargate allows up to 120 s) or lower the server's
-    /// graceful timeout.
+    /// graceful timeout. On EC2, setting `stopTimeout` in the container
+    /// definition overrides the agent's `ECS_CONTAINER_STOP_TIMEOUT`; raising
+    /// that in the user data works too, for every container on the instances.
     pub struct Dr203 {
         id: "DR203",
         name: "stop-timeout-below-graceful-timeout",
@@ -45,22 +62,45 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     };
     let what = format!("{} graceful timeout", server.server);
     let g = c.need(chain, "DR203", &what, graceful);
-    let stop = c.need(
-        chain,
-        "DR203",
-        "the container's stopTimeout",
-        &container.stop_timeout,
-    );
+    let stop_timeout = &chain.stop_timeout;
+    let stop = c.need(chain, "DR203", "the container's stopTimeout", stop_timeout);
     let (Some(g), Some(stop)) = (g, stop) else {
         return;
     };
     if stop >= g {
         return;
     }
+    // Unset in the container, written in the instances' user data.
+    let agent = chain.stop_timeout_agent.filter(|_| {
+        matches!(
+            stop_timeout,
+            crate::model::Setting::Known {
+                provenance: crate::model::Provenance::Explicit(_),
+                ..
+            }
+        )
+    });
+    let (subject, label) = match agent {
+        Some(a) => (
+            format!(
+                "container \"{}\" sets no stopTimeout, so ECS stops it after the agent's ECS_CONTAINER_STOP_TIMEOUT of {} (user data of {})",
+                container.name,
+                describe(stop_timeout),
+                a.id.address,
+            ),
+            format!("ECS_CONTAINER_STOP_TIMEOUT {}", describe(stop_timeout)),
+        ),
+        None => (
+            format!(
+                "stopTimeout of container \"{}\" is {}",
+                container.name,
+                describe(stop_timeout)
+            ),
+            format!("stopTimeout {}", describe(stop_timeout)),
+        ),
+    };
     let message = format!(
-        "stopTimeout of container \"{}\" is {}, below the {} graceful shutdown timeout of {}: ECS kills the server while it is still finishing requests",
-        container.name,
-        describe(&container.stop_timeout),
+        "{subject}, below the {} graceful shutdown timeout of {}: ECS kills the server while it is still finishing requests",
         server.server,
         describe(graceful),
     );
@@ -68,12 +108,17 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         .graceful_fix
         .map(|f| format!(", or lower the graceful timeout ({})", f(stop)))
         .unwrap_or_default();
-    let fix = format!(
-        "raise the container's stopTimeout to {} s{lower}",
-        fmt_secs(g)
-    );
-    let primary = container
-        .stop_timeout
+    let fix = match agent {
+        Some(_) => format!(
+            "set the container's stopTimeout to {} s (or raise ECS_CONTAINER_STOP_TIMEOUT in the user data){lower}",
+            fmt_secs(g)
+        ),
+        None => format!(
+            "raise the container's stopTimeout to {} s{lower}",
+            fmt_secs(g)
+        ),
+    };
+    let primary = stop_timeout
         .location()
         .cloned()
         .unwrap_or(container.at.clone());
@@ -93,10 +138,10 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
             message,
             fix: Some(fix),
             location: Some(primary),
-            label: format!("stopTimeout {}", describe(&container.stop_timeout)),
+            label,
             related: vec![rel],
             // Fargate rejects a stopTimeout above 120 s: no blind suggestion then.
-            suggestion: number_suggestion(&container.stop_timeout, g).filter(|_| g <= 120.0),
+            suggestion: number_suggestion(stop_timeout, g).filter(|_| g <= 120.0),
         },
     );
 }

@@ -314,7 +314,7 @@ fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
     let mut decls: Vec<_> = ev.resources.values().collect();
     decls.sort_by(|a, b| a.at.cmp(&b.at));
     for decl in decls {
-        if !readers::is_modelled(decl.rtype) {
+        if !readers::is_read(decl.rtype) {
             continue;
         }
         let what = format!("{}{}.{}", ev.prefix, decl.rtype, decl.name);

@@ -4,6 +4,7 @@
 //! settings with the same attributes, AWS defaults and wording, so HCL and a
 //! plan of it give the same findings.
 
+use crate::agent::UserData;
 use crate::convert::{lb_kind, to_seconds, unresolved_from};
 use crate::model::*;
 use crate::source::Location;
@@ -17,6 +18,11 @@ pub enum Target {
     TargetGroup,
     ClassicElb,
     TaskDefinition,
+    Cluster,
+    CapacityProvider,
+    AutoScalingGroup,
+    LaunchTemplate,
+    LaunchConfiguration,
 }
 
 impl Target {
@@ -27,6 +33,11 @@ impl Target {
             Target::TargetGroup => &["aws_lb_target_group", "aws_alb_target_group"],
             Target::ClassicElb => &["aws_elb"],
             Target::TaskDefinition => &["aws_ecs_task_definition"],
+            Target::Cluster => &["aws_ecs_cluster"],
+            Target::CapacityProvider => &["aws_ecs_capacity_provider"],
+            Target::AutoScalingGroup => &["aws_autoscaling_group"],
+            Target::LaunchTemplate => &["aws_launch_template"],
+            Target::LaunchConfiguration => &["aws_launch_configuration"],
         }
     }
 
@@ -37,6 +48,11 @@ impl Target {
             Target::TargetGroup => "target group",
             Target::ClassicElb => "Classic ELB",
             Target::TaskDefinition => "task definition",
+            Target::Cluster => "cluster",
+            Target::CapacityProvider => "capacity provider",
+            Target::AutoScalingGroup => "Auto Scaling group",
+            Target::LaunchTemplate => "launch template",
+            Target::LaunchConfiguration => "launch configuration",
         }
     }
 }
@@ -70,6 +86,32 @@ pub trait Source {
     fn link(&self, b: &Self::Block, name: &str, label: &str, target: Target) -> Link;
     fn known_string(&self, name: &str) -> Option<String>;
     fn container_definitions(&self) -> Result<Vec<Container>, Unresolved>;
+    /// The user data in attribute `name` of the resource: base64 text
+    /// (`user_data` of a launch template, `user_data_base64`) or the text
+    /// itself (`user_data` of a launch configuration).
+    fn user_data(&self, name: &str, base64: bool) -> UserData {
+        let root = self.root();
+        let at = self.location(&root, name);
+        let v = self.value(&root, name, &never_default);
+        // A plan keeps only the SHA-1 of a launch configuration's user_data.
+        let hashed = v
+            .as_ref()
+            .and_then(|v| v.as_known_str())
+            .is_some_and(|s| !base64 && s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit()));
+        if hashed {
+            return UserData::Unknown(Unresolved::new(
+                format!(
+                    "{name} is only a hash in the plan; scan the Terraform configuration instead"
+                ),
+                Some(at),
+            ));
+        }
+        if base64 {
+            UserData::from_base64_val(v, name, &at)
+        } else {
+            UserData::from_text_val(v, name, &at)
+        }
+    }
 }
 
 fn never_default(_: &Val) -> bool {
@@ -355,9 +397,39 @@ pub fn service<S: Source>(r: &S) -> Service {
             }
         })
         .collect();
+    let launch_type =
+        r.value(&root, "launch_type", &never_default)
+            .map(|v| match v.as_known_str() {
+                Some(s) => Setting::explicit(
+                    s.to_string(),
+                    v.at.clone()
+                        .unwrap_or_else(|| r.location(&root, "launch_type")),
+                ),
+                None => unresolved_from(&v, "launch_type", Some(r.location(&root, "launch_type"))),
+            });
+    let capacity_providers = r
+        .blocks(&root, "capacity_provider_strategy")
+        .iter()
+        .map(|b| {
+            r.link(
+                b,
+                "capacity_provider",
+                "capacity_provider",
+                Target::CapacityProvider,
+            )
+        })
+        .collect();
+    let cluster = r
+        .is_set(&root, "cluster")
+        .then(|| r.link(&root, "cluster", "cluster", Target::Cluster));
     Service {
         id: r.id().clone(),
         ignore: r.ignore(),
+        placement: Placement {
+            launch_type,
+            capacity_providers,
+            cluster,
+        },
         task_definition: r.link(
             &root,
             "task_definition",
@@ -375,7 +447,146 @@ pub fn task_definition<S: Source>(r: &S) -> TaskDefinition {
         ignore: r.ignore(),
         family: r.known_string("family"),
         containers: r.container_definitions(),
+        requires_compatibilities: compatibilities(r),
         at: r.at().clone(),
+    }
+}
+
+/// `requires_compatibilities` when every entry is known.
+fn compatibilities<S: Source>(r: &S) -> Option<(Vec<String>, Location)> {
+    let root = r.root();
+    let v = r.value(&root, "requires_compatibilities", &never_default)?;
+    let items = v.elements()?;
+    let names = items
+        .iter()
+        .map(|i| i.as_known_str().map(str::to_string))
+        .collect::<Option<Vec<_>>>()?;
+    Some((names, r.location(&root, "requires_compatibilities")))
+}
+
+/// Providers of the `default_capacity_provider_strategy` blocks.
+fn default_strategy<S: Source>(r: &S) -> Vec<Link> {
+    r.blocks(&r.root(), "default_capacity_provider_strategy")
+        .iter()
+        .map(|b| {
+            r.link(
+                b,
+                "capacity_provider",
+                "capacity_provider",
+                Target::CapacityProvider,
+            )
+        })
+        .collect()
+}
+
+fn read_ec2<S: Source>(rtype: &str, r: &S, ec2: &mut Ec2Model) {
+    let root = r.root();
+    let own = |attribute: &str| Link {
+        target: Ok(Reference::Resource {
+            address: r.id().address.clone(),
+            attribute: attribute.to_string(),
+            scope: None,
+        }),
+        at: Some(r.at().clone()),
+    };
+    match rtype {
+        "aws_ecs_cluster" => {
+            ec2.clusters.push(Cluster {
+                id: r.id().clone(),
+                name: r.known_string("name"),
+                at: r.at().clone(),
+            });
+            // Provider versions before 5 set the strategy on the cluster.
+            let providers = default_strategy(r);
+            if !providers.is_empty() {
+                ec2.cluster_strategies.push(ClusterStrategy {
+                    id: r.id().clone(),
+                    cluster: own("name"),
+                    capacity_providers: providers,
+                    at: r.at().clone(),
+                });
+            }
+        }
+        "aws_ecs_cluster_capacity_providers" => ec2.cluster_strategies.push(ClusterStrategy {
+            id: r.id().clone(),
+            cluster: r.link(&root, "cluster_name", "cluster_name", Target::Cluster),
+            capacity_providers: default_strategy(r),
+            at: r.at().clone(),
+        }),
+        "aws_ecs_capacity_provider" => ec2.capacity_providers.push(CapacityProvider {
+            id: r.id().clone(),
+            name: r.known_string("name"),
+            auto_scaling_group: r
+                .blocks(&root, "auto_scaling_group_provider")
+                .first()
+                .map(|b| {
+                    r.link(
+                        b,
+                        "auto_scaling_group_arn",
+                        "auto_scaling_group_arn",
+                        Target::AutoScalingGroup,
+                    )
+                }),
+            at: r.at().clone(),
+        }),
+        "aws_autoscaling_group" => {
+            let mut launches = Vec::new();
+            let template = |b: &S::Block, launches: &mut Vec<Link>| {
+                for name in ["id", "name", "launch_template_id", "launch_template_name"] {
+                    if r.is_set(b, name) {
+                        launches.push(r.link(b, name, name, Target::LaunchTemplate));
+                    }
+                }
+            };
+            for b in r.blocks(&root, "launch_template") {
+                template(&b, &mut launches);
+            }
+            for p in r.blocks(&root, "mixed_instances_policy") {
+                for lt in r.blocks(&p, "launch_template") {
+                    for spec in r.blocks(&lt, "launch_template_specification") {
+                        template(&spec, &mut launches);
+                    }
+                }
+            }
+            if r.is_set(&root, "launch_configuration") {
+                launches.push(r.link(
+                    &root,
+                    "launch_configuration",
+                    "launch_configuration",
+                    Target::LaunchConfiguration,
+                ));
+            }
+            ec2.auto_scaling_groups.push(AutoScalingGroup {
+                id: r.id().clone(),
+                name: r.known_string("name"),
+                launches,
+                at: r.at().clone(),
+            });
+        }
+        "aws_launch_template" | "aws_launch_configuration" => {
+            let template = rtype == "aws_launch_template";
+            let (user_data, attr) = if template {
+                (r.user_data("user_data", true), "user_data")
+            } else if r.is_set(&root, "user_data_base64") {
+                (r.user_data("user_data_base64", true), "user_data_base64")
+            } else {
+                (r.user_data("user_data", false), "user_data")
+            };
+            let at = r.is_set(&root, attr).then(|| r.location(&root, attr));
+            ec2.agent_configs.push(crate::agent::agent_config(
+                r.id().clone(),
+                if template {
+                    "launch template"
+                } else {
+                    "launch configuration"
+                },
+                r.known_string("name"),
+                user_data,
+                at,
+                r.at().clone(),
+            ));
+        }
+        _ => {}
     }
 }
 
@@ -391,11 +602,11 @@ pub fn read<S: Source>(rtype: &str, r: &S, model: &mut Model) {
         "aws_lb_target_group" | "aws_alb_target_group" => model.target_groups.push(target_group(r)),
         "aws_ecs_service" => model.services.push(service(r)),
         "aws_ecs_task_definition" => model.task_definitions.push(task_definition(r)),
-        _ => {}
+        _ => read_ec2(rtype, r, &mut model.ec2),
     }
 }
 
-/// Whether keepalign reads resources of this type.
+/// Whether resources of this type are part of the chains keepalign checks.
 pub fn is_modelled(rtype: &str) -> bool {
     matches!(
         rtype,
@@ -411,4 +622,20 @@ pub fn is_modelled(rtype: &str) -> bool {
             | "aws_ecs_service"
             | "aws_ecs_task_definition"
     )
+}
+
+/// Whether keepalign reads resources of this type: those of the chains,
+/// and those that say where EC2-launch-type tasks run (suppressions on
+/// these apply to nothing: they are in no chain).
+pub fn is_read(rtype: &str) -> bool {
+    is_modelled(rtype)
+        || matches!(
+            rtype,
+            "aws_ecs_cluster"
+                | "aws_ecs_cluster_capacity_providers"
+                | "aws_ecs_capacity_provider"
+                | "aws_autoscaling_group"
+                | "aws_launch_template"
+                | "aws_launch_configuration"
+        )
 }

@@ -142,6 +142,39 @@ impl<'a> Source for Instance<'_, 'a> {
             .and_then(|v| v.as_known_str().map(str::to_string))
     }
 
+    /// `base64encode(X)` and `filebase64(P)` are read as `X` and `file(P)`,
+    /// so the text keeps its source map (and its unknown parts, which
+    /// base64 would hide).
+    fn user_data(&self, name: &str, base64: bool) -> crate::agent::UserData {
+        use crate::agent::UserData;
+        use hcl_edit::expr::Expression;
+        let root = self.root();
+        let at = self.location(&root, name);
+        if base64
+            && let Some(super::syntax::ExprRef::Hcl(Expression::FuncCall(call), f)) =
+                root.body.attr(name)
+            && call.name.namespace.is_empty()
+            && let [arg] = call.args.iter().collect::<Vec<_>>().as_slice()
+        {
+            let src = super::eval::Src::file(f);
+            let v = self.ev.eval(arg, &src, &root.scope);
+            match call.name.name.as_str() {
+                "base64encode" => return UserData::from_text_val(Some(v), name, &at),
+                "filebase64" => {
+                    let text = super::functions::call(self.ev, "file", vec![v], Some(at.clone()));
+                    return UserData::from_text_val(Some(text), name, &at);
+                }
+                _ => {}
+            }
+        }
+        let v = self.value(&root, name, &|_| false);
+        if base64 {
+            UserData::from_base64_val(v, name, &at)
+        } else {
+            UserData::from_text_val(v, name, &at)
+        }
+    }
+
     fn container_definitions(&self) -> Result<Vec<Container>, Unresolved> {
         let root = self.root();
         match self.attr_in(&root, "container_definitions") {

@@ -330,6 +330,13 @@ pub fn call(
         })(),
         "base64encode" => (|| {
             let t = s(0)?;
+            // The encoding of a partly unknown string is unknown as a whole.
+            if let Some(h) = t.first_hole() {
+                return Err(Val::unknown(
+                    format!("base64encode(): {}", h.reason),
+                    h.at.clone().or(at.clone()),
+                ));
+            }
             ev.fits(t.s.len() as u64 * 4 / 3 + 4, at)?;
             Ok(Val::str(base64_encode(t.s.as_bytes()), at.clone()))
         })(),

@@ -8,6 +8,7 @@ resource "aws_ecs_task_definition" "web" {
       image             = var.web_image
       essential         = true
       memoryReservation = 512
+      stopTimeout       = 30
       command = [
         "gunicorn",
         "--worker-class", "gevent",

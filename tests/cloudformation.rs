@@ -55,6 +55,13 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "dynamic-reference-ssm",
+        &[
+            "UN001 Service service.yaml:29",
+            "UN001 Service service.yaml:73",
+        ],
+    ),
+    (
         "import-value",
         &[
             "UN001 InvoicesService orphan.yaml:28",

@@ -444,10 +444,7 @@ impl<'a> Evaluator<'a> {
         let NodeKind::Str(s, loc) = &template.kind else {
             return Val::error("Fn::Sub expects a string", at);
         };
-        let source = match string_val(s, loc).kind {
-            Kind::Str(t) => t,
-            _ => Arc::new(Text::plain(s.clone())),
-        };
+        let source = literal_text(s, loc);
         let mut out = Text::default();
         let mut pos = 0;
         while let Some(rel) = s[pos..].find("${") {
@@ -495,7 +492,8 @@ impl<'a> Evaluator<'a> {
             pos = end + 1;
         }
         out.push_text(&slice_text(&source, pos..s.len()));
-        Val::text(out, at)
+        // After substitution: a reference's name may come from a parameter.
+        super::dynamic::unresolved(out, at)
     }
 
     fn import(&self, arg: &Node, at: Option<Location>) -> Val {
@@ -588,10 +586,15 @@ pub fn is_no_value(v: &Val) -> bool {
     v.hole().is_some_and(|h| h.reason == NO_VALUE)
 }
 
+/// A literal string; dynamic references in it are unknown parts.
 fn string_val(s: &str, loc: &Location) -> Val {
+    super::dynamic::unresolved(literal_text(s, loc), Some(loc.clone()))
+}
+
+fn literal_text(s: &str, loc: &Location) -> Text {
     let mut t = Text::default();
     t.push_literal(s, Some(loc.clone()));
-    Val::text(t, Some(loc.clone()))
+    t
 }
 
 fn text_val(t: Text) -> Val {

@@ -2,6 +2,7 @@
 //! output) into the same model as Terraform. All templates of a scan are
 //! loaded together so `Fn::ImportValue` can follow `Export`s between them.
 
+mod dynamic;
 mod eval;
 mod reindent;
 mod resources;

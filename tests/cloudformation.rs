@@ -68,6 +68,19 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "KA101 Service service.yaml:110",
         ],
     ),
+    (
+        "nested-stack",
+        &[
+            "KA101 Service service.yaml:43",
+            "DR201 Service main.yaml:41",
+            "KA101 Service main.yaml:73",
+            "UN001 Service main.yaml:83",
+        ],
+    ),
+    (
+        "nested-stack-cdk",
+        &["KA101 Service3A9C7E21 StorefrontStackWeb5E8F2A1C.nested.template.json:18"],
+    ),
     ("classic-elb-tcp-yaml", &[]),
     ("nlb-yaml", &[]),
     (
@@ -165,7 +178,12 @@ fn json_and_services_reports() {
     ] {
         insta::assert_snapshot!(format!("cfn-json-{name}"), run(cfn(name)).json);
     }
-    for name in ["cdk-synth", "two-services-listener-rules", "conditions"] {
+    for name in [
+        "cdk-synth",
+        "two-services-listener-rules",
+        "conditions",
+        "nested-stack",
+    ] {
         insta::assert_snapshot!(format!("cfn-services-{name}"), run(cfn(name)).services);
     }
 }
@@ -217,6 +235,25 @@ fn command_line_parameters_win_over_files() {
             "KA101 Service --parameter KeepAlive:1",
             "UN001 Service service.yaml:87"
         ]
+    );
+}
+
+#[test]
+fn parameters_of_a_nested_stack_come_from_its_parent() {
+    assert_eq!(
+        with_parameters("nested-stack", &[], &[("AdminDrainSeconds", "30")]),
+        [
+            "DR201 Service --parameter AdminDrainSeconds:1",
+            "KA101 Service service.yaml:43",
+            "DR201 Service main.yaml:41",
+            "KA101 Service main.yaml:73",
+        ]
+    );
+    // The child's own parameter is filled by the parent, not the command line.
+    let with_child_parameter = with_parameters("nested-stack", &[], &[("KeepAlive", "300")]);
+    assert!(
+        with_child_parameter.contains(&"KA101 Service main.yaml:73".to_string()),
+        "{with_child_parameter:?}"
     );
 }
 

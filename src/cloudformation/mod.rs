@@ -201,7 +201,7 @@ pub fn load(
     let mut exports = Vec::new();
     let mut targets = HashMap::new();
     // Each pass over each template counts against the scan's budget, in order.
-    let first = scan.reserve(2 * templates.len());
+    let first = scan.reserve(templates.len());
     for (i, (t, given)) in templates.iter().zip(&givens).enumerate() {
         let mut ev = Evaluator::new(&t.root, given, &[]);
         ev.meter = scan.meter(first + i);

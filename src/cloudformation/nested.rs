@@ -427,8 +427,8 @@ impl<'t> Nest<'t> {
             };
             let wrap = |h: &Hole| {
                 format!(
-                    "{stack} in {} passes parameter {name} to nested stack {child_display} at {place}, where it is unknown: {}",
-                    inst.scope, h.reason
+                    "nested stack parameter {name} is passed by {stack} at {place}, where it is unknown: {}",
+                    h.reason
                 )
             };
             given.insert(name.clone(), from_scope(v, &inst.scope, Some(&wrap), 0));

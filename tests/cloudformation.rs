@@ -81,6 +81,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "nested-stack-cdk",
         &["KA101 Service3A9C7E21 StorefrontStackWeb5E8F2A1C.nested.template.json:18"],
     ),
+    (
+        "nested-stack-missing",
+        &["UN003 - platform.yaml:51", "UN003 - platform.yaml:60"],
+    ),
     ("classic-elb-tcp-yaml", &[]),
     ("nlb-yaml", &[]),
     (
@@ -572,4 +576,143 @@ fn an_ssm_parameter_type_is_unresolved_not_its_parameter_name() {
         "{}",
         r.human
     );
+}
+
+/// A parent with an ALB (idle timeout `idle`) nesting `child` with the
+/// keep-alive `keep_alive`, as `aws cloudformation package` layouts do.
+fn parent_template(idle: u32, child: &str, keep_alive: u32) -> String {
+    format!(
+        r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  LoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      LoadBalancerAttributes:
+        - Key: idle_timeout.timeout_seconds
+          Value: "{idle}"
+  TargetGroup:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties:
+      Port: 8000
+      Protocol: HTTP
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref LoadBalancer
+      DefaultActions:
+        - Type: forward
+          TargetGroupArn: !Ref TargetGroup
+  App:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: {child}
+      Parameters:
+        TargetGroupArn: !Ref TargetGroup
+        KeepAlive: "{keep_alive}"
+"#
+    )
+}
+
+const CHILD: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  TargetGroupArn:
+    Type: String
+  KeepAlive:
+    Type: Number
+Resources:
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: app
+          Image: app:1
+          Command: [gunicorn, --threads, "4", --keep-alive, !Ref KeepAlive, app:app]
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref TaskDefinition
+      LoadBalancers:
+        - TargetGroupArn: !Ref TargetGroupArn
+          ContainerName: app
+          ContainerPort: 8000
+"#;
+
+#[test]
+fn a_child_nested_by_two_parents_is_evaluated_once_for_each() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("shared")).unwrap();
+    std::fs::write(dir.path().join("shared/app.yaml"), CHILD).unwrap();
+    // Each parent's keep-alive is below its own idle timeout only.
+    std::fs::write(
+        dir.path().join("blue.yaml"),
+        parent_template(120, "shared/app.yaml", 90),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("green.yaml"),
+        parent_template(60, "./shared/app.yaml", 30),
+    )
+    .unwrap();
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["KA101 Service blue.yaml:27", "KA101 Service green.yaml:27"],
+        "{}",
+        r.human
+    );
+    assert!(
+        r.human.contains("app.yaml (nested as App in ") && !r.human.contains("[UN001]"),
+        "{}",
+        r.human
+    );
+}
+
+#[test]
+fn nested_stacks_that_nest_themselves_or_leave_the_repository_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    std::fs::write(dir.path().join("outside.yaml"), CHILD).unwrap();
+    // A template nesting itself, two nesting each other, one leaving the
+    // repository, one naming an absolute path.
+    std::fs::write(
+        repo.join("self.yaml"),
+        parent_template(60, "./self.yaml", 30),
+    )
+    .unwrap();
+    std::fs::write(repo.join("a.yaml"), parent_template(60, "b.yaml", 30)).unwrap();
+    std::fs::write(repo.join("b.yaml"), parent_template(60, "a.yaml", 30)).unwrap();
+    std::fs::write(
+        repo.join("escape.yaml"),
+        parent_template(60, "../outside.yaml", 30),
+    )
+    .unwrap();
+    let absolute = dir.path().join("outside.yaml");
+    std::fs::write(
+        repo.join("absolute.yaml"),
+        parent_template(60, &absolute.display().to_string(), 30),
+    )
+    .unwrap();
+    let r = run(&repo);
+    let got = summary(&r.findings);
+    for want in [
+        "UN003 - self.yaml:21",
+        "UN003 - escape.yaml:21",
+        "UN003 - absolute.yaml:21",
+    ] {
+        assert!(got.contains(&want.to_string()), "{want}: {got:?}");
+    }
+    // The cycle is read from one of its templates, and reported where it closes.
+    assert!(
+        got.iter()
+            .any(|g| g.starts_with("UN003 - a.yaml") || g.starts_with("UN003 - b.yaml")),
+        "{got:?}"
+    );
+    assert!(r.human.contains("a cycle"), "{}", r.human);
+    assert!(
+        r.human.contains("leads outside the repository"),
+        "{}",
+        r.human
+    );
+    assert!(r.human.contains("absolute path"), "{}", r.human);
 }

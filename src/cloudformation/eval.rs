@@ -380,7 +380,18 @@ impl<'a> Evaluator<'a> {
             return v;
         }
         if let Some(v) = self.given.get(name) {
-            return v.clone();
+            // A list parameter is given as one comma-separated string.
+            let list = self
+                .section("Parameters")
+                .and_then(|p| p.get(name))
+                .and_then(|p| p.get("Type"))
+                .and_then(Node::as_str)
+                .is_some_and(|t| t.starts_with("CommaDelimitedList") || t.starts_with("List<"));
+            return if list {
+                split_list(v.clone())
+            } else {
+                v.clone()
+            };
         }
         if name.starts_with("AWS::") {
             if name == "AWS::NoValue" {

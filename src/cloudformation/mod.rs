@@ -222,12 +222,9 @@ pub fn load(
             });
         }
         for (id, _, node) in t.root.get("Resources").map(Node::entries).unwrap_or(&[]) {
-            if node.get("Type").and_then(Node::as_str) != Some(nested::STACK)
-                || node
-                    .get("Condition")
-                    .and_then(Node::as_str)
-                    .is_some_and(|c| ev.condition_holds(c) == Some(false))
-            {
+            // Whatever its Condition: a template nested here is never
+            // deployed standalone, even when this stack is not created.
+            if node.get("Type").and_then(Node::as_str) != Some(nested::STACK) {
                 continue;
             }
             let target = nested::find_target(&scanned, i, id, node, &ev);
@@ -246,7 +243,9 @@ pub fn load(
         .chain(0..templates.len())
         .collect();
     for i in tops {
-        if done[i] {
+        // A nested template is read on its own only when no stack that
+        // nests it was read (they nest each other in a cycle).
+        if done[i] || nest.parents[i].iter().any(|&p| done[p]) {
             continue;
         }
         let mut pending = vec![nest.root(i, givens[i].clone())];

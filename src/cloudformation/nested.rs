@@ -293,6 +293,8 @@ pub struct Nest<'t> {
     pub targets: &'t HashMap<(usize, String), Target>,
     /// How many Stack resources of the scan nest each template.
     pub nestings: Vec<usize>,
+    /// The templates whose Stack resources nest each template.
+    pub parents: Vec<Vec<usize>>,
     instances: RefCell<HashMap<String, Arc<Instance>>>,
     outputs: RefCell<HashMap<(String, String), Val>>,
     created: Cell<usize>,
@@ -305,9 +307,11 @@ impl<'t> Nest<'t> {
         targets: &'t HashMap<(usize, String), Target>,
     ) -> Nest<'t> {
         let mut nestings = vec![0; templates.len()];
-        for t in targets.values() {
+        let mut parents = vec![Vec::new(); templates.len()];
+        for ((parent, _), t) in targets {
             if let Target::Child(c) = t {
                 nestings[*c] += 1;
+                parents[*c].push(*parent);
             }
         }
         Nest {
@@ -315,6 +319,7 @@ impl<'t> Nest<'t> {
             exports,
             targets,
             nestings,
+            parents,
             instances: RefCell::default(),
             outputs: RefCell::default(),
             created: Cell::new(0),
@@ -360,8 +365,8 @@ impl<'t> Nest<'t> {
             Some(Target::NotFound(m)) => return Err(m.clone()),
             None => {
                 return Err(Missing {
-                    why: "nested stack not followed: its Condition is false in the template read standalone".into(),
-                    fix: "pass the parameters that create it".into(),
+                    why: "nested stack not followed".into(),
+                    fix: String::new(),
                     report: false,
                 });
             }
@@ -498,7 +503,14 @@ impl<'t> Nest<'t> {
                 at,
             );
         };
-        let cev = self.evaluator(&child);
+        if let Some(limit) = ev.meter.spent() {
+            return ev.meter.cut(limit, at);
+        }
+        let mut cev = self.evaluator(&child);
+        // The child may use only what is left of the parent's budget.
+        cev.meter = crate::budget::Meter::with_allowance(
+            crate::budget::MAX_WORK.saturating_sub(ev.meter.work()),
+        );
         let v = from_scope(cev.eval(value), &child.scope, None, 0);
         // The child's work counts against the parent's budget.
         if let Err(limit) = ev

@@ -716,3 +716,94 @@ fn nested_stacks_that_nest_themselves_or_leave_the_repository_are_not_followed()
     );
     assert!(r.human.contains("absolute path"), "{}", r.human);
 }
+
+#[test]
+fn a_nested_stack_says_what_its_parent_passes_and_never_asks_for_its_own_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("parent.yaml"),
+        r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !GetAtt [Web, Outputs.LoadBalancerArn]
+      DefaultActions:
+        - Type: forward
+          TargetGroupArn: !Sub "${Web.Outputs.TargetGroupArn}"
+  Web:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: web.yaml
+      Parameters:
+        IdleTimeout: /platform/alb/idle
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("web.yaml"),
+        r#"AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  IdleTimeout:
+    Type: AWS::SSM::Parameter::Value<String>
+  KeepAlive:
+    Type: Number
+Resources:
+  LoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      LoadBalancerAttributes:
+        - Key: idle_timeout.timeout_seconds
+          Value: !Ref IdleTimeout
+  TargetGroup:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties:
+      Port: 8000
+      Protocol: HTTP
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: app
+          Image: app:1
+          Command: [uvicorn, app:app, --timeout-keep-alive, !Ref KeepAlive]
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref TaskDefinition
+      LoadBalancers:
+        - TargetGroupArn: !Ref TargetGroup
+          ContainerName: app
+          ContainerPort: 8000
+Outputs:
+  LoadBalancerArn:
+    Value: !Ref LoadBalancer
+  TargetGroupArn:
+    Value: !Ref TargetGroup
+"#,
+    )
+    .unwrap();
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["UN001 Service parent.yaml:15", "UN001 Service web.yaml:25"],
+        "{}",
+        r.human
+    );
+    assert!(
+        r.human.contains(
+            "parameter IdleTimeout is read from SSM Parameter Store /platform/alb/idle when the stack is deployed"
+        ),
+        "{}",
+        r.human
+    );
+    assert!(
+        r.human
+            .contains("parameter KeepAlive has no Default and Web in ")
+            && r.human.contains("does not pass it to this nested stack"),
+        "{}",
+        r.human
+    );
+    assert!(!r.human.contains("--parameter KeepAlive"), "{}", r.human);
+    assert!(!r.human.contains("--parameter IdleTimeout"), "{}", r.human);
+}

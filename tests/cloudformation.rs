@@ -807,3 +807,38 @@ Outputs:
     assert!(!r.human.contains("--parameter KeepAlive"), "{}", r.human);
     assert!(!r.human.contains("--parameter IdleTimeout"), "{}", r.human);
 }
+
+#[test]
+fn a_template_url_is_matched_by_file_name_only_when_one_template_fits() {
+    let dir = tempfile::tempdir().unwrap();
+    for d in ["orders", "billing", "edge"] {
+        std::fs::create_dir(dir.path().join(d)).unwrap();
+    }
+    std::fs::write(dir.path().join("orders/service.yaml"), CHILD).unwrap();
+    std::fs::write(dir.path().join("billing/service.yaml"), CHILD).unwrap();
+    std::fs::write(
+        dir.path().join("edge/main.yaml"),
+        parent_template(
+            60,
+            "!Sub https://templates-${AWS::AccountId}.s3.amazonaws.com/service.yaml",
+            30,
+        ),
+    )
+    .unwrap();
+    let r = run(dir.path());
+    let got = summary(&r.findings);
+    assert!(got.contains(&"UN003 - main.yaml:21".to_string()), "{got:?}");
+    assert!(
+        r.human.contains("matches several scanned templates"),
+        "{}",
+        r.human
+    );
+    // Beside the parent, the same name is the template uploaded with it.
+    std::fs::write(dir.path().join("edge/service.yaml"), CHILD).unwrap();
+    let got = summary(&run(dir.path()).findings);
+    assert!(
+        got.contains(&"KA101 Service main.yaml:27".to_string()),
+        "{got:?}"
+    );
+    assert!(!got.iter().any(|g| g.starts_with("UN003")), "{got:?}");
+}

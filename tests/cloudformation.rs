@@ -55,6 +55,13 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "dynamic-reference-ssm",
+        &[
+            "UN001 Service service.yaml:29",
+            "UN001 Service service.yaml:73",
+        ],
+    ),
+    (
         "import-value",
         &[
             "UN001 InvoicesService orphan.yaml:28",
@@ -66,6 +73,23 @@ const EXPECTED: &[(&str, &[&str])] = &[
     (
         "ec2-agent-stop-timeout-yaml",
         &["DR203 Service service.yaml:36"],
+    ),
+    (
+        "nested-stack",
+        &[
+            "KA101 Service service.yaml:43",
+            "DR201 Service main.yaml:41",
+            "KA101 Service main.yaml:73",
+            "UN001 Service main.yaml:83",
+        ],
+    ),
+    (
+        "nested-stack-cdk",
+        &["KA101 Service3A9C7E21 StorefrontStackWeb5E8F2A1C.nested.template.json:18"],
+    ),
+    (
+        "nested-stack-missing",
+        &["UN003 - platform.yaml:51", "UN003 - platform.yaml:60"],
     ),
     ("nlb-yaml", &[]),
     (
@@ -174,6 +198,7 @@ fn json_and_services_reports() {
         "two-services-listener-rules",
         "conditions",
         "ec2-agent-stop-timeout-yaml",
+        "nested-stack",
     ] {
         insta::assert_snapshot!(format!("cfn-services-{name}"), run(cfn(name)).services);
     }
@@ -226,6 +251,25 @@ fn command_line_parameters_win_over_files() {
             "KA101 Service --parameter KeepAlive:1",
             "UN001 Service service.yaml:87"
         ]
+    );
+}
+
+#[test]
+fn parameters_of_a_nested_stack_come_from_its_parent() {
+    assert_eq!(
+        with_parameters("nested-stack", &[], &[("AdminDrainSeconds", "30")]),
+        [
+            "DR201 Service --parameter AdminDrainSeconds:1",
+            "KA101 Service service.yaml:43",
+            "DR201 Service main.yaml:41",
+            "KA101 Service main.yaml:73",
+        ]
+    );
+    // The child's own parameter is filled by the parent, not the command line.
+    let with_child_parameter = with_parameters("nested-stack", &[], &[("KeepAlive", "300")]);
+    assert!(
+        with_child_parameter.contains(&"KA101 Service main.yaml:73".to_string()),
+        "{with_child_parameter:?}"
     );
 }
 
@@ -550,4 +594,269 @@ fn an_ssm_parameter_type_is_unresolved_not_its_parameter_name() {
         "{}",
         r.human
     );
+}
+
+/// A parent with an ALB (idle timeout `idle`) nesting `child` with the
+/// keep-alive `keep_alive`, as `aws cloudformation package` layouts do.
+fn parent_template(idle: u32, child: &str, keep_alive: u32) -> String {
+    format!(
+        r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  LoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      LoadBalancerAttributes:
+        - Key: idle_timeout.timeout_seconds
+          Value: "{idle}"
+  TargetGroup:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties:
+      Port: 8000
+      Protocol: HTTP
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref LoadBalancer
+      DefaultActions:
+        - Type: forward
+          TargetGroupArn: !Ref TargetGroup
+  App:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: {child}
+      Parameters:
+        TargetGroupArn: !Ref TargetGroup
+        KeepAlive: "{keep_alive}"
+"#
+    )
+}
+
+const CHILD: &str = r#"AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  TargetGroupArn:
+    Type: String
+  KeepAlive:
+    Type: Number
+Resources:
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: app
+          Image: app:1
+          Command: [gunicorn, --threads, "4", --keep-alive, !Ref KeepAlive, app:app]
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref TaskDefinition
+      LoadBalancers:
+        - TargetGroupArn: !Ref TargetGroupArn
+          ContainerName: app
+          ContainerPort: 8000
+"#;
+
+#[test]
+fn a_child_nested_by_two_parents_is_evaluated_once_for_each() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("shared")).unwrap();
+    std::fs::write(dir.path().join("shared/app.yaml"), CHILD).unwrap();
+    // Each parent's keep-alive is below its own idle timeout only.
+    std::fs::write(
+        dir.path().join("blue.yaml"),
+        parent_template(120, "shared/app.yaml", 90),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("green.yaml"),
+        parent_template(60, "./shared/app.yaml", 30),
+    )
+    .unwrap();
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["KA101 Service blue.yaml:27", "KA101 Service green.yaml:27"],
+        "{}",
+        r.human
+    );
+    assert!(
+        r.human.contains("app.yaml (nested as App in ") && !r.human.contains("[UN001]"),
+        "{}",
+        r.human
+    );
+}
+
+#[test]
+fn nested_stacks_that_nest_themselves_or_leave_the_repository_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    std::fs::write(dir.path().join("outside.yaml"), CHILD).unwrap();
+    // A template nesting itself, two nesting each other, one leaving the
+    // repository, one naming an absolute path.
+    std::fs::write(
+        repo.join("self.yaml"),
+        parent_template(60, "./self.yaml", 30),
+    )
+    .unwrap();
+    std::fs::write(repo.join("a.yaml"), parent_template(60, "b.yaml", 30)).unwrap();
+    std::fs::write(repo.join("b.yaml"), parent_template(60, "a.yaml", 30)).unwrap();
+    std::fs::write(
+        repo.join("escape.yaml"),
+        parent_template(60, "../outside.yaml", 30),
+    )
+    .unwrap();
+    let absolute = dir.path().join("outside.yaml");
+    std::fs::write(
+        repo.join("absolute.yaml"),
+        parent_template(60, &absolute.display().to_string(), 30),
+    )
+    .unwrap();
+    let r = run(&repo);
+    let got = summary(&r.findings);
+    for want in [
+        "UN003 - self.yaml:21",
+        "UN003 - escape.yaml:21",
+        "UN003 - absolute.yaml:21",
+    ] {
+        assert!(got.contains(&want.to_string()), "{want}: {got:?}");
+    }
+    // The cycle is read from one of its templates, and reported where it closes.
+    assert!(
+        got.iter()
+            .any(|g| g.starts_with("UN003 - a.yaml") || g.starts_with("UN003 - b.yaml")),
+        "{got:?}"
+    );
+    assert!(r.human.contains("a cycle"), "{}", r.human);
+    assert!(
+        r.human.contains("leads outside the repository"),
+        "{}",
+        r.human
+    );
+    assert!(r.human.contains("absolute path"), "{}", r.human);
+}
+
+#[test]
+fn a_nested_stack_says_what_its_parent_passes_and_never_asks_for_its_own_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("parent.yaml"),
+        r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !GetAtt [Web, Outputs.LoadBalancerArn]
+      DefaultActions:
+        - Type: forward
+          TargetGroupArn: !Sub "${Web.Outputs.TargetGroupArn}"
+  Web:
+    Type: AWS::CloudFormation::Stack
+    Properties:
+      TemplateURL: web.yaml
+      Parameters:
+        IdleTimeout: /platform/alb/idle
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("web.yaml"),
+        r#"AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  IdleTimeout:
+    Type: AWS::SSM::Parameter::Value<String>
+  KeepAlive:
+    Type: Number
+Resources:
+  LoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      LoadBalancerAttributes:
+        - Key: idle_timeout.timeout_seconds
+          Value: !Ref IdleTimeout
+  TargetGroup:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties:
+      Port: 8000
+      Protocol: HTTP
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      ContainerDefinitions:
+        - Name: app
+          Image: app:1
+          Command: [uvicorn, app:app, --timeout-keep-alive, !Ref KeepAlive]
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      TaskDefinition: !Ref TaskDefinition
+      LoadBalancers:
+        - TargetGroupArn: !Ref TargetGroup
+          ContainerName: app
+          ContainerPort: 8000
+Outputs:
+  LoadBalancerArn:
+    Value: !Ref LoadBalancer
+  TargetGroupArn:
+    Value: !Ref TargetGroup
+"#,
+    )
+    .unwrap();
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["UN001 Service parent.yaml:15", "UN001 Service web.yaml:25"],
+        "{}",
+        r.human
+    );
+    assert!(
+        r.human.contains(
+            "parameter IdleTimeout is read from SSM Parameter Store /platform/alb/idle when the stack is deployed"
+        ),
+        "{}",
+        r.human
+    );
+    assert!(
+        r.human
+            .contains("parameter KeepAlive has no Default and Web in ")
+            && r.human.contains("does not pass it to this nested stack"),
+        "{}",
+        r.human
+    );
+    assert!(!r.human.contains("--parameter KeepAlive"), "{}", r.human);
+    assert!(!r.human.contains("--parameter IdleTimeout"), "{}", r.human);
+}
+
+#[test]
+fn a_template_url_is_matched_by_file_name_only_when_one_template_fits() {
+    let dir = tempfile::tempdir().unwrap();
+    for d in ["orders", "billing", "edge"] {
+        std::fs::create_dir(dir.path().join(d)).unwrap();
+    }
+    std::fs::write(dir.path().join("orders/service.yaml"), CHILD).unwrap();
+    std::fs::write(dir.path().join("billing/service.yaml"), CHILD).unwrap();
+    std::fs::write(
+        dir.path().join("edge/main.yaml"),
+        parent_template(
+            60,
+            "!Sub https://templates-${AWS::AccountId}.s3.amazonaws.com/service.yaml",
+            30,
+        ),
+    )
+    .unwrap();
+    let r = run(dir.path());
+    let got = summary(&r.findings);
+    assert!(got.contains(&"UN003 - main.yaml:21".to_string()), "{got:?}");
+    assert!(
+        r.human.contains("matches several scanned templates"),
+        "{}",
+        r.human
+    );
+    // Beside the parent, the same name is the template uploaded with it.
+    std::fs::write(dir.path().join("edge/service.yaml"), CHILD).unwrap();
+    let got = summary(&run(dir.path()).findings);
+    assert!(
+        got.contains(&"KA101 Service main.yaml:27".to_string()),
+        "{got:?}"
+    );
+    assert!(!got.iter().any(|g| g.starts_with("UN003")), "{got:?}");
 }

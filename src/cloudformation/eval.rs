@@ -10,6 +10,8 @@ use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
+use super::nested::{Instance, Nest, Parent};
+
 const MAX_DEPTH: usize = 64;
 
 /// An `Export` of another template in the scan.
@@ -34,6 +36,9 @@ pub struct Evaluator<'a> {
     parameters: RefCell<HashMap<String, Val>>,
     depth: Cell<usize>,
     pub meter: crate::budget::Meter,
+    /// The scan's nested stacks and which stack this evaluation is: set
+    /// when the template's own Stack resources are followed.
+    pub nested: Option<(&'a Nest<'a>, Arc<Instance>)>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -47,6 +52,7 @@ impl<'a> Evaluator<'a> {
             parameters: RefCell::default(),
             depth: Cell::new(0),
             meter: crate::budget::Meter::default(),
+            nested: None,
         }
     }
 
@@ -56,6 +62,40 @@ impl<'a> Evaluator<'a> {
 
     fn is_resource(&self, id: &str) -> bool {
         self.section("Resources").and_then(|r| r.get(id)).is_some()
+    }
+
+    /// The stack that nests this one, when evaluated as a nested stack.
+    fn parent(&self) -> Option<&Parent> {
+        self.nested.as_ref().and_then(|(_, i)| i.parent.as_ref())
+    }
+
+    /// `Fn::GetAtt res.attr` (or `${res.attr}`): a nested stack's output is
+    /// its child template's value; any other attribute is a link.
+    fn get_att(&self, res: &str, attr: &str, at: Option<Location>) -> Val {
+        if let Some(output) = attr.strip_prefix("Outputs.")
+            && self
+                .section("Resources")
+                .and_then(|r| r.get(res))
+                .and_then(|r| r.get("Type"))
+                .and_then(Node::as_str)
+                == Some(super::nested::STACK)
+        {
+            return match &self.nested {
+                Some((nest, _)) => nest.output(self, res, output, at),
+                None => Val::unknown(
+                    format!(
+                        "{res}.{attr} is an output of nested stack {res}, known only after the stack is created"
+                    ),
+                    at,
+                ),
+            };
+        }
+        Val::reference(
+            res.to_string(),
+            attr.to_string(),
+            format!("{res}.{attr} is known only after the stack is created"),
+            at,
+        )
     }
 
     pub fn eval(&self, n: &Node) -> Val {
@@ -159,12 +199,7 @@ impl<'a> Evaluator<'a> {
                         at,
                     );
                 }
-                Val::reference(
-                    res.clone(),
-                    attr.clone(),
-                    format!("{res}.{attr} is known only after the stack is created"),
-                    at,
-                )
+                self.get_att(&res, &attr, at)
             }
             "Fn::Sub" => match (&arg.kind, list(arg)) {
                 (NodeKind::Str(..), _) => self.sub(arg, &BTreeMap::new(), at),
@@ -339,12 +374,40 @@ impl<'a> Evaluator<'a> {
     }
 
     fn reference(&self, name: &str, at: Option<Location>) -> Val {
+        if let Some(parent) = self.parent()
+            && let Some(v) = self.nested_ssm_parameter(name, parent)
+        {
+            return v;
+        }
         if let Some(v) = self.given.get(name) {
-            return v.clone();
+            // A list parameter is given as one comma-separated string.
+            let list = self
+                .section("Parameters")
+                .and_then(|p| p.get(name))
+                .and_then(|p| p.get("Type"))
+                .and_then(Node::as_str)
+                .is_some_and(|t| t.starts_with("CommaDelimitedList") || t.starts_with("List<"));
+            return if list {
+                split_list(v.clone())
+            } else {
+                v.clone()
+            };
         }
         if name.starts_with("AWS::") {
             if name == "AWS::NoValue" {
                 return Val::new(Kind::Null, at).with_no_value();
+            }
+            if let Some(parent) = self.parent()
+                && matches!(name, "AWS::StackName" | "AWS::StackId")
+            {
+                return Val::unknown(
+                    format!(
+                        "{name} of the stack {} nests ({}) is chosen by CloudFormation when it is deployed",
+                        parent.stack,
+                        parent.place()
+                    ),
+                    at,
+                );
             }
             return Val::unknown(
                 format!(
@@ -406,13 +469,53 @@ impl<'a> Evaluator<'a> {
                     _ => v,
                 }
             }
-            None => Val::unknown(
-                format!(
-                    "parameter {name} has no Default and no value was given (pass --parameter {name}=VALUE or --parameters-file)"
+            // A nested stack's parameters come from its parent only.
+            None => match self.parent() {
+                Some(parent) => Val::unknown(
+                    format!(
+                        "parameter {name} has no Default and {} in {} does not pass it to this nested stack ({}); add {name} to that stack's Parameters",
+                        parent.stack,
+                        parent.scope,
+                        parent.place()
+                    ),
+                    at,
                 ),
-                at,
-            ),
+                None => Val::unknown(
+                    format!(
+                        "parameter {name} has no Default and no value was given (pass --parameter {name}=VALUE or --parameters-file)"
+                    ),
+                    at,
+                ),
+            },
         }
+    }
+
+    /// A nested stack's SSM-typed parameter: what the parent passes is the
+    /// SSM parameter's name, and the value is read at deploy time.
+    fn nested_ssm_parameter(&self, name: &str, parent: &Parent) -> Option<Val> {
+        let p = self.section("Parameters")?.get(name)?;
+        let t = p.get("Type").and_then(|t| t.as_str())?;
+        if !t.starts_with("AWS::SSM::Parameter::Value<") {
+            return None;
+        }
+        let (ssm_name, at) = match self.given.get(name) {
+            Some(v) => (
+                v.as_known_str()
+                    .map(|s| format!(" {s}"))
+                    .unwrap_or_default(),
+                v.at.clone(),
+            ),
+            None => (String::new(), p.get("Default").map(|d| d.at.clone())),
+        };
+        Some(Val::unknown(
+            format!(
+                "parameter {name} is read from SSM Parameter Store{ssm_name} when the stack is deployed ({t}; {} in {} nests this stack at {}), which keepalign does not read: declare the setting in keepalign.toml ([[service]])",
+                parent.stack,
+                parent.scope,
+                parent.place()
+            ),
+            at.or_else(|| Some(p.at.clone())),
+        ))
     }
 
     fn condition(&self, name: &str, at: Option<Location>) -> Val {
@@ -444,10 +547,7 @@ impl<'a> Evaluator<'a> {
         let NodeKind::Str(s, loc) = &template.kind else {
             return Val::error("Fn::Sub expects a string", at);
         };
-        let source = match string_val(s, loc).kind {
-            Kind::Str(t) => t,
-            _ => Arc::new(Text::plain(s.clone())),
-        };
+        let source = literal_text(s, loc);
         let mut out = Text::default();
         let mut pos = 0;
         while let Some(rel) = s[pos..].find("${") {
@@ -469,12 +569,7 @@ impl<'a> Evaluator<'a> {
                         Some((res, attr))
                             if !name.starts_with("AWS::") && self.is_resource(res) =>
                         {
-                            Val::reference(
-                                res.to_string(),
-                                attr.to_string(),
-                                format!("{res}.{attr} is known only after the stack is created"),
-                                part_at.clone(),
-                            )
+                            self.get_att(res, attr, part_at.clone())
                         }
                         _ => self.reference(name, part_at.clone()),
                     },
@@ -495,7 +590,8 @@ impl<'a> Evaluator<'a> {
             pos = end + 1;
         }
         out.push_text(&slice_text(&source, pos..s.len()));
-        Val::text(out, at)
+        // After substitution: a reference's name may come from a parameter.
+        super::dynamic::unresolved(out, at)
     }
 
     fn import(&self, arg: &Node, at: Option<Location>) -> Val {
@@ -585,13 +681,22 @@ impl NoValue for Val {
 const NO_VALUE: &str = "AWS::NoValue";
 
 pub fn is_no_value(v: &Val) -> bool {
-    v.hole().is_some_and(|h| h.reason == NO_VALUE)
+    v.hole().is_some_and(|h| is_no_value_hole(h))
 }
 
+pub fn is_no_value_hole(h: &Hole) -> bool {
+    h.reason == NO_VALUE
+}
+
+/// A literal string; dynamic references in it are unknown parts.
 fn string_val(s: &str, loc: &Location) -> Val {
+    super::dynamic::unresolved(literal_text(s, loc), Some(loc.clone()))
+}
+
+fn literal_text(s: &str, loc: &Location) -> Text {
     let mut t = Text::default();
     t.push_literal(s, Some(loc.clone()));
-    Val::text(t, Some(loc.clone()))
+    t
 }
 
 fn text_val(t: Text) -> Val {

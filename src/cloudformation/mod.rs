@@ -2,7 +2,9 @@
 //! output) into the same model as Terraform. All templates of a scan are
 //! loaded together so `Fn::ImportValue` can follow `Export`s between them.
 
+mod dynamic;
 mod eval;
+mod nested;
 mod reindent;
 mod resources;
 mod suppress;
@@ -150,6 +152,10 @@ pub fn load(
         return model;
     }
     let mut givens = Vec::new();
+    let mut scanned = nested::Scanned {
+        paths: Vec::new(),
+        roots: Vec::new(),
+    };
     for t in &templates {
         let root = repo_root(&t.file.path);
         let given = match parameters(&inputs(&t.file.path), &root) {
@@ -175,20 +181,27 @@ pub fn load(
             .map(|(k, _, _)| k.clone())
             .collect();
         declared.sort();
+        let path = t
+            .file
+            .path
+            .canonicalize()
+            .unwrap_or_else(|_| t.file.path.clone());
+        scanned.paths.push(path.clone());
+        scanned
+            .roots
+            .push(root.canonicalize().unwrap_or_else(|_| root.clone()));
         model.roots.push(crate::model::LoadedRoot {
-            path: t
-                .file
-                .path
-                .canonicalize()
-                .unwrap_or_else(|_| t.file.path.clone()),
+            path,
             inputs: declared,
         });
         givens.push(given);
     }
-    // Exports first, so every template can import from every other.
+    // Exports first, so every template can import from every other; and
+    // which scanned template each nested stack deploys.
     let mut exports = Vec::new();
+    let mut targets = HashMap::new();
     // Each pass over each template counts against the scan's budget, in order.
-    let first = scan.reserve(2 * templates.len());
+    let first = scan.reserve(templates.len());
     for (i, (t, given)) in templates.iter().zip(&givens).enumerate() {
         let mut ev = Evaluator::new(&t.root, given, &[]);
         ev.meter = scan.meter(first + i);
@@ -208,16 +221,81 @@ pub fn load(
                 file: t.file.display.clone(),
             });
         }
+        for (id, _, node) in t.root.get("Resources").map(Node::entries).unwrap_or(&[]) {
+            // Whatever its Condition: a template nested here is never
+            // deployed standalone, even when this stack is not created.
+            if node.get("Type").and_then(Node::as_str) != Some(nested::STACK) {
+                continue;
+            }
+            let target = nested::find_target(&scanned, i, id, node, &ev);
+            targets.insert((i, id.clone()), target);
+        }
         model.input_errors.extend(ev.meter.report(&t.file.display));
         scan.finish(first + i, &ev.meter);
     }
-    let first = first + templates.len();
-    for (i, (t, given)) in templates.iter().zip(&givens).enumerate() {
-        let meter = scan.meter(first + i);
-        let used = read_resources(t, given, &exports, meter, &mut model);
-        scan.finish(first + i, &used);
+    let nest = nested::Nest::new(&templates, &exports, &targets);
+    // Top-level stacks first, each followed by the stacks it nests; then
+    // any template left (nested only by templates that are themselves
+    // nested in a cycle) on its own.
+    let mut done = vec![false; templates.len()];
+    let tops: Vec<usize> = (0..templates.len())
+        .filter(|&i| nest.nestings[i] == 0)
+        .chain(0..templates.len())
+        .collect();
+    for i in tops {
+        // A nested template is read on its own only when no stack that
+        // nests it was read (they nest each other in a cycle).
+        if done[i] || nest.parents[i].iter().any(|&p| done[p]) {
+            continue;
+        }
+        let mut pending = vec![nest.root(i, givens[i].clone())];
+        while let Some(inst) = pending.pop() {
+            done[inst.template] = true;
+            let mut children = evaluate(&nest, &inst, scan, &mut model);
+            children.reverse();
+            pending.extend(children);
+        }
     }
     model
+}
+
+/// Read one stack's resources into `model`; returns the stacks it nests.
+fn evaluate(
+    nest: &nested::Nest<'_>,
+    inst: &Arc<nested::Instance>,
+    scan: &crate::budget::Scan,
+    model: &mut Model,
+) -> Vec<Arc<nested::Instance>> {
+    let t = &nest.templates[inst.template];
+    let slot = scan.reserve(1);
+    let mut ev = nest.evaluator(inst);
+    ev.meter = scan.meter(slot);
+    read_resources(t, &ev, &inst.scope, model);
+    let mut children = Vec::new();
+    for (id, key_at, node) in t.root.get("Resources").map(Node::entries).unwrap_or(&[]) {
+        if node.get("Type").and_then(Node::as_str) != Some(nested::STACK)
+            || node
+                .get("Condition")
+                .and_then(Node::as_str)
+                .is_some_and(|c| ev.condition_holds(c) == Some(false))
+        {
+            continue;
+        }
+        match nest.child(&ev, inst, id, node, key_at) {
+            Ok(child) => children.push(child),
+            Err(missing) if missing.report => model.not_checked.push(crate::model::NotChecked {
+                scope: inst.scope.clone(),
+                what: format!("{id} ({})", nested::STACK),
+                why: missing.why,
+                fix: missing.fix,
+                at: Some(key_at.clone()),
+            }),
+            Err(_) => {}
+        }
+    }
+    model.input_errors.extend(ev.meter.report(&inst.scope));
+    scan.finish(slot, &ev.meter);
+    children
 }
 
 fn looks_like_template(text: &str) -> bool {
@@ -260,7 +338,6 @@ fn template_check(root: &Node) -> Check {
     }
 }
 
-/// Read the template's resources into `model`; returns the meter used.
 /// Why a resource of a type keepalign does not model may carry a
 /// load-balanced service, and what to do: a custom resource given a load
 /// balancer, target group or task definition (a service made by a Lambda),
@@ -303,16 +380,9 @@ fn unmodelled_service(rtype: &str, props: Option<&Node>) -> Option<(String, Stri
     None
 }
 
-fn read_resources(
-    t: &Template,
-    given: &HashMap<String, Val>,
-    exports: &[Export],
-    meter: crate::budget::Meter,
-    model: &mut Model,
-) -> crate::budget::Meter {
-    let scope = t.file.display.as_str();
-    let mut ev = Evaluator::new(&t.root, given, exports);
-    ev.meter = meter;
+/// Read the template's resources into `model`, as evaluated by `ev`, in
+/// `scope` (the template's file, or which nesting of it this is).
+fn read_resources(t: &Template, ev: &Evaluator<'_>, scope: &str, model: &mut Model) {
     for (logical_id, key_at, node) in t.root.get("Resources").map(Node::entries).unwrap_or(&[]) {
         let Some(rtype) = node.get("Type").and_then(Node::as_str) else {
             continue;
@@ -334,7 +404,7 @@ fn read_resources(
                 },
             }));
         let r = Resource {
-            ev: &ev,
+            ev,
             id: ResourceId {
                 scope: scope.to_string(),
                 address: logical_id.clone(),
@@ -377,8 +447,6 @@ fn read_resources(
             }
         }
     }
-    model.input_errors.extend(ev.meter.report(scope));
-    ev.meter
 }
 
 /// The configuration's `parameters-files` and `parameters`, then

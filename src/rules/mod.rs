@@ -211,8 +211,14 @@ impl Subject for Chain<'_> {
 }
 
 impl Subject for Route<'_> {
+    /// The one service's scope when the finding names it (a target group
+    /// in one template, the service in another: an import or a nested
+    /// stack), so that the service and its scope agree.
     fn scope(&self) -> &str {
-        Route::scope(self)
+        match self.services.as_slice() {
+            [one] => &one.id.scope,
+            _ => Route::scope(self),
+        }
     }
     /// The one service behind the route, when there is exactly one: the
     /// finding is then about that service as much as about its target group.

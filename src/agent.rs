@@ -151,6 +151,39 @@ pub fn agent_config(
     }
 }
 
+/// Add what cfn-init writes (`texts`: commands and the content of
+/// `/etc/ecs/ecs.config`, in the order cfn-init runs them) to what the user
+/// data says: cfn-init runs from the user data, so a setting it writes
+/// comes later and wins. A text that is not a known string is skipped
+/// unless it may set the stop timeout, when the value is unknown.
+pub fn with_cfn_init(mut config: AgentConfig, texts: Vec<Val>) -> AgentConfig {
+    let what = format!("the cfn-init metadata of {}", config.id.address);
+    for v in texts {
+        let text = match &v.kind {
+            Kind::Str(t) if t.s.len() <= MAX_USER_DATA => t.clone(),
+            // A command given as a list of words.
+            Kind::List(items) => {
+                let words: Vec<&str> = items.iter().filter_map(Val::as_known_str).collect();
+                if words.len() != items.len() {
+                    continue;
+                }
+                Arc::new(Text::plain(words.join(" ")))
+            }
+            _ => continue,
+        };
+        let at = v.at.clone().unwrap_or_else(|| config.user_data_at.clone());
+        let (stop, cluster) = read_text(&text, &what, &at);
+        match stop {
+            Ok(None) => {}
+            found => config.stop_timeout = found,
+        }
+        if cluster.is_some() {
+            config.cluster = cluster;
+        }
+    }
+    config
+}
+
 type Found = (Result<Option<Setting<Seconds>>, Unresolved>, Option<Link>);
 
 fn read_text(t: &Arc<Text>, what: &str, ud_at: &Location) -> Found {
@@ -293,7 +326,7 @@ fn risky_hole(t: &Text) -> Option<&Arc<crate::value::Hole>> {
         let Some(h) = n.and_then(|n| t.holes.get(n)) else {
             continue;
         };
-        if h.reference.is_none() && !in_value {
+        if h.reference.is_none() && !h.word && !in_value {
             return Some(h);
         }
     }
@@ -415,6 +448,7 @@ mod tests {
             match p {
                 Ok(s) => t.push_str(s, None),
                 Err(reference) => t.push_hole(Arc::new(crate::value::Hole {
+                    word: false,
                     reason: "unknown".into(),
                     reference: reference.then(|| crate::value::RefTarget {
                         address: "aws_ecs_cluster.x".into(),

@@ -227,6 +227,7 @@ impl Meter {
             Some((_, hole)) => hole.clone(),
             None => {
                 let hole = Arc::new(Hole {
+                    word: false,
                     reason: limit.reason(),
                     reference: None,
                     error: false,

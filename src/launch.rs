@@ -381,7 +381,7 @@ impl<'m> Resolver<'m> {
                 Ok(None) => Setting::default(
                     AGENT_DEFAULT_STOP_TIMEOUT,
                     format!(
-                        "ECS agent default (ECS_CONTAINER_STOP_TIMEOUT is not set in the user data of {} {})",
+                        "ECS agent default (ECS_CONTAINER_STOP_TIMEOUT is not set by {} {})",
                         c.kind, c.id.address
                     ),
                     None,

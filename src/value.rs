@@ -33,6 +33,10 @@ pub struct Hole {
     /// An evaluation error (missing key, wrong type) rather than a value
     /// that is only known at apply time. `try()` skips errors.
     pub error: bool,
+    /// The value, unknown as it is, is one word: no whitespace, `=` or
+    /// line break (a region, an account ID, a stack name). Text around it
+    /// keeps its shape: it cannot add a line or an assignment.
+    pub word: bool,
     pub at: Option<Location>,
 }
 
@@ -291,6 +295,21 @@ impl Val {
     pub fn unknown(reason: impl Into<String>, at: Option<Location>) -> Val {
         Val::new(
             Kind::Unknown(Arc::new(Hole {
+                word: false,
+                reason: reason.into(),
+                reference: None,
+                error: false,
+                at: at.clone(),
+            })),
+            at,
+        )
+    }
+
+    /// Unknown, but one word (see `Hole::word`): a pseudo parameter.
+    pub fn unknown_word(reason: impl Into<String>, at: Option<Location>) -> Val {
+        Val::new(
+            Kind::Unknown(Arc::new(Hole {
+                word: true,
                 reason: reason.into(),
                 reference: None,
                 error: false,
@@ -303,6 +322,7 @@ impl Val {
     pub fn error(reason: impl Into<String>, at: Option<Location>) -> Val {
         Val::new(
             Kind::Unknown(Arc::new(Hole {
+                word: false,
                 reason: reason.into(),
                 reference: None,
                 error: true,
@@ -320,6 +340,7 @@ impl Val {
     ) -> Val {
         Val::new(
             Kind::Unknown(Arc::new(Hole {
+                word: false,
                 reason,
                 reference: Some(RefTarget {
                     address,
@@ -635,6 +656,7 @@ pub fn json_to_val(node: &JsonNode, text: &Text) -> Val {
             Some(h) => Val::new(Kind::Unknown(h.clone()), at),
             None => Val::new(
                 Kind::Unknown(Arc::new(Hole {
+                    word: false,
                     reason: "unknown value".into(),
                     reference: None,
                     error: true,
@@ -655,6 +677,7 @@ mod tests {
         // jsonencode writes `&` as `\u0026`: ["sh", "-c", "migrate && gunicorn --keep-alive ${var.ka}"]
         let mut script = Text::plain("migrate && gunicorn --keep-alive ");
         script.push_hole(Arc::new(Hole {
+            word: false,
             reason: "var.ka has no value".into(),
             reference: None,
             error: false,

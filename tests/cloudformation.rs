@@ -75,6 +75,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["DR203 Service service.yaml:36"],
     ),
     (
+        "ec2-agent-cfn-init-yaml",
+        &["DR203 Service cluster.yaml:49"],
+    ),
+    (
         "nested-stack",
         &[
             "KA101 Service service.yaml:43",
@@ -683,6 +687,52 @@ fn a_child_nested_by_two_parents_is_evaluated_once_for_each() {
         "{}",
         r.human
     );
+}
+
+/// An S3 URL whose path repeats the repository's layout picks the template
+/// at that path among several of the same name (AWS's ECS reference
+/// architecture nests `services/*/service.yaml` this way).
+#[test]
+fn a_template_url_matches_the_scanned_template_with_the_longest_shared_path() {
+    let dir = tempfile::tempdir().unwrap();
+    for service in ["web", "api"] {
+        let d = dir.path().join("services").join(service);
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("service.yaml"), CHILD).unwrap();
+    }
+    let url = |service: &str| {
+        format!("https://s3.amazonaws.com/platform-templates/services/{service}/service.yaml")
+    };
+    std::fs::write(
+        dir.path().join("web.yaml"),
+        parent_template(120, &url("web"), 90),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("api.yaml"),
+        parent_template(60, &url("api"), 75),
+    )
+    .unwrap();
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["KA101 Service web.yaml:27"],
+        "{}",
+        r.human
+    );
+    // Each child is evaluated with its own parent: the web service's chain
+    // starts in web.yaml's load balancer and ends in services/web.
+    for service in ["web", "api"] {
+        let chain = r
+            .services
+            .split("\n\n")
+            .find(|c| c.contains(&format!("services/{service}/service.yaml")))
+            .unwrap_or_else(|| panic!("no chain for {service}: {}", r.services));
+        assert!(
+            chain.contains(&format!("{service}.yaml:8:19")),
+            "{service}'s idle timeout comes from its parent: {chain}"
+        );
+    }
 }
 
 #[test]

@@ -190,7 +190,7 @@ fn the_agent_default_applies_when_user_data_does_not_set_it() {
     assert!(summary(&r.findings).is_empty());
     assert_eq!(
         stop_timeout_line(&r),
-        "stopTimeout   30 s  (ECS agent default (ECS_CONTAINER_STOP_TIMEOUT is not set in the user data of launch template aws_launch_template.ecs))"
+        "stopTimeout   30 s  (ECS agent default (ECS_CONTAINER_STOP_TIMEOUT is not set by launch template aws_launch_template.ecs))"
     );
 }
 

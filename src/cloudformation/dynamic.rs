@@ -28,6 +28,7 @@ pub fn unresolved(t: Text, at: Option<Location>) -> Val {
         out.push_text(&slice_text(&t, pos..start));
         let written = t.locate(start..end).or(at.clone());
         let hole = Arc::new(Hole {
+            word: false,
             reason: reason(&t.s[start..end], written.as_ref()),
             reference: None,
             error: false,

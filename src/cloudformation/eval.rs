@@ -400,7 +400,7 @@ impl<'a> Evaluator<'a> {
             if let Some(parent) = self.parent()
                 && matches!(name, "AWS::StackName" | "AWS::StackId")
             {
-                return Val::unknown(
+                return Val::unknown_word(
                     format!(
                         "{name} of the stack {} nests ({}) is chosen by CloudFormation when it is deployed",
                         parent.stack,
@@ -409,7 +409,9 @@ impl<'a> Evaluator<'a> {
                     at,
                 );
             }
-            return Val::unknown(
+            // Region, account, partition, URL suffix, stack name and ID:
+            // never more than one word.
+            return Val::unknown_word(
                 format!(
                     "{name} is known only when the stack is deployed (pass it with --parameter {name}=VALUE)"
                 ),
@@ -579,6 +581,7 @@ impl<'a> Evaluator<'a> {
                     Err(h) => match h.kind {
                         Kind::Unknown(hole) => out.push_hole(hole),
                         _ => out.push_hole(Arc::new(Hole {
+                            word: false,
                             reason: format!("${{{name}}} is not a string"),
                             reference: None,
                             error: true,
@@ -668,6 +671,7 @@ impl NoValue for Val {
     fn with_no_value(self) -> Val {
         Val::new(
             Kind::Unknown(Arc::new(Hole {
+                word: false,
                 reason: NO_VALUE.to_string(),
                 reference: None,
                 error: false,

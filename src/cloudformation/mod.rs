@@ -410,6 +410,7 @@ fn read_resources(t: &Template, ev: &Evaluator<'_>, scope: &str, model: &mut Mod
                 address: logical_id.clone(),
             },
             props: node.get("Properties"),
+            metadata: node.get("Metadata"),
             at: key_at.clone(),
             ignore,
         };

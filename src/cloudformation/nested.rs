@@ -120,8 +120,31 @@ pub fn find_target(
             report: true,
         });
     }
-    let matches: Vec<usize> = (0..scanned.paths.len())
+    // The URL's path after the bucket often repeats the repository's layout
+    // (`…/services/web/service.yaml`): among templates of that name, those
+    // whose paths share the longest tail with the URL are the candidates.
+    let url_path: Vec<&str> = shown
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .split('/')
+        .filter(|c| !c.is_empty())
+        .collect();
+    let shared_tail = |j: usize| {
+        scanned.paths[j]
+            .components()
+            .rev()
+            .zip(url_path.iter().rev())
+            .take_while(|(c, u)| c.as_os_str().to_str() == Some(u))
+            .count()
+    };
+    let named: Vec<usize> = (0..scanned.paths.len())
         .filter(|&j| scanned.paths[j].file_name().and_then(|n| n.to_str()) == Some(name))
+        .collect();
+    let longest = named.iter().map(|&j| shared_tail(j)).max().unwrap_or(0);
+    let matches: Vec<usize> = named
+        .into_iter()
+        .filter(|&j| shared_tail(j) == longest)
         .collect();
     // Among templates of the same name, the one beside the parent (or below
     // it) is the one uploaded with it.
@@ -149,7 +172,7 @@ pub fn find_target(
                 "nested stack template {name} (from TemplateURL {shown}) matches several scanned templates ({}), so keepalign cannot tell which one is deployed",
                 several
                     .iter()
-                    .map(|&j| scanned.paths[j].display().to_string())
+                    .map(|&j| crate::source::display_path(&scanned.paths[j]))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -214,15 +237,15 @@ fn lexical(path: &Path) -> Option<PathBuf> {
 
 /// Whether a nested stack whose template is not found may hold a
 /// load-balanced service: its logical ID, TemplateURL or parameters name a
-/// load balancer, listener, target group, cluster, service or task
-/// definition (the same words the Terraform loader looks for in a module
-/// call). A nested VPC or bucket stack is not worth a note.
+/// load balancer, listener, target group, service or task definition. Not
+/// "cluster": EKS, database and cache clusters are nested as often as ECS
+/// ones, and an ECS service stack also names its listener or target group.
+/// A nested VPC, bucket or EKS provider stack is not worth a note.
 fn may_hold_service(id: &str, props: Option<&Node>) -> bool {
     const WORDS: &[&str] = &[
         "targetgroup",
         "listener",
         "loadbalancer",
-        "cluster",
         "taskdefinition",
         "taskdef",
         "service",
@@ -531,6 +554,7 @@ pub fn from_scope(v: Val, scope: &str, wrap: Option<&dyn Fn(&Hole) -> String>, d
     let fix = |h: &Arc<Hole>| -> Arc<Hole> {
         match &h.reference {
             Some(r) if r.scope.is_none() => Arc::new(Hole {
+                word: h.word,
                 reference: Some(RefTarget {
                     scope: Some(scope.to_string()),
                     ..r.clone()
@@ -540,6 +564,7 @@ pub fn from_scope(v: Val, scope: &str, wrap: Option<&dyn Fn(&Hole) -> String>, d
             Some(_) => h.clone(),
             None => match wrap {
                 Some(w) if !super::eval::is_no_value_hole(h) => Arc::new(Hole {
+                    word: h.word,
                     reason: w(h),
                     ..(**h).clone()
                 }),

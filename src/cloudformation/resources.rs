@@ -14,6 +14,8 @@ pub struct Resource<'e, 'a> {
     pub ev: &'e Evaluator<'a>,
     pub id: ResourceId,
     pub props: Option<&'a Node>,
+    /// The resource's `Metadata` (cfn-init's `AWS::CloudFormation::Init`).
+    pub metadata: Option<&'a Node>,
     /// The logical ID in the template, where defaults apply.
     pub at: Location,
     pub ignore: Vec<crate::suppress::Ignore>,
@@ -479,6 +481,40 @@ fn user_data(r: &Resource<'_, '_>, node: Option<&Node>) -> crate::agent::UserDat
     UserData::from_base64_val(Some(v), "UserData", &node.at)
 }
 
+/// The texts cfn-init writes or runs for this resource, from its
+/// `AWS::CloudFormation::Init` metadata: the content of
+/// `/etc/ecs/ecs.config` and every command (`echo ECS_CLUSTER=… >>
+/// /etc/ecs/ecs.config`). AWS's ECS reference templates configure the
+/// agent there, with user data that only runs cfn-init.
+fn cfn_init_texts(r: &Resource<'_, '_>) -> Vec<Val> {
+    let Some(init) = r.metadata.and_then(|m| m.get("AWS::CloudFormation::Init")) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, _, config) in init.entries() {
+        if name == "configSets" {
+            continue;
+        }
+        if let Some(files) = config.get("files") {
+            for (path, _, file) in files.entries() {
+                if path == "/etc/ecs/ecs.config"
+                    && let Some(content) = file.get("content")
+                {
+                    out.push(r.ev.eval(content));
+                }
+            }
+        }
+        if let Some(commands) = config.get("commands") {
+            for (_, _, command) in commands.entries() {
+                if let Some(c) = command.get("command") {
+                    out.push(r.ev.eval(c));
+                }
+            }
+        }
+    }
+    out
+}
+
 /// Resources that tell where EC2-launch-type tasks run. Returns whether
 /// `rtype` is one of them.
 pub fn read_ec2(rtype: &str, r: &Resource<'_, '_>, ec2: &mut Ec2Model) -> bool {
@@ -563,25 +599,29 @@ pub fn read_ec2(rtype: &str, r: &Resource<'_, '_>, ec2: &mut Ec2Model) -> bool {
                 .props
                 .and_then(|p| p.get("LaunchTemplateData"))
                 .and_then(|d| d.get("UserData"));
-            ec2.agent_configs.push(crate::agent::agent_config(
+            let config = crate::agent::agent_config(
                 r.id.clone(),
                 "launch template",
                 r.known_string("LaunchTemplateName"),
                 user_data(r, node),
                 node.map(|n| n.at.clone()),
                 r.at.clone(),
-            ))
+            );
+            ec2.agent_configs
+                .push(crate::agent::with_cfn_init(config, cfn_init_texts(r)))
         }
         "AWS::AutoScaling::LaunchConfiguration" => {
             let node = r.props.and_then(|p| p.get("UserData"));
-            ec2.agent_configs.push(crate::agent::agent_config(
+            let config = crate::agent::agent_config(
                 r.id.clone(),
                 "launch configuration",
                 r.known_string("LaunchConfigurationName"),
                 user_data(r, node),
                 node.map(|n| n.at.clone()),
                 r.at.clone(),
-            ))
+            );
+            ec2.agent_configs
+                .push(crate::agent::with_cfn_init(config, cfn_init_texts(r)))
         }
         _ => return false,
     }

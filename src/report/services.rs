@@ -218,7 +218,7 @@ pub fn render_text(chains: &[Chain<'_>]) -> String {
                 let note = match c.stop_timeout_agent {
                     Some(a) if ct.stop_timeout.is_default() && !c.stop_timeout.is_default() => {
                         format!(
-                            "  ECS_CONTAINER_STOP_TIMEOUT in the user data of {} (stopTimeout not set)",
+                            "  ECS_CONTAINER_STOP_TIMEOUT set by {} (stopTimeout not set)",
                             a.id.address
                         )
                     }

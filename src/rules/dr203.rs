@@ -23,7 +23,9 @@ declare_rule! {
     /// On the EC2 launch type a container without `stopTimeout` gets the ECS
     /// agent's `ECS_CONTAINER_STOP_TIMEOUT` (default 30 s), which keepalign
     /// reads from the user data of the launch template or launch
-    /// configuration that starts the cluster's instances (linked by
+    /// configuration that starts the cluster's instances, or from the
+    /// cfn-init metadata (`AWS::CloudFormation::Init`) that writes
+    /// `/etc/ecs/ecs.config` for them (linked by
     /// `ECS_CLUSTER`, or by capacity provider → Auto Scaling group → launch
     /// template). The launch type comes from the service's `launch_type`,
     /// its capacity provider strategy, a task definition that requires only
@@ -83,7 +85,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     let (subject, label) = match agent {
         Some(a) => (
             format!(
-                "container \"{}\" sets no stopTimeout, so ECS stops it after the agent's ECS_CONTAINER_STOP_TIMEOUT of {} (user data of {})",
+                "container \"{}\" sets no stopTimeout, so ECS stops it after the agent's ECS_CONTAINER_STOP_TIMEOUT of {} (set by {})",
                 container.name,
                 describe(stop_timeout),
                 a.id.address,

@@ -1220,6 +1220,7 @@ impl<'a> Evaluator<'a> {
                         Err(h) => match h.kind {
                             Kind::Unknown(hole) => text.push_hole(hole),
                             _ => text.push_hole(Arc::new(Hole {
+                                word: false,
                                 reason: "a value in the template could not be turned into a string"
                                     .into(),
                                 reference: None,

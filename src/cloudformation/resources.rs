@@ -481,6 +481,25 @@ fn user_data(r: &Resource<'_, '_>, node: Option<&Node>) -> crate::agent::UserDat
     UserData::from_base64_val(Some(v), "UserData", &node.at)
 }
 
+/// What a launch template's or launch configuration's user data, and the
+/// cfn-init metadata it runs, tell the ECS agent.
+fn agent_config(
+    r: &Resource<'_, '_>,
+    kind: &'static str,
+    name_property: &str,
+    user_data_node: Option<&Node>,
+) -> crate::model::AgentConfig {
+    let config = crate::agent::agent_config(
+        r.id.clone(),
+        kind,
+        r.known_string(name_property),
+        user_data(r, user_data_node),
+        user_data_node.map(|n| n.at.clone()),
+        r.at.clone(),
+    );
+    crate::agent::with_cfn_init(config, cfn_init_texts(r))
+}
+
 /// The texts cfn-init writes or runs for this resource, from its
 /// `AWS::CloudFormation::Init` metadata: the content of
 /// `/etc/ecs/ecs.config` and every command (`echo ECS_CLUSTER=… >>
@@ -599,29 +618,21 @@ pub fn read_ec2(rtype: &str, r: &Resource<'_, '_>, ec2: &mut Ec2Model) -> bool {
                 .props
                 .and_then(|p| p.get("LaunchTemplateData"))
                 .and_then(|d| d.get("UserData"));
-            let config = crate::agent::agent_config(
-                r.id.clone(),
+            ec2.agent_configs.push(agent_config(
+                r,
                 "launch template",
-                r.known_string("LaunchTemplateName"),
-                user_data(r, node),
-                node.map(|n| n.at.clone()),
-                r.at.clone(),
-            );
-            ec2.agent_configs
-                .push(crate::agent::with_cfn_init(config, cfn_init_texts(r)))
+                "LaunchTemplateName",
+                node,
+            ))
         }
         "AWS::AutoScaling::LaunchConfiguration" => {
             let node = r.props.and_then(|p| p.get("UserData"));
-            let config = crate::agent::agent_config(
-                r.id.clone(),
+            ec2.agent_configs.push(agent_config(
+                r,
                 "launch configuration",
-                r.known_string("LaunchConfigurationName"),
-                user_data(r, node),
-                node.map(|n| n.at.clone()),
-                r.at.clone(),
-            );
-            ec2.agent_configs
-                .push(crate::agent::with_cfn_init(config, cfn_init_texts(r)))
+                "LaunchConfigurationName",
+                node,
+            ))
         }
         _ => return false,
     }

@@ -82,13 +82,35 @@ fn parse(text: &Text, attr_at: &Location) -> Result<Val, Unresolved> {
     }
 }
 
-/// `name` as ECS JSON writes it (`stopTimeout`) or as CloudFormation does (`StopTimeout`).
+/// `name` as ECS JSON writes it (`stopTimeout`), as CloudFormation does
+/// (`StopTimeout`), or in any other case (`stoptimeout`,
+/// terraform-aws-modules/ecs writes `entrypoint`): the AWS provider
+/// decodes `container_definitions` with Go's `encoding/json`, which matches
+/// a key to a field case-insensitively and, key by key in document order,
+/// lets a later match overwrite an earlier one. So among keys that differ
+/// only in case the one written last wins; when their order is not known,
+/// the exact spelling does.
 fn field<'v>(c: &'v Val, name: &str) -> Option<&'v Val> {
     let Kind::Map(m) = &c.kind else { return None };
     let pascal: String = name[..1].to_uppercase() + &name[1..];
-    m.get(name)
-        .or_else(|| m.get(&pascal))
-        .filter(|v| !v.is_null())
+    let exact = m.get(name).or_else(|| m.get(&pascal));
+    let mut matches = m.iter().filter(|(k, _)| k.eq_ignore_ascii_case(name));
+    let first = matches.next();
+    let winner = match (first, matches.next()) {
+        (None, _) => None,
+        (Some((_, only)), None) => Some(only),
+        (Some(a), Some(b)) => {
+            let all = [a, b].into_iter().chain(matches).map(|(_, v)| v);
+            let located: Option<Vec<&Location>> = all.clone().map(|v| v.at.as_ref()).collect();
+            match located {
+                Some(at) if at.windows(2).all(|w| Arc::ptr_eq(&w[0].file, &w[1].file)) => {
+                    all.max_by_key(|v| v.at.as_ref().map(|l| l.span.start))
+                }
+                _ => exact.or_else(|| all.last()),
+            }
+        }
+    };
+    winner.filter(|v| !v.is_null())
 }
 
 /// A string's location: the exact characters when the source map knows them.
@@ -290,4 +312,42 @@ fn unknown_word(v: &Val) -> Option<Word> {
             hole.at.clone().or(v.at.clone()),
         )),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn containers(json: &str) -> Vec<Container> {
+        let file = SourceFile::new("task.json".into(), json.to_string());
+        let at = Location::new(&file, 0..json.len());
+        read(&Val::str(json, Some(at.clone())), at).expect("container definitions")
+    }
+
+    fn words(s: &Option<Setting<Vec<crate::model::Word>>>) -> Vec<String> {
+        match s {
+            Some(Setting::Known { value, .. }) => value.iter().map(|w| w.text.clone()).collect(),
+            other => panic!("not known: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn keys_match_in_any_case_as_the_provider_decodes_them() {
+        let c = &containers(
+            r#"[{"name": "app", "image": "app:1", "entrypoint": ["gunicorn"], "COMMAND": ["app:app"], "stoptimeout": 90}]"#,
+        )[0];
+        assert_eq!(words(&c.entry_point), ["gunicorn"]);
+        assert_eq!(words(&c.command), ["app:app"]);
+        assert_eq!(c.stop_timeout.value(), Some(&90.0));
+    }
+
+    #[test]
+    fn of_keys_that_differ_only_in_case_the_last_written_wins() {
+        let c = &containers(
+            r#"[{"name": "app", "image": "app:1", "stopTimeout": 30, "stoptimeout": 120, "entrypoint": ["a"], "entryPoint": ["b"]}]"#,
+        )[0];
+        assert_eq!(c.stop_timeout.value(), Some(&120.0));
+        assert_eq!(words(&c.entry_point), ["b"]);
+    }
 }

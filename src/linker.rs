@@ -534,9 +534,20 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                     };
                     // The load balancers that reach a target group are
                     // worked out once, however many services share it.
-                    let reached = reach
+                    let mut reached = reach
                         .entry(&tg.id)
                         .or_insert_with(|| reaching(&routes, &lbs, &tg.id));
+                    // A blue/green alternate that no listener forwards to yet
+                    // is reached through its primary's load balancer.
+                    if reached.routes.is_empty()
+                        && let Some(primary) = &attachment.alternate_of
+                        && let Ok(found) = tgs.resolve(scope, primary, "target group")
+                    {
+                        let primary = found[0];
+                        reached = reach
+                            .entry(&primary.id)
+                            .or_insert_with(|| reaching(&routes, &lbs, &primary.id));
+                    }
                     for (listener, rule, lb) in &reached.routes {
                         chains.push(make(*listener, *rule, lb.clone(), Some(Ok(tg))));
                     }

@@ -307,6 +307,10 @@ pub struct Attachment {
     pub target: AttachmentTarget,
     pub container_name: Setting<String>,
     pub container_port: Option<Setting<f64>>,
+    /// For the alternate target group of an ECS blue/green deployment: the
+    /// primary one, whose load balancer it is reached through when no
+    /// listener in the code forwards to it (ECS moves the listener rule).
+    pub alternate_of: Option<Link>,
     pub at: Location,
 }
 

@@ -20,6 +20,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     ("bad-deep-json", &[]),
     (
+        "blue-green-alternate-target-group-yaml",
+        &["DR201 Service checkout.yaml:70"],
+    ),
+    (
         "coverage-custom-resource",
         &["UN003 - stack.yaml:39", "UN003 - stack.yaml:50"],
     ),

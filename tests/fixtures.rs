@@ -8,6 +8,10 @@ use keepalign::terraform::{CommandLineInput, Inputs};
 
 /// (fixture, expected `RULE service file:line`, in report order)
 const EXPECTED: &[(&str, &[&str])] = &[
+    (
+        "blue-green-alternate-target-group",
+        &["DR201 aws_ecs_service.checkout main.tf:64"],
+    ),
     ("coverage-count-zero", &["UN003 - main.tf:55"]),
     (
         "coverage-module-not-downloaded",

@@ -343,19 +343,20 @@ pub fn service(r: &Resource<'_, '_>) -> Service {
     // so the service is reported as unknown rather than not load-balanced.
     let attachments = items(r.prop("LoadBalancers"))
         .into_iter()
-        .map(|lb| {
+        .flat_map(|lb| {
             let at = lb.at.clone().unwrap_or(r.at.clone());
             if let Kind::Unknown(_) = lb.kind {
                 let why = unresolved_reason(&lb, "LoadBalancers", Some(at.clone()));
-                return Attachment {
+                return vec![Attachment {
                     target: AttachmentTarget::TargetGroup(Link {
                         target: Err(why.clone()),
                         at: Some(at.clone()),
                     }),
                     container_name: Setting::Unresolved(why),
                     container_port: None,
+                    alternate_of: None,
                     at,
-                };
+                }];
             }
             let target = match (field(&lb, "TargetGroupArn"), field(&lb, "LoadBalancerName")) {
                 (None, Some(name)) => AttachmentTarget::ClassicElb(to_link(
@@ -378,12 +379,34 @@ pub fn service(r: &Resource<'_, '_>) -> Service {
             };
             let container_port = field(&lb, "ContainerPort")
                 .map(|v| to_seconds(Some(v.clone()), v.at.clone(), "ContainerPort", None, &at));
-            Attachment {
+            // ECS blue/green: the alternate target group receives the same
+            // container during a deployment, so it is checked too.
+            let primary = match &target {
+                AttachmentTarget::TargetGroup(l) => Some(l.clone()),
+                AttachmentTarget::ClassicElb(_) => None,
+            };
+            let alternate = field(&lb, "AdvancedConfiguration")
+                .and_then(|a| field(a, "AlternateTargetGroupArn"))
+                .map(|tg| Attachment {
+                    alternate_of: primary.clone(),
+                    target: AttachmentTarget::TargetGroup(to_link(
+                        Some(tg.clone()),
+                        tg.at.clone().or(Some(at.clone())),
+                        "AlternateTargetGroupArn",
+                    )),
+                    container_name: container_name.clone(),
+                    container_port: container_port.clone(),
+                    at: tg.at.clone().unwrap_or(at.clone()),
+                });
+            std::iter::once(Attachment {
                 target,
                 container_name,
                 container_port,
+                alternate_of: None,
                 at,
-            }
+            })
+            .chain(alternate)
+            .collect::<Vec<_>>()
         })
         .collect();
     Service {

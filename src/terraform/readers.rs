@@ -355,7 +355,7 @@ pub fn service<S: Source>(r: &S) -> Service {
     let attachments = r
         .blocks(&root, "load_balancer")
         .iter()
-        .map(|lb| {
+        .flat_map(|lb| {
             let at = r
                 .first_location(lb, &["target_group_arn", "elb_name", "container_name"])
                 .unwrap_or_else(|| r.location(lb, "container_name"));
@@ -389,12 +389,38 @@ pub fn service<S: Source>(r: &S) -> Service {
                     &at,
                 )
             });
-            Attachment {
+            // ECS blue/green: the alternate target group receives the same
+            // container during a deployment, so it is checked too.
+            let primary = match &target {
+                AttachmentTarget::TargetGroup(l) => Some(l.clone()),
+                AttachmentTarget::ClassicElb(_) => None,
+            };
+            let alternate = r
+                .blocks(lb, "advanced_configuration")
+                .iter()
+                .filter(|a| r.is_set(a, "alternate_target_group_arn"))
+                .map(|a| Attachment {
+                    alternate_of: primary.clone(),
+                    target: AttachmentTarget::TargetGroup(r.link(
+                        a,
+                        "alternate_target_group_arn",
+                        "alternate_target_group_arn",
+                        Target::TargetGroup,
+                    )),
+                    container_name: container_name.clone(),
+                    container_port: container_port.clone(),
+                    at: r.location(a, "alternate_target_group_arn"),
+                })
+                .collect::<Vec<_>>();
+            std::iter::once(Attachment {
                 target,
                 container_name,
                 container_port,
+                alternate_of: None,
                 at,
-            }
+            })
+            .chain(alternate)
+            .collect::<Vec<_>>()
         })
         .collect();
     let launch_type =

@@ -100,13 +100,13 @@ fn field<'v>(c: &'v Val, name: &str) -> Option<&'v Val> {
         (None, _) => None,
         (Some((_, only)), None) => Some(only),
         (Some(a), Some(b)) => {
-            let all = [a, b].into_iter().chain(matches).map(|(_, v)| v);
+            let mut all = [a, b].into_iter().chain(matches).map(|(_, v)| v);
             let located: Option<Vec<&Location>> = all.clone().map(|v| v.at.as_ref()).collect();
             match located {
                 Some(at) if at.windows(2).all(|w| Arc::ptr_eq(&w[0].file, &w[1].file)) => {
                     all.max_by_key(|v| v.at.as_ref().map(|l| l.span.start))
                 }
-                _ => exact.or_else(|| all.last()),
+                _ => exact.or_else(|| all.next_back()),
             }
         }
     };

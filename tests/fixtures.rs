@@ -128,6 +128,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "shape-data-source-read-back",
+        &["KA101 aws_ecs_service.reports ecs.tf:12"],
+    ),
+    (
         "shape-service-without-task-definition",
         &["UN001 aws_ecs_service.api main.tf:32"],
     ),

@@ -605,6 +605,50 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// A data source that reads back a load balancer, listener or target
+    /// group this configuration creates (`data "aws_lb_target_group" "t" {
+    /// arn = aws_lb_target_group.t.arn }`, or `name = aws_lb.x.name`) stands
+    /// for that resource: its `arn`, `id`, `name` or `arn_suffix` is the resource's,
+    /// which the linker follows. Anything else stays a value from AWS.
+    fn read_back(
+        &self,
+        dtype: &str,
+        body: BodyRef<'_>,
+        field: &str,
+        at: Option<Location>,
+    ) -> Option<Val> {
+        const READ_BACK: &[&str] = &[
+            "aws_lb",
+            "aws_alb",
+            "aws_lb_listener",
+            "aws_alb_listener",
+            "aws_lb_target_group",
+            "aws_alb_target_group",
+        ];
+        if !READ_BACK.contains(&dtype) || !matches!(field, "arn" | "id" | "name" | "arn_suffix") {
+            return None;
+        }
+        let by = ["arn", "name"]
+            .into_iter()
+            .find_map(|a| Some((a, self.eval_attr(body, a, &Scope::default())?)))?;
+        // A literal name may be any load balancer in the account: only a
+        // reference says which resource it is.
+        let Kind::Unknown(h) = &by.1.kind else {
+            return None;
+        };
+        let r = h.reference.as_ref()?;
+        // Only a resource of this configuration, not another data source.
+        if r.address.contains("data.") || r.scope.is_some() {
+            return None;
+        }
+        Some(Val::reference(
+            r.address.clone(),
+            field.to_string(),
+            format!("{}.{field} is known only when Terraform runs", r.address),
+            at,
+        ))
+    }
+
     /// Why a variable with no default has no value, and how to give it one.
     fn no_value(&self, name: &str) -> String {
         if !self.prefix.is_empty() {
@@ -1069,11 +1113,16 @@ impl<'a> Evaluator<'a> {
                 if dtype == "template_file" && field == "rendered" {
                     return (self.render_template_file(dname, key, at), consumed + 1);
                 }
-                if !self.data.contains_key(&(dtype, dname)) {
+                let Some(body) = self.data.get(&(dtype, dname)).copied() else {
                     return (
                         Val::error(format!("{address} is not declared in this module"), at),
                         consumed,
                     );
+                };
+                if key.is_none()
+                    && let Some(v) = self.read_back(dtype, body, field, at.clone())
+                {
+                    return (v, consumed + 1);
                 }
                 (
                     Val::reference(

@@ -405,12 +405,11 @@ impl<'a, 'o> Scanner<'a, 'o> {
         // Its newline will be a space, so the comment must go, else it
         // would run on over the next line's code.
         if self.joins() {
-            let end = if end > i && self.at(end - 1) == b'\r' {
-                end - 1
-            } else {
-                end
-            };
             self.space(i..end);
+        }
+        // A comment after an object item's value is not part of the item.
+        if matches!(self.stack.last(), Some(Frame::Object { .. })) {
+            self.end_item(i);
         }
         end
     }
@@ -526,24 +525,287 @@ impl<'a, 'o> Scanner<'a, 'o> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::terraform::eval::{Evaluator, Scope, get_key};
+    use crate::terraform::parse_file;
+    use crate::value::{Kind, Val};
 
+    fn parses(text: &str) -> bool {
+        hcl_edit::parser::parse_body(text).is_ok()
+    }
+
+    /// The rewrite of a text hcl-edit rejects; it must parse.
     fn fixed(text: &str) -> String {
+        assert!(!parses(text), "parses as it is:\n{text}");
+        rewritten(text)
+    }
+
+    /// The rewrite of a text; it must parse.
+    fn rewritten(text: &str) -> String {
         let out = rewrite(text).unwrap_or_else(|| panic!("not rewritten:\n{text}"));
         assert_eq!(out.len(), text.len());
-        assert!(
-            hcl_edit::parser::parse_body(&out).is_ok(),
-            "still does not parse:\n{out}"
-        );
+        assert!(parses(&out), "still does not parse:\n{out}");
         out
+    }
+
+    /// `local.<name>` of a module of one `main.tf`, parsed the way every
+    /// Terraform file is, with the line its value was written on.
+    fn local(tf: &str, name: &str) -> (Val, usize) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("main.tf");
+        std::fs::write(&path, tf).unwrap();
+        let parsed = vec![
+            parse_file(&path, crate::input::Within::Named)
+                .unwrap_or_else(|e| panic!("{}", e.message)),
+        ];
+        let root = dir.path().canonicalize().unwrap();
+        let ev = Evaluator::new(&parsed, root.clone(), root);
+        let e = *ev.locals.get(name).expect("local");
+        let v = ev.eval_ref(e, &Scope::default());
+        let line = v.at.as_ref().map_or(0, |at| at.start().0);
+        (v, line)
+    }
+
+    fn path(v: &Val, keys: &[&str]) -> Val {
+        keys.iter().fold(v.clone(), |v, k| get_key(&v, k, None))
+    }
+
+    fn number(v: &Val) -> f64 {
+        v.to_number()
+            .unwrap_or_else(|e| panic!("not a number: {e:?}"))
+    }
+
+    fn string(v: &Val) -> String {
+        match &v.kind {
+            Kind::Str(t) => t.s.clone(),
+            other => panic!("not a string: {other:?}"),
+        }
     }
 
     #[test]
     fn newlines_in_an_object_for_expression_are_spaces() {
         let text = "locals {\n  x = { for k, v in var.m : k => v.a ? \"x\" :\n    v.b ? \"y\" : \"z\" }\n}\n";
-        assert!(hcl_edit::parser::parse_body(text).is_err());
         assert_eq!(
             fixed(text),
             "locals {\n  x = { for k, v in var.m : k => v.a ? \"x\" :     v.b ? \"y\" : \"z\" }\n}\n"
         );
+    }
+
+    #[test]
+    fn a_multi_line_for_object_is_evaluated() {
+        let tf = r#"
+locals {
+  m = { a = { x = true, y = false }, b = { x = false, y = true }, c = { x = false, y = false } }
+  labels = { for k, v in local.m : k => v.x ? "x" : # first
+    v.y ? "y" : // second
+    (v.x
+      ? "never" : "z") }
+  after = 65
+}
+"#;
+        let (v, _) = local(tf, "labels");
+        assert_eq!(string(&path(&v, &["a"])), "x");
+        assert_eq!(string(&path(&v, &["b"])), "y");
+        assert_eq!(string(&path(&v, &["c"])), "z");
+        // A value after the rewritten lines keeps its line.
+        let (after, line) = local(tf, "after");
+        assert_eq!((number(&after), line), (65.0, 8));
+    }
+
+    #[test]
+    fn a_for_list_and_a_nested_for_object() {
+        // hcl-edit takes newlines in a for-list's value and condition, and
+        // in a nested for-object's condition, but not in its value.
+        let text = "x = [for s in var.l : s if s != \"\" &&\n  s != \"-\"]\ny = { for k, v in var.m : k => { for a, b in v : a => b ?\n 1 : 2 if b !=\n null } }\n";
+        assert_eq!(
+            fixed(text),
+            "x = [for s in var.l : s if s != \"\" &&   s != \"-\"]\ny = { for k, v in var.m : k => { for a, b in v : a => b ?  1 : 2 if b !=  null } }\n"
+        );
+    }
+
+    #[test]
+    fn an_object_inside_a_for_object_keeps_its_newlines() {
+        let text =
+            "x = { for k, v in var.m : k => {\n  a = v.a ? 1 :\n 2\n  b = 2\n} if v.c &&\n v.d }\n";
+        let out = rewrite(text).unwrap();
+        // The newlines separating `a` and `b` stay; those of the for's own
+        // level, and inside the object's values, are not the scanner's to
+        // join (an object item cannot span lines in Terraform either).
+        assert_eq!(
+            out,
+            "x = { for k, v in var.m : k => {\n  a = v.a ? 1 :\n 2\n  b = 2\n} if v.c &&  v.d }\n"
+        );
+        let text = "x = { for k, v in var.m : k => {\n  a = 1\n  b = 2\n} if v.c &&\n v.d }\n";
+        assert_eq!(
+            rewritten(text),
+            "x = { for k, v in var.m : k => {\n  a = 1\n  b = 2\n} if v.c &&  v.d }\n"
+        );
+    }
+
+    #[test]
+    fn a_duplicate_object_key_keeps_the_later_value() {
+        let tf = r#"
+locals {
+  listeners = {
+    http = {
+      port     = 80
+      protocol = "HTTP"
+      "port"   = 8080
+      idle     = 60, idle = 120
+    }
+  }
+  after = "ok"
+}
+"#;
+        let out = fixed(tf);
+        assert_eq!(out.lines().count(), tf.lines().count());
+        assert!(out.contains("\n                   \n"), "{out}");
+        let (v, line) = local(tf, "listeners");
+        assert_eq!(number(&path(&v, &["http", "port"])), 8080.0);
+        assert_eq!(number(&path(&v, &["http", "idle"])), 120.0);
+        assert_eq!(string(&path(&v, &["http", "protocol"])), "HTTP");
+        assert_eq!(line, 3);
+        let (port, line) = local(tf, "listeners");
+        let port = path(&port, &["http", "port"]);
+        assert_eq!(port.at.map(|a| a.start()), Some((7, 18)));
+        assert_eq!(line, 3);
+        let (_, line) = local(tf, "after");
+        assert_eq!(line, 11);
+    }
+
+    #[test]
+    fn duplicates_in_lists_calls_and_three_times() {
+        let text = "x = merge([{ a = 1, a = 2 }], f({ b = 1\n b = 2\n b = 3 }))\ny = 1 == 1 ? { c = [1,\n 2]\n c = 3 } : {}\n";
+        assert_eq!(
+            fixed(text),
+            "x = merge([{        a = 2 }], f({      \n      \n b = 3 }))\ny = 1 == 1 ? {        \n   \n c = 3 } : {}\n"
+        );
+    }
+
+    #[test]
+    fn a_duplicate_attribute_of_a_block_stays_an_error() {
+        let text = "resource \"x\" \"y\" {\n  a = 1\n  a = 2\n}\n";
+        assert!(!parses(text));
+        assert_eq!(rewrite(text), None);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("main.tf");
+        std::fs::write(&p, text).unwrap();
+        let e = parse_file(&p, crate::input::Within::Named)
+            .err()
+            .expect("an error");
+        assert!(e.message.contains("invalid HCL"), "{}", e.message);
+        assert_eq!(e.at.map(|a| a.start()), Some((3, 3)));
+        // Also one nested in a block, and one-line blocks.
+        let text = "a {\n  b \"c\" {\n x = { k = 1 }\n x = 2\n  }\n}\nd { e = 1 }\n";
+        assert_eq!(rewrite(text), None);
+    }
+
+    #[test]
+    fn expression_keys_are_left_alone() {
+        let text = "x = { (k) = 1, (k) = 2, \"a${b}\" = 1, \"a${b}\" = 2, \"a\\n\" = 1, \"a\\n\" = 2, a.b = 1, a.b = 2 }\n";
+        assert_eq!(rewrite(text), None);
+    }
+
+    #[test]
+    fn strings_templates_and_heredocs_are_not_syntax() {
+        for text in [
+            "x = \"{ for k, v in m : k => v ? 1 :\"\ny = { a = 1, a = 2 }\n",
+            "x = \"${ { a = 1 }.a } { a = 1, a = 2 } %{ for k in [] }{${k}%{ endfor }\"\ny = { a = 1, a = 2 }\n",
+            "x = <<-EOT\n  { for k, v in m : k => v ? 1 :\n  2 }\n  { a = 1, a = 2 } EOT\n  ${ \"EOT\" }\n  EOT\ny = { a = 1, a = 2 }\n",
+            "x = { for k, v in m : k => <<EOT\n{ a = 1\na = 2 }\n#\nEOT }\ny = { a = 1, a = 2 }\n",
+            "x = \"$${ { \\\" a = 1, a = 2 } %%{\"\ny = { a = 1, a = 2 }\n",
+        ] {
+            let out = fixed(text);
+            let (head, tail) = out.split_at(out.rfind("y =").unwrap());
+            assert_eq!(head, &text[..head.len()]);
+            assert_eq!(tail, "y = {        a = 2 }\n");
+        }
+    }
+
+    #[test]
+    fn crlf_and_comments() {
+        let text = "x = { for k, v in m : k => v ? 1 : /* a\r\n b */ # c\r\n  2 }\r\ny = {\r\n  a = 1 // one\r\n  a = 2\r\n}\r\n";
+        assert_eq!(
+            fixed(text),
+            "x = { for k, v in m : k => v ? 1 : /* a   b */        2 }\r\ny = {\r\n        // one\r\n  a = 2\r\n}\r\n"
+        );
+    }
+
+    #[test]
+    fn non_ascii_text_keeps_its_characters_and_lengths() {
+        let text = "x = { for k, v in m : k => v ? \"é\" : # ünïcode\n \"ß\" }\ny = { \"ключ\" = \"é\", \"ключ\" = \"ß\" }\n";
+        let out = fixed(text);
+        let comment = " ".repeat("# ünïcode".len());
+        assert!(
+            out.contains(&format!("\"é\" : {comment}  \"ß\" }}")),
+            "{out}"
+        );
+        let item = " ".repeat("\"ключ\" = \"é\",".len());
+        assert!(
+            out.contains(&format!("y = {{ {item} \"ключ\" = \"ß\" }}")),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn what_it_cannot_follow_is_left_alone() {
+        for text in [
+            "",
+            "x = 1\n",
+            "x = { for k in m : k => k ?\n 1 : 2 }\n}\n",
+            "x = { a = 1, a = 2 }\ny = \"open\n",
+            "x = { a = 1, a = 2 }\ny = <<EOT\nnever closed\n",
+            "x = { a = 1, a = 2 }\n/* open",
+            "x = { a = 1, a = 2 }\ny = (]\n",
+            "x = { a = 1, a = 2 \n",
+        ] {
+            assert_eq!(rewrite(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn no_input_panics() {
+        let samples = [
+            "x = { for k, v in m : k => v ? \"${a}\" : <<-E\n  %{ if b }x${ {c = 1} }%{ endif }\n  E\n }\n",
+            "a \"b\" { c = { d = 1, \"d\" = [2, (3\n)] # e\n d = 4 } }\n",
+            "x = [for a in b : { for c, d in a : c => d... if d /* x */ != \"}\" }]\n",
+            "é = { ß = 1, ß = 2 } // ü\r\n<<\n<<-\n<<E\r\nE",
+        ];
+        // Every prefix of every sample, and bytes in random orders.
+        for s in samples {
+            for end in 0..=s.len() {
+                if let Some(prefix) = s.get(..end) {
+                    let _ = rewrite(prefix);
+                }
+            }
+        }
+        let alphabet: Vec<char> = "{}[]()\"'$%\\#/*<>-=:,?!.\n\r\t forinEOTé0aé"
+            .chars()
+            .collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let len = (seed % 40) as usize;
+            let mut s = String::new();
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            if let Some(out) = rewrite(&s) {
+                assert_eq!(out.len(), s.len());
+            }
+        }
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let text = format!("x = {}1{}\n", "(".repeat(200_000), ")".repeat(200_000));
+        assert_eq!(rewrite(&text), None);
+        let text = format!(
+            "x = {{ for k in m : k => {}1{} ?\n 1 : 2 }}\n",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        );
+        assert!(rewrite(&text).is_some());
     }
 }

@@ -682,6 +682,16 @@ locals {
     }
 
     #[test]
+    fn the_fixtures_locals_need_the_retry() {
+        let text = include_str!("../../testdata/terraform/shape-hcl-parser-leniency/locals.tf");
+        fixed(text);
+        // Each shape alone is rejected too.
+        let (head, _) = text.split_at(text.find("  target_groups").unwrap());
+        let for_only = head.replace("      idle     = 60\n", "");
+        assert!(!parses(&format!("{for_only}}}\n")));
+    }
+
+    #[test]
     fn a_duplicate_attribute_of_a_block_stays_an_error() {
         let text = "resource \"x\" \"y\" {\n  a = 1\n  a = 2\n}\n";
         assert!(!parses(text));

@@ -692,6 +692,21 @@ locals {
     }
 
     #[test]
+    fn tfvars_are_retried_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("terraform.tfvars");
+        std::fs::write(
+            &p,
+            "listeners = {\n  http = { port = 80, port = 8080 }\n}\n",
+        )
+        .unwrap();
+        assert!(parse_file(&p, crate::input::Within::Named).is_ok());
+        // A variable set twice stays an error, as in Terraform.
+        std::fs::write(&p, "idle = 60\nidle = 120\n").unwrap();
+        assert!(parse_file(&p, crate::input::Within::Named).is_err());
+    }
+
+    #[test]
     fn a_duplicate_attribute_of_a_block_stays_an_error() {
         let text = "resource \"x\" \"y\" {\n  a = 1\n  a = 2\n}\n";
         assert!(!parses(text));

@@ -229,6 +229,13 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 aws_ecs_service.svc[\"green\"] variables.tf:25"],
     ),
     (
+        "shape-hcl-parser-leniency",
+        &[
+            "KA101 aws_ecs_service.api ecs.tf:17",
+            "DR201 aws_ecs_service.api locals.tf:24",
+        ],
+    ),
+    (
         "shape-heredoc",
         &["KA101 aws_ecs_service.api variables.tf:35"],
     ),

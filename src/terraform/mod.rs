@@ -6,6 +6,7 @@
 pub mod comments;
 pub mod eval;
 pub mod functions;
+mod lenient;
 pub mod modules;
 pub mod readers;
 mod resources;
@@ -147,7 +148,15 @@ pub(crate) fn parse_source(source: Arc<SourceFile>) -> Result<ParsedFile, InputE
             }),
         };
     }
-    match hcl_edit::parser::parse_body(&source.text) {
+    // What Terraform accepts must not be a parse error: on failure, retry
+    // with the shapes hcl-edit rejects rewritten in place (same offsets),
+    // and report the original error if that fails too.
+    let parsed = hcl_edit::parser::parse_body(&source.text).or_else(|e| {
+        lenient::rewrite(&source.text)
+            .and_then(|text| hcl_edit::parser::parse_body(&text).ok())
+            .ok_or(e)
+    });
+    match parsed {
         Ok(body) => {
             use hcl_edit::Span;
             let first_block = body.iter().find_map(|s| s.span()).map(|s| s.start);

@@ -348,6 +348,29 @@ pub fn call(
             })?;
             Ok(Val::str(text, at.clone()))
         })(),
+        // Hashes of a string's UTF-8 bytes (of a file's, for the file*
+        // forms), hex or base64 as Terraform writes them. Unknown parts make
+        // the hash unknown.
+        "md5" | "sha1" | "sha256" | "sha512" | "base64sha256" | "base64sha512" | "filemd5"
+        | "filesha1" | "filesha256" | "filesha512" | "filebase64sha256" | "filebase64sha512" => {
+            (|| {
+                let bytes = match name.strip_prefix("file") {
+                    Some(_) => ev.read_file(&s(0)?.s, at)?.text.as_bytes().to_vec(),
+                    None => {
+                        let t = s(0)?;
+                        if let Some(h) = t.first_hole() {
+                            return Err(Val::unknown(
+                                format!("{name}(): {}", h.reason),
+                                h.at.clone().or(at.clone()),
+                            ));
+                        }
+                        t.s.as_bytes().to_vec()
+                    }
+                };
+                let hashed = digest(name.trim_start_matches("file"), &bytes);
+                Ok(Val::str(hashed, at.clone()))
+            })()
+        }
         "filebase64" => (|| {
             let f = ev.read_file(&s(0)?.s, at)?;
             Ok(Val::str(base64_encode(f.text.as_bytes()), at.clone()))
@@ -717,4 +740,21 @@ fn parse_int(s: &str, base: u32) -> Option<f64> {
         x = x * base as f64 + d as f64;
     }
     Some(if neg { -x } else { x })
+}
+
+/// `md5`, `sha1`, `sha256`, `sha512` (lower-case hex) and `base64sha256`,
+/// `base64sha512` (standard base64 of the raw digest) of `bytes`.
+fn digest(name: &str, bytes: &[u8]) -> String {
+    use md5::Digest;
+    let raw: Vec<u8> = match name {
+        "md5" => md5::Md5::digest(bytes).to_vec(),
+        "sha1" => sha1::Sha1::digest(bytes).to_vec(),
+        "sha256" | "base64sha256" => sha2::Sha256::digest(bytes).to_vec(),
+        _ => sha2::Sha512::digest(bytes).to_vec(),
+    };
+    if name.starts_with("base64") {
+        base64_encode(&raw)
+    } else {
+        raw.iter().map(|b| format!("{b:02x}")).collect()
+    }
 }

@@ -757,7 +757,7 @@ fn more_functions_refuse_what_terraform_refuses() {
         (r#"base64decode("@@@@")"#, "not valid base64"),
         (r#"slice(["a"], 0, 2)"#, "not within"),
         (r#"formatlist("%s%s", ["a"], ["b", "c"])"#, "same length"),
-        ("sha256(\"x\")", "not supported"),
+        ("uuidv5(\"dns\", \"x\")", "not supported"),
     ] {
         let v = eval_locals(&format!("locals {{\n  x = {e}\n}}\n"), "x");
         match &v.kind {

@@ -1048,6 +1048,15 @@ locals {
     );
     let tags = eval_with_inputs(tf, &[("tags", r#"[{ k = "a" }]"#)], "tags");
     assert_eq!(string(&key(&tags.elements().unwrap()[0], "v")), "x");
+    // Sets of strings are sorted and have no duplicates, as in Terraform.
+    let tf = "variable \"s\" {\n  type    = set(string)\n  default = [\"b\", \"a\", \"b\", 1]\n}\nlocals {\n  s = var.s\n}\n";
+    let s: Vec<String> = eval_locals(tf, "s")
+        .elements()
+        .unwrap()
+        .iter()
+        .map(string)
+        .collect();
+    assert_eq!(s, ["1", "a", "b"]);
 }
 
 #[test]

@@ -194,9 +194,13 @@ pub fn convert(ev: &Evaluator<'_>, v: Val, ty: &Type) -> Val {
             "false" => Val::new(Kind::Bool(false), v.at.clone()),
             _ => v,
         },
-        (Kind::List(items), Type::List(el) | Type::Set(el)) => {
+        (Kind::List(items), Type::List(el)) => {
             let items = items.iter().map(|i| convert(ev, i.clone(), el)).collect();
             Val::list(items, v.at.clone())
+        }
+        (Kind::List(items), Type::Set(el)) => {
+            let items = items.iter().map(|i| convert(ev, i.clone(), el)).collect();
+            Val::list(as_set(items), v.at.clone())
         }
         (Kind::List(items), Type::Tuple(tys)) if items.len() == tys.len() => {
             let items = items
@@ -239,4 +243,22 @@ pub fn convert(ev: &Evaluator<'_>, v: Val, ty: &Type) -> Val {
         }
         _ => v,
     }
+}
+
+/// A set's elements as Terraform orders them: known strings or numbers
+/// sorted, duplicates gone (the first one written is kept, with its
+/// location). Anything else (unknowns, objects) is left in the order given.
+fn as_set(mut items: Vec<Val>) -> Vec<Val> {
+    if items.iter().all(|i| i.as_known_str().is_some()) {
+        items.sort_by(|a, b| a.as_known_str().cmp(&b.as_known_str()));
+        items.dedup_by(|a, b| a.as_known_str() == b.as_known_str());
+    } else if items.iter().all(|i| matches!(i.kind, Kind::Number(_))) {
+        let n = |v: &Val| match v.kind {
+            Kind::Number(n) => n,
+            _ => 0.0,
+        };
+        items.sort_by(|a, b| n(a).total_cmp(&n(b)));
+        items.dedup_by(|a, b| n(a) == n(b));
+    }
+    items
 }

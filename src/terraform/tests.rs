@@ -1236,3 +1236,23 @@ locals {
         assert!(reason(&g[0]).contains("condition"));
     });
 }
+
+#[test]
+fn optional_defaults_in_terraform_json_syntax_point_into_the_type_string() {
+    let tf = r#"{
+  "variable": {
+    "svc": {
+      "type": "object({ keep_alive = optional(number, 5), name = optional(string, \"api\") })",
+      "default": {}
+    }
+  },
+  "locals": { "svc": "${var.svc}" }
+}"#;
+    with_module(&[("main.tf.json", tf)], |ev| {
+        let svc = local(ev, "svc");
+        let ka = key(&svc, "keep_alive");
+        assert_eq!(number(&ka), 5.0);
+        assert_eq!(ka.at.expect("located").snippet(), "5");
+        assert_eq!(string(&key(&svc, "name")), "api");
+    });
+}

@@ -972,7 +972,9 @@ locals {
     assert_eq!(number(&ka), 5.0);
     // Points at the default literal in the type, a value the module wrote.
     assert_eq!(ka.at.as_ref().expect("located").snippet(), "5");
-    assert!(key(&svc, "workers").is_null());
+    let workers = key(&svc, "workers");
+    assert!(workers.is_null());
+    assert_eq!(workers.at.expect("located").snippet(), "optional(number)");
     // The default is converted to the attribute's type.
     assert_eq!(string(&key(&svc, "port")), "8000");
     // Attributes the type does not declare are dropped, as Terraform does.

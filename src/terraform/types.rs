@@ -11,12 +11,15 @@
 use super::eval::{Evaluator, Scope, Src};
 use super::syntax::ExprRef;
 use crate::json::JsonKind;
+use crate::source::Location;
 use crate::value::{Kind, Val};
+use hcl_edit::Span;
 use hcl_edit::expr::{Expression, ObjectKey};
 use std::collections::BTreeMap;
 
 /// Type expressions nest at most this deep; a deeper one is not read (the
-/// value is used unconverted). Values nest at most 64 deep anyway.
+/// value is used unconverted). Values nest at most 64 deep anyway, and
+/// the HCL parser refuses expressions nested more than 64 deep.
 pub const MAX_TYPE_DEPTH: usize = 32;
 
 #[derive(Clone, Debug)]
@@ -42,15 +45,9 @@ pub struct Attr {
     /// (so that a value filled from it points at the literal); `None`
     /// means null.
     pub default: Option<Val>,
-}
-
-impl Type {
-    /// Whether converting to this type can change a value: `any` and the
-    /// primitive types mostly cannot, object types with optional
-    /// attributes do.
-    fn is_any(&self) -> bool {
-        matches!(self, Type::Any)
-    }
+    /// Where `optional(...)` is written: the null a missing attribute with
+    /// no default becomes points there.
+    pub at: Option<Location>,
 }
 
 /// The type a variable declares, read from its `type` expression; `None`
@@ -157,12 +154,14 @@ fn attribute(ev: &Evaluator<'_>, e: &Expression, src: &Src, depth: usize) -> Opt
             ty,
             optional: true,
             default,
+            at: src.loc(e.span()),
         });
     }
     Some(Attr {
         ty: parse(ev, e, src, depth)?,
         optional: false,
         default: None,
+        at: None,
     })
 }
 
@@ -173,7 +172,7 @@ fn attribute(ev: &Evaluator<'_>, e: &Expression, src: &Src, depth: usize) -> Opt
 /// unknown. Recursion follows the type, so it is bounded by
 /// `MAX_TYPE_DEPTH`; work is charged per element.
 pub fn convert(ev: &Evaluator<'_>, v: Val, ty: &Type) -> Val {
-    if ty.is_any() {
+    if matches!(ty, Type::Any) {
         return v;
     }
     if let Err(cut) = ev.charge(1, 0, &v.at) {
@@ -228,7 +227,10 @@ pub fn convert(ev: &Evaluator<'_>, v: Val, ty: &Type) -> Val {
                     (None, true) => match &attr.default {
                         Some(d) => convert(ev, d.clone(), &attr.ty),
                         // The caller's own null when it wrote one.
-                        None => m.get(name).cloned().unwrap_or_else(Val::null),
+                        None => match m.get(name) {
+                            Some(x) => x.clone(),
+                            None => Val::new(Kind::Null, attr.at.clone()),
+                        },
                     },
                     // Required and missing: Terraform refuses the value;
                     // reading the attribute says it is missing.

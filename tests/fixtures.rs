@@ -117,6 +117,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 module.svc[\"search\"].aws_ecs_service.this[0] main.tf:12"],
     ),
     (
+        "modules-optional-attributes",
+        &["KA101 module.orders.aws_ecs_service.this[0] variables.tf:18"],
+    ),
+    (
         "modules-registry",
         &["DR201 aws_ecs_service.billing main.tf:17"],
     ),

@@ -27,7 +27,11 @@ const MAX_READ: u64 = 8 * 1024 * 1024;
 /// Where the spans of a template written in a `.tf.json` string point: past
 /// the opening quote when the string has no escapes, else through a map of
 /// its pieces, since each escape is longer in the file than in the value.
-fn json_string_src(value: &str, raw: &std::ops::Range<usize>, f: &Arc<SourceFile>) -> Src {
+pub(super) fn json_string_src(
+    value: &str,
+    raw: &std::ops::Range<usize>,
+    f: &Arc<SourceFile>,
+) -> Src {
     if raw.len() == value.len() {
         return Src::File {
             file: f.clone(),
@@ -115,6 +119,10 @@ impl Scope {
 pub struct VarDecl<'a> {
     pub default: Option<ExprRef<'a>>,
     pub declared_type: Option<String>,
+    /// The `type` expression itself (see `super::types`).
+    pub type_expr: Option<ExprRef<'a>>,
+    /// `nullable`: when false, a null value given is the default.
+    pub nullable: Option<ExprRef<'a>>,
 }
 
 /// A `module "name" { source = ... }` block.
@@ -182,6 +190,8 @@ pub struct Evaluator<'a> {
     pub ancestors: Vec<PathBuf>,
     children: RefCell<HashMap<String, Rc<Evaluator<'a>>>>,
     local_cache: RefCell<HashMap<String, Val>>,
+    /// Variables' values converted to their declared types, once each.
+    var_cache: RefCell<HashMap<String, Val>>,
     in_progress: RefCell<HashSet<String>>,
     files: RefCell<HashMap<PathBuf, Result<Arc<SourceFile>, String>>>,
     templates: RefCell<HashMap<PathBuf, ParsedTemplate>>,
@@ -223,6 +233,7 @@ impl<'a> Evaluator<'a> {
             ancestors: Vec::new(),
             children: RefCell::default(),
             local_cache: RefCell::default(),
+            var_cache: RefCell::default(),
             in_progress: RefCell::default(),
             files: RefCell::default(),
             templates: RefCell::default(),
@@ -251,6 +262,8 @@ impl<'a> Evaluator<'a> {
                             VarDecl {
                                 default: block.body.attr("default"),
                                 declared_type,
+                                type_expr: block.body.attr("type"),
+                                nullable: block.body.attr("nullable"),
                             },
                         );
                     }
@@ -590,19 +603,48 @@ impl<'a> Evaluator<'a> {
     }
 
     pub fn variable(&self, name: &str, at: Option<Location>) -> Val {
-        if let Some(v) = self.inputs.get(name) {
+        if let Some(v) = self.var_cache.borrow().get(name) {
             return v.clone();
         }
-        match self.variables.get(name) {
-            Some(VarDecl {
-                default: Some(d), ..
-            }) => {
-                // A null default is a value (often used with coalesce/try).
-                self.eval_ref(*d, &Scope::default())
+        let decl = self.variables.get(name);
+        let given = self.inputs.get(name);
+        let default = decl.and_then(|d| d.default);
+        let raw = match (given, default) {
+            // `nullable = false`: a null given is the default.
+            (Some(v), Some(d)) if v.is_null() && decl.is_some_and(|d| !self.nullable(d)) => {
+                self.eval_ref(d, &Scope::default())
             }
-            Some(_) => Val::unknown(self.no_value(name), at),
-            None => Val::error(format!("var.{name} is not declared in this module"), at),
-        }
+            (Some(v), _) => v.clone(),
+            // A null default is a value (often used with coalesce/try).
+            (None, Some(d)) => self.eval_ref(d, &Scope::default()),
+            (None, None) if decl.is_some() => return Val::unknown(self.no_value(name), at),
+            (None, None) => {
+                return Val::error(format!("var.{name} is not declared in this module"), at);
+            }
+        };
+        // Given values and the default alike are converted to the type.
+        let v = match decl.and_then(|d| d.type_expr) {
+            Some(t) => match super::types::declared(self, t) {
+                Some(ty) => super::types::convert(self, raw, &ty),
+                None => raw,
+            },
+            None => raw,
+        };
+        self.var_cache
+            .borrow_mut()
+            .insert(name.to_string(), v.clone());
+        v
+    }
+
+    /// Forget variables' values worked out so far (after `inputs` changes).
+    pub fn forget_variables(&self) {
+        self.var_cache.borrow_mut().clear();
+    }
+
+    /// Whether a variable may be null: `nullable` unless it is a known false.
+    fn nullable(&self, d: &VarDecl<'_>) -> bool {
+        d.nullable
+            .is_none_or(|e| !matches!(self.eval_ref(e, &Scope::default()).to_bool(), Ok(false)))
     }
 
     /// A data source that reads back a load balancer, listener or target
@@ -918,14 +960,37 @@ impl<'a> Evaluator<'a> {
             if let Some(kv) = key_var {
                 s = s.with(kv, k);
             }
+            // An unknown condition (`if v != null` where `v` is unknown)
+            // keeps the entry: known at apply, it should not take the known
+            // entries with it. The entry's value is then only known to be
+            // there if the condition holds, so a known value becomes unknown
+            // (no finding on an element that may not exist), while a value
+            // that is itself unknown keeps its own reason (often the very
+            // reason the condition is unknown, or a reference to follow). In
+            // a list this keeps the later elements at their places; the list
+            // may be one element too long, which is less wrong than dropping
+            // what is known. An error stays an error, as in Terraform.
+            let mut kept_unknown = None;
             if let Some(cond) = &f.cond {
                 match self.eval(&cond.expr, src, &s).to_bool() {
                     Ok(true) => {}
                     Ok(false) => continue,
-                    Err(h) => return h,
+                    Err(h) if h.is_error() => return h,
+                    Err(h) => kept_unknown = Some(h),
                 }
             }
-            let value = self.eval(&f.value_expr, src, &s);
+            let mut value = self.eval(&f.value_expr, src, &s);
+            if let Some(h) = kept_unknown
+                && value.hole().is_none()
+            {
+                let why = h.hole().map(|h| h.reason.clone()).unwrap_or_default();
+                value = Val::unknown(
+                    format!(
+                        "kept only if a for expression's condition holds, which is not known: {why}"
+                    ),
+                    value.at.clone().or(h.at.clone()),
+                );
+            }
             match &f.key_expr {
                 None => list.push(value),
                 Some(ke) => {

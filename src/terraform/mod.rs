@@ -12,6 +12,7 @@ pub mod readers;
 mod resources;
 pub mod stdlib;
 pub mod syntax;
+pub mod types;
 
 use crate::input::{self, ReadError};
 use crate::model::{InputError, Model, NotChecked, ResourceId};
@@ -312,6 +313,7 @@ fn load_root(
         inputs: declared,
     });
     ev.inputs = given.into_iter().collect();
+    ev.forget_variables();
     let scope_name = crate::source::display_path(dir);
     collect(&ev, &scope_name, &mut model);
     model.input_errors.extend(ev.meter.report(&scope_name));

@@ -922,3 +922,343 @@ fn terraform_function_coverage() {
         }
     });
 }
+
+/// Evaluate `local.<name>` of `tf` with `inputs` given (as a module call's
+/// arguments or tfvars would give them, each written as an expression).
+fn eval_with_inputs(tf: &str, inputs: &[(&str, &str)], name: &str) -> Val {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), tf).unwrap();
+    let given: String = inputs.iter().map(|(k, v)| format!("{k} = {v}\n")).collect();
+    std::fs::write(dir.path().join("given.tfvars"), given).unwrap();
+    let parsed =
+        vec![parse_file(&dir.path().join("main.tf"), crate::input::Within::Named).unwrap()];
+    let tfvars = parse_file(
+        &dir.path().join("given.tfvars"),
+        crate::input::Within::Named,
+    )
+    .unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let mut ev = Evaluator::new(&parsed, root.clone(), root);
+    let super::syntax::Syntax::Hcl(body) = &tfvars.syntax else {
+        panic!("tfvars are HCL")
+    };
+    let body = super::syntax::BodyRef::Hcl(body, &tfvars.source);
+    for (k, e, _) in body.attributes() {
+        let v = ev.eval_ref(e, &Scope::default());
+        ev.inputs.insert(k.to_string(), v);
+    }
+    ev.forget_variables();
+    local(&ev, name)
+}
+
+fn key(v: &Val, k: &str) -> Val {
+    super::eval::get_key(v, k, None)
+}
+
+#[test]
+fn optional_attributes_take_their_default_or_null() {
+    let tf = r#"
+variable "svc" {
+  type = object({
+    name       = string
+    keep_alive = optional(number, 5)
+    workers    = optional(number)
+    port       = optional(string, 8000)
+  })
+}
+locals {
+  svc    = var.svc
+  merged = merge({ keep_alive = "75" }, var.svc)
+}
+"#;
+    let svc = eval_with_inputs(tf, &[("svc", r#"{ name = "api", extra = 1 }"#)], "svc");
+    let ka = key(&svc, "keep_alive");
+    assert_eq!(number(&ka), 5.0);
+    // Points at the default literal in the type, a value the module wrote.
+    assert_eq!(ka.at.as_ref().expect("located").snippet(), "5");
+    let workers = key(&svc, "workers");
+    assert!(workers.is_null());
+    assert_eq!(workers.at.expect("located").snippet(), "optional(number)");
+    // The default is converted to the attribute's type.
+    assert_eq!(string(&key(&svc, "port")), "8000");
+    // Attributes the type does not declare are dropped, as Terraform does.
+    assert!(key(&svc, "extra").is_error());
+    // The caller's value wins over the default; a null given is the default.
+    let given = eval_with_inputs(
+        tf,
+        &[("svc", r#"{ name = "api", keep_alive = 30 }"#)],
+        "svc",
+    );
+    assert_eq!(number(&key(&given, "keep_alive")), 30.0);
+    let null = eval_with_inputs(
+        tf,
+        &[("svc", r#"{ name = "api", keep_alive = null }"#)],
+        "svc",
+    );
+    assert_eq!(number(&key(&null, "keep_alive")), 5.0);
+    // The missed finding: merge() sees the default, not the module's 75.
+    let merged = eval_with_inputs(tf, &[("svc", r#"{ name = "api" }"#)], "merged");
+    assert_eq!(number(&key(&merged, "keep_alive")), 5.0);
+}
+
+#[test]
+fn optional_defaults_apply_through_maps_lists_sets_and_tuples() {
+    let tf = r#"
+variable "containers" {
+  type = map(object({
+    image = string
+    settings = optional(object({
+      keep_alive = optional(number, 5)
+      timeout    = optional(number, 30)
+    }), {})
+    ports = optional(list(object({
+      port     = number
+      protocol = optional(string, "tcp")
+    })), [])
+  }))
+}
+variable "pair" {
+  type = tuple([string, object({ a = optional(bool, true) })])
+}
+variable "tags" {
+  type = set(object({ k = string, v = optional(string, "x") }))
+}
+locals {
+  c    = var.containers
+  pair = var.pair
+  tags = var.tags
+}
+"#;
+    let c = eval_with_inputs(
+        tf,
+        &[(
+            "containers",
+            r#"{ app = { image = "a", ports = [{ port = 80 }] }, web = { image = "w", settings = { timeout = 60 } } }"#,
+        )],
+        "c",
+    );
+    let app = key(&c, "app");
+    // The default `{}` gets its own optional attributes filled in.
+    assert_eq!(number(&key(&key(&app, "settings"), "keep_alive")), 5.0);
+    assert_eq!(number(&key(&key(&app, "settings"), "timeout")), 30.0);
+    let port = &key(&app, "ports").elements().unwrap()[0];
+    assert_eq!(string(&key(port, "protocol")), "tcp");
+    let web = key(&c, "web");
+    assert_eq!(number(&key(&key(&web, "settings"), "timeout")), 60.0);
+    assert_eq!(number(&key(&key(&web, "settings"), "keep_alive")), 5.0);
+    assert!(key(&web, "ports").elements().unwrap().is_empty());
+    let pair = eval_with_inputs(tf, &[("pair", r#"["a", {}]"#)], "pair");
+    assert_eq!(
+        key(&pair.elements().unwrap()[1], "a").to_bool().ok(),
+        Some(true)
+    );
+    let tags = eval_with_inputs(tf, &[("tags", r#"[{ k = "a" }]"#)], "tags");
+    assert_eq!(string(&key(&tags.elements().unwrap()[0], "v")), "x");
+    // Sets of strings are sorted and have no duplicates, as in Terraform.
+    let tf = "variable \"s\" {\n  type    = set(string)\n  default = [\"b\", \"a\", \"b\", 1]\n}\nlocals {\n  s = var.s\n}\n";
+    let s: Vec<String> = eval_locals(tf, "s")
+        .elements()
+        .unwrap()
+        .iter()
+        .map(string)
+        .collect();
+    assert_eq!(s, ["1", "a", "b"]);
+}
+
+#[test]
+fn the_variables_own_default_gets_its_optional_attributes() {
+    let tf = r#"
+variable "svc" {
+  type = object({
+    keep_alive = optional(number, 5)
+    name       = optional(string)
+  })
+  default = {}
+}
+variable "legacy" {
+  type    = map
+  default = { a = 1 }
+}
+variable "count_given_as_string" {
+  type    = number
+  default = "75"
+}
+locals {
+  svc    = var.svc
+  legacy = var.legacy
+  n      = var.count_given_as_string
+}
+"#;
+    with_module(&[("main.tf", tf)], |ev| {
+        let svc = local(ev, "svc");
+        assert_eq!(number(&key(&svc, "keep_alive")), 5.0);
+        assert!(key(&svc, "name").is_null());
+        assert_eq!(number(&key(&local(ev, "legacy"), "a")), 1.0);
+        let n = local(ev, "n");
+        assert_eq!(n.kind, Kind::Number(75.0));
+        assert_eq!(n.at.expect("located").snippet(), "\"75\"");
+    });
+}
+
+#[test]
+fn unknown_values_stay_unknown_through_a_type() {
+    let tf = r#"
+variable "svc" {
+  type = object({
+    keep_alive = optional(number, 5)
+    port       = number
+  })
+}
+locals {
+  svc = var.svc
+}
+"#;
+    // Not given at all: unknown, never the defaults.
+    with_module(&[("main.tf", tf)], |ev| {
+        assert!(matches!(local(ev, "svc").kind, Kind::Unknown(_)));
+    });
+    // An object with an unknown attribute keeps it, and gets the rest.
+    let svc = eval_with_inputs(
+        tf,
+        &[("svc", "{ port = data.aws_ssm_parameter.p.value }")],
+        "svc",
+    );
+    assert!(matches!(key(&svc, "port").kind, Kind::Unknown(_)));
+    assert_eq!(number(&key(&svc, "keep_alive")), 5.0);
+}
+
+#[test]
+fn type_expressions_nested_too_deep_are_not_read_and_do_not_crash() {
+    // `list(list(...object({ n = optional(number, 5) })...))` around `[..[{}]..]`.
+    let nested = |depth: usize| {
+        let ty = format!(
+            "{}object({{ n = optional(number, 5) }}){}",
+            "list(".repeat(depth),
+            ")".repeat(depth)
+        );
+        let value = format!("{}{{}}{}", "[".repeat(depth), "]".repeat(depth));
+        format!(
+            "variable \"x\" {{\n  type = {ty}\n  default = {value}\n}}\nlocals {{\n  x = var.x\n}}\n"
+        )
+    };
+    let innermost = |mut v: Val| {
+        while let Some(items) = v.elements().filter(|_| matches!(v.kind, Kind::List(_))) {
+            v = items[0].clone();
+        }
+        v
+    };
+    let shallow = innermost(eval_locals(&nested(10), "x"));
+    assert_eq!(number(&key(&shallow, "n")), 5.0);
+    // Deeper than keepalign reads types: the value is used as given.
+    let deep = innermost(eval_locals(&nested(40), "x"));
+    assert!(key(&deep, "n").is_error());
+    // Far deeper: the file may not even parse; nothing crashes.
+    let tf = nested(5000);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("main.tf"), &tf).unwrap();
+    if parse_file(&dir.path().join("main.tf"), crate::input::Within::Named).is_ok() {
+        let _ = eval_locals(&tf, "x");
+    }
+    // Odd but parseable type expressions are no constraint.
+    let tf = r#"
+variable "x" {
+  type    = object({ (local.k) = string }, 3)
+  default = { a = 1 }
+}
+variable "y" {
+  type    = optional(number, 3)
+  default = "4"
+}
+locals {
+  x = var.x
+  y = var.y
+}
+"#;
+    with_module(&[("main.tf", tf)], |ev| {
+        assert_eq!(number(&key(&local(ev, "x"), "a")), 1.0);
+        assert_eq!(number(&local(ev, "y")), 4.0);
+    });
+}
+
+#[test]
+fn nullable_false_makes_a_null_argument_the_default() {
+    let tf = r#"
+variable "create" {
+  type     = bool
+  default  = true
+  nullable = false
+}
+variable "loose" {
+  type    = bool
+  default = true
+}
+locals {
+  create = var.create
+  loose  = var.loose
+  count  = var.create ? 1 : 0
+}
+"#;
+    let create = eval_with_inputs(tf, &[("create", "null"), ("loose", "null")], "create");
+    assert_eq!(create.to_bool().ok(), Some(true));
+    assert_eq!(create.at.expect("located").snippet(), "true");
+    let count = eval_with_inputs(tf, &[("create", "null")], "count");
+    assert_eq!(number(&count), 1.0);
+    // Nullable (the default): the null is the value.
+    let loose = eval_with_inputs(tf, &[("loose", "null")], "loose");
+    assert!(loose.is_null());
+}
+
+#[test]
+fn strip_nulls_keeps_entries_whose_condition_is_unknown() {
+    let tf = r#"
+variable "stop" {}
+locals {
+  def = {
+    name        = "app"
+    image       = "nginx"
+    stopTimeout = var.stop
+    command     = null
+  }
+  stripped = { for k, v in local.def : k => v if v != null }
+  list     = [for v in ["a", var.stop, null, "b"] : v if v != null]
+  gated    = [for v in ["a", "b"] : v if var.stop]
+}
+"#;
+    with_module(&[("main.tf", tf)], |ev| {
+        let s = local(ev, "stripped");
+        assert_eq!(string(&key(&s, "name")), "app");
+        assert_eq!(string(&key(&s, "image")), "nginx");
+        // Kept, with its own reason (no value given for var.stop).
+        assert!(reason(&key(&s, "stopTimeout")).contains("var.stop"));
+        assert!(key(&s, "command").is_error(), "the null is stripped");
+        let l = local(ev, "list").elements().unwrap();
+        assert_eq!(l.len(), 3);
+        assert_eq!(string(&l[0]), "a");
+        assert!(matches!(l[1].kind, Kind::Unknown(_)));
+        assert_eq!(string(&l[2]), "b");
+        // A known value kept only under an unknown condition is unknown.
+        let g = local(ev, "gated").elements().unwrap();
+        assert_eq!(g.len(), 2);
+        assert!(reason(&g[0]).contains("condition"));
+    });
+}
+
+#[test]
+fn optional_defaults_in_terraform_json_syntax_point_into_the_type_string() {
+    let tf = r#"{
+  "variable": {
+    "svc": {
+      "type": "object({ keep_alive = optional(number, 5), name = optional(string, \"api\") })",
+      "default": {}
+    }
+  },
+  "locals": { "svc": "${var.svc}" }
+}"#;
+    with_module(&[("main.tf.json", tf)], |ev| {
+        let svc = local(ev, "svc");
+        let ka = key(&svc, "keep_alive");
+        assert_eq!(number(&ka), 5.0);
+        assert_eq!(ka.at.expect("located").snippet(), "5");
+        assert_eq!(string(&key(&svc, "name")), "api");
+    });
+}

@@ -30,6 +30,43 @@ pub struct Wholes {
     resources: RefCell<HashMap<String, Val>>,
     resource_instances: RefCell<HashMap<String, Instances>>,
     in_progress: RefCell<HashSet<String>>,
+    /// Module calls whose arguments are being evaluated, with how many
+    /// instances are at it.
+    arguments: RefCell<HashMap<String, usize>>,
+}
+
+impl Wholes {
+    /// Mark the arguments of module call `name` as being evaluated until
+    /// the guard is dropped: the call as a whole is a cycle meanwhile.
+    pub fn setting_arguments(&self, name: &str) -> ArgumentsGuard<'_> {
+        *self
+            .arguments
+            .borrow_mut()
+            .entry(name.to_string())
+            .or_default() += 1;
+        ArgumentsGuard {
+            wholes: self,
+            name: name.to_string(),
+        }
+    }
+
+    fn setting(&self, name: &str) -> bool {
+        self.arguments.borrow().get(name).is_some_and(|n| *n > 0)
+    }
+}
+
+/// See `Wholes::setting_arguments`.
+pub struct ArgumentsGuard<'w> {
+    wholes: &'w Wholes,
+    name: String,
+}
+
+impl Drop for ArgumentsGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(n) = self.wholes.arguments.borrow_mut().get_mut(&self.name) {
+            *n = n.saturating_sub(1);
+        }
+    }
 }
 
 /// How a block is repeated.
@@ -152,6 +189,13 @@ impl<'a> Evaluator<'a> {
             return v.clone();
         }
         let what = format!("{}module.{name}", self.prefix);
+        // Terraform rejects a call whose arguments need the call itself.
+        if self.wholes.setting(name) {
+            return Val::error(
+                format!("{what} is used as a whole in its own arguments (a cycle)"),
+                at,
+            );
+        }
         if !self
             .wholes
             .in_progress

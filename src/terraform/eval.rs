@@ -487,6 +487,7 @@ impl<'a> Evaluator<'a> {
         child.meter = self.meter.clone();
         child.ancestors = self.ancestors.clone();
         child.ancestors.push(canonical);
+        let arguments = self.wholes.setting_arguments(name);
         for (arg, expr, _) in call.body.attributes() {
             if !MODULE_META_ARGS.contains(&arg) {
                 child
@@ -494,6 +495,7 @@ impl<'a> Evaluator<'a> {
                     .insert(arg.to_string(), self.eval_ref(expr, scope));
             }
         }
+        drop(arguments);
         let child = Rc::new(child);
         self.children.borrow_mut().insert(key, child.clone());
         Ok(child)

@@ -1087,9 +1087,10 @@ locals {
                 hole.reason
             );
             assert_eq!(local(ev, "none").elements().unwrap().len(), 0);
-            // A module that needs itself as a whole ends (Terraform rejects
-            // the cycle; whatever keepalign makes of it, it stops).
-            let _ = local(ev, "cycle");
+            // A module that needs itself as a whole is a cycle, not a loop.
+            let cycle = local(ev, "cycle");
+            let hole = cycle.hole().expect("unknown");
+            assert!(hole.reason.contains("(a cycle)"), "{}", hole.reason);
         },
     );
 }

@@ -174,6 +174,22 @@ impl<'a> Evaluator<'a> {
             at.clone(),
             |suffix, _| whole_instance(format!("{what}{suffix}"), at.clone()),
         );
+        // Instances not known: the resource was analysed once, unindexed,
+        // and the unknown collection still links to that one.
+        let v = match (&v.kind, instances.as_slice()) {
+            (Kind::Unknown(h), [(suffix, _)]) if suffix.is_empty() && h.reference.is_none() => {
+                let hole = Hole {
+                    reference: Some(RefTarget {
+                        address: what.clone(),
+                        attribute: String::new(),
+                        scope: None,
+                    }),
+                    ..Hole::clone(h)
+                };
+                Val::new(Kind::Unknown(Arc::new(hole)), v.at.clone())
+            }
+            _ => v,
+        };
         self.wholes.in_progress.borrow_mut().remove(&id);
         self.wholes.resources.borrow_mut().insert(id, v.clone());
         Some(v)

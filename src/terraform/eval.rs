@@ -1117,7 +1117,12 @@ impl<'a> Evaluator<'a> {
                         .is_some_and(|d| d.body.attr("count").is_some()),
                     _ => false,
                 };
-                if whole_used && let Some(v) = self.resource_whole(rtype, rname, at.clone()) {
+                // A splat of instances that are not known stays the
+                // `[*]` reference below, a list every link reads.
+                if whole_used
+                    && let Some(v) = self.resource_whole(rtype, rname, at.clone())
+                    && (ops.len() == 1 || v.hole().is_none())
+                {
                     return (v, 1);
                 }
                 let mut address = format!("{}{rtype}.{rname}", self.prefix);

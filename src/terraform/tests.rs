@@ -1166,3 +1166,33 @@ locals {
         assert_eq!(reference(&unknown), r("aws_lb_target_group.unknown", ""));
     });
 }
+
+#[test]
+fn many_module_instances_of_many_outputs_stop_at_the_budget() {
+    let module = r#"
+variable "i" {}
+output "big" {
+  value = [for x in range(2000) : x + var.i]
+}
+output "other" {
+  value = [for x in range(2000) : x * var.i]
+}
+"#;
+    let main = r#"
+module "c" {
+  source = "./m"
+  count  = 5000
+  i      = count.index
+}
+locals {
+  n = length(flatten([for v in module.c : v.big]))
+}
+"#;
+    with_root(&[("main.tf", main), ("m/main.tf", module)], |ev| {
+        let started = std::time::Instant::now();
+        let n = local(ev, "n");
+        let hole = n.hole().expect("unknown");
+        assert!(hole.reason.contains("budget"), "{}", hole.reason);
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    });
+}

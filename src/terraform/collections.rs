@@ -303,7 +303,11 @@ impl<'a> Evaluator<'a> {
             let why = match (&given, how) {
                 (Some(v), _) if v.hole().is_some() => {
                     let reason = v.hole().map(|h| h.reason.as_str()).unwrap_or_default();
-                    format!("its {arg} is unknown ({reason})")
+                    if v.is_error() {
+                        format!("its {arg} cannot be evaluated ({reason})")
+                    } else {
+                        format!("its {arg} is unknown ({reason})")
+                    }
                 }
                 // Known, so the instance cap made it one instance.
                 (Some(v), _) if v.to_number().is_ok() || v.elements().is_some() => {

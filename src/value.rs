@@ -17,6 +17,9 @@ use std::sync::Arc;
 #[derive(Clone, Debug, PartialEq)]
 pub struct RefTarget {
     pub address: String,
+    /// Empty for the resource instance as a whole (`aws_lb_target_group.tg["api"]`,
+    /// an element of `values(aws_lb_target_group.tg)`): reading an
+    /// attribute of it gives the reference to that attribute.
     pub attribute: String,
     /// The scope the resource lives in when it is not the referring one's
     /// (a CloudFormation export imported from another template).

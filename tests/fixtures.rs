@@ -121,6 +121,13 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 module.orders.aws_ecs_service.this[0] variables.tf:18"],
     ),
     (
+        "modules-for-each-container-definitions",
+        &[
+            "DR201 - main.tf:11",
+            "KA101 module.service.aws_ecs_service.this main.tf:62",
+        ],
+    ),
+    (
         "modules-registry",
         &["DR201 aws_ecs_service.billing main.tf:17"],
     ),

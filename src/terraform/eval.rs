@@ -210,6 +210,8 @@ pub struct Evaluator<'a> {
     /// For a root: the tfvars files beside it that Terraform does not load
     /// unless named with `-var-file`, by the variables each sets.
     pub unloaded_var_files: HashMap<String, Vec<String>>,
+    /// Module calls and resources used as whole values (see `collections`).
+    pub(super) wholes: super::collections::Wholes,
 }
 
 impl<'a> Evaluator<'a> {
@@ -244,6 +246,7 @@ impl<'a> Evaluator<'a> {
             rendering: RefCell::default(),
             in_templatefile: std::cell::Cell::new(false),
             unloaded_var_files: HashMap::new(),
+            wholes: Default::default(),
         };
         for file in files {
             for block in file.top_blocks() {
@@ -497,6 +500,7 @@ impl<'a> Evaluator<'a> {
         child.meter = self.meter.clone();
         child.ancestors = self.ancestors.clone();
         child.ancestors.push(canonical);
+        let arguments = self.wholes.setting_arguments(name);
         for (arg, expr, _) in call.body.attributes() {
             if !MODULE_META_ARGS.contains(&arg) {
                 child
@@ -504,12 +508,13 @@ impl<'a> Evaluator<'a> {
                     .insert(arg.to_string(), self.eval_ref(expr, scope));
             }
         }
+        drop(arguments);
         let child = Rc::new(child);
         self.children.borrow_mut().insert(key, child.clone());
         Ok(child)
     }
 
-    fn output(&self, name: &str, at: Option<Location>) -> Val {
+    pub(super) fn output(&self, name: &str, at: Option<Location>) -> Val {
         match self.outputs.get(name) {
             Some(e) => self.eval_ref(*e, &Scope::default()),
             None => Val::error(
@@ -543,6 +548,13 @@ impl<'a> Evaluator<'a> {
                 1,
             );
         }
+        // `module.c` as a whole, or `module.c[*]`: the splat then applies
+        // to the whole value.
+        if let None | Some(TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_)) =
+            ops.get(1).map(|o| o.value())
+        {
+            return (self.module_whole(name, at), 1);
+        }
         let instances = self.call_instances(name);
         if instances.is_empty() {
             return (Val::unknown(crate::budget::instance_reason(), at), 1);
@@ -573,15 +585,7 @@ impl<'a> Evaluator<'a> {
             );
         };
         let Some(output) = attr(consumed) else {
-            return (
-                Val::unknown(
-                    format!(
-                        "module.{name}{suffix} is used as a whole, which keepalign does not evaluate"
-                    ),
-                    at,
-                ),
-                consumed,
-            );
+            return (self.module_instance(name, &suffix, &iscope, at), consumed);
         };
         match self.child(name, &suffix, &iscope) {
             Ok(child) => (child.output(output, at), consumed + 1),
@@ -1217,6 +1221,24 @@ impl<'a> Evaluator<'a> {
                         1,
                     );
                 }
+                // A resource with `count` or `for_each` as a whole (or its
+                // `[*]`, a list with `count`): its instances.
+                let whole_used = match ops.get(1).map(|o| o.value()) {
+                    None => true,
+                    Some(TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_)) => self
+                        .resources
+                        .get(&(rtype, rname))
+                        .is_some_and(|d| d.body.attr("count").is_some()),
+                    _ => false,
+                };
+                // A splat of instances that are not known stays the
+                // `[*]` reference below, a list every link reads.
+                if whole_used
+                    && let Some(v) = self.resource_whole(rtype, rname, at.clone())
+                    && (ops.len() == 1 || v.hole().is_none())
+                {
+                    return (v, 1);
+                }
                 let mut address = format!("{}{rtype}.{rname}", self.prefix);
                 let mut consumed = 1;
                 match ops.get(1).map(|o| o.value()) {
@@ -1244,6 +1266,12 @@ impl<'a> Evaluator<'a> {
                         return (Val::list(vec![v], at), 3.min(ops.len()));
                     }
                     _ => {}
+                }
+                // One instance as a whole (`aws_lb_target_group.tg["api"]`
+                // passed to a module that reads its `arn`).
+                if consumed == 2 && attr(2).is_none() {
+                    let whole = super::collections::whole_instance(address, at);
+                    return (whole, 2);
                 }
                 let field = attr(consumed).unwrap_or("id");
                 (
@@ -1640,6 +1668,9 @@ pub fn instance_suffix(k: &Val) -> String {
 }
 
 pub fn get_key(v: &Val, key: &str, at: Option<Location>) -> Val {
+    if let Some(attr) = super::collections::attribute_of(v, key, at.clone()) {
+        return attr;
+    }
     match &v.kind {
         Kind::Map(m) => m
             .get(key)
@@ -1667,7 +1698,11 @@ pub fn index(v: &Val, idx: &Val, at: Option<Location>) -> Val {
             Ok(t) => get_key(v, &t.s, at),
             Err(h) => h,
         },
-        Kind::Unknown(_) => v.clone(),
+        // `instance["arn"]` of a resource instance used as a whole.
+        Kind::Unknown(_) => match idx.as_known_str() {
+            Some(k) => get_key(v, k, at),
+            None => v.clone(),
+        },
         _ => Val::error(format!("cannot index a {}", v.type_name()), at),
     }
 }

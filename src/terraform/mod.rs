@@ -3,6 +3,7 @@
 //! partial evaluator (`eval`), because findings need provenance and unknowns
 //! that a plain evaluator cannot give.
 
+mod collections;
 pub mod comments;
 pub mod eval;
 pub mod functions;
@@ -329,7 +330,7 @@ fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
             continue;
         }
         let what = format!("{}{}.{}", ev.prefix, decl.rtype, decl.name);
-        let instances = ev.instances_of(decl.body, &what);
+        let instances = ev.resource_instances(decl.rtype, decl.name);
         if instances.is_empty()
             && decl.rtype == "aws_ecs_service"
             && let Some(why) = no_instances(ev, decl.body)
@@ -342,7 +343,7 @@ fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
                 at: Some(decl.at.clone()),
             });
         }
-        for (suffix, scope) in instances {
+        for (suffix, scope) in instances.iter().cloned() {
             let inst = Instance {
                 ev,
                 id: ResourceId {

@@ -1262,3 +1262,281 @@ fn optional_defaults_in_terraform_json_syntax_point_into_the_type_string() {
         assert_eq!(string(&key(&svc, "name")), "api");
     });
 }
+
+/// Write `files` into a temporary root with its modules and run `f` on the
+/// root's evaluator, its module calls loaded as a scan loads them.
+fn with_root<T>(files: &[(&str, &str)], f: impl FnOnce(&Evaluator<'_>) -> T) -> T {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let root = dir.path().canonicalize().unwrap();
+    let top: Vec<_> = files
+        .iter()
+        .filter(|(n, _)| !n.contains('/'))
+        .map(|(n, _)| root.join(n))
+        .collect();
+    let discovered = std::collections::BTreeMap::from([(root.clone(), top)]);
+    let repo = root.clone();
+    let ws = super::modules::Workspace::build(&discovered, &move |_| repo.clone());
+    let module = ws.get(&root).expect("the root is loaded");
+    let mut ev = Evaluator::new(&module.files, root.clone(), root.clone());
+    ev.workspace = Some(&ws);
+    ev.ancestors = vec![root];
+    f(&ev)
+}
+
+/// The reference a value stands for: (address, attribute).
+fn reference(v: &Val) -> (String, String) {
+    let r = v
+        .hole()
+        .and_then(|h| h.reference.clone())
+        .unwrap_or_else(|| panic!("not a reference: {v:?}"));
+    (r.address, r.attribute)
+}
+
+const CONTAINER_MODULE: &str = r#"
+variable "name" {}
+variable "port" {
+  default = 8080
+}
+output "definition" {
+  value = { name = var.name, port = var.port }
+}
+output "name" {
+  value = var.name
+}
+"#;
+
+#[test]
+fn a_module_called_with_for_each_or_count_is_a_collection_of_its_outputs() {
+    let main = r#"
+module "c" {
+  source   = "./container"
+  for_each = { api = 8000, admin = 9000 }
+  name     = each.key
+  port     = each.value
+}
+module "n" {
+  source = "./container"
+  count  = 2
+  name   = "n${count.index}"
+}
+module "p" {
+  source = "./container"
+  name   = "plain"
+}
+locals {
+  values   = values(module.c)
+  names    = [for k, v in module.c : v.name]
+  encoded  = jsonencode([for k, v in module.c : v.definition])
+  by_key   = { for k, m in module.c : k => m.definition.port }
+  splat    = module.n[*].name
+  one      = module.c["api"].definition.port
+  instance = module.c["admin"]
+  plain    = module.p.name
+  whole    = module.p
+}
+"#;
+    with_root(
+        &[("main.tf", main), ("container/main.tf", CONTAINER_MODULE)],
+        |ev| {
+            // Instance keys in key order, each an object of outputs.
+            let values = local(ev, "values").elements().unwrap();
+            assert_eq!(values.len(), 2);
+            assert_eq!(
+                string(&super::eval::get_key(&values[0], "name", None)),
+                "admin"
+            );
+            let names: Vec<String> = local(ev, "names")
+                .elements()
+                .unwrap()
+                .iter()
+                .map(string)
+                .collect();
+            assert_eq!(names, ["admin", "api"]);
+            // The port in the encoded definitions still points at the literal.
+            let encoded = local(ev, "encoded");
+            let Kind::Str(t) = &encoded.kind else {
+                panic!("a string: {encoded:?}")
+            };
+            assert_eq!(
+                t.s,
+                r#"[{"name":"admin","port":9000},{"name":"api","port":8000}]"#
+            );
+            let i = t.s.find("8000").unwrap();
+            let at = t.locate(i..i + 4).expect("located");
+            assert_eq!((at.snippet(), at.start().0), ("8000", 4));
+            assert_eq!(
+                number(&super::eval::get_key(&local(ev, "by_key"), "api", None)),
+                8000.0
+            );
+            let splat: Vec<String> = local(ev, "splat")
+                .elements()
+                .unwrap()
+                .iter()
+                .map(string)
+                .collect();
+            assert_eq!(splat, ["n0", "n1"]);
+            assert_eq!(number(&local(ev, "one")), 8000.0);
+            assert_eq!(
+                string(&super::eval::get_key(&local(ev, "instance"), "name", None)),
+                "admin"
+            );
+            assert_eq!(string(&local(ev, "plain")), "plain");
+            assert_eq!(
+                string(&super::eval::get_key(&local(ev, "whole"), "name", None)),
+                "plain"
+            );
+        },
+    );
+}
+
+#[test]
+fn a_module_whose_for_each_is_unknown_is_unknown_as_a_whole_and_says_why() {
+    let main = r#"
+variable "containers" {}
+module "c" {
+  source   = "./container"
+  for_each = var.containers
+  name     = each.key
+}
+module "none" {
+  source = "./container"
+  count  = 0
+  name   = "x"
+}
+module "self" {
+  source   = "./container"
+  for_each = { a = 1 }
+  name     = length(module.self)
+}
+locals {
+  all   = [for k, v in module.c : v.definition]
+  none  = module.none[*].name
+  cycle = module.self["a"].name
+}
+"#;
+    with_root(
+        &[("main.tf", main), ("container/main.tf", CONTAINER_MODULE)],
+        |ev| {
+            let all = local(ev, "all");
+            let hole = all.hole().expect("unknown");
+            assert!(
+                hole.reason.contains("module.c are not known")
+                    && hole.reason.contains("var.containers has no default"),
+                "{}",
+                hole.reason
+            );
+            assert_eq!(local(ev, "none").elements().unwrap().len(), 0);
+            // A module that needs itself as a whole is a cycle, not a loop.
+            let cycle = local(ev, "cycle");
+            let hole = cycle.hole().expect("unknown");
+            assert!(hole.reason.contains("(a cycle)"), "{}", hole.reason);
+        },
+    );
+}
+
+#[test]
+fn a_resource_with_for_each_or_count_as_a_whole_refers_to_each_instance() {
+    let tf = r#"
+resource "aws_lb_target_group" "tg" {
+  for_each             = { api = 30, admin = 90 }
+  deregistration_delay = each.value
+}
+resource "aws_lb_target_group" "n" {
+  count = 3
+}
+resource "aws_lb_target_group" "unknown" {
+  for_each = var.groups
+}
+variable "groups" {}
+locals {
+  by_key   = { for k, tg in aws_lb_target_group.tg : k => tg.arn }["api"]
+  second   = values(aws_lb_target_group.tg)[1].arn
+  splat    = aws_lb_target_group.n[*].arn
+  indexed  = aws_lb_target_group.tg["admin"].arn
+  instance = aws_lb_target_group.tg["admin"]
+  unknown  = [for tg in aws_lb_target_group.unknown : tg.arn]
+}
+"#;
+    with_module(&[("main.tf", tf)], |ev| {
+        let r = |a: &str, b: &str| (a.to_string(), b.to_string());
+        assert_eq!(
+            reference(&local(ev, "by_key")),
+            r("aws_lb_target_group.tg[\"api\"]", "arn")
+        );
+        // Key order: admin, api.
+        assert_eq!(
+            reference(&local(ev, "second")),
+            r("aws_lb_target_group.tg[\"api\"]", "arn")
+        );
+        let splat: Vec<_> = local(ev, "splat")
+            .elements()
+            .unwrap()
+            .iter()
+            .map(reference)
+            .collect();
+        assert_eq!(
+            splat,
+            [
+                r("aws_lb_target_group.n[0]", "arn"),
+                r("aws_lb_target_group.n[1]", "arn"),
+                r("aws_lb_target_group.n[2]", "arn"),
+            ]
+        );
+        assert_eq!(
+            reference(&local(ev, "indexed")),
+            r("aws_lb_target_group.tg[\"admin\"]", "arn")
+        );
+        let instance = local(ev, "instance");
+        assert_eq!(
+            reference(&super::eval::get_key(&instance, "arn", None)),
+            r("aws_lb_target_group.tg[\"admin\"]", "arn")
+        );
+        // Unknown instances: unknown, saying why, and still a link to the
+        // one unindexed instance the resource was analysed as.
+        let unknown = local(ev, "unknown");
+        let hole = unknown.hole().expect("unknown");
+        assert!(
+            hole.reason
+                .contains("the instances of aws_lb_target_group.unknown are not known")
+                && hole.reason.contains("for_each is unknown"),
+            "{}",
+            hole.reason
+        );
+        assert_eq!(reference(&unknown), r("aws_lb_target_group.unknown", ""));
+    });
+}
+
+#[test]
+fn many_module_instances_of_many_outputs_stop_at_the_budget() {
+    let module = r#"
+variable "i" {}
+output "big" {
+  value = [for x in range(2000) : x + var.i]
+}
+output "other" {
+  value = [for x in range(2000) : x * var.i]
+}
+"#;
+    let main = r#"
+module "c" {
+  source = "./m"
+  count  = 5000
+  i      = count.index
+}
+locals {
+  n = length(flatten([for v in module.c : v.big]))
+}
+"#;
+    with_root(&[("main.tf", main), ("m/main.tf", module)], |ev| {
+        let started = std::time::Instant::now();
+        let n = local(ev, "n");
+        let hole = n.hole().expect("unknown");
+        assert!(hole.reason.contains("budget"), "{}", hole.reason);
+        assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    });
+}

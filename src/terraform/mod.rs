@@ -325,14 +325,33 @@ fn load_root(
 fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
     let mut decls: Vec<_> = ev.resources.values().collect();
     decls.sort_by(|a, b| a.at.cmp(&b.at));
+    // The switches of the services that exist. A count-zero service whose
+    // count reads exactly the same switches as one of them is its other
+    // variant (terraform-aws-modules' `this` and `ignore_task_definition`),
+    // not a service left unchecked.
+    let switches = |d: &eval::ResourceDecl<'_>| -> std::collections::BTreeSet<String> {
+        ["count", "for_each"]
+            .into_iter()
+            .flat_map(|a| variables_in(d.body, a))
+            .collect()
+    };
+    let switches_of_created: Vec<std::collections::BTreeSet<String>> = decls
+        .iter()
+        .filter(|d| d.rtype == "aws_ecs_service")
+        .filter(|d| !ev.resource_instances(d.rtype, d.name).is_empty())
+        .map(|d| switches(d))
+        .filter(|s| !s.is_empty())
+        .collect();
     for decl in decls {
         if !readers::is_read(decl.rtype) {
             continue;
         }
         let what = format!("{}{}.{}", ev.prefix, decl.rtype, decl.name);
         let instances = ev.resource_instances(decl.rtype, decl.name);
+        let a_variant_of_a_created_service = || switches_of_created.contains(&switches(decl));
         if instances.is_empty()
             && decl.rtype == "aws_ecs_service"
+            && !a_variant_of_a_created_service()
             && let Some(why) = no_instances(ev, decl.body)
         {
             model.not_checked.push(NotChecked {

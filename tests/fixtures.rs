@@ -117,6 +117,13 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 module.svc[\"search\"].aws_ecs_service.this[0] main.tf:12"],
     ),
     (
+        "modules-initialised-ecs-root",
+        &[
+            "DR201 module.api.aws_ecs_service.this[0] main.tf:28",
+            "KA101 module.api.aws_ecs_service.this[0] main.tf:47",
+        ],
+    ),
+    (
         "modules-optional-attributes",
         &["KA101 module.orders.aws_ecs_service.this[0] variables.tf:18"],
     ),

@@ -206,7 +206,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ("server-nginx-sidecar", &[]),
     (
         "server-private-nginx-image",
-        &["UN002 aws_ecs_service.payments ecs.tf:11"],
+        &["UN002 aws_ecs_service.payments variables.tf:39"],
     ),
     ("server-node", &["KA101 aws_ecs_service.bff ecs.tf:14"]),
     ("server-puma", &["UN001 aws_ecs_service.rails ecs.tf:15"]),

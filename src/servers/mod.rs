@@ -296,13 +296,19 @@ fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
         .or_else(|| ctx.image_at())
         .or_else(|| Some(c.at.clone()));
     if original.is_empty() {
-        // The fix is a command in the task definition: point there, at the
-        // image when it is written there, else at the container (an image
-        // imported from another stack or passed down by a module is
-        // written elsewhere).
+        // The fix is a command beside the image: point at the image where it
+        // is written for this service (in Terraform, wherever in the
+        // configuration a module is given it), but not into another
+        // CloudFormation stack that exports it: then at the container.
+        let terraform = |l: &Location| {
+            let p = &l.file.path;
+            p.extension().is_some_and(|e| e == "tf") || p.to_string_lossy().ends_with(".tf.json")
+        };
         let at = ctx
             .image_at()
-            .filter(|image| image.file.path == c.at.file.path)
+            .filter(|image| {
+                image.file.path == c.at.file.path || terraform(image) && terraform(&c.at)
+            })
             .unwrap_or_else(|| c.at.clone());
         let at = Some(at);
         return Unresolved::new(

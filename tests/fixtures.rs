@@ -684,3 +684,50 @@ fn recognised_servers_are_listed_once_per_report() {
     assert_eq!(human.matches("keepalign recognises").count(), 1, "{human}");
     assert!(human.contains("Thruster, gunicorn"), "{human}");
 }
+
+/// A service a module creates only when asked: its caller passing
+/// `create = false` decided, and nothing is left unchecked; left to a
+/// default of false (read through a local), it is a UN003 note.
+#[test]
+fn a_service_its_module_caller_switches_off_is_not_unchecked() {
+    let dir = tempfile::tempdir().unwrap();
+    let module = r#"
+variable "create" {
+  type    = bool
+  default = true
+}
+variable "create_service" {
+  type    = bool
+  default = false
+}
+locals {
+  create_service = var.create && var.create_service
+}
+resource "aws_ecs_service" "this" {
+  count = local.create_service ? 1 : 0
+  name  = "svc"
+  load_balancer {
+    target_group_arn = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/web/0123456789abcdef"
+    container_name   = "web"
+    container_port   = 8000
+  }
+}
+"#;
+    std::fs::create_dir(dir.path().join("service")).unwrap();
+    std::fs::write(dir.path().join("service/main.tf"), module).unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        "module \"disabled\" {\n  source = \"./service\"\n  create = false\n}\nmodule \"left_to_default\" {\n  source = \"./service\"\n}\n",
+    )
+    .unwrap();
+    let r = run(dir.path());
+    let got = summary(&r.findings);
+    assert_eq!(got, ["UN003 - main.tf:13"], "{}", r.human);
+    assert!(
+        r.human
+            .contains("module.left_to_default.aws_ecs_service.this was not checked")
+            && r.human.contains("var.create, var.create_service"),
+        "{}",
+        r.human
+    );
+}

@@ -466,7 +466,12 @@ fn no_instances(ev: &Evaluator<'_>, body: syntax::BodyRef<'_>) -> Option<String>
     if !known_zero {
         return None;
     }
-    let vars = variables_in(body, attr);
+    let vars = switch_variables(ev, body, attr);
+    // In a module, a switch its caller sets (`create = false`) is the
+    // caller's decision, not a service left unchecked.
+    if !ev.prefix.is_empty() && vars.iter().any(|v| ev.inputs.contains_key(v)) {
+        return None;
+    }
     let reads = match vars.as_slice() {
         [] => String::new(),
         vars => format!(
@@ -480,6 +485,39 @@ fn no_instances(ev: &Evaluator<'_>, body: syntax::BodyRef<'_>) -> Option<String>
     Some(format!(
         "its {attr} {zero} under the current variables{reads}, so Terraform creates none"
     ))
+}
+
+/// The variables a `count` or `for_each` reads, directly or through the
+/// locals it names (`local.create_service = var.create && …`), two levels
+/// deep.
+fn switch_variables(ev: &Evaluator<'_>, body: syntax::BodyRef<'_>, attr: &str) -> Vec<String> {
+    let Some(text) = body
+        .attr(attr)
+        .and_then(|e| e.location())
+        .map(|l| l.snippet().to_string())
+    else {
+        return Vec::new();
+    };
+    let mut out = variables_in_text(&text);
+    let mut texts = vec![text];
+    for _ in 0..2 {
+        let mut next = Vec::new();
+        for t in &texts {
+            for name in names_after(t, "local.") {
+                if let Some(l) = ev.locals.get(name.as_str()).and_then(|e| e.location()) {
+                    let snippet = l.snippet().to_string();
+                    for v in variables_in_text(&snippet) {
+                        if !out.contains(&v) {
+                            out.push(v);
+                        }
+                    }
+                    next.push(snippet);
+                }
+            }
+        }
+        texts = next;
+    }
+    out
 }
 
 /// The advice for a service that has no instances: set the variables its
@@ -506,18 +544,24 @@ fn enable_fix(body: syntax::BodyRef<'_>) -> String {
 
 /// The `var.NAME`s an attribute's expression reads, in order, once each.
 fn variables_in(body: syntax::BodyRef<'_>, attr: &str) -> Vec<String> {
-    let Some(text) = body
-        .attr(attr)
+    body.attr(attr)
         .and_then(|e| e.location())
-        .map(|l| l.snippet().to_string())
-    else {
-        return Vec::new();
-    };
+        .map(|l| variables_in_text(l.snippet()))
+        .unwrap_or_default()
+}
+
+fn variables_in_text(text: &str) -> Vec<String> {
+    names_after(text, "var.")
+}
+
+/// The names written after `prefix` (`var.`, `local.`) in an expression's
+/// text, each once, in order.
+fn names_after(text: &str, prefix: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let mut rest = text.as_str();
-    while let Some(i) = rest.find("var.") {
+    let mut rest = text;
+    while let Some(i) = rest.find(prefix) {
         let before = rest[..i].chars().next_back();
-        let after = &rest[i + 4..];
+        let after = &rest[i + prefix.len()..];
         let name: String = after
             .chars()
             .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')

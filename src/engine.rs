@@ -97,6 +97,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
         model.extend(m);
     }
     model.not_read.extend(not_read);
+    crate::bluegreen::attach(&mut model);
     Ok(model)
 }
 

@@ -19,6 +19,7 @@ pub mod value;
 #[macro_use]
 pub mod rules;
 pub mod baseline;
+pub mod bluegreen;
 pub mod budget;
 pub mod config;
 pub mod discover;

@@ -510,6 +510,21 @@ pub struct Model {
     /// capacity provider strategies, capacity providers, Auto Scaling
     /// groups and the ECS agent settings of launch templates.
     pub ec2: Ec2Model,
+    /// CodeDeploy blue/green deployment groups of ECS services.
+    pub deployment_groups: Vec<DeploymentGroup>,
+}
+
+/// A CodeDeploy deployment group that shifts an ECS service between a pair
+/// of target groups (`aws_codedeploy_deployment_group`,
+/// `AWS::CodeDeploy::DeploymentGroup`).
+#[derive(Clone, Debug)]
+pub struct DeploymentGroup {
+    pub id: ResourceId,
+    /// The services it deploys (`ecs_service.service_name`).
+    pub services: Vec<Link>,
+    /// The target groups of its pairs (`target_group.name`).
+    pub target_groups: Vec<Link>,
+    pub at: Location,
 }
 
 impl Model {
@@ -527,6 +542,7 @@ impl Model {
         self.roots.extend(other.roots);
         self.not_checked.extend(other.not_checked);
         self.ec2.extend(other.ec2);
+        self.deployment_groups.extend(other.deployment_groups);
     }
 }
 

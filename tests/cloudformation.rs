@@ -914,3 +914,89 @@ fn a_template_url_is_matched_by_file_name_only_when_one_template_fits() {
     );
     assert!(!got.iter().any(|g| g.starts_with("UN003")), "{got:?}");
 }
+
+/// A CodeDeploy deployment group's second target group is checked with the
+/// service it deploys, reached through the first one's load balancer.
+#[test]
+fn a_codedeploy_target_group_pair_is_checked_with_its_service() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("payments.yaml"),
+        r#"AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  LoadBalancer:
+    Type: AWS::ElasticLoadBalancingV2::LoadBalancer
+    Properties:
+      LoadBalancerAttributes:
+        - Key: idle_timeout.timeout_seconds
+          Value: "90"
+  Listener:
+    Type: AWS::ElasticLoadBalancingV2::Listener
+    Properties:
+      LoadBalancerArn: !Ref LoadBalancer
+      Port: 80
+      Protocol: HTTP
+      DefaultActions:
+        - Type: forward
+          TargetGroupArn: !Ref Blue
+  Blue:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties:
+      Port: 8000
+      Protocol: HTTP
+      TargetGroupAttributes:
+        - Key: deregistration_delay.timeout_seconds
+          Value: "120"
+  Green:
+    Type: AWS::ElasticLoadBalancingV2::TargetGroup
+    Properties:
+      Port: 8000
+      Protocol: HTTP
+      TargetGroupAttributes:
+        - Key: deregistration_delay.timeout_seconds
+          Value: "10"
+  TaskDefinition:
+    Type: AWS::ECS::TaskDefinition
+    Properties:
+      RequiresCompatibilities: [FARGATE]
+      ContainerDefinitions:
+        - Name: payments
+          Image: payments:12
+          Command: [uvicorn, app:app, --timeout-keep-alive, "95"]
+  Service:
+    Type: AWS::ECS::Service
+    Properties:
+      LaunchType: FARGATE
+      TaskDefinition: !Ref TaskDefinition
+      DeploymentController:
+        Type: CODE_DEPLOY
+      LoadBalancers:
+        - TargetGroupArn: !Ref Blue
+          ContainerName: payments
+          ContainerPort: 8000
+  DeploymentGroup:
+    Type: AWS::CodeDeploy::DeploymentGroup
+    Properties:
+      ApplicationName: payments
+      ServiceRoleArn: arn:aws:iam::123456789012:role/codedeploy-ecs
+      ECSServices:
+        - ClusterName: payments
+          ServiceName: !GetAtt Service.Name
+      LoadBalancerInfo:
+        TargetGroupPairInfoList:
+          - TargetGroups:
+              - Name: !GetAtt Blue.TargetGroupName
+              - Name: !GetAtt Green.TargetGroupName
+            ProdTrafficRoute:
+              ListenerArns: [!Ref Listener]
+"#,
+    )
+    .unwrap();
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["DR201 Service payments.yaml:33"],
+        "{}",
+        r.human
+    );
+}

@@ -9,6 +9,10 @@ use keepalign::terraform::{CommandLineInput, Inputs};
 /// (fixture, expected `RULE service file:line`, in report order)
 const EXPECTED: &[(&str, &[&str])] = &[
     (
+        "blue-green-codedeploy",
+        &["DR201 aws_ecs_service.payments main.tf:43"],
+    ),
+    (
         "blue-green-alternate-target-group",
         &["DR201 aws_ecs_service.checkout main.tf:64"],
     ),

@@ -434,6 +434,9 @@ fn read_resources(t: &Template, ev: &Evaluator<'_>, scope: &str, model: &mut Mod
             "AWS::ECS::TaskDefinition" => {
                 model.task_definitions.push(resources::task_definition(&r))
             }
+            "AWS::CodeDeploy::DeploymentGroup" => model
+                .deployment_groups
+                .push(resources::deployment_group(&r)),
             other if resources::read_ec2(other, &r, &mut model.ec2) => {}
             other => {
                 if let Some((why, fix)) = unmodelled_service(other, node.get("Properties")) {

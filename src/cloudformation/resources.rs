@@ -504,6 +504,35 @@ fn user_data(r: &Resource<'_, '_>, node: Option<&Node>) -> crate::agent::UserDat
     UserData::from_base64_val(Some(v), "UserData", &node.at)
 }
 
+/// A CodeDeploy deployment group: the ECS services it deploys and the
+/// target groups of its blue/green pairs.
+pub fn deployment_group(r: &Resource<'_, '_>) -> crate::model::DeploymentGroup {
+    let services = items(r.prop("ECSServices"))
+        .iter()
+        .filter_map(|s| field(s, "ServiceName"))
+        .map(|n| to_link(Some(n.clone()), n.at.clone(), "ServiceName"))
+        .collect();
+    let target_groups = r
+        .prop("LoadBalancerInfo")
+        .and_then(|info| field(&info, "TargetGroupPairInfoList").cloned())
+        .map(|pairs| items(Some(pairs)))
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|pair| items(field(pair, "TargetGroups").cloned()))
+        .filter_map(|tg| field(&tg, "Name").cloned())
+        .map(|n| {
+            let at = n.at.clone();
+            to_link(Some(n), at, "TargetGroups Name")
+        })
+        .collect();
+    crate::model::DeploymentGroup {
+        id: r.id.clone(),
+        services,
+        target_groups,
+        at: r.at.clone(),
+    }
+}
+
 /// What a launch template's or launch configuration's user data, and the
 /// cfn-init metadata it runs, tell the ECS agent.
 fn agent_config(

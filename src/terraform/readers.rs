@@ -23,6 +23,7 @@ pub enum Target {
     AutoScalingGroup,
     LaunchTemplate,
     LaunchConfiguration,
+    Service,
 }
 
 impl Target {
@@ -38,6 +39,7 @@ impl Target {
             Target::AutoScalingGroup => &["aws_autoscaling_group"],
             Target::LaunchTemplate => &["aws_launch_template"],
             Target::LaunchConfiguration => &["aws_launch_configuration"],
+            Target::Service => &["aws_ecs_service"],
         }
     }
 
@@ -53,6 +55,7 @@ impl Target {
             Target::AutoScalingGroup => "Auto Scaling group",
             Target::LaunchTemplate => "launch template",
             Target::LaunchConfiguration => "launch configuration",
+            Target::Service => "ECS service",
         }
     }
 }
@@ -628,7 +631,33 @@ pub fn read<S: Source>(rtype: &str, r: &S, model: &mut Model) {
         "aws_lb_target_group" | "aws_alb_target_group" => model.target_groups.push(target_group(r)),
         "aws_ecs_service" => model.services.push(service(r)),
         "aws_ecs_task_definition" => model.task_definitions.push(task_definition(r)),
+        "aws_codedeploy_deployment_group" => model.deployment_groups.push(deployment_group(r)),
         _ => read_ec2(rtype, r, &mut model.ec2),
+    }
+}
+
+/// A CodeDeploy deployment group: the ECS services it deploys and the
+/// target groups of its blue/green pairs.
+fn deployment_group<S: Source>(r: &S) -> DeploymentGroup {
+    let root = r.root();
+    let services = r
+        .blocks(&root, "ecs_service")
+        .iter()
+        .map(|b| r.link(b, "service_name", "service_name", Target::Service))
+        .collect();
+    let mut target_groups = Vec::new();
+    for info in r.blocks(&root, "load_balancer_info") {
+        for pair in r.blocks(&info, "target_group_pair_info") {
+            for tg in r.blocks(&pair, "target_group") {
+                target_groups.push(r.link(&tg, "name", "target_group name", Target::TargetGroup));
+            }
+        }
+    }
+    DeploymentGroup {
+        id: r.id().clone(),
+        services,
+        target_groups,
+        at: r.at().clone(),
     }
 }
 
@@ -663,5 +692,6 @@ pub fn is_read(rtype: &str) -> bool {
                 | "aws_autoscaling_group"
                 | "aws_launch_template"
                 | "aws_launch_configuration"
+                | "aws_codedeploy_deployment_group"
         )
 }

@@ -26,6 +26,8 @@ pub struct Discovered {
     pub terraform_modules: BTreeMap<PathBuf, Vec<PathBuf>>,
     /// Files that may be CloudFormation templates (their content decides).
     pub templates: Vec<PathBuf>,
+    /// Dockerfiles: the builds of the images containers run.
+    pub dockerfiles: Vec<PathBuf>,
     /// Entries that could not be read while walking.
     pub errors: Vec<InputError>,
 }
@@ -155,6 +157,8 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
                             .push(p.to_path_buf());
                     } else if crate::cloudformation::is_candidate(p) {
                         out.templates.push(p.to_path_buf());
+                    } else if crate::images::is_dockerfile(p) {
+                        out.dockerfiles.push(p.to_path_buf());
                     }
                 }
                 Err(err) => {
@@ -174,6 +178,8 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
     }
     out.templates.sort();
     out.templates.dedup();
+    out.dockerfiles.sort();
+    out.dockerfiles.dedup();
     for files in out.terraform_modules.values_mut() {
         files.sort();
         files.dedup();

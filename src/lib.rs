@@ -6,6 +6,7 @@ pub mod cloudformation;
 pub mod containers;
 pub mod convert;
 pub mod finding;
+pub mod images;
 pub mod input;
 pub mod json;
 pub mod launch;

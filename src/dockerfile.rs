@@ -720,9 +720,12 @@ fn split_words(text: &str, r: Range<usize>, esc: char) -> Vec<Range<usize>> {
     out
 }
 
+/// A reference's end, name, and operator with its operand.
+type VarRef<'a> = (usize, &'a str, Option<(&'a str, &'a str)>);
+
 /// A variable reference at byte `i` (a `$`) of `s`: its end, name and
 /// operator with operand, if it is one.
-fn var_ref(s: &str, i: usize) -> Option<(usize, &str, Option<(&str, &str)>)> {
+fn var_ref(s: &str, i: usize) -> Option<VarRef<'_>> {
     let b = s.as_bytes();
     let name_end = |from: usize| {
         let mut j = from;
@@ -1014,4 +1017,291 @@ fn join_path(base: &str, rel: &str) -> String {
         }
     }
     format!("/{}", parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn parse(text: &str) -> Dockerfile {
+        let file = SourceFile::new(PathBuf::from("Dockerfile"), text.to_string());
+        match Dockerfile::parse(file) {
+            Ok(d) => d,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn texts(words: &[Word]) -> Vec<&str> {
+        words.iter().map(|w| w.text.as_str()).collect()
+    }
+
+    fn snippet(w: &Word) -> &str {
+        w.at.as_ref().map(|a| a.snippet()).unwrap_or("<none>")
+    }
+
+    fn env<'a>(s: &'a Stage, k: &str) -> &'a Word {
+        &s.env.iter().rev().find(|(n, _)| n == k).expect(k).1
+    }
+
+    #[test]
+    fn multi_stage_with_copy_from() {
+        let d = parse(
+            "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app\n\n\
+             FROM gcr.io/distroless/base\nCOPY --from=build --chown=1:1 /out/app /app\nENTRYPOINT [\"/app\"]\n",
+        );
+        assert_eq!(d.stages.len(), 2);
+        assert_eq!(d.stages[0].name.as_deref(), Some("build"));
+        assert_eq!(d.stage("BUILD").unwrap().from.text, "golang:1.22");
+        let last = d.final_stage().unwrap();
+        assert_eq!(last.from.text, "gcr.io/distroless/base");
+        assert_eq!(last.at.start().0, 6);
+        assert!(last.workdir.is_none());
+        let c = &last.copies[0];
+        assert_eq!(c.from.as_deref(), Some("build"));
+        assert_eq!(texts(&c.sources), ["/out/app"]);
+        assert_eq!(c.dest.text, "/app");
+        assert_eq!(snippet(&c.dest), "/app");
+        assert_eq!(c.at.start().0, 7);
+        assert_eq!(texts(&d.stages[0].copies[0].sources), ["."]);
+        assert_eq!(texts(last.entrypoint.as_ref().unwrap()), ["/app"]);
+        assert!(last.cmd.is_none());
+    }
+
+    #[test]
+    fn arg_defaults_in_from_and_env() {
+        let d = parse(
+            "ARG BASE=node\nARG TAG=20\nFROM ${BASE}:$TAG-slim AS app\nARG TAG\nARG PORT=8080\n\
+             ENV APP_PORT=${PORT} T=${TAG} MISSING=$NOPE D=${NOPE:-dflt}\n",
+        );
+        let s = &d.stages[0];
+        assert_eq!(s.from.text, "node:20-slim");
+        assert_eq!(snippet(&s.from), "${BASE}:$TAG-slim");
+        assert_eq!(env(s, "APP_PORT").text, "8080");
+        assert_eq!(snippet(env(s, "APP_PORT")), "${PORT}");
+        assert_eq!(env(s, "T").text, "20");
+        assert_eq!(env(s, "D").text, "dflt");
+        let m = env(s, "MISSING");
+        assert_eq!(m.text, "$NOPE");
+        assert!(m.unknown.is_some());
+        assert!(env(s, "APP_PORT").unknown.is_none());
+    }
+
+    #[test]
+    fn global_arg_needs_redeclaring_in_a_stage() {
+        let d = parse("ARG V=1\nFROM x\nENV A=$V\n");
+        let a = env(&d.stages[0], "A");
+        assert_eq!(a.text, "$V");
+        assert!(a.unknown.is_some());
+        let d = parse("FROM x:$UNSET\n");
+        assert!(d.stages[0].from.unknown.is_some());
+    }
+
+    #[test]
+    fn env_both_forms_and_quotes() {
+        let d = parse(
+            "FROM x\nENV LEGACY hello world\nENV A=1 B=\"two words\" C='$A' D=$A\\ x\nENV E=${A}$B\n",
+        );
+        let s = &d.stages[0];
+        assert_eq!(env(s, "LEGACY").text, "hello world");
+        assert_eq!(snippet(env(s, "LEGACY")), "hello world");
+        assert_eq!(env(s, "A").text, "1");
+        assert_eq!(env(s, "B").text, "two words");
+        assert_eq!(env(s, "C").text, "$A");
+        // Pairs of one ENV see only what was set before it.
+        assert!(env(s, "D").unknown.is_some());
+        assert_eq!(env(s, "E").text, "1two words");
+        let names: Vec<&str> = s.env.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["LEGACY", "A", "B", "C", "D", "E"]);
+    }
+
+    #[test]
+    fn workdir_relative_joins() {
+        let d = parse("FROM x\nWORKDIR /a\nWORKDIR b/c\nWORKDIR ../d\nENV X=e\nWORKDIR $X\n");
+        let w = d.stages[0].workdir.as_ref().unwrap();
+        assert_eq!(w.text, "/a/b/d/e");
+        assert_eq!(snippet(w), "$X");
+        let d = parse("FROM x\nWORKDIR rel\n");
+        assert_eq!(d.stages[0].workdir.as_ref().unwrap().text, "rel");
+    }
+
+    #[test]
+    fn entrypoint_and_cmd_forms_located() {
+        let d = parse(
+            "FROM x\nENTRYPOINT [\"gunicorn\", \"--keep-alive\", \"75\"]\nCMD gunicorn app:app --timeout $T\n",
+        );
+        let s = &d.stages[0];
+        let ep = s.entrypoint.as_ref().unwrap();
+        assert_eq!(texts(ep), ["gunicorn", "--keep-alive", "75"]);
+        for w in ep {
+            assert_eq!(snippet(w), w.text);
+        }
+        assert_eq!(ep[2].at.as_ref().unwrap().start(), (2, 42));
+        let cmd = s.cmd.as_ref().unwrap();
+        assert_eq!(
+            texts(cmd),
+            ["/bin/sh", "-c", "gunicorn app:app --timeout $T"]
+        );
+        assert_eq!(snippet(&cmd[2]), cmd[2].text);
+        assert!(cmd[0].at.is_none());
+    }
+
+    #[test]
+    fn entrypoint_resets_cmd_unless_set_before_in_stage() {
+        let d = parse(
+            "FROM x AS a\nCMD [\"serve\"]\nFROM a AS b\nENTRYPOINT [\"run\"]\nFROM x AS c\nCMD [\"c\"]\nENTRYPOINT [\"e\"]\n",
+        );
+        assert!(d.stages[1].cmd.is_none());
+        assert_eq!(texts(d.stages[2].cmd.as_ref().unwrap()), ["c"]);
+    }
+
+    #[test]
+    fn shell_instruction_changes_shell_form() {
+        let d = parse("FROM x\nSHELL [\"bash\", \"-lc\"]\nCMD exec node server.js\n");
+        let cmd = d.stages[0].cmd.as_ref().unwrap();
+        assert_eq!(texts(cmd), ["bash", "-lc", "exec node server.js"]);
+        assert_eq!(snippet(&cmd[0]), "bash");
+    }
+
+    #[test]
+    fn continuations_and_comments() {
+        let d = parse(
+            "# a comment\nFROM x\nCMD [\"node\", \\\n# inside\n\n     \"server.js\"]\nENV A=1 \\\n    B=2\n",
+        );
+        let s = &d.stages[0];
+        let cmd = s.cmd.as_ref().unwrap();
+        assert_eq!(texts(cmd), ["node", "server.js"]);
+        assert_eq!(snippet(&cmd[1]), "server.js");
+        assert_eq!(cmd[1].at.as_ref().unwrap().start().0, 6);
+        assert_eq!(env(s, "B").text, "2");
+        assert_eq!(env(s, "B").at.as_ref().unwrap().start().0, 8);
+    }
+
+    #[test]
+    fn shell_form_across_lines_is_located_at_its_text() {
+        let d = parse("FROM x\nCMD node \\\n  server.js\n");
+        let cmd = d.stages[0].cmd.as_ref().unwrap();
+        assert_eq!(cmd[2].text, "node   server.js");
+        assert_eq!(snippet(&cmd[2]), "node \\\n  server.js");
+    }
+
+    #[test]
+    fn escape_directive_backtick() {
+        let d = parse(
+            "# syntax=docker/dockerfile:1\n# escape=`\nFROM mcr.microsoft.com/windows\nWORKDIR C:\\app\nCMD [\"app.exe\", `\n  \"--port\"]\n",
+        );
+        let s = &d.stages[0];
+        assert_eq!(s.workdir.as_ref().unwrap().text, "C:\\app");
+        assert_eq!(texts(s.cmd.as_ref().unwrap()), ["app.exe", "--port"]);
+        // After an instruction, a directive is a comment.
+        let d = parse("FROM x\n# escape=`\nCMD a \\\n b\n");
+        assert_eq!(d.stages[0].cmd.as_ref().unwrap()[2].text, "a  b");
+    }
+
+    #[test]
+    fn json_escaped_quotes() {
+        let d = parse("FROM x\nCMD [\"sh\", \"-c\", \"echo \\\"hi\\\" \\u00e9\\ud83d\\ude00\"]\n");
+        let cmd = d.stages[0].cmd.as_ref().unwrap();
+        assert_eq!(cmd[2].text, "echo \"hi\" é😀");
+        assert_eq!(snippet(&cmd[2]), "echo \\\"hi\\\" \\u00e9\\ud83d\\ude00");
+        // Not JSON: the shell form, as Docker does.
+        let d = parse("FROM x\nCMD [\"a\", b]\n");
+        assert_eq!(d.stages[0].cmd.as_ref().unwrap()[2].text, "[\"a\", b]");
+    }
+
+    #[test]
+    fn heredoc_bodies_are_skipped() {
+        let d = parse(
+            "FROM x\nRUN <<EOF\nCMD not-this\nEOF\nCOPY <<-'CONF' /etc/app.conf\n\tFROM nothing\n\tCONF\nCMD [\"real\"]\n",
+        );
+        assert_eq!(d.stages.len(), 1);
+        assert_eq!(texts(d.stages[0].cmd.as_ref().unwrap()), ["real"]);
+        assert_eq!(d.stages[0].copies[0].dest.text, "/etc/app.conf");
+    }
+
+    #[test]
+    fn inherited_stage() {
+        let d = parse(
+            "FROM python:3.12 AS base\nENV PORT=8000\nWORKDIR /app\nCMD [\"uvicorn\", \"main:app\"]\n\
+             FROM base AS prod\nENV WORKERS=4\nWORKDIR srv\nFROM python:3.12\n",
+        );
+        let prod = d.stage("prod").unwrap();
+        assert_eq!(env(prod, "PORT").text, "8000");
+        assert_eq!(env(prod, "PORT").at.as_ref().unwrap().start().0, 2);
+        assert_eq!(env(prod, "WORKERS").text, "4");
+        assert_eq!(prod.workdir.as_ref().unwrap().text, "/app/srv");
+        assert_eq!(texts(prod.cmd.as_ref().unwrap()), ["uvicorn", "main:app"]);
+        let last = d.final_stage().unwrap();
+        assert!(last.env.is_empty() && last.cmd.is_none() && last.workdir.is_none());
+    }
+
+    #[test]
+    fn effective_argv_follows_docker() {
+        let d = parse("FROM x\nENTRYPOINT [\"ep\"]\nCMD [\"c1\", \"c2\"]\n");
+        let s = &d.stages[0];
+        let w = |t: &str| Word::new(t, None);
+        let all = |v: Vec<Word>| v.into_iter().map(|w| w.text).collect::<Vec<_>>();
+        assert_eq!(all(effective_argv(s, None, None)), ["ep", "c1", "c2"]);
+        assert_eq!(all(effective_argv(s, None, Some(&[w("t")]))), ["ep", "t"]);
+        assert_eq!(all(effective_argv(s, Some(&[w("e")]), None)), ["e"]);
+        assert_eq!(
+            all(effective_argv(s, Some(&[w("e")]), Some(&[w("t")]))),
+            ["e", "t"]
+        );
+        assert_eq!(
+            all(effective_argv(s, Some(&[]), Some(&[]))),
+            ["ep", "c1", "c2"]
+        );
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let file = |t: &str| SourceFile::new(PathBuf::from("Dockerfile"), t.to_string());
+        let e = Dockerfile::parse(file("# c\nCMD x\n")).err().unwrap();
+        assert!(e.starts_with("line 2:"), "{e}");
+        let e = Dockerfile::parse(file("FROM x\nBOGUS y\n")).err().unwrap();
+        assert!(e.starts_with("line 2:"), "{e}");
+        let e = Dockerfile::parse(file("FROM x\nCOPY onlyone\n"))
+            .err()
+            .unwrap();
+        assert!(e.starts_with("line 2:"), "{e}");
+        assert!(Dockerfile::parse(file("")).is_err());
+        let many = "FROM x\n".to_string() + &"RUN a\n".repeat(MAX_INSTRUCTIONS);
+        let e = Dockerfile::parse(file(&many)).err().unwrap();
+        assert!(e.contains("more than"), "{e}");
+    }
+
+    #[test]
+    fn random_and_truncated_input_does_not_panic() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let alphabet: Vec<char> = "FROMCMDENTRYPOINTENVARGWORKDIRCOPYADDSHELLRUN AS as=$ {}[]\"'\\`#:-+?\n\r\t<<EOF-é😀,/."
+            .chars()
+            .collect();
+        for _ in 0..3000 {
+            let len = (next() % 200) as usize;
+            let s: String = (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect();
+            let file = SourceFile::new(PathBuf::from("D"), s);
+            let _ = Dockerfile::parse(file);
+        }
+        let good = "# escape=\\\nARG A=1\nFROM x:${A:-$B} AS s\nENV K=\"v w\" L ${K:+y}\nWORKDIR a\nCOPY --from=s [\"/a\", \"/b\"]\nRUN <<EOF\nx\nEOF\nCMD [\"a\\\"\", \\\n \"b\"]\nENTRYPOINT sh -c 'x'\nFROM s\n";
+        for (i, _) in good.char_indices() {
+            let file = SourceFile::new(PathBuf::from("D"), good[..i].to_string());
+            if let Ok(d) = Dockerfile::parse(file) {
+                for s in &d.stages {
+                    let _ = effective_argv(s, None, None);
+                    for w in s.cmd.iter().flatten().chain(s.entrypoint.iter().flatten()) {
+                        let _ = snippet(w);
+                    }
+                }
+            }
+        }
+    }
 }

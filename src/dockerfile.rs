@@ -720,12 +720,30 @@ fn split_words(text: &str, r: Range<usize>, esc: char) -> Vec<Range<usize>> {
     out
 }
 
+/// The `}` closing each `${` of `s`, by the position of its `{`: found
+/// in one pass, so an unclosed `${V:-` costs no rescan of the rest.
+fn closers(s: &str) -> HashMap<usize, usize> {
+    let b = s.as_bytes();
+    let mut open = Vec::new();
+    let mut out = HashMap::new();
+    for (j, &c) in b.iter().enumerate() {
+        if c == b'{' && j > 0 && b[j - 1] == b'$' {
+            open.push(j);
+        } else if c == b'}'
+            && let Some(o) = open.pop()
+        {
+            out.insert(o, j);
+        }
+    }
+    out
+}
+
 /// A reference's end, name, and operator with its operand.
 type VarRef<'a> = (usize, &'a str, Option<(&'a str, &'a str)>);
 
 /// A variable reference at byte `i` (a `$`) of `s`: its end, name and
 /// operator with operand, if it is one.
-fn var_ref(s: &str, i: usize) -> Option<VarRef<'_>> {
+fn var_ref<'a>(s: &'a str, i: usize, closers: &HashMap<usize, usize>) -> Option<VarRef<'a>> {
     let b = s.as_bytes();
     let name_end = |from: usize| {
         let mut j = from;
@@ -749,26 +767,12 @@ fn var_ref(s: &str, i: usize) -> Option<VarRef<'_>> {
             _ => return None,
         };
         let word_start = end + op_len;
-        let mut depth = 1usize;
-        let mut j = word_start;
-        while j < b.len() {
-            match b[j] {
-                b'{' if j > 0 && b[j - 1] == b'$' => depth += 1,
-                b'}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return Some((
-                            j + 1,
-                            &s[start..end],
-                            Some((&s[end..word_start], &s[word_start..j])),
-                        ));
-                    }
-                }
-                _ => {}
-            }
-            j += 1;
-        }
-        None
+        let j = *closers.get(&(i + 1))?;
+        Some((
+            j + 1,
+            &s[start..end],
+            Some((&s[end..word_start], &s[word_start..j])),
+        ))
     } else {
         let start = i + 1;
         if !b
@@ -843,12 +847,13 @@ fn resolve(
 
 /// Plain references only, no quotes: the operand of `${V:-operand}`.
 fn substitute_plain(s: &str, vars: &Vars, unknown: &mut Vec<String>) -> String {
+    let closers = closers(s);
     let mut out = String::new();
     let mut i = 0;
     while i < s.len() {
         let c = s[i..].chars().next().unwrap_or('\0');
         if c == '$'
-            && let Some((end, name, op)) = var_ref(s, i)
+            && let Some((end, name, op)) = var_ref(s, i, &closers)
         {
             resolve(&mut out, &s[i..end], name, op, vars, unknown, true);
             i = end;
@@ -863,6 +868,7 @@ fn substitute_plain(s: &str, vars: &Vars, unknown: &mut Vec<String>) -> String {
 /// Docker's word processing: quotes removed, escapes applied, variables
 /// substituted (not inside single quotes).
 fn substitute(s: &str, esc: char, vars: &Vars, unknown: &mut Vec<String>) -> String {
+    let closers = closers(s);
     let mut out = String::new();
     let mut quote: Option<char> = None;
     let mut i = 0;
@@ -896,7 +902,7 @@ fn substitute(s: &str, esc: char, vars: &Vars, unknown: &mut Vec<String>) -> Str
                 out.push(c);
             }
             _ if c == '$' => {
-                if let Some((end, name, op)) = var_ref(s, i) {
+                if let Some((end, name, op)) = var_ref(s, i, &closers) {
                     resolve(&mut out, &s[i..end], name, op, vars, unknown, false);
                     i = end;
                     continue;
@@ -1269,6 +1275,33 @@ mod tests {
         let many = "FROM x\n".to_string() + &"RUN a\n".repeat(MAX_INSTRUCTIONS);
         let e = Dockerfile::parse(file(&many)).err().unwrap();
         assert!(e.contains("more than"), "{e}");
+    }
+
+    #[test]
+    fn hostile_words_take_linear_time() {
+        let start = std::time::Instant::now();
+        for body in ["${A:-", "${", "\\\n", "<<EOF ", "[\"", "$A"] {
+            let text = format!(
+                "FROM x\nENV K={}\nCMD {}\n",
+                body.repeat(50_000),
+                body.repeat(50_000)
+            );
+            let _ = Dockerfile::parse(SourceFile::new(PathBuf::from("D"), text));
+        }
+        let lines = "FROM x AS s\nENV A=1\n".repeat(2_000);
+        let _ = Dockerfile::parse(SourceFile::new(PathBuf::from("D"), lines));
+        assert!(start.elapsed().as_secs() < 10);
+    }
+
+    #[test]
+    fn nested_defaults() {
+        let d =
+            parse("FROM x\nARG B=b\nENV K=${A:-${B}-x} L=${A:-${B:-z}} N=${A:-${C:-z}} M=${A:-\n");
+        let s = &d.stages[0];
+        assert_eq!(env(s, "K").text, "b-x");
+        assert_eq!(env(s, "L").text, "b");
+        assert_eq!(env(s, "N").text, "z");
+        assert_eq!(env(s, "M").text, "${A:-");
     }
 
     #[test]

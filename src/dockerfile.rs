@@ -34,6 +34,11 @@ use crate::source::{Location, SourceFile};
 /// More instructions than this and the file is refused.
 pub const MAX_INSTRUCTIONS: usize = 10_000;
 
+/// More values (ENV entries, command words) copied from stage to stage
+/// than this and the file is refused: a chain of stages each inheriting
+/// the last would otherwise cost the square of the file's size.
+pub const MAX_INHERITED: usize = 100_000;
+
 pub struct Dockerfile {
     pub file: Arc<SourceFile>,
     pub stages: Vec<Stage>,
@@ -296,6 +301,8 @@ impl<'a> Parser<'a> {
         let mut vars = Vars::default();
         let mut cmd_set = false;
         let mut count = 0usize;
+        let mut names: HashMap<String, usize> = HashMap::new();
+        let mut inherited = 0usize;
         while i < self.lines.len() {
             if self.is_blank_or_comment(i) {
                 i += 1;
@@ -328,7 +335,22 @@ impl<'a> Parser<'a> {
                 i = self.skip_heredocs(&text[rest.clone()], i);
             }
             if keyword == "from" {
-                let stage = self.from(&l, rest, &global, &stages)?;
+                let stage = self.from(&l, rest, &global, &stages, &names)?;
+                if names.contains_key(&stage.from.text.to_ascii_lowercase()) {
+                    inherited += 1
+                        + stage.env.len()
+                        + stage.entrypoint.as_ref().map_or(0, Vec::len)
+                        + stage.cmd.as_ref().map_or(0, Vec::len)
+                        + stage.shell.as_ref().map_or(0, Vec::len);
+                    if inherited > MAX_INHERITED {
+                        return err(&format!(
+                            "stages inherit more than {MAX_INHERITED} values in all"
+                        ));
+                    }
+                }
+                if let Some(n) = &stage.name {
+                    names.insert(n.to_ascii_lowercase(), stages.len());
+                }
                 vars = Vars {
                     args: HashMap::new(),
                     env: stage
@@ -359,7 +381,11 @@ impl<'a> Parser<'a> {
                 "env" => {
                     for (k, w) in self.env(&l, rest, &vars) {
                         vars.env.insert(k.clone(), w.text.clone());
-                        stage.env.push((k, w));
+                        // Docker replaces a variable in place.
+                        match stage.env.iter_mut().find(|(n, _)| *n == k) {
+                            Some(e) => e.1 = w,
+                            None => stage.env.push((k, w)),
+                        }
                     }
                 }
                 "workdir" => {
@@ -449,6 +475,7 @@ impl<'a> Parser<'a> {
         rest: Range<usize>,
         global: &Vars,
         stages: &[Stage],
+        names: &HashMap<String, usize>,
     ) -> Result<Stage, String> {
         let words: Vec<Range<usize>> = split_words(&l.text, rest, self.escape)
             .into_iter()
@@ -465,11 +492,9 @@ impl<'a> Parser<'a> {
             _ => None,
         };
         let at = self.loc(l, &(0..l.text.len()));
-        let base = stages.iter().rev().find(|s| {
-            s.name
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(&from.text))
-        });
+        let base = names
+            .get(&from.text.to_ascii_lowercase())
+            .and_then(|&i| stages.get(i));
         Ok(match base {
             Some(b) => Stage {
                 from,
@@ -1282,14 +1307,22 @@ mod tests {
         let start = std::time::Instant::now();
         for body in ["${A:-", "${", "\\\n", "<<EOF ", "[\"", "$A"] {
             let text = format!(
-                "FROM x\nENV K={}\nCMD {}\n",
+                "FROM x\nENV K={}\nCMD {}\nRUN {}\n",
+                body.repeat(50_000),
                 body.repeat(50_000),
                 body.repeat(50_000)
             );
             let _ = Dockerfile::parse(SourceFile::new(PathBuf::from("D"), text));
         }
-        let lines = "FROM x AS s\nENV A=1\n".repeat(2_000);
+        let lines = "FROM s AS s\nENV A=1\n".repeat(MAX_INSTRUCTIONS / 2);
         let _ = Dockerfile::parse(SourceFile::new(PathBuf::from("D"), lines));
+        let wide = format!(
+            "FROM x AS s\nCMD [{}\"a\"]\n{}",
+            "\"a\",".repeat(100_000),
+            "FROM s AS s\n".repeat(5_000)
+        );
+        let e = Dockerfile::parse(SourceFile::new(PathBuf::from("D"), wide));
+        assert!(e.is_err());
         assert!(start.elapsed().as_secs() < 10);
     }
 

@@ -303,6 +303,7 @@ impl<'a> Parser<'a> {
         let mut count = 0usize;
         let mut names: HashMap<String, usize> = HashMap::new();
         let mut inherited = 0usize;
+        let mut env_pos: HashMap<String, usize> = HashMap::new();
         while i < self.lines.len() {
             if self.is_blank_or_comment(i) {
                 i += 1;
@@ -359,6 +360,9 @@ impl<'a> Parser<'a> {
                         .map(|(k, v)| (k.clone(), v.text.clone()))
                         .collect(),
                 };
+                env_pos = (stage.env.iter().enumerate())
+                    .map(|(i, (k, _))| (k.clone(), i))
+                    .collect();
                 cmd_set = false;
                 stages.push(stage);
                 continue;
@@ -382,9 +386,12 @@ impl<'a> Parser<'a> {
                     for (k, w) in self.env(&l, rest, &vars) {
                         vars.env.insert(k.clone(), w.text.clone());
                         // Docker replaces a variable in place.
-                        match stage.env.iter_mut().find(|(n, _)| *n == k) {
+                        match env_pos.get(&k).and_then(|&p| stage.env.get_mut(p)) {
                             Some(e) => e.1 = w,
-                            None => stage.env.push((k, w)),
+                            None => {
+                                env_pos.insert(k.clone(), stage.env.len());
+                                stage.env.push((k, w));
+                            }
                         }
                     }
                 }
@@ -1144,6 +1151,11 @@ mod tests {
         assert_eq!(env(s, "E").text, "1two words");
         let names: Vec<&str> = s.env.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(names, ["LEGACY", "A", "B", "C", "D", "E"]);
+        let d = parse("FROM x AS a\nENV A=1 B=2\nFROM a\nENV A=3\n");
+        let s = &d.stages[1];
+        assert_eq!(s.env.len(), 2);
+        assert_eq!(s.env[0].1.text, "3");
+        assert_eq!(s.env[0].1.at.as_ref().unwrap().start().0, 4);
     }
 
     #[test]

@@ -50,7 +50,9 @@ pub struct Stage {
     pub from: Word,
     /// `AS name`, as written.
     pub name: Option<String>,
-    /// ENV in order (inherited ones first), variables substituted.
+    /// ENV in order (inherited ones first), variables substituted; a
+    /// variable set again keeps its place and takes the new value, as in
+    /// the image Docker builds.
     pub env: Vec<(String, Word)>,
     /// The last WORKDIR, relative ones joined onto the previous.
     pub workdir: Option<Word>,
@@ -68,6 +70,8 @@ pub struct Stage {
 /// A COPY or ADD.
 #[derive(Clone, Debug)]
 pub struct Copy {
+    /// Sources as written (variables substituted), each located; a heredoc
+    /// source is its `<<NAME` word.
     pub sources: Vec<Word>,
     pub dest: Word,
     /// `--from=`: a stage name, a stage index or an image.

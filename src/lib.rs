@@ -5,6 +5,7 @@ pub mod agent;
 pub mod cloudformation;
 pub mod containers;
 pub mod convert;
+pub mod dockerfile;
 pub mod finding;
 pub mod images;
 pub mod input;

@@ -39,6 +39,7 @@ pub const MAX_INSTRUCTIONS: usize = 10_000;
 /// the last would otherwise cost the square of the file's size.
 pub const MAX_INHERITED: usize = 100_000;
 
+#[derive(Debug)]
 pub struct Dockerfile {
     pub file: Arc<SourceFile>,
     pub stages: Vec<Stage>,

@@ -93,6 +93,9 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
         &scan,
     ));
     model.input_errors.extend(found.errors);
+    model.builds = crate::images::Builds::load(found.dockerfiles, &|dir: &Path| {
+        repo_root_for(dir, &path_roots)
+    });
     for m in plans {
         model.extend(m);
     }

@@ -12,7 +12,12 @@
 //! (`nginx:1.25`, `library/httpd`, `public.ecr.aws/nginx/nginx`) is not
 //! built here.
 
+use crate::dockerfile::Dockerfile;
+use crate::model::{Container, EnvVar, Setting, Unresolved, Word};
+use crate::servers::ServerProfile;
+use crate::source::display_path;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// What a container's image was matched to.
 #[derive(Debug, PartialEq)]
@@ -118,11 +123,11 @@ impl Index {
         match found {
             [one] => Match::Built {
                 dockerfile: &self.paths[*one],
-                why: format!("the image's repository name `{name}` matches"),
+                why: format!("matched by its repository name `{name}`"),
             },
             [] if is_ecr(image) && self.paths.len() == 1 => Match::Built {
                 dockerfile: &self.paths[0],
-                why: "the repository's only Dockerfile, and the image is pushed to ECR".into(),
+                why: "the repository's only Dockerfile, for an image pushed to ECR".into(),
             },
             [] => Match::NotHere,
             several => Match::Ambiguous(several.iter().map(|&i| self.paths[i].as_path()).collect()),
@@ -217,5 +222,132 @@ mod tests {
         ] {
             assert_eq!(is_dockerfile(Path::new(name)), yes, "{name}");
         }
+    }
+}
+
+/// The Dockerfiles of a scan, indexed by name and parsed once.
+#[derive(Debug, Default)]
+pub struct Builds {
+    pub index: Index,
+    /// Each path's parse, in `index.paths` order.
+    pub parsed: Vec<Result<Arc<Dockerfile>, String>>,
+}
+
+impl Builds {
+    /// Read and parse `paths` through the confined reader, each inside the
+    /// repository `root_of` gives for it.
+    pub fn load(paths: Vec<PathBuf>, root_of: &dyn Fn(&Path) -> PathBuf) -> Builds {
+        let parsed = paths
+            .iter()
+            .map(|p| {
+                let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+                let root = root_of(dir.unwrap_or(Path::new(".")));
+                let file = crate::input::read_source(p, crate::input::Within::Repository(&root))
+                    .map_err(|e| e.message)?;
+                Dockerfile::parse(file).map(Arc::new)
+            })
+            .collect();
+        Builds {
+            index: Index::new(paths),
+            parsed,
+        }
+    }
+
+    pub fn extend(&mut self, other: Builds) {
+        let mut paths = std::mem::take(&mut self.index.paths);
+        paths.extend(other.index.paths);
+        self.parsed.extend(other.parsed);
+        self.index = Index::new(paths);
+    }
+
+    fn parsed(&self, path: &Path) -> Option<&Result<Arc<Dockerfile>, String>> {
+        let i = self.index.paths.iter().position(|p| p == path)?;
+        self.parsed.get(i)
+    }
+}
+
+/// Identify the server in `c`: from the task definition alone when that
+/// is enough, else through the Dockerfile that builds its image, as Docker
+/// runs it (the image's ENTRYPOINT and CMD, a task `command` replacing
+/// CMD, an `entryPoint` replacing ENTRYPOINT and clearing CMD; the image's
+/// ENV overlaid by the task's `environment`).
+pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresolved> {
+    let direct = crate::servers::identify(c);
+    let Err(unknown) = direct else {
+        return direct;
+    };
+    let Setting::Known { value: image, .. } = &c.image else {
+        return Err(unknown);
+    };
+    let (path, why) = match builds.index.match_image(image) {
+        Match::NotHere => return Err(unknown),
+        Match::Ambiguous(candidates) => {
+            let shown: Vec<String> = candidates.iter().map(|p| display_path(p)).collect();
+            return Err(Unresolved::new(
+                format!(
+                    "{}; image `{image}` could be built by any of {}, so keepalign follows none",
+                    unknown.reason,
+                    shown.join(", ")
+                ),
+                unknown.at,
+            ));
+        }
+        Match::Built { dockerfile, why } => (dockerfile, why),
+    };
+    let shown = display_path(path);
+    let link = format!("image `{image}` built by {shown}, {why}");
+    let dockerfile = match builds.parsed(path) {
+        Some(Ok(d)) => d,
+        Some(Err(e)) => {
+            return Err(Unresolved::new(
+                format!("{}; {link}, which could not be read: {e}", unknown.reason),
+                unknown.at,
+            ));
+        }
+        None => return Err(unknown),
+    };
+    let Some(stage) = dockerfile.final_stage() else {
+        return Err(unknown);
+    };
+    let words = |s: &Option<Setting<Vec<Word>>>| match s {
+        Some(Setting::Known { value, .. }) => Some(value.clone()),
+        _ => None,
+    };
+    let (entry_point, command) = (words(&c.entry_point), words(&c.command));
+    let argv = crate::dockerfile::effective_argv(stage, entry_point.as_deref(), command.as_deref());
+    if argv.is_empty() {
+        return Err(Unresolved::new(
+            format!(
+                "{}; {link}, whose final stage sets no ENTRYPOINT or CMD (its base image's apply)",
+                unknown.reason
+            ),
+            Some(stage.at.clone()),
+        ));
+    }
+    let at = argv
+        .iter()
+        .find_map(|w| w.at.clone())
+        .unwrap_or_else(|| stage.at.clone());
+    let mut built = c.clone();
+    built.entry_point = Some(Setting::explicit(argv, at));
+    built.command = None;
+    // The image's ENV, then the task's `environment` over it.
+    let mut environment: Vec<EnvVar> = stage
+        .env
+        .iter()
+        .filter(|(name, _)| !c.environment.iter().any(|e| &e.name == name))
+        .map(|(name, w)| EnvVar {
+            name: name.clone(),
+            value: Setting::explicit(w.text.clone(), w.at.clone().unwrap_or(stage.at.clone())),
+        })
+        .collect();
+    environment.extend(c.environment.iter().cloned());
+    built.environment = environment;
+    match crate::servers::identify(&built) {
+        Ok(mut p) => {
+            p.description = format!("{} ({link})", p.description);
+            Ok(p)
+        }
+        Err(u) => Err(Unresolved::new(format!("{} ({link})", u.reason), u.at)),
     }
 }

@@ -4,7 +4,7 @@
 //! is linear in the number of resources.
 
 use crate::model::*;
-use crate::servers::{self, ServerProfile};
+use crate::servers::ServerProfile;
 use std::collections::HashMap;
 
 pub struct Chain<'m> {
@@ -486,7 +486,7 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                 },
             };
             let server = match &container {
-                Ok(c) => servers::identify(c),
+                Ok(c) => crate::images::identify(&model.builds, c),
                 Err(u) => Err(u.clone()),
             };
             let (stop_timeout, stop_timeout_agent) = match &container {

@@ -512,6 +512,9 @@ pub struct Model {
     pub ec2: Ec2Model,
     /// CodeDeploy blue/green deployment groups of ECS services.
     pub deployment_groups: Vec<DeploymentGroup>,
+    /// The Dockerfiles in the scan: where images without a command in the
+    /// task definition get their server.
+    pub builds: crate::images::Builds,
 }
 
 /// A CodeDeploy deployment group that shifts an ECS service between a pair
@@ -543,6 +546,7 @@ impl Model {
         self.not_checked.extend(other.not_checked);
         self.ec2.extend(other.ec2);
         self.deployment_groups.extend(other.deployment_groups);
+        self.builds.extend(other.builds);
     }
 }
 

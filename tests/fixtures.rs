@@ -121,6 +121,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 module.svc[\"search\"].aws_ecs_service.this[0] main.tf:12"],
     ),
     (
+        "image-dockerfile-uvicorn",
+        &["KA101 aws_ecs_service.orders Dockerfile:17"],
+    ),
+    (
         "modules-initialised-ecs-root",
         &[
             "DR201 module.api.aws_ecs_service.this[0] main.tf:28",
@@ -731,6 +735,39 @@ resource "aws_ecs_service" "this" {
         r.human
             .contains("module.left_to_default.aws_ecs_service.this was not checked")
             && r.human.contains("var.create, var.create_service"),
+        "{}",
+        r.human
+    );
+}
+
+/// An image that two Dockerfiles could build is followed to neither: the
+/// note names both.
+#[test]
+fn an_image_two_dockerfiles_could_build_is_not_linked() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = fixture("image-dockerfile-uvicorn");
+    std::fs::create_dir_all(dir.path().join("infra")).unwrap();
+    std::fs::copy(from.join("infra/main.tf"), dir.path().join("infra/main.tf")).unwrap();
+    for copy in ["blue", "green"] {
+        let d = dir.path().join(copy).join("orders-api");
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::copy(
+            from.join("services/orders-api/Dockerfile"),
+            d.join("Dockerfile"),
+        )
+        .unwrap();
+    }
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["UN002 aws_ecs_service.orders main.tf:38"],
+        "{}",
+        r.human
+    );
+    assert!(
+        r.human.contains("could be built by any of")
+            && r.human.contains("blue/orders-api/Dockerfile")
+            && r.human.contains("green/orders-api/Dockerfile"),
         "{}",
         r.human
     );

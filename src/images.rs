@@ -225,6 +225,24 @@ mod tests {
     }
 }
 
+/// A file at `relative` (`config/puma.rb`) under `dir`, a Dockerfile's
+/// directory, searched a few levels deep and bounded: the build context is
+/// usually the Dockerfile's directory, and `COPY . .` brings it all.
+fn find_in_context(dir: &Path, relative: &str) -> Option<PathBuf> {
+    const MAX_ENTRIES: usize = 5_000;
+    walkdir::WalkDir::new(dir)
+        .max_depth(4)
+        .into_iter()
+        .filter_entry(|e| {
+            let name = e.file_name().to_string_lossy();
+            !(e.depth() > 0 && (name.starts_with('.') || name == "node_modules"))
+        })
+        .take(MAX_ENTRIES)
+        .filter_map(Result::ok)
+        .find(|e| e.file_type().is_file() && e.path().ends_with(relative))
+        .map(|e| e.into_path())
+}
+
 /// The Dockerfiles of a scan, indexed by name and parsed once.
 #[derive(Debug, Default)]
 pub struct Builds {
@@ -346,6 +364,47 @@ pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresol
     match crate::servers::identify(&built) {
         Ok(mut p) => {
             p.description = format!("{} ({link})", p.description);
+            // A Node.js server's keep-alive is usually set in the
+            // application's code, which keepalign does not read yet: a
+            // default there would be a guess, and an error built on it
+            // false. Unknown, with how to declare it.
+            if p.server == "node"
+                && let crate::servers::KeepAlive::Timeout(s) = &p.keep_alive
+                && s.is_default()
+            {
+                p.keep_alive = crate::servers::KeepAlive::Timeout(Setting::unresolved(
+                    format!(
+                        "{} starts Node.js, whose keep-alive the application's code usually sets \
+                         (server.keepAliveTimeout), which keepalign does not read yet; declare it \
+                         in keepalign.toml ([[service]] with keep-alive)",
+                        link
+                    ),
+                    p.identified_at.clone(),
+                ));
+            }
+            // gunicorn loads ./gunicorn.conf.py and Puma config/puma.rb
+            // when present: a default is only a default when the image
+            // carries no such file, which keepalign does not read yet.
+            let config = match p.server {
+                "gunicorn" => Some("gunicorn.conf.py"),
+                "puma" => Some("config/puma.rb"),
+                _ => None,
+            };
+            if let (Some(config), crate::servers::KeepAlive::Timeout(s)) = (config, &p.keep_alive)
+                && s.is_default()
+                && let Some(found) = path.parent().and_then(|d| find_in_context(d, config))
+            {
+                p.keep_alive = crate::servers::KeepAlive::Timeout(Setting::unresolved(
+                    format!(
+                        "{link}; its build context holds {}, which {} reads by default and \
+                         keepalign does not read yet; declare the keep-alive in keepalign.toml \
+                         ([[service]] with keep-alive)",
+                        display_path(&found),
+                        p.server
+                    ),
+                    p.identified_at.clone(),
+                ));
+            }
             Ok(p)
         }
         Err(u) => Err(Unresolved::new(format!("{} ({link})", u.reason), u.at)),

@@ -772,3 +772,42 @@ fn an_image_two_dockerfiles_could_build_is_not_linked() {
         r.human
     );
 }
+
+/// Through a Dockerfile, a server whose keep-alive the image may set where
+/// keepalign does not read yet (Node.js in the application's code,
+/// gunicorn in a `gunicorn.conf.py` of the build context) is unknown, not
+/// its default: an error built on the default could be false.
+#[test]
+fn a_keep_alive_the_image_may_set_elsewhere_is_unknown_not_the_default() {
+    for (dockerfile, extra, expect) in [
+        (
+            "FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"server.js\"]\n",
+            None,
+            "server.keepAliveTimeout",
+        ),
+        (
+            "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"gunicorn\", \"-k\", \"gevent\", \"orders:app\"]\n",
+            Some(("gunicorn.conf.py", "keepalive = 75\n")),
+            "gunicorn.conf.py, which gunicorn reads by default",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let from = fixture("image-dockerfile-uvicorn");
+        std::fs::create_dir_all(dir.path().join("infra")).unwrap();
+        std::fs::copy(from.join("infra/main.tf"), dir.path().join("infra/main.tf")).unwrap();
+        let app = dir.path().join("services/orders-api");
+        std::fs::create_dir_all(&app).unwrap();
+        std::fs::write(app.join("Dockerfile"), dockerfile).unwrap();
+        if let Some((name, text)) = extra {
+            std::fs::write(app.join(name), text).unwrap();
+        }
+        let r = run(dir.path());
+        assert_eq!(
+            summary(&r.findings),
+            ["UN001 aws_ecs_service.orders Dockerfile:4"],
+            "{}",
+            r.human
+        );
+        assert!(r.human.contains(expect), "{}", r.human);
+    }
+}

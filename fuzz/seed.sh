@@ -87,3 +87,7 @@ done
 for dir in "$corpus"/*/; do
   printf '%-22s %5d seeds\n' "$(basename "$dir")" "$(find "$dir" -type f | wc -l)"
 done
+
+mapfile -t dockerfiles < <(find testdata -type f \( -name 'Dockerfile' -o -name 'Dockerfile.*' -o -name '*.Dockerfile' \) | sort)
+add dockerfile "${dockerfiles[@]}"
+printf '# escape=`\nFROM python:3.12 AS base\nARG PORT=8000\nENV A=1 \\\n    B="two words"\nWORKDIR app\nFROM base\nSHELL ["/bin/bash", "-c"]\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD gunicorn -k gevent --keep-alive 5 app:app\n' | add_text dockerfile

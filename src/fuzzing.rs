@@ -25,6 +25,7 @@ pub const TARGETS: &[&str] = &[
     "server_command",
     "json",
     "config",
+    "dockerfile",
 ];
 
 /// Run the entry point of `target` on `data`. `Err` for an unknown target
@@ -39,6 +40,7 @@ pub fn run(target: &str, data: &[u8]) -> Result<(), String> {
         "server_command" => server_command(data),
         "json" => json(data)?,
         "config" => config(data),
+        "dockerfile" => dockerfile(data),
         _ => return Err(format!("no fuzz target named {target:?}")),
     }
     Ok(())
@@ -103,6 +105,46 @@ pub fn server_command(data: &[u8]) {
     };
     for c in &containers {
         let _ = crate::servers::identify(c);
+    }
+}
+
+/// A Dockerfile: parsed, every stage's process worked out as Docker runs
+/// it with and without a task command, and the server identified from it.
+pub fn dockerfile(data: &[u8]) {
+    let text = String::from_utf8_lossy(data).into_owned();
+    let file = SourceFile::new(PathBuf::from("Dockerfile"), text);
+    let Ok(parsed) = crate::dockerfile::Dockerfile::parse(file.clone()) else {
+        return;
+    };
+    let task_command = [crate::model::Word::new("--keep-alive".to_string(), None)];
+    for stage in &parsed.stages {
+        for argv in [
+            crate::dockerfile::effective_argv(stage, None, None),
+            crate::dockerfile::effective_argv(stage, None, Some(&task_command)),
+        ] {
+            for w in &argv {
+                // Every located word lies inside the file.
+                if let Some(at) = &w.at {
+                    assert!(
+                        at.span.end <= file.text.len(),
+                        "word located outside the file"
+                    );
+                }
+            }
+            let json = serde_json::json!([{
+                "name": "app",
+                "image": "app",
+                "entryPoint": argv.iter().map(|w| w.text.clone()).collect::<Vec<_>>(),
+            }])
+            .to_string();
+            let f = SourceFile::new(PathBuf::from("container_definitions.json"), json.clone());
+            let at = Location::new(&f, 0..json.len());
+            if let Ok(containers) = crate::containers::read(&Val::str(json, Some(at.clone())), at) {
+                for c in &containers {
+                    let _ = crate::servers::identify(c);
+                }
+            }
+        }
     }
 }
 

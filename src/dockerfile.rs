@@ -79,6 +79,13 @@ pub struct Copy {
     pub from: Option<String>,
     /// ADD rather than COPY.
     pub add: bool,
+    /// The destination as an absolute path in the image (a relative one
+    /// joined onto the WORKDIR of the moment), `None` when a variable in
+    /// it has no value here.
+    pub dest_path: Option<String>,
+    /// The destination is a directory: written with a trailing `/`, or
+    /// given several sources.
+    pub dest_is_dir: bool,
     pub at: Location,
 }
 
@@ -92,6 +99,23 @@ impl Dockerfile {
     /// The last stage: what a build without a target produces.
     pub fn final_stage(&self) -> Option<&Stage> {
         self.stages.last()
+    }
+
+    /// The image a stage is ultimately built on: its FROM, followed
+    /// through the stages of this file it names.
+    pub fn base_image(&self, mut stage: usize) -> &Word {
+        // Each hop goes to an earlier stage, so this ends.
+        loop {
+            let from = &self.stages[stage].from;
+            match self.stages[..stage].iter().rposition(|s| {
+                s.name
+                    .as_deref()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(&from.text))
+            }) {
+                Some(earlier) => stage = earlier,
+                None => return from,
+            }
+        }
     }
 
     /// The stage a build target names (stage names are case-insensitive).
@@ -347,6 +371,7 @@ impl<'a> Parser<'a> {
                         + stage.env.len()
                         + stage.entrypoint.as_ref().map_or(0, Vec::len)
                         + stage.cmd.as_ref().map_or(0, Vec::len)
+                        + stage.copies.len()
                         + stage.shell.as_ref().map_or(0, Vec::len);
                     if inherited > MAX_INHERITED {
                         return err(&format!(
@@ -446,7 +471,8 @@ impl<'a> Parser<'a> {
                     }
                 }
                 "copy" | "add" => {
-                    let c = self.copy(&l, rest, &vars, keyword == "add")?;
+                    let workdir = stage.workdir.as_ref().map_or("/", |w| w.text.as_str());
+                    let c = self.copy(&l, rest, &vars, keyword == "add", workdir)?;
                     stage.copies.push(c);
                 }
                 k if KNOWN.contains(&k) => {}
@@ -515,7 +541,8 @@ impl<'a> Parser<'a> {
                 workdir: b.workdir.clone(),
                 entrypoint: b.entrypoint.clone(),
                 cmd: b.cmd.clone(),
-                copies: Vec::new(),
+                // A stage built on another holds its files.
+                copies: b.copies.clone(),
                 at,
                 shell: b.shell.clone(),
             },
@@ -592,6 +619,7 @@ impl<'a> Parser<'a> {
         rest: Range<usize>,
         vars: &Vars,
         add: bool,
+        workdir: &str,
     ) -> Result<Copy, String> {
         let words = split_words(&l.text, rest.clone(), self.escape);
         let mut from = None;
@@ -622,11 +650,21 @@ impl<'a> Parser<'a> {
             ));
         }
         let dest = args.pop().expect("two or more arguments");
+        let dest_is_dir = args.len() > 1 || dest.text.ends_with('/') || dest.text == ".";
+        let dest_path = dest.unknown.is_none().then(|| {
+            if dest.text.starts_with('/') {
+                join_path("/", &dest.text)
+            } else {
+                join_path(workdir, &dest.text)
+            }
+        });
         Ok(Copy {
             sources: args,
             dest,
             from,
             add,
+            dest_path,
+            dest_is_dir,
             at: self.loc(l, &(0..l.text.len())),
         })
     }

@@ -13,6 +13,7 @@
 //! built here.
 
 use crate::dockerfile::Dockerfile;
+use crate::image_files::{ImageFiles, ReadCache, guess_context};
 use crate::model::{Container, EnvVar, Setting, Unresolved, Word};
 use crate::servers::ServerProfile;
 use crate::source::display_path;
@@ -22,8 +23,13 @@ use std::sync::Arc;
 /// What a container's image was matched to.
 #[derive(Debug, PartialEq)]
 pub enum Match<'a> {
-    /// The Dockerfile, and why keepalign believes it builds the image.
-    Built { dockerfile: &'a Path, why: String },
+    /// The Dockerfile (`index` in the index's paths), and why keepalign
+    /// believes it builds the image.
+    Built {
+        index: usize,
+        dockerfile: &'a Path,
+        why: String,
+    },
     /// Several Dockerfiles fit: no link.
     Ambiguous(Vec<&'a Path>),
     /// Not built in this repository, as far as keepalign can tell.
@@ -122,10 +128,12 @@ impl Index {
             .unwrap_or(&[]);
         match found {
             [one] => Match::Built {
+                index: *one,
                 dockerfile: &self.paths[*one],
                 why: format!("matched by its repository name `{name}`"),
             },
             [] if is_ecr(image) && self.paths.len() == 1 => Match::Built {
+                index: 0,
                 dockerfile: &self.paths[0],
                 why: "the repository's only Dockerfile, for an image pushed to ECR".into(),
             },
@@ -176,7 +184,9 @@ mod tests {
         );
         let ecr = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
         let built = |m: Match<'_>| match m {
-            Match::Built { dockerfile, why } => Some((dockerfile.to_path_buf(), why)),
+            Match::Built {
+                dockerfile, why, ..
+            } => Some((dockerfile.to_path_buf(), why)),
             _ => None,
         };
         assert_eq!(
@@ -249,83 +259,95 @@ pub struct Builds {
     pub index: Index,
     /// Each path's parse, in `index.paths` order.
     pub parsed: Vec<Result<Arc<Dockerfile>, String>>,
+    /// Each path's repository (canonical): reads through it stay inside.
+    pub roots: Vec<PathBuf>,
+    /// Each path's build context when nothing names it, and why.
+    pub contexts: Vec<(PathBuf, &'static str)>,
+    /// Files read from build contexts, once per scan.
+    pub cache: ReadCache,
 }
 
 impl Builds {
     /// Read and parse `paths` through the confined reader, each inside the
     /// repository `root_of` gives for it.
     pub fn load(paths: Vec<PathBuf>, root_of: &dyn Fn(&Path) -> PathBuf) -> Builds {
-        let parsed = paths
-            .iter()
-            .map(|p| {
-                let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
-                let root = root_of(dir.unwrap_or(Path::new(".")));
-                let file = crate::input::read_source(p, crate::input::Within::Repository(&root))
-                    .map_err(|e| e.message)?;
-                Dockerfile::parse(file).map(Arc::new)
-            })
-            .collect();
-        Builds {
-            index: Index::new(paths),
-            parsed,
+        let mut builds = Builds::default();
+        for p in &paths {
+            let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+            let dir = dir.unwrap_or(Path::new("."));
+            let root = root_of(dir);
+            let parsed = crate::input::read_source(p, crate::input::Within::Repository(&root))
+                .map_err(|e| e.message)
+                .and_then(|file| Dockerfile::parse(file).map(Arc::new));
+            let context = match &parsed {
+                Ok(d) => guess_context(d, &root),
+                Err(_) => (dir.to_path_buf(), "the Dockerfile's directory"),
+            };
+            builds.parsed.push(parsed);
+            builds.roots.push(root);
+            builds.contexts.push(context);
         }
+        builds.index = Index::new(paths);
+        builds
     }
 
     pub fn extend(&mut self, other: Builds) {
         let mut paths = std::mem::take(&mut self.index.paths);
         paths.extend(other.index.paths);
         self.parsed.extend(other.parsed);
+        self.roots.extend(other.roots);
+        self.contexts.extend(other.contexts);
         self.index = Index::new(paths);
-    }
-
-    fn parsed(&self, path: &Path) -> Option<&Result<Arc<Dockerfile>, String>> {
-        let i = self.index.paths.iter().position(|p| p == path)?;
-        self.parsed.get(i)
     }
 }
 
-/// Identify the server in `c`: from the task definition alone when that
-/// is enough, else through the Dockerfile that builds its image, as Docker
+/// A container's image linked to the Dockerfile that builds it.
+struct Linked<'b> {
+    dockerfile: &'b Dockerfile,
+    /// "image `…` built by services/web/Dockerfile, matched by …".
+    text: String,
+    index: usize,
+}
+
+/// Identify the server in `c`: from the task definition when that is
+/// enough, else through the Dockerfile that builds its image, as Docker
 /// runs it (the image's ENTRYPOINT and CMD, a task `command` replacing
 /// CMD, an `entryPoint` replacing ENTRYPOINT and clearing CMD; the image's
-/// ENV overlaid by the task's `environment`).
+/// ENV overlaid by the task's `environment`). Either way, when the image is
+/// built here, the server reads its configuration files from the image.
 pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresolved> {
-    let direct = crate::servers::identify(c);
-    let Err(unknown) = direct else {
-        return direct;
-    };
-    let Setting::Known { value: image, .. } = &c.image else {
-        return Err(unknown);
-    };
-    let (path, why) = match builds.index.match_image(image) {
-        Match::NotHere => return Err(unknown),
-        Match::Ambiguous(candidates) => {
-            let shown: Vec<String> = candidates.iter().map(|p| display_path(p)).collect();
-            return Err(Unresolved::new(
-                format!(
-                    "{}; image `{image}` could be built by any of {}, so keepalign follows none",
-                    unknown.reason,
-                    shown.join(", ")
-                ),
-                unknown.at,
-            ));
+    let link = match link(builds, c) {
+        Ok(link) => link,
+        Err(why) => {
+            // The image cannot be followed: what the task definition says
+            // is all there is.
+            return crate::servers::identify(c).map_err(|u| {
+                Unresolved::new(format!("{}; {why}", u.reason.trim_end_matches('.')), u.at)
+            });
         }
-        Match::Built { dockerfile, why } => (dockerfile, why),
     };
-    let shown = display_path(path);
-    let link = format!("image `{image}` built by {shown}, {why}");
-    let dockerfile = match builds.parsed(path) {
-        Some(Ok(d)) => d,
-        Some(Err(e)) => {
-            return Err(Unresolved::new(
-                format!("{}; {link}, which could not be read: {e}", unknown.reason),
-                unknown.at,
-            ));
+    let Some(link) = link else {
+        return crate::servers::identify(c);
+    };
+    let stage_index = link.dockerfile.stages.len() - 1;
+    let (context, context_why) = &builds.contexts[link.index];
+    let link_text = format!("{}; build context: {}", link.text, context_why);
+    let files = ImageFiles {
+        dockerfile: link.dockerfile,
+        stage: stage_index,
+        context,
+        root: &builds.roots[link.index],
+        cache: &builds.cache,
+        link: &link_text,
+    };
+    let stage = files.stage();
+    let direct = crate::servers::identify_in(c, Some(files));
+    let unknown = match direct {
+        Ok(mut p) => {
+            p.description = format!("{} ({})", p.description, link.text);
+            return Ok(p);
         }
-        None => return Err(unknown),
-    };
-    let Some(stage) = dockerfile.final_stage() else {
-        return Err(unknown);
+        Err(u) => u,
     };
     let words = |s: &Option<Setting<Vec<Word>>>| match s {
         Some(Setting::Known { value, .. }) => Some(value.clone()),
@@ -333,22 +355,35 @@ pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresol
     };
     let (entry_point, command) = (words(&c.entry_point), words(&c.command));
     let argv = crate::dockerfile::effective_argv(stage, entry_point.as_deref(), command.as_deref());
-    if argv.is_empty() {
-        return Err(Unresolved::new(
-            format!(
-                "{}; {link}, whose final stage sets no ENTRYPOINT or CMD (its base image's apply)",
-                unknown.reason
-            ),
-            Some(stage.at.clone()),
-        ));
-    }
-    let at = argv
-        .iter()
-        .find_map(|w| w.at.clone())
-        .unwrap_or_else(|| stage.at.clone());
     let mut built = c.clone();
-    built.entry_point = Some(Setting::explicit(argv, at));
-    built.command = None;
+    if argv.is_empty() {
+        // No ENTRYPOINT or CMD in the Dockerfile: the base image's run
+        // (`FROM nginx:1.27` plus configuration files).
+        let base = link.dockerfile.base_image(stage_index);
+        if base.unknown.is_some() || base.text.is_empty() {
+            return Err(Unresolved::new(
+                format!(
+                    "{}; {}, whose final stage sets no ENTRYPOINT or CMD and whose base image \
+                     `{}` is not known",
+                    unknown.reason,
+                    link.text,
+                    base.display()
+                ),
+                Some(stage.at.clone()),
+            ));
+        }
+        built.image = Setting::explicit(
+            base.text.clone(),
+            base.at.clone().unwrap_or(stage.at.clone()),
+        );
+    } else {
+        let at = argv
+            .iter()
+            .find_map(|w| w.at.clone())
+            .unwrap_or_else(|| stage.at.clone());
+        built.entry_point = Some(Setting::explicit(argv, at));
+        built.command = None;
+    }
     // The image's ENV, then the task's `environment` over it.
     let mut environment: Vec<EnvVar> = stage
         .env
@@ -361,52 +396,99 @@ pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresol
         .collect();
     environment.extend(c.environment.iter().cloned());
     built.environment = environment;
-    match crate::servers::identify(&built) {
+    let link_shown = if built.entry_point.is_none() {
+        format!(
+            "{}, run as its base image `{}`",
+            link.text,
+            built.image.value().map_or("", |v| v)
+        )
+    } else {
+        link.text.clone()
+    };
+    match crate::servers::identify_in(&built, Some(files)) {
         Ok(mut p) => {
-            p.description = format!("{} ({link})", p.description);
-            // A Node.js server's keep-alive is usually set in the
-            // application's code, which keepalign does not read yet: a
-            // default there would be a guess, and an error built on it
-            // false. Unknown, with how to declare it.
-            if p.server == "node"
-                && let crate::servers::KeepAlive::Timeout(s) = &p.keep_alive
-                && s.is_default()
-            {
-                p.keep_alive = crate::servers::KeepAlive::Timeout(Setting::unresolved(
-                    format!(
-                        "{} starts Node.js, whose keep-alive the application's code usually sets \
-                         (server.keepAliveTimeout), which keepalign does not read yet; declare it \
-                         in keepalign.toml ([[service]] with keep-alive)",
-                        link
-                    ),
-                    p.identified_at.clone(),
-                ));
-            }
-            // gunicorn loads ./gunicorn.conf.py and Puma config/puma.rb
-            // when present: a default is only a default when the image
-            // carries no such file, which keepalign does not read yet.
-            let config = match p.server {
-                "gunicorn" => Some("gunicorn.conf.py"),
-                "puma" => Some("config/puma.rb"),
-                _ => None,
-            };
-            if let (Some(config), crate::servers::KeepAlive::Timeout(s)) = (config, &p.keep_alive)
-                && s.is_default()
-                && let Some(found) = path.parent().and_then(|d| find_in_context(d, config))
-            {
-                p.keep_alive = crate::servers::KeepAlive::Timeout(Setting::unresolved(
-                    format!(
-                        "{link}; its build context holds {}, which {} reads by default and \
-                         keepalign does not read yet; declare the keep-alive in keepalign.toml \
-                         ([[service]] with keep-alive)",
-                        display_path(&found),
-                        p.server
-                    ),
-                    p.identified_at.clone(),
-                ));
-            }
+            p.description = format!("{} ({link_shown})", p.description);
+            let path = &builds.index.paths[link.index];
+            unresolve_unread_defaults(&mut p, &link.text, path);
             Ok(p)
         }
-        Err(u) => Err(Unresolved::new(format!("{} ({link})", u.reason), u.at)),
+        Err(u) => Err(Unresolved::new(
+            format!("{} ({link_shown})", u.reason),
+            u.at,
+        )),
+    }
+}
+
+/// The Dockerfile that builds `c`'s image: `Ok(None)` when it is not built
+/// here, `Err` (why) when it may be but cannot be followed.
+fn link<'b>(builds: &'b Builds, c: &Container) -> Result<Option<Linked<'b>>, String> {
+    let Setting::Known { value: image, .. } = &c.image else {
+        return Ok(None);
+    };
+    let (index, path, why) = match builds.index.match_image(image) {
+        Match::NotHere => return Ok(None),
+        Match::Ambiguous(candidates) => {
+            let shown: Vec<String> = candidates.iter().map(|p| display_path(p)).collect();
+            return Err(format!(
+                "image `{image}` could be built by any of {}, so keepalign follows none",
+                shown.join(", ")
+            ));
+        }
+        Match::Built {
+            index,
+            dockerfile,
+            why,
+        } => (index, dockerfile, why),
+    };
+    let text = format!("image `{image}` built by {}, {why}", display_path(path));
+    match &builds.parsed[index] {
+        Ok(d) if !d.stages.is_empty() => Ok(Some(Linked {
+            dockerfile: d,
+            text,
+            index,
+        })),
+        Ok(_) => Ok(None),
+        Err(e) => Err(format!("{text}, which could not be read: {e}")),
+    }
+}
+
+/// A Node.js keep-alive is usually set in the application's code, which
+/// keepalign does not read yet: a default there would be a guess, and an
+/// error built on it false. Likewise gunicorn and Puma load
+/// `./gunicorn.conf.py` and `config/puma.rb` when present.
+fn unresolve_unread_defaults(p: &mut ServerProfile, link: &str, path: &Path) {
+    let crate::servers::KeepAlive::Timeout(s) = &p.keep_alive else {
+        return;
+    };
+    if !s.is_default() {
+        return;
+    }
+    if p.server == "node" {
+        p.keep_alive = crate::servers::KeepAlive::Timeout(Setting::unresolved(
+            format!(
+                "{link} starts Node.js, whose keep-alive the application's code usually sets \
+                 (server.keepAliveTimeout), which keepalign does not read yet; declare it in \
+                 keepalign.toml ([[service]] with keep-alive)"
+            ),
+            p.identified_at.clone(),
+        ));
+        return;
+    }
+    let config = match p.server {
+        "gunicorn" => "gunicorn.conf.py",
+        "puma" => "config/puma.rb",
+        _ => return,
+    };
+    if let Some(found) = path.parent().and_then(|d| find_in_context(d, config)) {
+        p.keep_alive = crate::servers::KeepAlive::Timeout(Setting::unresolved(
+            format!(
+                "{link}; its build context holds {}, which {} reads by default and keepalign \
+                 does not read yet; declare the keep-alive in keepalign.toml ([[service]] with \
+                 keep-alive)",
+                display_path(&found),
+                p.server
+            ),
+            p.identified_at.clone(),
+        ));
     }
 }

@@ -7,6 +7,7 @@ pub mod containers;
 pub mod convert;
 pub mod dockerfile;
 pub mod finding;
+pub mod image_files;
 pub mod images;
 pub mod input;
 pub mod json;

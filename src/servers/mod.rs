@@ -28,6 +28,7 @@ mod waitress;
 #[cfg(test)]
 mod testutil;
 
+use crate::image_files::ImageFiles;
 use crate::model::{Container, Provenance, Seconds, Setting, Unresolved, Word, fmt_secs};
 use crate::source::Location;
 use command::basename;
@@ -97,6 +98,16 @@ pub fn recognised() -> impl Iterator<Item = &'static str> {
 /// Identify the server in `container`. `Err` explains why it could not be
 /// identified and how to declare it (UN002).
 pub fn identify(container: &Container) -> Result<ServerProfile, Unresolved> {
+    identify_in(container, None)
+}
+
+/// [`identify`], with the files of the container's image when keepalign
+/// knows the Dockerfile that builds it: servers then read their own
+/// configuration files from it.
+pub fn identify_in(
+    container: &Container,
+    files: Option<ImageFiles<'_>>,
+) -> Result<ServerProfile, Unresolved> {
     let mut argv = Vec::new();
     let mut command_at = None;
     for (part, name) in [
@@ -134,6 +145,7 @@ pub fn identify(container: &Container) -> Result<ServerProfile, Unresolved> {
         env_cleared: peeled.env_cleared,
         shell: peeled.shell,
         command_at,
+        files,
     };
     if let Some(p) = RECOGNISERS.iter().find_map(|(_, r)| r(&ctx)) {
         return Ok(p);
@@ -463,6 +475,9 @@ pub(crate) struct Invocation<'a> {
     pub shell: bool,
     /// Where the command (or entry point) is written.
     pub command_at: Option<Location>,
+    /// The image's files, when its Dockerfile is in the scan.
+    #[allow(dead_code)] // read by the recognisers as they learn config files
+    pub files: Option<ImageFiles<'a>>,
 }
 
 impl<'a> Invocation<'a> {
@@ -529,6 +544,18 @@ impl<'a> Invocation<'a> {
             tag,
             full,
         })
+    }
+
+    /// A file of the image (absolute, or relative to its WORKDIR), when the
+    /// Dockerfile that builds the image is in the scan: `None` when it is
+    /// not (nothing is known), `Some(Ok(None))` when no COPY brings the file,
+    /// `Some(Err((why, at)))` when something keepalign cannot follow may.
+    #[allow(dead_code)]
+    pub fn image_file(
+        &self,
+        path: &str,
+    ) -> Option<Result<Option<crate::image_files::ImageFile>, (String, Location)>> {
+        Some(self.files.as_ref()?.read(path))
     }
 
     pub fn image_at(&self) -> Option<Location> {
@@ -985,6 +1012,7 @@ mod tests {
             env_cleared: false,
             shell: false,
             command_at: None,
+            files: None,
         };
         let i = ctx.image().unwrap();
         assert_eq!(i.name, "nginx");
@@ -998,6 +1026,7 @@ mod tests {
             env_cleared: false,
             shell: false,
             command_at: None,
+            files: None,
         };
         let i = ctx.image().unwrap();
         assert_eq!((i.name.as_str(), i.tag), ("api", None));

@@ -1,0 +1,613 @@
+//! The files of an image built in the scanned repository, as far as its
+//! Dockerfile shows them: a path in the container (`/app/gunicorn.conf.py`,
+//! or `gunicorn.conf.py` in the WORKDIR) traced back through `COPY`/`ADD`
+//! (and `COPY --from` another stage) to the file of the build context that
+//! holds it. Servers read their configuration through this view, with the
+//! same confined, bounded reader as every other input.
+//!
+//! The answer is one of three: the build-context file (and the COPY that
+//! brought it), absent (no COPY of this Dockerfile brings it: only the
+//! base image could hold it), or unknown (a COPY from another image, a
+//! heredoc, an archive or URL ADD, a source with a build argument could
+//! bring it; the reason says which).
+
+use crate::dockerfile::{Copy, Dockerfile, Stage};
+use crate::input::{Within, read_source};
+use crate::source::{Location, SourceFile, display_path};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// How many `COPY --from` hops are followed between stages.
+const MAX_HOPS: usize = 8;
+/// Entries listed from one build-context directory (an nginx `include
+/// conf.d/*.conf`).
+const MAX_LISTED: usize = 1_000;
+
+/// Where a path of the image comes from.
+#[derive(Clone, Debug)]
+pub enum Origin {
+    /// A file of the build context, and the COPY/ADD that brings it.
+    Context { host: PathBuf, copied_at: Location },
+    /// No COPY or ADD of the Dockerfile brings it.
+    Absent,
+    /// Something keepalign cannot follow may bring it.
+    Unknown { reason: String, at: Location },
+}
+
+/// A file read from the image.
+#[derive(Clone, Debug)]
+pub struct ImageFile {
+    pub file: Arc<SourceFile>,
+    /// The path in the container.
+    pub path: String,
+    /// The COPY or ADD that brings it.
+    pub copied_at: Location,
+}
+
+/// Files read from build contexts, once per scan.
+#[derive(Debug, Default)]
+pub struct ReadCache {
+    files: Mutex<HashMap<PathBuf, Result<Arc<SourceFile>, String>>>,
+}
+
+impl ReadCache {
+    fn read(&self, host: &Path, root: &Path) -> Result<Arc<SourceFile>, String> {
+        let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
+        files
+            .entry(host.to_path_buf())
+            .or_insert_with(|| read_source(host, Within::Repository(root)).map_err(|e| e.message))
+            .clone()
+    }
+}
+
+/// One image's files: a stage of a Dockerfile, its build context, and the
+/// repository that confines every read.
+#[derive(Clone, Copy, Debug)]
+pub struct ImageFiles<'a> {
+    pub dockerfile: &'a Dockerfile,
+    pub stage: usize,
+    /// The build context directory on this machine.
+    pub context: &'a Path,
+    /// The repository being scanned: nothing outside it is read.
+    pub root: &'a Path,
+    pub cache: &'a ReadCache,
+    /// Why keepalign believes this Dockerfile builds the image, for messages.
+    pub link: &'a str,
+}
+
+impl<'a> ImageFiles<'a> {
+    pub fn stage(&self) -> &'a Stage {
+        &self.dockerfile.stages[self.stage]
+    }
+
+    /// The working directory of the container's process.
+    pub fn workdir(&self) -> &'a str {
+        self.stage()
+            .workdir
+            .as_ref()
+            .map_or("/", |w| w.text.as_str())
+    }
+
+    /// `path` as an absolute path of the image: a relative one is in the
+    /// WORKDIR.
+    pub fn absolute(&self, path: &str) -> String {
+        absolute(self.workdir(), path)
+    }
+
+    /// Where `path` (absolute, or relative to the WORKDIR) comes from.
+    pub fn origin(&self, path: &str) -> Origin {
+        let path = self.absolute(path);
+        self.origin_in(self.stage, &path, 0)
+    }
+
+    /// Read `path` from the image: `Ok(None)` when no COPY brings it.
+    pub fn read(&self, path: &str) -> Result<Option<ImageFile>, (String, Location)> {
+        let path = self.absolute(path);
+        match self.origin_in(self.stage, &path, 0) {
+            Origin::Absent => Ok(None),
+            Origin::Unknown { reason, at } => Err((reason, at)),
+            Origin::Context { host, copied_at } => match self.cache.read(&host, self.root) {
+                Ok(file) => Ok(Some(ImageFile {
+                    file,
+                    path,
+                    copied_at,
+                })),
+                Err(e) => Err((
+                    format!("{} (copied to {path}): {e}", display_path(&host)),
+                    copied_at,
+                )),
+            },
+        }
+    }
+
+    /// The image paths of the files directly in the image directory `dir`
+    /// that come from the build context, sorted; for `include *.conf`.
+    pub fn list(&self, dir: &str) -> Vec<String> {
+        let dir = self.absolute(dir);
+        let mut out = Vec::new();
+        for copy in &self.stage().copies {
+            let (Some(dest), None) = (&copy.dest_path, &copy.from) else {
+                continue;
+            };
+            for src in &copy.sources {
+                if src.unknown.is_some() {
+                    continue;
+                }
+                if has_glob(&src.text) && !src.text.starts_with("<<") {
+                    // `COPY conf/*.conf /etc/nginx/conf.d/`: the matching files.
+                    if dest.trim_end_matches('/') != dir.trim_end_matches('/') {
+                        continue;
+                    }
+                    let (d, pattern) = src.text.rsplit_once('/').unwrap_or(("", &src.text));
+                    let (Some(host), Ok(glob)) =
+                        (self.context_path(d), globset::Glob::new(pattern))
+                    else {
+                        continue;
+                    };
+                    if !host.canonicalize().is_ok_and(|c| c.starts_with(self.root)) {
+                        continue;
+                    }
+                    let glob = glob.compile_matcher();
+                    let Ok(entries) = std::fs::read_dir(&host) else {
+                        continue;
+                    };
+                    for e in entries.filter_map(Result::ok).take(MAX_LISTED) {
+                        let name = e.file_name().to_string_lossy().into_owned();
+                        if e.file_type().is_ok_and(|t| t.is_file()) && glob.is_match(&name) {
+                            out.push(absolute(&dir, &name));
+                        }
+                    }
+                    continue;
+                }
+                let Some(host) = self.context_path(&src.text) else {
+                    continue;
+                };
+                if is_special_source(copy, &src.text) {
+                    continue;
+                }
+                // Names are listed only inside the repository.
+                if !host.canonicalize().is_ok_and(|c| c.starts_with(self.root)) {
+                    continue;
+                }
+                if host.is_dir() {
+                    // `COPY conf.d/ /etc/nginx/conf.d/`: its entries.
+                    let Some(sub) = relative_to(&dir, dest) else {
+                        continue;
+                    };
+                    let Ok(entries) = std::fs::read_dir(host.join(sub)) else {
+                        continue;
+                    };
+                    for e in entries.filter_map(Result::ok).take(MAX_LISTED) {
+                        if e.file_type().is_ok_and(|t| t.is_file()) {
+                            out.push(absolute(&dir, &e.file_name().to_string_lossy()));
+                        }
+                    }
+                } else if host.is_file() {
+                    let target = file_target(&src.text, dest);
+                    if parent(&target) == dir {
+                        out.push(target);
+                    } else if !copy.dest_is_dir && parent(dest) == dir {
+                        out.push(dest.clone());
+                    }
+                }
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn origin_in(&self, stage: usize, path: &str, hops: usize) -> Origin {
+        let s = &self.dockerfile.stages[stage];
+        for copy in s.copies.iter().rev() {
+            let Some(dest) = &copy.dest_path else {
+                return Origin::Unknown {
+                    reason: "a COPY whose destination uses a build argument with no default may \
+                             bring it"
+                        .into(),
+                    at: copy.at.clone(),
+                };
+            };
+            for src in copy.sources.iter().rev() {
+                if let Some(found) = self.through(
+                    copy,
+                    &src.text,
+                    src.unknown.is_some(),
+                    dest,
+                    path,
+                    stage,
+                    hops,
+                ) {
+                    return found;
+                }
+            }
+        }
+        Origin::Absent
+    }
+
+    /// Whether `copy` brings `path` from source `src`: `None` when not.
+    #[allow(clippy::too_many_arguments)]
+    fn through(
+        &self,
+        copy: &Copy,
+        src: &str,
+        src_unknown: bool,
+        dest: &str,
+        path: &str,
+        stage: usize,
+        hops: usize,
+    ) -> Option<Origin> {
+        let under = path == dest || relative_to(path, dest).is_some();
+        let unknown = |reason: String| {
+            under.then(|| Origin::Unknown {
+                reason,
+                at: copy.at.clone(),
+            })
+        };
+        if src_unknown {
+            return unknown(format!(
+                "the COPY of `{src}`, whose source uses a build argument with no default, may \
+                 bring it"
+            ));
+        }
+        if src.starts_with("<<") {
+            return unknown(format!(
+                "a heredoc in the Dockerfile (`{src}`) may write it"
+            ));
+        }
+        if let Some(from) = &copy.from {
+            let Some(other) = self.stage_named(from, stage) else {
+                return unknown(format!("it may be copied from the image `{from}`"));
+            };
+            if hops >= MAX_HOPS {
+                return unknown("COPY --from chains too long to follow".into());
+            }
+            let src_abs = absolute("/", src);
+            let candidates: Vec<String> = if path == dest && !copy.dest_is_dir {
+                vec![src_abs.clone()]
+            } else if let Some(rel) = relative_to(path, dest) {
+                let mut c = vec![absolute(&src_abs, rel)];
+                if !rel.contains('/') && basename(&src_abs) == rel {
+                    c.push(src_abs.clone());
+                }
+                c
+            } else {
+                return None;
+            };
+            for c in candidates {
+                match self.origin_in(other, &c, hops + 1) {
+                    Origin::Absent => continue,
+                    found => return Some(found),
+                }
+            }
+            return None;
+        }
+        if copy.add && (src.contains("://") || is_archive(src)) {
+            return unknown(format!(
+                "ADD `{src}` (fetched or unpacked at build time) may bring it"
+            ));
+        }
+        if has_glob(src) {
+            let rel = relative_to(path, dest)?;
+            if rel.contains('/') {
+                return None;
+            }
+            let (dir, pattern) = match src.rsplit_once('/') {
+                Some((d, p)) => (d, p),
+                None => ("", src),
+            };
+            let glob = globset::Glob::new(pattern).ok()?.compile_matcher();
+            if !glob.is_match(rel) {
+                return None;
+            }
+            let host = self.context_path(&format!("{dir}/{rel}"))?;
+            return host.is_file().then(|| Origin::Context {
+                host,
+                copied_at: copy.at.clone(),
+            });
+        }
+        let host = self.context_path(src)?;
+        if host.is_dir() {
+            let rel = relative_to(path, dest)?;
+            let file = host.join(rel);
+            return file.is_file().then(|| Origin::Context {
+                host: file,
+                copied_at: copy.at.clone(),
+            });
+        }
+        if host.is_file() && (file_target(src, dest) == path || path == dest && !copy.dest_is_dir) {
+            return Some(Origin::Context {
+                host,
+                copied_at: copy.at.clone(),
+            });
+        }
+        None
+    }
+
+    /// A stage of this Dockerfile named by `COPY --from=` (name or index),
+    /// built before `before`.
+    fn stage_named(&self, from: &str, before: usize) -> Option<usize> {
+        if let Ok(i) = from.parse::<usize>() {
+            return (i < before).then_some(i);
+        }
+        self.dockerfile.stages[..before].iter().rposition(|s| {
+            s.name
+                .as_deref()
+                .is_some_and(|n| n.eq_ignore_ascii_case(from))
+        })
+    }
+
+    /// A source path in the build context; `None` when it leaves it.
+    fn context_path(&self, src: &str) -> Option<PathBuf> {
+        let rel = src.trim_start_matches('/');
+        let joined = crate::input::lexically_normal(&self.context.join(rel));
+        joined
+            .starts_with(crate::input::lexically_normal(self.context))
+            .then_some(joined)
+    }
+}
+
+/// Where a file source lands when DEST is a directory: DEST/NAME. (When
+/// DEST is not written as one, it is DEST itself, unless the image already
+/// has a directory there; callers accept both.)
+fn file_target(src: &str, dest: &str) -> String {
+    absolute(dest, basename(src))
+}
+
+fn is_special_source(copy: &Copy, src: &str) -> bool {
+    src.starts_with("<<") || has_glob(src) || copy.add && (src.contains("://") || is_archive(src))
+}
+
+fn has_glob(s: &str) -> bool {
+    s.contains(['*', '?', '['])
+}
+
+fn is_archive(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    [
+        ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2", ".tar.xz", ".txz", ".tar.zst",
+    ]
+    .iter()
+    .any(|e| lower.ends_with(e))
+}
+
+fn basename(p: &str) -> &str {
+    p.trim_end_matches('/').rsplit('/').next().unwrap_or(p)
+}
+
+fn parent(p: &str) -> &str {
+    match p.rfind('/') {
+        Some(0) => "/",
+        Some(i) => &p[..i],
+        None => "/",
+    }
+}
+
+/// `path` below the directory `dir`, without the leading `/`.
+fn relative_to<'p>(path: &'p str, dir: &str) -> Option<&'p str> {
+    let dir = dir.trim_end_matches('/');
+    let rest = path.strip_prefix(dir)?.strip_prefix('/')?;
+    (!rest.is_empty()).then_some(rest)
+}
+
+/// `path` made absolute against `base`, `.` and `..` resolved.
+pub fn absolute(base: &str, path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let start = if path.starts_with('/') { "" } else { base };
+    for p in start.split('/').chain(path.split('/')) {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+/// The build context of a Dockerfile when nothing names it: the
+/// Dockerfile's directory when the files its COPYs name are there, else
+/// the nearest directory above it (inside the repository) where they all
+/// are, as with `docker build -f path/Dockerfile .` at the repository's
+/// root. The second value says which, for messages.
+pub fn guess_context(dockerfile: &Dockerfile, root: &Path) -> (PathBuf, &'static str) {
+    let dir = dockerfile
+        .file
+        .path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let sources: Vec<&str> = dockerfile
+        .stages
+        .iter()
+        .flat_map(|s| &s.copies)
+        .filter(|c| c.from.is_none())
+        .flat_map(|c| c.sources.iter().map(move |w| (c, w)))
+        .filter(|(c, w)| w.unknown.is_none() && !is_special_source(c, &w.text))
+        .map(|(_, w)| w.text.trim_start_matches('/'))
+        .filter(|s| !s.is_empty() && *s != "." && !s.starts_with(".."))
+        .take(64)
+        .collect();
+    if sources.is_empty() {
+        return (dir, "the Dockerfile's directory");
+    }
+    let all_in = |d: &Path| sources.iter().all(|s| d.join(s).exists());
+    if all_in(&dir) {
+        return (dir, "the Dockerfile's directory");
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut up = dir.clone();
+    while let Some(p) = up.parent().map(Path::to_path_buf) {
+        let p = if p.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            p
+        };
+        let inside = p
+            .canonicalize()
+            .is_ok_and(|c| c.starts_with(&canonical_root));
+        if !inside {
+            break;
+        }
+        if all_in(&p) {
+            return (
+                p,
+                "the nearest directory above the Dockerfile holding what it copies",
+            );
+        }
+        if p == Path::new(".") || p.parent().is_none() {
+            break;
+        }
+        up = p;
+    }
+    (dir, "the Dockerfile's directory")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let p = dir.path().join(path);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+        dir
+    }
+
+    fn dockerfile(root: &Path, path: &str) -> Dockerfile {
+        let Ok(file) = read_source(&root.join(path), Within::Repository(root)) else {
+            panic!("cannot read {path}");
+        };
+        Dockerfile::parse(file).unwrap()
+    }
+
+    fn found(files: &ImageFiles<'_>, path: &str) -> Option<String> {
+        match files.read(path) {
+            Ok(Some(f)) => Some(f.file.text.clone()),
+            Ok(None) => None,
+            Err((why, _)) => Some(format!("unknown: {why}")),
+        }
+    }
+
+    #[test]
+    fn paths_in_the_image_lead_back_to_the_build_context() {
+        let dir = repo(&[
+            (
+                "web/Dockerfile",
+                "FROM python:3.12 AS build\n\
+                 COPY requirements.txt /src/\n\
+                 FROM python:3.12-slim\n\
+                 WORKDIR /app\n\
+                 COPY . .\n\
+                 COPY deploy/gunicorn.conf.py /etc/gunicorn/\n\
+                 COPY --from=build /src /deps\n\
+                 COPY deploy/nginx.conf /etc/nginx/nginx.conf\n\
+                 COPY <<EOF /app/inline.py\nx = 1\nEOF\n\
+                 ADD vendor.tar.gz /opt/\n\
+                 COPY --from=ghcr.io/acme/tools /bin/tool /usr/bin/\n\
+                 COPY conf/*.conf /etc/extra/\n",
+            ),
+            ("web/gunicorn.conf.py", "keepalive = 75\n"),
+            ("web/deploy/gunicorn.conf.py", "keepalive = 5\n"),
+            ("web/deploy/nginx.conf", "events {}\n"),
+            ("web/requirements.txt", "flask\n"),
+            ("web/conf/a.conf", "a\n"),
+            ("web/conf/b.txt", "b\n"),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let d = dockerfile(&root, "web/Dockerfile");
+        let (context, _) = guess_context(&d, &root);
+        let cache = ReadCache::default();
+        let files = ImageFiles {
+            dockerfile: &d,
+            stage: 1,
+            context: &context,
+            root: &root,
+            cache: &cache,
+            link: "test",
+        };
+        assert_eq!(files.workdir(), "/app");
+        assert_eq!(
+            found(&files, "gunicorn.conf.py").as_deref(),
+            Some("keepalive = 75\n")
+        );
+        assert_eq!(
+            found(&files, "/etc/gunicorn/gunicorn.conf.py").as_deref(),
+            Some("keepalive = 5\n")
+        );
+        assert_eq!(
+            found(&files, "/etc/nginx/nginx.conf").as_deref(),
+            Some("events {}\n")
+        );
+        assert_eq!(
+            found(&files, "/deps/requirements.txt").as_deref(),
+            Some("flask\n")
+        );
+        assert_eq!(found(&files, "/etc/extra/a.conf").as_deref(), Some("a\n"));
+        assert_eq!(found(&files, "/etc/extra/b.txt"), None);
+        assert_eq!(found(&files, "/etc/passwd"), None);
+        assert!(found(&files, "inline.py").unwrap().contains("heredoc"));
+        assert!(
+            found(&files, "/opt/x.conf")
+                .unwrap()
+                .contains("vendor.tar.gz")
+        );
+        assert!(
+            found(&files, "/usr/bin/tool")
+                .unwrap()
+                .contains("ghcr.io/acme/tools")
+        );
+        assert_eq!(
+            files.list("/etc/extra"),
+            vec!["/etc/extra/a.conf".to_string()]
+        );
+        assert_eq!(
+            files.list("/etc/nginx"),
+            vec!["/etc/nginx/nginx.conf".to_string()]
+        );
+    }
+
+    #[test]
+    fn the_context_is_the_directory_that_holds_what_is_copied() {
+        let dir = repo(&[
+            (
+                "docker/web/Dockerfile",
+                "FROM node:22\nCOPY web/server.js /app/\n",
+            ),
+            ("web/server.js", "x\n"),
+            ("api/Dockerfile", "FROM node:22\nCOPY . /app\n"),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let d = dockerfile(&root, "docker/web/Dockerfile");
+        assert_eq!(guess_context(&d, &root).0, root);
+        let d = dockerfile(&root, "api/Dockerfile");
+        assert_eq!(guess_context(&d, &root).0, root.join("api"));
+    }
+
+    #[test]
+    fn copies_never_leave_the_context() {
+        let dir = repo(&[
+            ("secret.txt", "s\n"),
+            ("web/Dockerfile", "FROM node:22\nCOPY ../secret.txt /app/\n"),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let d = dockerfile(&root, "web/Dockerfile");
+        let context = root.join("web");
+        let cache = ReadCache::default();
+        let files = ImageFiles {
+            dockerfile: &d,
+            stage: 0,
+            context: &context,
+            root: &root,
+            cache: &cache,
+            link: "test",
+        };
+        assert_eq!(found(&files, "/app/secret.txt"), None);
+    }
+}

@@ -121,6 +121,19 @@ fn str_location(v: &Val) -> Option<Location> {
     }
 }
 
+/// Text with each unknown part (`\u{1}N\u{1}`) as `*`.
+fn with_holes_as_stars(s: &str) -> String {
+    let mut out = String::new();
+    let mut parts = s.split(crate::json::HOLE);
+    out.push_str(parts.next().unwrap_or(""));
+    // Parts alternate: a hole's number, then text.
+    while parts.next().is_some() {
+        out.push('*');
+        out.push_str(parts.next().unwrap_or(""));
+    }
+    out
+}
+
 fn string_setting(v: Option<&Val>, name: &str, fallback: &Location) -> Option<Setting<String>> {
     let v = v?;
     Some(match &v.kind {
@@ -225,6 +238,10 @@ fn container(c: &Val, attr_at: &Location) -> Option<Container> {
     let at = container_location(c, name_v, attr_at);
     let image = string_setting(field(c, "image"), "image", &at)
         .unwrap_or_else(|| Setting::unresolved("the container has no image", Some(at.clone())));
+    let image_pattern = match field(c, "image").map(|v| &v.kind) {
+        Some(Kind::Str(t)) if t.has_holes() => Some(with_holes_as_stars(&t.s)),
+        _ => None,
+    };
     let mut environment: Vec<EnvVar> = list(field(c, "environment"))
         .filter_map(|e| {
             let n = field(e, "name")?.as_known_str()?.to_string();
@@ -273,6 +290,7 @@ fn container(c: &Val, attr_at: &Location) -> Option<Container> {
         },
     };
     Some(Container {
+        image_pattern,
         name,
         image,
         entry_point: words(field(c, "entryPoint"), "entryPoint", &at),

@@ -28,6 +28,9 @@ pub struct Discovered {
     pub templates: Vec<PathBuf>,
     /// Dockerfiles: the builds of the images containers run.
     pub dockerfiles: Vec<PathBuf>,
+    /// Files that say how images are built (Compose files, workflows, CDK
+    /// asset manifests).
+    pub build_definitions: Vec<(PathBuf, crate::build_links::Kind)>,
     /// Entries that could not be read while walking.
     pub errors: Vec<InputError>,
 }
@@ -155,6 +158,8 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
                             .entry(dir)
                             .or_default()
                             .push(p.to_path_buf());
+                    } else if let Some(kind) = crate::build_links::kind_of(p) {
+                        out.build_definitions.push((p.to_path_buf(), kind));
                     } else if crate::cloudformation::is_candidate(p) {
                         out.templates.push(p.to_path_buf());
                     } else if crate::images::is_dockerfile(p) {
@@ -180,6 +185,8 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
     out.templates.dedup();
     out.dockerfiles.sort();
     out.dockerfiles.dedup();
+    out.build_definitions.sort();
+    out.build_definitions.dedup();
     for files in out.terraform_modules.values_mut() {
         files.sort();
         files.dedup();

@@ -25,6 +25,9 @@ pub struct Options {
     pub root_cloudformation: BTreeMap<PathBuf, crate::cloudformation::Inputs>,
     /// Paths left out of discovery (`exclude`, `--exclude`).
     pub exclude: discover::Exclude,
+    /// Images and the Dockerfiles that build them, from the configuration
+    /// (`[[image]]`).
+    pub images: Vec<crate::build_links::BuildSpec>,
 }
 
 impl Options {
@@ -93,9 +96,12 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
         &scan,
     ));
     model.input_errors.extend(found.errors);
-    model.builds = crate::images::Builds::load(found.dockerfiles, &|dir: &Path| {
-        repo_root_for(dir, &path_roots)
-    });
+    model.builds = crate::images::Builds::load(
+        found.dockerfiles,
+        &found.build_definitions,
+        &options.images,
+        &|dir: &Path| repo_root_for(dir, &path_roots),
+    );
     for m in plans {
         model.extend(m);
     }

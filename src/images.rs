@@ -12,6 +12,7 @@
 //! (`nginx:1.25`, `library/httpd`, `public.ecr.aws/nginx/nginx`) is not
 //! built here.
 
+use crate::build_links::BuildSpec;
 use crate::dockerfile::Dockerfile;
 use crate::image_files::{ImageFiles, ReadCache, guess_context};
 use crate::model::{Container, EnvVar, Setting, Unresolved, Word};
@@ -71,7 +72,7 @@ pub fn repository_name(image: &str) -> Option<&str> {
         return None;
     }
     let name = path.rsplit('/').next()?;
-    (!name.is_empty() && !name.contains(crate::json::HOLE)).then_some(name)
+    (!name.is_empty() && !name.contains([crate::json::HOLE, '*'])).then_some(name)
 }
 
 /// `public.ecr.aws/nginx/nginx`: an official image's own public mirror.
@@ -102,18 +103,28 @@ fn built_name(path: &Path) -> Option<String> {
 #[derive(Debug, Default)]
 pub struct Index {
     pub paths: Vec<PathBuf>,
+    /// Whether each path was found by the walk (not only named by a build
+    /// definition): "the repository's only Dockerfile" counts these.
+    pub discovered: Vec<bool>,
     by_name: std::collections::HashMap<String, Vec<usize>>,
 }
 
 impl Index {
-    pub fn new(paths: Vec<PathBuf>) -> Index {
+    pub fn new(paths: Vec<PathBuf>, discovered: Vec<bool>) -> Index {
         let mut by_name: std::collections::HashMap<String, Vec<usize>> = Default::default();
         for (i, p) in paths.iter().enumerate() {
+            if !discovered[i] {
+                continue;
+            }
             if let Some(n) = built_name(p) {
                 by_name.entry(n).or_default().push(i);
             }
         }
-        Index { paths, by_name }
+        Index {
+            paths,
+            discovered,
+            by_name,
+        }
     }
 
     /// Match `image` to a Dockerfile of the scan.
@@ -132,11 +143,14 @@ impl Index {
                 dockerfile: &self.paths[*one],
                 why: format!("matched by its repository name `{name}`"),
             },
-            [] if is_ecr(image) && self.paths.len() == 1 => Match::Built {
-                index: 0,
-                dockerfile: &self.paths[0],
-                why: "the repository's only Dockerfile, for an image pushed to ECR".into(),
-            },
+            [] if is_ecr(image) && self.discovered.iter().filter(|d| **d).count() == 1 => {
+                let only = self.discovered.iter().position(|d| *d).unwrap_or(0);
+                Match::Built {
+                    index: only,
+                    dockerfile: &self.paths[only],
+                    why: "the repository's only Dockerfile, for an image pushed to ECR".into(),
+                }
+            }
             [] => Match::NotHere,
             several => Match::Ambiguous(several.iter().map(|&i| self.paths[i].as_path()).collect()),
         }
@@ -181,6 +195,7 @@ mod tests {
             .iter()
             .map(PathBuf::from)
             .collect(),
+            vec![true; 3],
         );
         let ecr = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
         let built = |m: Match<'_>| match m {
@@ -202,7 +217,24 @@ mod tests {
             Match::NotHere
         );
         assert_eq!(index.match_image("nginx:1.25"), Match::NotHere);
-        let only = Index::new(vec![PathBuf::from("Dockerfile")]);
+        let only = Index::new(vec![PathBuf::from("Dockerfile")], vec![true]);
+        // A Dockerfile only a build definition names is not "the only one".
+        let named = Index::new(
+            vec![
+                PathBuf::from("Dockerfile"),
+                PathBuf::from("cdk.out/asset.1/Dockerfile"),
+            ],
+            vec![true, false],
+        );
+        assert!(built(named.match_image(&format!("{ecr}/anything:1"))).is_some());
+        let named_only = Index::new(
+            vec![PathBuf::from("cdk.out/asset.1/Dockerfile")],
+            vec![false],
+        );
+        assert_eq!(
+            named_only.match_image(&format!("{ecr}/anything:1")),
+            Match::NotHere
+        );
         assert!(
             built(only.match_image(&format!("{ecr}/anything:1")))
                 .is_some_and(|b| b.1.contains("only Dockerfile"))
@@ -213,6 +245,7 @@ mod tests {
                 .iter()
                 .map(PathBuf::from)
                 .collect(),
+            vec![true; 2],
         );
         assert!(
             matches!(twins.match_image(&format!("{ecr}/api:1")), Match::Ambiguous(v) if v.len() == 2)
@@ -265,13 +298,53 @@ pub struct Builds {
     pub contexts: Vec<(PathBuf, &'static str)>,
     /// Files read from build contexts, once per scan.
     pub cache: ReadCache,
+    /// What build definitions say: the first `declared` from the
+    /// configuration, then those found in the scan.
+    pub specs: Vec<BuildSpec>,
+    pub declared: usize,
+    /// Build definitions that could not be read: said when an image is not
+    /// linked, since one of them may have named its build.
+    pub unread_definitions: Vec<String>,
 }
 
 impl Builds {
     /// Read and parse `paths` through the confined reader, each inside the
-    /// repository `root_of` gives for it.
-    pub fn load(paths: Vec<PathBuf>, root_of: &dyn Fn(&Path) -> PathBuf) -> Builds {
-        let mut builds = Builds::default();
+    /// repository `root_of` gives for it, with the build definitions found
+    /// beside them (Compose files, workflows, CDK asset manifests) and those
+    /// the configuration declares (`[[image]]`, first: they win).
+    pub fn load(
+        paths: Vec<PathBuf>,
+        definitions: &[(PathBuf, crate::build_links::Kind)],
+        declared: &[BuildSpec],
+        root_of: &dyn Fn(&Path) -> PathBuf,
+    ) -> Builds {
+        let mut builds = Builds {
+            declared: declared.len(),
+            specs: declared.to_vec(),
+            ..Builds::default()
+        };
+        for (p, kind) in definitions {
+            let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
+            let root = root_of(dir.unwrap_or(Path::new(".")));
+            let read = crate::input::read_source(p, crate::input::Within::Repository(&root))
+                .map_err(|e| e.message)
+                .and_then(|file| crate::build_links::read(*kind, &file, p));
+            match read {
+                Ok(specs) => builds.specs.extend(specs),
+                Err(e) => builds
+                    .unread_definitions
+                    .push(format!("{}: {e}", display_path(p))),
+            }
+        }
+        // Dockerfiles a definition names that the walk did not (CDK assets
+        // in `cdk.out`, `docker/web.df`) are read too.
+        let discovered = paths.len();
+        let mut paths = paths;
+        for spec in &builds.specs {
+            if !paths.contains(&spec.dockerfile) {
+                paths.push(spec.dockerfile.clone());
+            }
+        }
         for p in &paths {
             let dir = p.parent().filter(|d| !d.as_os_str().is_empty());
             let dir = dir.unwrap_or(Path::new("."));
@@ -287,23 +360,43 @@ impl Builds {
             builds.roots.push(root);
             builds.contexts.push(context);
         }
-        builds.index = Index::new(paths);
+        let mut discovered_flags = vec![true; discovered];
+        discovered_flags.resize(paths.len(), false);
+        builds.index = Index::new(paths, discovered_flags);
         builds
     }
 
     pub fn extend(&mut self, other: Builds) {
         let mut paths = std::mem::take(&mut self.index.paths);
+        let mut discovered = std::mem::take(&mut self.index.discovered);
         paths.extend(other.index.paths);
+        discovered.extend(other.index.discovered);
         self.parsed.extend(other.parsed);
         self.roots.extend(other.roots);
         self.contexts.extend(other.contexts);
-        self.index = Index::new(paths);
+        // Declared entries stay first.
+        let theirs_declared = other.declared;
+        let mut specs: Vec<BuildSpec> = Vec::new();
+        let (mine_declared, mine_found) = self.specs.split_at(self.declared);
+        let (theirs_d, theirs_found) = other.specs.split_at(theirs_declared);
+        specs.extend(mine_declared.iter().cloned());
+        specs.extend(theirs_d.iter().cloned());
+        specs.extend(mine_found.iter().cloned());
+        specs.extend(theirs_found.iter().cloned());
+        self.declared += theirs_declared;
+        self.specs = specs;
+        self.unread_definitions.extend(other.unread_definitions);
+        self.index = Index::new(paths, discovered);
     }
 }
 
 /// A container's image linked to the Dockerfile that builds it.
 struct Linked<'b> {
     dockerfile: &'b Dockerfile,
+    /// The stage the image is (the last, or a definition's target).
+    stage: usize,
+    context: &'b Path,
+    context_why: String,
     /// "image `…` built by services/web/Dockerfile, matched by …".
     text: String,
     index: usize,
@@ -327,15 +420,14 @@ pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresol
         }
     };
     let Some(link) = link else {
-        return crate::servers::identify(c);
+        return crate::servers::identify(c).map_err(|u| unread_definitions(builds, c, u));
     };
-    let stage_index = link.dockerfile.stages.len() - 1;
-    let (context, context_why) = &builds.contexts[link.index];
-    let link_text = format!("{}; build context: {}", link.text, context_why);
+    let stage_index = link.stage;
+    let link_text = format!("{}; build context: {}", link.text, link.context_why);
     let files = ImageFiles {
         dockerfile: link.dockerfile,
         stage: stage_index,
-        context,
+        context: link.context,
         root: &builds.roots[link.index],
         cache: &builds.cache,
         link: &link_text,
@@ -420,17 +512,27 @@ pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresol
 }
 
 /// The Dockerfile that builds `c`'s image: `Ok(None)` when it is not built
-/// here, `Err` (why) when it may be but cannot be followed.
+/// here, `Err` (why) when it may be but cannot be followed. What the
+/// configuration declares wins; then what the repository's build
+/// definitions say; then naming conventions.
 fn link<'b>(builds: &'b Builds, c: &Container) -> Result<Option<Linked<'b>>, String> {
-    let Setting::Known { value: image, .. } = &c.image else {
-        return Ok(None);
+    let image = match (&c.image, &c.image_pattern) {
+        (Setting::Known { value, .. }, _) => value,
+        // Partly unknown (`…${AWS::URLSuffix}/repo:tag`): its repository
+        // name and tag may still name a build.
+        (_, Some(pattern)) => pattern,
+        _ => return Ok(None),
     };
+    if let Some(spec) = defined_build(builds, image)? {
+        return spec_linked(builds, spec, image).map(Some);
+    }
     let (index, path, why) = match builds.index.match_image(image) {
         Match::NotHere => return Ok(None),
         Match::Ambiguous(candidates) => {
             let shown: Vec<String> = candidates.iter().map(|p| display_path(p)).collect();
             return Err(format!(
-                "image `{image}` could be built by any of {}, so keepalign follows none",
+                "image `{image}` could be built by any of {}, so keepalign follows none; name \
+                 its Dockerfile in keepalign.toml ([[image]] with match and dockerfile)",
                 shown.join(", ")
             ));
         }
@@ -441,15 +543,126 @@ fn link<'b>(builds: &'b Builds, c: &Container) -> Result<Option<Linked<'b>>, Str
         } => (index, dockerfile, why),
     };
     let text = format!("image `{image}` built by {}, {why}", display_path(path));
+    let (context, context_why) = &builds.contexts[index];
     match &builds.parsed[index] {
         Ok(d) if !d.stages.is_empty() => Ok(Some(Linked {
             dockerfile: d,
+            stage: d.stages.len() - 1,
             text,
             index,
+            context,
+            context_why: (*context_why).to_string(),
         })),
         Ok(_) => Ok(None),
         Err(e) => Err(format!("{text}, which could not be read: {e}")),
     }
+}
+
+/// An image keepalign could not link may be built by what a build
+/// definition it could not read says: the reason names them.
+fn unread_definitions(builds: &Builds, c: &Container, u: Unresolved) -> Unresolved {
+    let private = c
+        .image
+        .value()
+        .is_some_and(|i| repository_name(i).is_some());
+    if builds.unread_definitions.is_empty() || !private {
+        return u;
+    }
+    Unresolved::new(
+        format!(
+            "{}; these files that may say how its image is built could not be read: {}",
+            u.reason.trim_end_matches('.'),
+            builds.unread_definitions.join("; ")
+        ),
+        u.at,
+    )
+}
+
+/// The build definition that names `image`'s build: a declared one first;
+/// else the one Dockerfile the definitions found agree on.
+fn defined_build<'b>(builds: &'b Builds, image: &str) -> Result<Option<&'b BuildSpec>, String> {
+    let (declared, found) = builds.specs.split_at(builds.declared);
+    if let Some(spec) = declared.iter().find(|s| s.selector.matches(image)) {
+        return Ok(Some(spec));
+    }
+    let matching: Vec<&BuildSpec> = found.iter().filter(|s| s.selector.matches(image)).collect();
+    let mut dockerfiles: Vec<&Path> = matching.iter().map(|s| s.dockerfile.as_path()).collect();
+    dockerfiles.sort();
+    dockerfiles.dedup();
+    match dockerfiles.len() {
+        0 => Ok(None),
+        1 => Ok(matching.first().copied()),
+        _ => {
+            let mut said: Vec<String> = matching
+                .iter()
+                .map(|s| format!("{} ({})", display_path(&s.dockerfile), s.why))
+                .collect();
+            said.dedup();
+            Err(format!(
+                "image `{image}` is built by different Dockerfiles according to the repository: \
+                 {}; so keepalign follows none; name its Dockerfile in keepalign.toml ([[image]] \
+                 with match and dockerfile)",
+                said.join("; ")
+            ))
+        }
+    }
+}
+
+fn spec_linked<'b>(
+    builds: &'b Builds,
+    spec: &'b BuildSpec,
+    image: &str,
+) -> Result<Linked<'b>, String> {
+    let subject = spec
+        .subject
+        .clone()
+        .unwrap_or_else(|| format!("image `{image}`"));
+    let text = format!(
+        "{subject} built by {}, {}",
+        display_path(&spec.dockerfile),
+        spec.why
+    );
+    let Some(index) = builds
+        .index
+        .paths
+        .iter()
+        .position(|p| p == &spec.dockerfile)
+    else {
+        return Err(format!("{text}, which is not in the scan"));
+    };
+    let d = match &builds.parsed[index] {
+        Ok(d) if !d.stages.is_empty() => d,
+        Ok(_) => return Err(format!("{text}, which has no FROM")),
+        Err(e) => return Err(format!("{text}, which could not be read: {e}")),
+    };
+    let stage = match &spec.target {
+        None => d.stages.len() - 1,
+        Some(t) => d
+            .stages
+            .iter()
+            .position(|s| s.name.as_deref().is_some_and(|n| n.eq_ignore_ascii_case(t)))
+            .ok_or_else(|| {
+                format!("{text}, whose target stage `{t}` the Dockerfile does not have")
+            })?,
+    };
+    let (context, context_why) = match &spec.context {
+        Some(c) => (
+            c.as_path(),
+            format!("{}, as the same definition names it", display_path(c)),
+        ),
+        None => {
+            let (c, why) = &builds.contexts[index];
+            (c.as_path(), (*why).to_string())
+        }
+    };
+    Ok(Linked {
+        dockerfile: d,
+        stage,
+        text,
+        index,
+        context,
+        context_why,
+    })
 }
 
 /// A Node.js keep-alive is usually set in the application's code, which

@@ -2,6 +2,7 @@
 //! load balancers and the servers behind them.
 
 pub mod agent;
+pub mod build_links;
 pub mod cloudformation;
 pub mod containers;
 pub mod convert;

@@ -420,6 +420,11 @@ pub struct SystemControl {
 pub struct Container {
     pub name: String,
     pub image: Setting<String>,
+    /// When part of the image reference is unknown (a registry known only
+    /// at deploy time: `${AWS::URLSuffix}`, an account ID), the reference
+    /// with each unknown part as `*`: enough to match a build definition
+    /// by repository name and tag.
+    pub image_pattern: Option<String>,
     /// `None` when not set: the image's own ENTRYPOINT / CMD apply.
     pub entry_point: Option<Setting<Vec<Word>>>,
     pub command: Option<Setting<Vec<Word>>>,

@@ -40,6 +40,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "cdk-synth",
         &["KA101 Service9571FDD8 MyServiceStack.template.json:145"],
     ),
+    ("cdk-image-asset", &["KA101 Service9571FDD8 Dockerfile:12"]),
     (
         "conditions-unknown",
         &[
@@ -203,6 +204,7 @@ fn json_and_services_reports() {
     }
     for name in [
         "cdk-synth",
+        "cdk-image-asset",
         "two-services-listener-rules",
         "conditions",
         "ec2-agent-stop-timeout-yaml",

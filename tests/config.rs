@@ -181,6 +181,56 @@ fn declared_keep_alive_points_at_the_configuration() {
 }
 
 #[test]
+fn a_declared_image_build_is_followed_to_its_target_stage() {
+    let (code, got) = findings(&[&fixture("image-declared")]);
+    assert_eq!(code, Some(1));
+    // The `runtime` stage's CMD, not the last (`debug`) stage's.
+    assert_eq!(got, ["KA101 error aws_ecs_service.billing web.df:9"]);
+    let o = keepalign(&["--format", "json", &fixture("image-declared")]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let message = v["findings"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("build/containers/web.df, declared in ")
+            && message.contains("keepalign.toml:3"),
+        "{message}"
+    );
+    // Without the configuration nothing links the image to its build, and
+    // the note says how to.
+    let (_, got) = findings(&["--isolated", &fixture("image-declared")]);
+    assert_eq!(got, ["UN002 note aws_ecs_service.billing main.tf:38"]);
+}
+
+#[test]
+fn image_entries_are_checked() {
+    for (toml, message) in [
+        (
+            "[[image]]\nmatch = \"*/web:*\"\ndockerfile = \"nowhere/Dockerfile\"\n",
+            "keepalign.toml:3: dockerfile: \"nowhere/Dockerfile\" is not a file",
+        ),
+        (
+            "[[image]]\nmatch = \"\"\ndockerfile = \"Dockerfile\"\n",
+            "keepalign.toml:2: match is empty",
+        ),
+        (
+            "[[image]]\nmatch = \"*/web:*\"\ndockerfile = \"Dockerfile\"\ncontext = \"Dockerfile\"\n",
+            "keepalign.toml:4: context: \"Dockerfile\" is not a directory",
+        ),
+        (
+            "[[image]]\nmatch = \"*/web:*\"\ndockerfile = \"Dockerfile\"\nstage = \"prod\"\n",
+            "unknown key \"stage\"",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Dockerfile"), "FROM python:3.12\n").unwrap();
+        std::fs::write(dir.path().join("keepalign.toml"), toml).unwrap();
+        let o = keepalign(&[dir.path().to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{toml}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(message), "{toml}: {err}");
+    }
+}
+
+#[test]
 fn without_declarations_node_defaults_and_the_go_server_is_unknown() {
     let (_, got) = findings(&["--isolated", &fixture("node-declared")]);
     assert_eq!(

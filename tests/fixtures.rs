@@ -125,6 +125,18 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 aws_ecs_service.orders Dockerfile:17"],
     ),
     (
+        "image-link-compose",
+        &["KA101 aws_ecs_service.shop Dockerfile:11"],
+    ),
+    (
+        "image-link-workflow",
+        &["KA101 aws_ecs_service.payments api.Dockerfile:14"],
+    ),
+    (
+        "image-link-conflict",
+        &["UN002 aws_ecs_service.reports main.tf:38"],
+    ),
+    (
         "modules-initialised-ecs-root",
         &[
             "DR201 module.api.aws_ecs_service.this[0] main.tf:28",

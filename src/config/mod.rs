@@ -61,6 +61,8 @@ pub struct Config {
     pub exclude: Vec<globset::Glob>,
     pub roots: Vec<Root>,
     pub services: Vec<ServiceFacts>,
+    /// `[[image]]`: images and the Dockerfiles that build them.
+    pub images: Vec<crate::build_links::BuildSpec>,
     /// Load balancers declared by `[[service]]` entries (`idle-timeout`,
     /// `load-balancer-type`), owned here so chains can borrow them.
     pub load_balancers: Vec<LoadBalancer>,
@@ -207,6 +209,18 @@ struct RawConfig {
     root: Vec<Spanned<RawRoot>>,
     #[serde(default)]
     service: Vec<Spanned<RawService>>,
+    #[serde(default)]
+    image: Vec<Spanned<RawImage>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawImage {
+    #[serde(rename = "match")]
+    pattern: Spanned<String>,
+    dockerfile: Spanned<String>,
+    context: Option<Spanned<String>>,
+    target: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -255,6 +269,10 @@ const KEYS: &[&str] = &[
     "request-timeout",
     "idle-timeout",
     "load-balancer-type",
+    "image",
+    "dockerfile",
+    "context",
+    "target",
 ];
 
 /// Errors in one configuration file: `FILE:LINE: message`.
@@ -363,7 +381,12 @@ pub fn parse(file: Arc<SourceFile>, dir: PathBuf) -> Result<Config, String> {
     for s in &raw.service {
         services.push(service(&errors, s, &mut load_balancers)?);
     }
+    let mut images = Vec::new();
+    for i in &raw.image {
+        images.push(image(&errors, &dir, i)?);
+    }
     Ok(Config {
+        images,
         dir,
         fail_on,
         select,
@@ -628,6 +651,60 @@ fn value_text(v: &Spanned<toml::Value>, file: &SourceFile) -> String {
     }
 }
 
+/// An `[[image]]` entry: which images (a glob over the reference) the
+/// Dockerfile builds, from which context and stage.
+fn image(
+    errors: &Errors<'_>,
+    dir: &Path,
+    i: &Spanned<RawImage>,
+) -> Result<crate::build_links::BuildSpec, String> {
+    let raw = i.get_ref();
+    let written = raw.pattern.get_ref();
+    if written.trim().is_empty() {
+        return Err(errors.at(
+            raw.pattern.span(),
+            "match is empty; give an image reference or a pattern (`*/web:*`)",
+        ));
+    }
+    let matcher = globset::GlobBuilder::new(written)
+        .literal_separator(false)
+        .build()
+        .map_err(|e| errors.at(raw.pattern.span(), format!("match: {}", e.kind())))?
+        .compile_matcher();
+    let path = |key: &str, v: &Spanned<String>, want_dir: bool| {
+        let p = lexically_normal(&dir.join(v.get_ref()));
+        let ok = if want_dir { p.is_dir() } else { p.is_file() };
+        if ok {
+            Ok(p)
+        } else {
+            Err(errors.at(
+                v.span(),
+                format!(
+                    "{key}: \"{}\" is not a {} (paths are relative to the configuration file's directory)",
+                    v.get_ref(),
+                    if want_dir { "directory" } else { "file" }
+                ),
+            ))
+        }
+    };
+    let dockerfile = path("dockerfile", &raw.dockerfile, false)?;
+    let context = raw
+        .context
+        .as_ref()
+        .map(|c| path("context", c, true))
+        .transpose()?;
+    let (line, _) = errors.file.line_col(i.span().start);
+    Ok(crate::build_links::BuildSpec {
+        selector: crate::build_links::Selector::Glob(matcher),
+        dockerfile,
+        context,
+        target: raw.target.as_ref().map(|t| t.get_ref().clone()),
+        why: format!("declared in {}:{line}", errors.file.display),
+        at: errors.loc(i.span()),
+        subject: None,
+    })
+}
+
 fn root(errors: &Errors<'_>, dir: &Path, r: &Spanned<RawRoot>) -> Result<Root, String> {
     let raw = r.get_ref();
     let written = raw.path.get_ref();
@@ -728,6 +805,7 @@ impl Config {
         if !self.exclude.is_empty() {
             options.exclude.add(&self.dir, self.exclude.clone());
         }
+        options.images = self.images.clone();
     }
 
     /// Whether a scan of `paths` covers the whole tree this file configures

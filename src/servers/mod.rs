@@ -250,6 +250,7 @@ pub fn declared(name: &'static str, container: Option<&Container>, at: &Location
         let mut c = match container {
             Some(c) => c.clone(),
             None => Container {
+                image_pattern: None,
                 name: String::new(),
                 image: Setting::unresolved("the container is not known", Some(at.clone())),
                 entry_point: None,
@@ -327,9 +328,10 @@ fn unknown(ctx: &Invocation, original: &[Word], ran: &[Word]) -> Unresolved {
             format!(
                 "container `{}` sets no command or entryPoint, so its server is started by the \
                  image's CMD/ENTRYPOINT (in its Dockerfile), which keepalign cannot see, and \
-                 {image} is not one keepalign recognises; set the command in the task \
-                 definition, or declare the server in keepalign.toml ([[service]] with server \
-                 and keep-alive)",
+                 {image} is not one keepalign recognises; when its Dockerfile is in the \
+                 repository, name it in keepalign.toml ([[image]] with match and dockerfile); \
+                 else set the command in the task definition, or declare the server in \
+                 keepalign.toml ([[service]] with server and keep-alive)",
                 c.name
             ),
             at,

@@ -167,6 +167,7 @@ impl Task {
             })
             .collect();
         let container = Container {
+            image_pattern: None,
             environment_files: Vec::new(),
             name: "web".into(),
             image,

@@ -242,6 +242,17 @@ fn container(c: &Val, attr_at: &Location) -> Option<Container> {
         Some(Kind::Str(t)) if t.has_holes() => Some(with_holes_as_stars(&t.s)),
         _ => None,
     };
+    let image_reference = match field(c, "image").map(|v| &v.kind) {
+        Some(Kind::Str(t)) if t.s.starts_with(crate::json::HOLE) => t
+            .first_hole()
+            .and_then(|h| h.reference.as_ref())
+            .map(|r| (r.address.clone(), r.attribute.clone())),
+        Some(Kind::Unknown(h)) => h
+            .reference
+            .as_ref()
+            .map(|r| (r.address.clone(), r.attribute.clone())),
+        _ => None,
+    };
     let mut environment: Vec<EnvVar> = list(field(c, "environment"))
         .filter_map(|e| {
             let n = field(e, "name")?.as_known_str()?.to_string();
@@ -290,6 +301,7 @@ fn container(c: &Val, attr_at: &Location) -> Option<Container> {
         },
     };
     Some(Container {
+        image_reference,
         image_pattern,
         name,
         image,

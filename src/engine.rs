@@ -105,6 +105,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
     for m in plans {
         model.extend(m);
     }
+    model.builds.ecr_names = model.ecr_repositories.iter().cloned().collect();
     model.not_read.extend(not_read);
     crate::bluegreen::attach(&mut model);
     Ok(model)

@@ -305,6 +305,8 @@ pub struct Builds {
     /// Build definitions that could not be read: said when an image is not
     /// linked, since one of them may have named its build.
     pub unread_definitions: Vec<String>,
+    /// ECR repository names by resource address.
+    pub ecr_names: std::collections::HashMap<String, String>,
 }
 
 impl Builds {
@@ -516,24 +518,39 @@ pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresol
 /// configuration declares wins; then what the repository's build
 /// definitions say; then naming conventions.
 fn link<'b>(builds: &'b Builds, c: &Container) -> Result<Option<Linked<'b>>, String> {
+    let ecr;
+    let mut shown = None;
     let image = match (&c.image, &c.image_pattern) {
         (Setting::Known { value, .. }, _) => value,
+        // `${aws_ecr_repository.web.repository_url}:1`: the repository's
+        // name is known.
+        (_, Some(pattern)) if let Some(image) = ecr_image(builds, c, pattern) => {
+            ecr = image;
+            if let Some((address, attribute)) = &c.image_reference {
+                shown = Some(format!(
+                    "${{{address}.{attribute}}}{}",
+                    pattern.strip_prefix('*').unwrap_or("")
+                ));
+            }
+            &ecr
+        }
         // Partly unknown (`…${AWS::URLSuffix}/repo:tag`): its repository
         // name and tag may still name a build.
         (_, Some(pattern)) => pattern,
         _ => return Ok(None),
     };
-    if let Some(spec) = defined_build(builds, image)? {
-        return spec_linked(builds, spec, image).map(Some);
+    let shown = shown.as_deref().unwrap_or(image);
+    if let Some(spec) = defined_build(builds, image, shown)? {
+        return spec_linked(builds, spec, shown).map(Some);
     }
     let (index, path, why) = match builds.index.match_image(image) {
         Match::NotHere => return Ok(None),
         Match::Ambiguous(candidates) => {
-            let shown: Vec<String> = candidates.iter().map(|p| display_path(p)).collect();
+            let paths: Vec<String> = candidates.iter().map(|p| display_path(p)).collect();
             return Err(format!(
-                "image `{image}` could be built by any of {}, so keepalign follows none; name \
+                "image `{shown}` could be built by any of {}, so keepalign follows none; name \
                  its Dockerfile in keepalign.toml ([[image]] with match and dockerfile)",
-                shown.join(", ")
+                paths.join(", ")
             ));
         }
         Match::Built {
@@ -542,7 +559,7 @@ fn link<'b>(builds: &'b Builds, c: &Container) -> Result<Option<Linked<'b>>, Str
             why,
         } => (index, dockerfile, why),
     };
-    let text = format!("image `{image}` built by {}, {why}", display_path(path));
+    let text = format!("image `{shown}` built by {}, {why}", display_path(path));
     let (context, context_why) = &builds.contexts[index];
     match &builds.parsed[index] {
         Ok(d) if !d.stages.is_empty() => Ok(Some(Linked {
@@ -556,6 +573,19 @@ fn link<'b>(builds: &'b Builds, c: &Container) -> Result<Option<Linked<'b>>, Str
         Ok(_) => Ok(None),
         Err(e) => Err(format!("{text}, which could not be read: {e}")),
     }
+}
+
+/// The image of `c` when it is an ECR repository's URL in the scan
+/// (`${aws_ecr_repository.web.repository_url}:1`), with the registry as
+/// ECR's shape (its account and region are known only after apply).
+fn ecr_image(builds: &Builds, c: &Container, pattern: &str) -> Option<String> {
+    let (address, attribute) = c.image_reference.as_ref()?;
+    if attribute != "repository_url" {
+        return None;
+    }
+    let name = builds.ecr_names.get(address)?;
+    let rest = pattern.strip_prefix('*')?;
+    Some(format!("ACCOUNT.dkr.ecr.REGION.amazonaws.com/{name}{rest}"))
 }
 
 /// An image keepalign could not link may be built by what a build
@@ -580,7 +610,11 @@ fn unread_definitions(builds: &Builds, c: &Container, u: Unresolved) -> Unresolv
 
 /// The build definition that names `image`'s build: a declared one first;
 /// else the one Dockerfile the definitions found agree on.
-fn defined_build<'b>(builds: &'b Builds, image: &str) -> Result<Option<&'b BuildSpec>, String> {
+fn defined_build<'b>(
+    builds: &'b Builds,
+    image: &str,
+    shown: &str,
+) -> Result<Option<&'b BuildSpec>, String> {
     let (declared, found) = builds.specs.split_at(builds.declared);
     if let Some(spec) = declared.iter().find(|s| s.selector.matches(image)) {
         return Ok(Some(spec));
@@ -599,7 +633,7 @@ fn defined_build<'b>(builds: &'b Builds, image: &str) -> Result<Option<&'b Build
                 .collect();
             said.dedup();
             Err(format!(
-                "image `{image}` is built by different Dockerfiles according to the repository: \
+                "image `{shown}` is built by different Dockerfiles according to the repository: \
                  {}; so keepalign follows none; name its Dockerfile in keepalign.toml ([[image]] \
                  with match and dockerfile)",
                 said.join("; ")

@@ -420,6 +420,10 @@ pub struct SystemControl {
 pub struct Container {
     pub name: String,
     pub image: Setting<String>,
+    /// When the image reference starts with another resource's attribute
+    /// (`${aws_ecr_repository.web.repository_url}:1`): its address and
+    /// attribute.
+    pub image_reference: Option<(String, String)>,
     /// When part of the image reference is unknown (a registry known only
     /// at deploy time: `${AWS::URLSuffix}`, an account ID), the reference
     /// with each unknown part as `*`: enough to match a build definition
@@ -520,6 +524,10 @@ pub struct Model {
     /// The Dockerfiles in the scan: where images without a command in the
     /// task definition get their server.
     pub builds: crate::images::Builds,
+    /// ECR repositories (`aws_ecr_repository`): address and name, so an
+    /// image given as `${aws_ecr_repository.web.repository_url}:tag` is
+    /// known to be `…/web`.
+    pub ecr_repositories: Vec<(String, String)>,
 }
 
 /// A CodeDeploy deployment group that shifts an ECS service between a pair
@@ -552,6 +560,7 @@ impl Model {
         self.ec2.extend(other.ec2);
         self.deployment_groups.extend(other.deployment_groups);
         self.builds.extend(other.builds);
+        self.ecr_repositories.extend(other.ecr_repositories);
     }
 }
 

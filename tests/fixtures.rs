@@ -137,6 +137,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["UN002 aws_ecs_service.reports main.tf:38"],
     ),
     (
+        "image-link-ecr-repository",
+        &["KA101 aws_ecs_service.shop Dockerfile:17"],
+    ),
+    (
         "modules-initialised-ecs-root",
         &[
             "DR201 module.api.aws_ecs_service.this[0] main.tf:28",

@@ -168,6 +168,7 @@ impl Task {
             .collect();
         let container = Container {
             image_pattern: None,
+            image_reference: None,
             environment_files: Vec::new(),
             name: "web".into(),
             image,

@@ -632,6 +632,11 @@ pub fn read<S: Source>(rtype: &str, r: &S, model: &mut Model) {
         "aws_ecs_service" => model.services.push(service(r)),
         "aws_ecs_task_definition" => model.task_definitions.push(task_definition(r)),
         "aws_codedeploy_deployment_group" => model.deployment_groups.push(deployment_group(r)),
+        "aws_ecr_repository" => {
+            if let Some(name) = r.known_string("name") {
+                model.ecr_repositories.push((r.id().address.clone(), name));
+            }
+        }
         _ => read_ec2(rtype, r, &mut model.ec2),
     }
 }
@@ -693,5 +698,6 @@ pub fn is_read(rtype: &str) -> bool {
                 | "aws_launch_template"
                 | "aws_launch_configuration"
                 | "aws_codedeploy_deployment_group"
+                | "aws_ecr_repository"
         )
 }

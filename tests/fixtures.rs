@@ -125,6 +125,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 aws_ecs_service.orders Dockerfile:17"],
     ),
     (
+        "image-entrypoint-script",
+        &["KA101 aws_ecs_service.ledger start.sh:10"],
+    ),
+    (
         "image-link-compose",
         &["KA101 aws_ecs_service.shop Dockerfile:11"],
     ),

@@ -27,12 +27,42 @@ pub(crate) fn basename(s: &str) -> &str {
     s.rsplit('/').next().unwrap_or(s)
 }
 
+/// Reads a script from the image by its path in the container: its text
+/// as one word located in the file, `None` when the image does not hold it
+/// (as far as keepalign can tell).
+pub(crate) type ScriptReader<'a> = &'a dyn Fn(&str) -> Option<Word>;
+
+/// How many scripts one command may lead through (`entrypoint.sh` running
+/// `start.sh` running the server).
+const MAX_SCRIPTS: usize = 8;
+
+/// Where a program named without a slash is looked up: the `PATH` of the
+/// official base images (Debian's default).
+const PATH: &[&str] = &[
+    "/usr/local/sbin",
+    "/usr/local/bin",
+    "/usr/sbin",
+    "/usr/bin",
+    "/sbin",
+    "/bin",
+];
+
 /// Peel wrappers off `argv` until the first word is the program that runs.
+#[cfg(test)]
 pub(crate) fn peel(argv: Vec<Word>) -> Peeled {
+    peel_reading(argv, None)
+}
+
+/// [`peel`], reading the shell scripts the command runs from the image
+/// when `read` can (`ENTRYPOINT ["./docker-entrypoint.sh"]`, `bash
+/// start.sh`): a script is run as `sh -c` runs its text, with the words
+/// after it as `$@`.
+pub(crate) fn peel_reading(argv: Vec<Word>, read: Option<ScriptReader<'_>>) -> Peeled {
     let mut p = Peeled {
         argv,
         ..Peeled::default()
     };
+    let mut scripts = 0;
     // Every step removes words or replaces argv by a strictly shorter script,
     // so this terminates anyway; the bound is a guard against surprises.
     for _ in 0..64 {
@@ -45,11 +75,73 @@ pub(crate) fn peel(argv: Vec<Word>) -> Peeled {
                 push_assignment(&mut p.assignments, &w);
             }
         }
+        if let Some(read) = read
+            && scripts < MAX_SCRIPTS
+            && run_script(&mut p, read)
+        {
+            scripts += 1;
+            continue;
+        }
         if !peel_one(&mut p) {
             break;
         }
     }
     p
+}
+
+/// When `p.argv` runs a shell script the image holds (`./entrypoint.sh
+/// ARGS`, `/start.sh`, `bash run.sh ARGS`), replace it by what the script
+/// runs. False when it does not, or the script cannot be read.
+fn run_script(p: &mut Peeled, read: ScriptReader<'_>) -> bool {
+    let Some(first) = p.argv.first() else {
+        return false;
+    };
+    let name = basename(&first.text);
+    let shell = matches!(name, "sh" | "bash" | "dash" | "ash");
+    // `bash run.sh ARGS`: the script is the first word that is no option.
+    let at = if shell {
+        match p.argv.get(1) {
+            Some(w) if !w.text.starts_with(['-', '+']) => 1,
+            _ => return false,
+        }
+    } else {
+        0
+    };
+    let path = p.argv[at].text.clone();
+    let looks_like_script = shell || path.contains('/') || path.ends_with(".sh");
+    if !looks_like_script || path.contains(crate::json::HOLE) || path.contains('$') {
+        return false;
+    }
+    let script = if path.contains('/') || shell {
+        read(&path)
+    } else {
+        PATH.iter().find_map(|dir| read(&format!("{dir}/{path}")))
+    };
+    let Some(script) = script else {
+        return false;
+    };
+    // A script for another interpreter (`#!/usr/bin/env python3`).
+    if let Some(line) = script.text.strip_prefix("#!") {
+        let interpreter = line.lines().next().unwrap_or("");
+        let mut words = interpreter.split_whitespace();
+        let program = match words.next().map(basename) {
+            Some("env") => words.find(|w| !w.starts_with('-')).map(basename),
+            other => other,
+        };
+        if !matches!(program, Some("sh" | "bash" | "dash" | "ash")) {
+            return false;
+        }
+    }
+    let sh = Word::new("sh", first.at.clone());
+    let c = Word::new("-c", first.at.clone());
+    let mut argv = vec![sh, c, script];
+    argv.extend(p.argv[at..].iter().cloned());
+    let before = std::mem::replace(&mut p.argv, argv);
+    if peel_shell(p) {
+        return true;
+    }
+    p.argv = before;
+    false
 }
 
 /// Remove one wrapper from the front of `p.argv`; false when there is none.
@@ -848,6 +940,48 @@ mod tests {
         for case in cases {
             let p = peel(words(case));
             assert_eq!(texts(&p.argv), ["gunicorn", "app"], "{case:?}");
+        }
+    }
+
+    #[test]
+    fn scripts_the_image_holds_are_run_with_their_arguments() {
+        let entrypoint = Word::new(
+            "#!/bin/sh\nset -e\n./manage.py migrate\nexec \"$@\"\n",
+            None,
+        );
+        let start = Word::new(
+            "#!/usr/bin/env bash\nexec gunicorn --keep-alive 5 app\n",
+            None,
+        );
+        let python = Word::new("#!/usr/bin/env python3\nprint('hi')\n", None);
+        let read = |path: &str| match path {
+            "/usr/local/bin/entrypoint.sh" => Some(entrypoint.clone()),
+            "./start.sh" | "start.sh" => Some(start.clone()),
+            "/app/run" => Some(python.clone()),
+            _ => None,
+        };
+        for (argv, want) in [
+            (
+                &["entrypoint.sh", "gunicorn", "app"][..],
+                &["gunicorn", "app"][..],
+            ),
+            (&["./start.sh"], &["gunicorn", "--keep-alive", "5", "app"]),
+            (
+                &["bash", "start.sh"],
+                &["gunicorn", "--keep-alive", "5", "app"],
+            ),
+            (
+                &["tini", "--", "entrypoint.sh", "./start.sh"],
+                &["gunicorn", "--keep-alive", "5", "app"],
+            ),
+            // Not held by the image, or not a shell script: as before.
+            (&["/other.sh", "x"], &["/other.sh", "x"]),
+            (&["/app/run"], &["/app/run"]),
+            // `exec "$@"` with nothing to run.
+            (&["entrypoint.sh"], &["entrypoint.sh"]),
+        ] {
+            let p = peel_reading(words(argv), Some(&read));
+            assert_eq!(texts(&p.argv), want, "{argv:?}");
         }
     }
 

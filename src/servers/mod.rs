@@ -137,7 +137,15 @@ pub fn identify_in(
         }
     }
     let original = argv.clone();
-    let peeled = command::peel(argv);
+    let read_script = |path: &str| {
+        let f = files.as_ref()?.read(path).ok()??;
+        let len = f.file.text.len();
+        Some(Word::new(
+            f.file.text.clone(),
+            Some(Location::new(&f.file, 0..len)),
+        ))
+    };
+    let peeled = command::peel_reading(argv, Some(&read_script));
     let mut ctx = Invocation {
         container,
         argv: peeled.argv,
@@ -154,7 +162,7 @@ pub fn identify_in(
     // in the background is (`gunicorn app & exec worker`).
     let last = std::mem::take(&mut ctx.argv);
     for words in peeled.background {
-        let inner = command::peel(words);
+        let inner = command::peel_reading(words, Some(&read_script));
         ctx.argv = inner.argv;
         if let Some(p) = RECOGNISERS.iter().find_map(|(_, r)| r(&ctx)) {
             return Ok(p);

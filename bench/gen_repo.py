@@ -335,6 +335,9 @@ def terraform_root(out, s):
         files["locals.tf"] = "locals {\n  deregistration_delay = %d\n  keep_alive           = %d\n}\n" % (
             s.dereg, s.keep_alive)
         c = container(s, image)
+        if IMAGES:
+            # The image's CMD starts the server (written by dockerfile()).
+            del c["command"]
         if s.shape == "jsonencode":
             files["ecs.tf"] = service_tf(s, "jsonencode([\n    " + hcl(c, 2) + "\n  ])")
         elif s.shape == "heredoc":
@@ -355,6 +358,38 @@ def terraform_root(out, s):
                 '    image      = "%s"\n    keep_alive = local.keep_alive\n  })' % image)
     for fname, text in files.items():
         write(os.path.join(root, fname), text)
+    if IMAGES:
+        dockerfile(out, s)
+
+
+# Whether each service's image is built by a Dockerfile in the repository
+# (apps/svcNNNNN/, named like the image's repository) whose CMD starts the
+# server, the task definition setting no command (modules still pass one).
+IMAGES = False
+
+
+def dockerfile(out, s):
+    app = os.path.join(out, "apps", s.name)
+    cmd = ", ".join(json.dumps(w) for w in s.command())
+    write(os.path.join(app, "Dockerfile"),
+          "# syntax=docker/dockerfile:1\n"
+          "ARG PYTHON_VERSION=3.12\n\n"
+          "FROM python:${PYTHON_VERSION}-slim AS build\n"
+          "WORKDIR /build\n"
+          "COPY requirements.txt .\n"
+          "RUN pip wheel --no-cache-dir --wheel-dir /wheels -r requirements.txt\n\n"
+          "FROM python:${PYTHON_VERSION}-slim\n"
+          "ENV PYTHONUNBUFFERED=1\n"
+          "WORKDIR /srv\n"
+          "COPY --from=build /wheels /wheels\n"
+          "RUN pip install --no-cache-dir /wheels/* && rm -rf /wheels\n"
+          "COPY app/ ./app/\n"
+          "EXPOSE %d\n"
+          "CMD [%s]\n" % (s.port, cmd))
+    write(os.path.join(app, "requirements.txt"),
+          "fastapi==0.115.6\nuvicorn==0.34.0\ngunicorn==23.0.0\ngevent==24.11.1\nhypercorn==0.17.3\n")
+    write(os.path.join(app, "app", "main.py"),
+          "from fastapi import FastAPI\n\napp = FastAPI()\n")
 
 
 MODULE_VARIABLES = [
@@ -585,7 +620,11 @@ def main():
     ap.add_argument("--services", type=int, required=True)
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--truth", help="where to write the expected findings (default OUT/../truth.json)")
+    ap.add_argument("--images", action="store_true",
+                    help="build each service's image from a Dockerfile in the repository whose CMD starts the server")
     a = ap.parse_args()
+    global IMAGES
+    IMAGES = a.images
     out = a.out.rstrip("/")
     truth_path = a.truth or os.path.join(os.path.dirname(os.path.abspath(out)), "truth.json")
     rnd = random.Random(a.seed)

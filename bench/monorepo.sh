@@ -3,15 +3,18 @@
 # Terraform root per service, a CloudFormation template for every fifth),
 # release build, warm file cache, whole process; then every finding is
 # checked against the generator's ground truth.
-# usage: bench/monorepo.sh [SERVICES] [GENERATOR]
-#   GENERATOR takes `OUT --services N --truth TRUTH.json` (default bench/gen_repo.py)
+# usage: bench/monorepo.sh [SERVICES] [GENERATOR] [GENERATOR OPTIONS...]
+#   GENERATOR takes `OUT --services N --truth TRUTH.json` (default bench/gen_repo.py);
+#   `bench/monorepo.sh 2000 bench/gen_repo.py --images` builds every image
+#   from a Dockerfile in the repository.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 services=${1:-2000}
 gen=${2:-bench/gen_repo.py}
+shift $(( $# > 2 ? 2 : $# ))
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-python3 "$gen" "$out/repo" --services "$services" --truth "$out/truth.json"
+python3 "$gen" "$out/repo" --services "$services" --truth "$out/truth.json" "$@"
 find "$out/repo" -type f | wc -l | awk '{printf "input: %d files, ", $1}'
 du -sk --apparent-size "$out/repo" | awk '{printf "%.1f MB on disk\n", $1 / 1024}'
 cargo build --release --locked --quiet

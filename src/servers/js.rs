@@ -1190,6 +1190,78 @@ mod tests {
         assert_eq!(pkgs, ["fastify", "fastify"]);
     }
 
+    /// Random text built from JavaScript's tricky pieces: tokenizing,
+    /// finding setters and imports, and evaluating never panic.
+    #[test]
+    fn random_code_never_panics() {
+        const PIECES: &[&str] = &[
+            "server",
+            ".",
+            "keepAliveTimeout",
+            "=",
+            ":",
+            "{",
+            "}",
+            "(",
+            ")",
+            "[",
+            "]",
+            ",",
+            ";",
+            "'",
+            "\"",
+            "`",
+            "${",
+            "/",
+            "//",
+            "/*",
+            "*/",
+            "\\",
+            "\n",
+            " ",
+            "65_000",
+            "0x",
+            "1e",
+            "process.env.KA",
+            "??",
+            "||",
+            "require",
+            "import",
+            "from",
+            "'./a'",
+            "createServer",
+            "Number",
+            "parseInt",
+            "é",
+            "😀",
+            "#!",
+            "?.",
+            "as",
+            "number",
+            "return",
+            "*",
+            "+",
+            "-",
+        ];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let text: String = (0..next(40)).map(|_| PIECES[next(PIECES.len())]).collect();
+            let Ok(code) = Code::new(&text) else {
+                continue;
+            };
+            let _ = code.imports();
+            for s in code.setters("keepAliveTimeout") {
+                let _ = evaluate(&code, s.value, &Vars(HashMap::new()));
+            }
+        }
+    }
+
     struct Vars(HashMap<&'static str, Result<&'static str, &'static str>>);
     impl Env for Vars {
         fn var(&self, name: &str) -> Result<Option<String>, String> {

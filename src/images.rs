@@ -699,26 +699,15 @@ fn spec_linked<'b>(
     })
 }
 
-/// A Node.js keep-alive is usually set in the application's code, which
-/// keepalign does not read yet: a default there would be a guess, and an
-/// error built on it false. Likewise gunicorn and Puma load
-/// `./gunicorn.conf.py` and `config/puma.rb` when present.
+/// gunicorn and Puma load `./gunicorn.conf.py` and `config/puma.rb` when
+/// present, which keepalign does not read yet: a default there would be a
+/// guess, and an error built on it false. (Node.js reads its app's code
+/// itself: servers/node.rs.)
 fn unresolve_unread_defaults(p: &mut ServerProfile, link: &str, path: &Path) {
     let crate::servers::KeepAlive::Timeout(s) = &p.keep_alive else {
         return;
     };
     if !s.is_default() {
-        return;
-    }
-    if p.server == "node" {
-        p.keep_alive = crate::servers::KeepAlive::Timeout(Setting::unresolved(
-            format!(
-                "{link} starts Node.js, whose keep-alive the application's code usually sets \
-                 (server.keepAliveTimeout), which keepalign does not read yet; declare it in \
-                 keepalign.toml ([[service]] with keep-alive)"
-            ),
-            p.identified_at.clone(),
-        ));
         return;
     }
     let config = match p.server {

@@ -124,6 +124,15 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "image-dockerfile-uvicorn",
         &["KA101 aws_ecs_service.orders Dockerfile:17"],
     ),
+    ("image-node-keepalive-65000", &[]),
+    (
+        "image-node-keepalive-variable",
+        &["UN001 aws_ecs_service.ledger server.js:10"],
+    ),
+    (
+        "image-node-npm-start",
+        &["KA101 aws_ecs_service.notify package.json:7"],
+    ),
     (
         "image-entrypoint-script",
         &["KA101 aws_ecs_service.ledger start.sh:10"],
@@ -794,7 +803,7 @@ fn an_image_two_dockerfiles_could_build_is_not_linked() {
 }
 
 /// Through a Dockerfile, a server whose keep-alive the image may set where
-/// keepalign does not read yet (Node.js in the application's code,
+/// keepalign does not read (Node.js code the build context does not hold,
 /// gunicorn in a `gunicorn.conf.py` of the build context) is unknown, not
 /// its default: an error built on the default could be false.
 #[test]
@@ -803,7 +812,7 @@ fn a_keep_alive_the_image_may_set_elsewhere_is_unknown_not_the_default() {
         (
             "FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"server.js\"]\n",
             None,
-            "server.keepAliveTimeout",
+            "no COPY of the Dockerfile brings /app/server.js from the build context",
         ),
         (
             "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"gunicorn\", \"-k\", \"gevent\", \"orders:app\"]\n",
@@ -830,4 +839,19 @@ fn a_keep_alive_the_image_may_set_elsewhere_is_unknown_not_the_default() {
         );
         assert!(r.human.contains(expect), "{}", r.human);
     }
+}
+
+/// A Node.js keep-alive set in the app's code is read from the image: the
+/// value and where it is written (the entry file, which requires the
+/// Express app), so no finding is a checked result, not a skipped one.
+#[test]
+fn a_node_keep_alive_set_in_code_is_read_from_the_image() {
+    let r = run(fixture("image-node-keepalive-65000"));
+    assert!(r.findings.is_empty(), "{}", r.human);
+    assert!(
+        r.services
+            .contains("keep-alive    65 s  (testdata/terraform/image-node-keepalive-65000/services/catalog-api/server.js:11:27)"),
+        "{}",
+        r.services
+    );
 }

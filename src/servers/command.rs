@@ -48,7 +48,6 @@ const PATH: &[&str] = &[
 ];
 
 /// Peel wrappers off `argv` until the first word is the program that runs.
-#[cfg(test)]
 pub(crate) fn peel(argv: Vec<Word>) -> Peeled {
     peel_reading(argv, None)
 }

@@ -17,6 +17,7 @@ mod daphne;
 mod gunicorn;
 mod httpd;
 mod hypercorn;
+mod js;
 mod nginx;
 mod node;
 mod puma;
@@ -487,7 +488,6 @@ pub(crate) struct Invocation<'a> {
     /// Where the command (or entry point) is written.
     pub command_at: Option<Location>,
     /// The image's files, when its Dockerfile is in the scan.
-    #[allow(dead_code)] // read by the recognisers as they learn config files
     pub files: Option<ImageFiles<'a>>,
 }
 

@@ -275,11 +275,27 @@ impl<'a> ImageFiles<'a> {
             } else {
                 return None;
             };
-            for c in candidates {
-                match self.origin_in(other, &c, hops + 1) {
+            for c in &candidates {
+                match self.origin_in(other, c, hops + 1) {
                     Origin::Absent => continue,
                     found => return Some(found),
                 }
+            }
+            // No COPY of that stage brings the source at all: its RUN
+            // instructions (a build, `pip wheel`) or its base image made it,
+            // which keepalign does not run.
+            let copied_there = candidates.iter().any(|c| {
+                self.dockerfile.stages[other].copies.iter().any(|k| {
+                    k.dest_path
+                        .as_deref()
+                        .is_none_or(|d| c == d || relative_to(c, d).is_some())
+                })
+            });
+            if !copied_there {
+                return unknown(format!(
+                    "it is copied from the stage `{from}`, where its RUN instructions or base \
+                     image may make it, and keepalign does not run them"
+                ));
             }
             return None;
         }
@@ -507,6 +523,7 @@ mod tests {
                  COPY . .\n\
                  COPY deploy/gunicorn.conf.py /etc/gunicorn/\n\
                  COPY --from=build /src /deps\n\
+                 COPY --from=build /wheels /wheels\n\
                  COPY deploy/nginx.conf /etc/nginx/nginx.conf\n\
                  COPY <<EOF /app/inline.py\nx = 1\nEOF\n\
                  ADD vendor.tar.gz /opt/\n\
@@ -548,6 +565,14 @@ mod tests {
         assert_eq!(
             found(&files, "/deps/requirements.txt").as_deref(),
             Some("flask\n")
+        );
+        // Under a source the build stage copied: traced, and absent.
+        assert_eq!(found(&files, "/deps/setup.cfg"), None);
+        // Made by the build stage's RUN (`pip wheel`): unknown, not absent.
+        assert!(
+            found(&files, "/wheels/flask.whl")
+                .unwrap()
+                .contains("copied from the stage `build`")
         );
         assert_eq!(found(&files, "/etc/extra/a.conf").as_deref(), Some("a\n"));
         assert_eq!(found(&files, "/etc/extra/b.txt"), None);

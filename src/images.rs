@@ -435,6 +435,21 @@ pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresol
         link: &link_text,
     };
     let stage = files.stage();
+    // The image's ENV, then the task's `environment` over it, as ECS runs
+    // the container, whichever of the two gives the command.
+    let mut environment: Vec<EnvVar> = stage
+        .env
+        .iter()
+        .filter(|(name, _)| !c.environment.iter().any(|e| &e.name == name))
+        .map(|(name, w)| EnvVar {
+            name: name.clone(),
+            value: Setting::explicit(w.text.clone(), w.at.clone().unwrap_or(stage.at.clone())),
+        })
+        .collect();
+    environment.extend(c.environment.iter().cloned());
+    let mut with_env = c.clone();
+    with_env.environment = environment;
+    let c = &with_env;
     let direct = crate::servers::identify_in(c, Some(files));
     let unknown = match direct {
         Ok(mut p) => {
@@ -478,18 +493,6 @@ pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresol
         built.entry_point = Some(Setting::explicit(argv, at));
         built.command = None;
     }
-    // The image's ENV, then the task's `environment` over it.
-    let mut environment: Vec<EnvVar> = stage
-        .env
-        .iter()
-        .filter(|(name, _)| !c.environment.iter().any(|e| &e.name == name))
-        .map(|(name, w)| EnvVar {
-            name: name.clone(),
-            value: Setting::explicit(w.text.clone(), w.at.clone().unwrap_or(stage.at.clone())),
-        })
-        .collect();
-    environment.extend(c.environment.iter().cloned());
-    built.environment = environment;
     let link_shown = if built.entry_point.is_none() {
         format!(
             "{}, run as its base image `{}`",

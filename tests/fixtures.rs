@@ -802,6 +802,36 @@ fn an_image_two_dockerfiles_could_build_is_not_linked() {
     );
 }
 
+/// The image's ENV is the container's environment under the task
+/// definition's, also when the task definition gives the command.
+#[test]
+fn the_image_env_applies_when_the_task_gives_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = fixture("image-dockerfile-uvicorn");
+    std::fs::create_dir_all(dir.path().join("infra")).unwrap();
+    let tf = std::fs::read_to_string(from.join("infra/main.tf"))
+        .unwrap()
+        .replace(
+            "portMappings = [{ containerPort = 8000 }]",
+            "portMappings = [{ containerPort = 8000 }]\n      command      = [\"uvicorn\", \"orders.main:app\", \"--port\", \"8000\"]",
+        );
+    std::fs::write(dir.path().join("infra/main.tf"), tf).unwrap();
+    let d = dir.path().join("services/orders-api");
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(
+        d.join("Dockerfile"),
+        "FROM python:3.12-slim\nENV UVICORN_TIMEOUT_KEEP_ALIVE=75\nCMD [\"python\"]\n",
+    )
+    .unwrap();
+    let r = run(dir.path());
+    assert_eq!(summary(&r.findings), Vec::<String>::new(), "{}", r.human);
+    assert!(
+        r.services.contains("keep-alive    75 s") && r.services.contains("Dockerfile:2"),
+        "{}",
+        r.services
+    );
+}
+
 /// Through a Dockerfile, a server whose keep-alive the image may set where
 /// keepalign does not read (Node.js code the build context does not hold,
 /// gunicorn in a `gunicorn.conf.py` of the build context) is unknown, not

@@ -410,7 +410,33 @@ struct Linked<'b> {
 /// CMD, an `entryPoint` replacing ENTRYPOINT and clearing CMD; the image's
 /// ENV overlaid by the task's `environment`). Either way, when the image is
 /// built here, the server reads its configuration files from the image.
-pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresolved> {
+pub fn identify(
+    builds: &Builds,
+    c: &Container,
+) -> (Result<ServerProfile, Unresolved>, Option<ImageLink>) {
+    let mut shown = None;
+    let server = identify_through(builds, c, &mut shown);
+    (server, shown)
+}
+
+/// How a container's image was followed to its build, for `services`.
+#[derive(Clone, Debug)]
+pub struct ImageLink {
+    /// "image `…` built by services/web/Dockerfile, matched by …".
+    pub text: String,
+    pub dockerfile: PathBuf,
+    /// The Dockerfile's ENTRYPOINT or CMD that starts the server, when the
+    /// task definition does not give the command.
+    pub started_at: Option<crate::source::Location>,
+    /// What the server's description ends with because of the link (` (…)`).
+    pub suffix: String,
+}
+
+fn identify_through(
+    builds: &Builds,
+    c: &Container,
+    shown: &mut Option<ImageLink>,
+) -> Result<ServerProfile, Unresolved> {
     let link = match link(builds, c) {
         Ok(link) => link,
         Err(why) => {
@@ -453,7 +479,14 @@ pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresol
     let direct = crate::servers::identify_in(c, Some(files));
     let unknown = match direct {
         Ok(mut p) => {
-            p.description = format!("{} ({})", p.description, link.text);
+            let suffix = format!(" ({})", link.text);
+            p.description.push_str(&suffix);
+            *shown = Some(ImageLink {
+                text: link.text.clone(),
+                dockerfile: builds.index.paths[link.index].clone(),
+                started_at: None,
+                suffix,
+            });
             return Ok(p);
         }
         Err(u) => u,
@@ -465,6 +498,7 @@ pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresol
     let (entry_point, command) = (words(&c.entry_point), words(&c.command));
     let argv = crate::dockerfile::effective_argv(stage, entry_point.as_deref(), command.as_deref());
     let mut built = c.clone();
+    let mut base_at = None;
     if argv.is_empty() {
         // No ENTRYPOINT or CMD in the Dockerfile: the base image's run
         // (`FROM nginx:1.27` plus configuration files).
@@ -481,6 +515,7 @@ pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresol
                 Some(stage.at.clone()),
             ));
         }
+        base_at = Some(base.at.clone().unwrap_or(stage.at.clone()));
         built.image = Setting::explicit(
             base.text.clone(),
             base.at.clone().unwrap_or(stage.at.clone()),
@@ -502,9 +537,20 @@ pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresol
     } else {
         link.text.clone()
     };
+    let started_at = match &built.entry_point {
+        Some(s) => s.location().cloned(),
+        None => base_at,
+    };
     match crate::servers::identify_in(&built, Some(files)) {
         Ok(mut p) => {
-            p.description = format!("{} ({link_shown})", p.description);
+            let suffix = format!(" ({link_shown})");
+            p.description.push_str(&suffix);
+            *shown = Some(ImageLink {
+                text: link_shown.clone(),
+                dockerfile: builds.index.paths[link.index].clone(),
+                started_at,
+                suffix,
+            });
             let path = &builds.index.paths[link.index];
             unresolve_unread_defaults(&mut p, &link.text, path);
             Ok(p)

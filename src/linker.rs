@@ -25,6 +25,9 @@ pub struct Chain<'m> {
     /// settings give `stop_timeout`, when the container does not set it.
     pub stop_timeout_agent: Option<&'m AgentConfig>,
     pub server: Result<ServerProfile, Unresolved>,
+    /// How the container's image was followed to the Dockerfile that
+    /// builds it, when it was.
+    pub image: Option<crate::images::ImageLink>,
 }
 
 impl Chain<'_> {
@@ -485,9 +488,9 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                     }),
                 },
             };
-            let server = match &container {
+            let (server, image) = match &container {
                 Ok(c) => crate::images::identify(&model.builds, c),
-                Err(u) => Err(u.clone()),
+                Err(u) => (Err(u.clone()), None),
             };
             let (stop_timeout, stop_timeout_agent) = match &container {
                 Ok(c) if c.stop_timeout.is_default() => {
@@ -514,6 +517,7 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                 stop_timeout: stop_timeout.clone(),
                 stop_timeout_agent,
                 server: server.clone(),
+                image: image.clone(),
             };
             match &attachment.target {
                 AttachmentTarget::ClassicElb(l) => match lbs.resolve(scope, l, "Classic ELB") {

@@ -87,6 +87,11 @@ pub fn chain_json(c: &Chain<'_>) -> Value {
             "graceful_timeout": s.graceful_timeout.as_ref().map(setting_json),
             "request_timeout": s.request_timeout.as_ref().map(setting_json),
             "location": s.identified_at.as_ref().map(location_json),
+            "image": c.image.as_ref().map(|l| json!({
+                "link": l.text,
+                "dockerfile": crate::source::display_path(&l.dockerfile),
+                "started_at": l.started_at.as_ref().map(location_json),
+            })),
         }),
         Err(u) => unresolved_json(u),
     };
@@ -232,7 +237,20 @@ pub fn render_text(chains: &[Chain<'_>]) -> String {
         }
         match &c.server {
             Ok(s) => {
-                emit!(out, "  server          {}", s.description);
+                let link = c.image.as_ref();
+                let description = link
+                    .and_then(|l| s.description.strip_suffix(&l.suffix))
+                    .unwrap_or(&s.description);
+                match &s.identified_at {
+                    Some(at) => emit!(out, "  server          {description}  ({at})"),
+                    None => emit!(out, "  server          {description}"),
+                }
+                if let Some(l) = link {
+                    emit!(out, "    link          {}", l.text);
+                    if let Some(at) = &l.started_at {
+                        emit!(out, "    started by    {at}");
+                    }
+                }
                 match &s.keep_alive {
                     KeepAlive::Timeout(t) => {
                         emit!(out, "    keep-alive    {}", secs(t));

@@ -364,8 +364,38 @@ impl Builds {
         }
         let mut discovered_flags = vec![true; discovered];
         discovered_flags.resize(paths.len(), false);
+        builds.point_assets_at_their_sources(&paths, discovered);
         builds.index = Index::new(paths, discovered_flags);
         builds
+    }
+
+    /// A CDK asset's staged Dockerfile (`cdk.out/asset.HASH/Dockerfile`) is
+    /// a copy of the app's: when exactly one Dockerfile the walk found has
+    /// the same text, the asset's link points at it and its directory, so
+    /// findings name the file users edit.
+    fn point_assets_at_their_sources(&mut self, paths: &[PathBuf], discovered: usize) {
+        for spec in self.specs.iter_mut().filter(|s| s.subject.is_some()) {
+            let Some(i) = paths.iter().position(|p| p == &spec.dockerfile) else {
+                continue;
+            };
+            let Ok(asset) = &self.parsed[i] else {
+                continue;
+            };
+            let same: Vec<usize> = (0..discovered)
+                .filter(|&j| {
+                    matches!(&self.parsed[j], Ok(d) if d.file.text == asset.file.text)
+                })
+                .collect();
+            if let [j] = same[..] {
+                spec.why = format!(
+                    "{} (staged as {})",
+                    spec.why,
+                    display_path(&spec.dockerfile)
+                );
+                spec.dockerfile = paths[j].clone();
+                spec.context = paths[j].parent().map(Path::to_path_buf);
+            }
+        }
     }
 
     pub fn extend(&mut self, other: Builds) {

@@ -382,9 +382,7 @@ impl Builds {
                 continue;
             };
             let same: Vec<usize> = (0..discovered)
-                .filter(|&j| {
-                    matches!(&self.parsed[j], Ok(d) if d.file.text == asset.file.text)
-                })
+                .filter(|&j| matches!(&self.parsed[j], Ok(d) if d.file.text == asset.file.text))
                 .collect();
             if let [j] = same[..] {
                 spec.why = format!(

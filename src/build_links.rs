@@ -70,6 +70,22 @@ impl Selector {
     }
 }
 
+impl Selector {
+    /// The repository name it selects by, lowercased, for an index.
+    pub fn name_key(&self) -> Option<String> {
+        match self {
+            Selector::Repository { name, .. } => Some(name.to_ascii_lowercase()),
+            Selector::Glob(_) => None,
+        }
+    }
+}
+
+/// The repository name of an image reference, lowercased (the key of
+/// [`Selector::name_key`]).
+pub fn name_key(image: &str) -> Option<String> {
+    split_reference(image).map(|(n, _)| n.to_ascii_lowercase())
+}
+
 /// The repository name and tag of an image reference, with unknown parts
 /// (`$VAR`, `${{ … }}`, evaluator holes) allowed anywhere but in the name.
 fn split_reference(image: &str) -> Option<(&str, Option<&str>)> {

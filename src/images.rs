@@ -106,6 +106,10 @@ pub struct Index {
     /// Whether each path was found by the walk (not only named by a build
     /// definition): "the repository's only Dockerfile" counts these.
     pub discovered: Vec<bool>,
+    /// Each path's position.
+    position: std::collections::HashMap<PathBuf, usize>,
+    /// The one path the walk found, when it found one.
+    only_discovered: Option<usize>,
     by_name: std::collections::HashMap<String, Vec<usize>>,
 }
 
@@ -120,9 +124,21 @@ impl Index {
                 by_name.entry(n).or_default().push(i);
             }
         }
+        let position = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.clone(), i))
+            .collect();
+        let mut found = discovered.iter().enumerate().filter(|(_, d)| **d);
+        let only_discovered = match (found.next(), found.next()) {
+            (Some((i, _)), None) => Some(i),
+            _ => None,
+        };
         Index {
             paths,
             discovered,
+            position,
+            only_discovered,
             by_name,
         }
     }
@@ -143,8 +159,8 @@ impl Index {
                 dockerfile: &self.paths[*one],
                 why: format!("matched by its repository name `{name}`"),
             },
-            [] if is_ecr(image) && self.discovered.iter().filter(|d| **d).count() == 1 => {
-                let only = self.discovered.iter().position(|d| *d).unwrap_or(0);
+            [] if is_ecr(image) && self.only_discovered.is_some() => {
+                let only = self.only_discovered.unwrap_or(0);
                 Match::Built {
                     index: only,
                     dockerfile: &self.paths[only],
@@ -302,6 +318,8 @@ pub struct Builds {
     /// configuration, then those found in the scan.
     pub specs: Vec<BuildSpec>,
     pub declared: usize,
+    /// The specs after the declared ones, by the repository name they select.
+    found_by_name: std::collections::HashMap<String, Vec<usize>>,
     /// Build definitions that could not be read: said when an image is not
     /// linked, since one of them may have named its build.
     pub unread_definitions: Vec<String>,
@@ -342,8 +360,9 @@ impl Builds {
         // in `cdk.out`, `docker/web.df`) are read too.
         let discovered = paths.len();
         let mut paths = paths;
+        let mut known: std::collections::HashSet<PathBuf> = paths.iter().cloned().collect();
         for spec in &builds.specs {
-            if !paths.contains(&spec.dockerfile) {
+            if known.insert(spec.dockerfile.clone()) {
                 paths.push(spec.dockerfile.clone());
             }
         }
@@ -366,7 +385,17 @@ impl Builds {
         discovered_flags.resize(paths.len(), false);
         builds.point_assets_at_their_sources(&paths, discovered);
         builds.index = Index::new(paths, discovered_flags);
+        builds.index_specs();
         builds
+    }
+
+    fn index_specs(&mut self) {
+        self.found_by_name.clear();
+        for (i, spec) in self.specs.iter().enumerate().skip(self.declared) {
+            if let Some(key) = spec.selector.name_key() {
+                self.found_by_name.entry(key).or_default().push(i);
+            }
+        }
     }
 
     /// A CDK asset's staged Dockerfile (`cdk.out/asset.HASH/Dockerfile`) is
@@ -417,6 +446,7 @@ impl Builds {
         self.specs = specs;
         self.unread_definitions.extend(other.unread_definitions);
         self.index = Index::new(paths, discovered);
+        self.index_specs();
     }
 }
 
@@ -692,11 +722,18 @@ fn defined_build<'b>(
     image: &str,
     shown: &str,
 ) -> Result<Option<&'b BuildSpec>, String> {
-    let (declared, found) = builds.specs.split_at(builds.declared);
+    let declared = &builds.specs[..builds.declared];
     if let Some(spec) = declared.iter().find(|s| s.selector.matches(image)) {
         return Ok(Some(spec));
     }
-    let matching: Vec<&BuildSpec> = found.iter().filter(|s| s.selector.matches(image)).collect();
+    let candidates = crate::build_links::name_key(image)
+        .and_then(|k| builds.found_by_name.get(&k))
+        .map_or(&[][..], Vec::as_slice);
+    let matching: Vec<&BuildSpec> = candidates
+        .iter()
+        .map(|&i| &builds.specs[i])
+        .filter(|s| s.selector.matches(image))
+        .collect();
     let mut dockerfiles: Vec<&Path> = matching.iter().map(|s| s.dockerfile.as_path()).collect();
     dockerfiles.sort();
     dockerfiles.dedup();
@@ -733,12 +770,7 @@ fn spec_linked<'b>(
         display_path(&spec.dockerfile),
         spec.why
     );
-    let Some(index) = builds
-        .index
-        .paths
-        .iter()
-        .position(|p| p == &spec.dockerfile)
-    else {
+    let Some(&index) = builds.index.position.get(&spec.dockerfile) else {
         return Err(format!("{text}, which is not in the scan"));
     };
     let d = match &builds.parsed[index] {

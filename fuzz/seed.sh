@@ -84,10 +84,22 @@ for dir in fuzz/regressions/*/; do
   add "$target" "${saved[@]}"
 done
 
-for dir in "$corpus"/*/; do
-  printf '%-22s %5d seeds\n' "$(basename "$dir")" "$(find "$dir" -type f | wc -l)"
-done
 
 mapfile -t dockerfiles < <(find testdata -type f \( -name 'Dockerfile' -o -name 'Dockerfile.*' -o -name '*.Dockerfile' \) | sort)
 add dockerfile "${dockerfiles[@]}"
 printf '# escape=`\nFROM python:3.12 AS base\nARG PORT=8000\nENV A=1 \\\n    B="two words"\nWORKDIR app\nFROM base\nSHELL ["/bin/bash", "-c"]\nENTRYPOINT ["/docker-entrypoint.sh"]\nCMD gunicorn -k gevent --keep-alive 5 app:app\n' | add_text dockerfile
+
+# Build definitions: a first byte that picks the kind (0 Compose, 1
+# workflow, 2 CDK asset manifest), then the file.
+while IFS= read -r f; do
+  case "$f" in
+    */.github/workflows/*) kind='\001' ;;
+    */cdk.out/*.assets.json) kind='\002' ;;
+    *) kind='\000' ;;
+  esac
+  { printf "$kind"; cat "$f"; } | add_text build_definitions
+done < <(find testdata -type f \( -name 'docker-compose*.yml' -o -name 'compose*.yaml' -o -path '*/.github/workflows/*.yml' -o -name '*.assets.json' \) | sort)
+
+for dir in "$corpus"/*/; do
+  printf '%-22s %5d seeds\n' "$(basename "$dir")" "$(find "$dir" -type f | wc -l)"
+done

@@ -630,6 +630,67 @@ mod tests {
         )
     }
 
+    /// The string handling of definitions (interpolation, shell words,
+    /// image references) on random text made of the characters that matter
+    /// to it: no panic, whatever the text.
+    #[test]
+    fn random_text_never_panics() {
+        const PIECES: &[&str] = &[
+            "$",
+            "{",
+            "}",
+            "{{",
+            "}}",
+            "${",
+            "${{ env.A }}",
+            ":-",
+            "-",
+            "\\",
+            "\"",
+            "'",
+            "\n",
+            ";",
+            "&",
+            "|",
+            "=",
+            " ",
+            "-t",
+            "-f",
+            "--tag=",
+            "docker",
+            "build",
+            "buildx",
+            ".",
+            "/",
+            ":",
+            "@",
+            "a",
+            "é",
+            "\u{1}",
+            "*",
+        ];
+        let env_file = SourceFile::new(PathBuf::from("w.yml"), "A: x\n".into());
+        let env = crate::cloudformation::tree::parse(&env_file).unwrap();
+        let scope: EnvScope<'_> = vec![&env];
+        let run = SourceFile::new(PathBuf::from("w.yml"), "run: x\n".into());
+        let run = crate::cloudformation::tree::parse(&run).unwrap();
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..5_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 24) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+            }
+            let _ = compose_interpolate(&text);
+            let _ = workflow_interpolate(&text, &scope);
+            let _ = shell_words(&text);
+            let _ = split_reference(&text);
+            let _ = docker_builds(&text, Path::new("repo"), &scope, &run, &env_file);
+        }
+    }
+
     #[test]
     fn names_of_definition_files() {
         for (p, k) in [

@@ -26,6 +26,7 @@ pub const TARGETS: &[&str] = &[
     "json",
     "config",
     "dockerfile",
+    "build_definitions",
 ];
 
 /// Run the entry point of `target` on `data`. `Err` for an unknown target
@@ -41,6 +42,7 @@ pub fn run(target: &str, data: &[u8]) -> Result<(), String> {
         "json" => json(data)?,
         "config" => config(data),
         "dockerfile" => dockerfile(data),
+        "build_definitions" => build_definitions(data),
         _ => return Err(format!("no fuzz target named {target:?}")),
     }
     Ok(())
@@ -105,6 +107,40 @@ pub fn server_command(data: &[u8]) {
     };
     for c in &containers {
         let _ = crate::servers::identify(c);
+    }
+}
+
+/// A file that says how images are built: a Compose file, a GitHub
+/// Actions workflow or a CDK asset manifest (by the first byte's value
+/// modulo 3), the rest its text; every definition read is matched against
+/// a few image references.
+pub fn build_definitions(data: &[u8]) {
+    use crate::build_links::{Kind, read};
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
+    let (kind, path) = match which % 3 {
+        0 => (Kind::Compose, "docker-compose.yml"),
+        1 => (Kind::Workflow, ".github/workflows/build.yml"),
+        _ => (Kind::CdkAssets, "cdk.out/Stack.assets.json"),
+    };
+    let file = SourceFile::new(
+        PathBuf::from(path),
+        String::from_utf8_lossy(rest).into_owned(),
+    );
+    let Ok(specs) = read(kind, &file, Path::new(path)) else {
+        return;
+    };
+    for spec in &specs {
+        for image in [
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1",
+            "web",
+            "*/web:*",
+            "",
+        ] {
+            let _ = spec.selector.matches(image);
+        }
+        let _ = crate::build_links::name_key(&spec.why);
     }
 }
 

@@ -238,20 +238,20 @@ fn container(c: &Val, attr_at: &Location) -> Option<Container> {
     let at = container_location(c, name_v, attr_at);
     let image = string_setting(field(c, "image"), "image", &at)
         .unwrap_or_else(|| Setting::unresolved("the container has no image", Some(at.clone())));
-    let image_pattern = match field(c, "image").map(|v| &v.kind) {
-        Some(Kind::Str(t)) if t.has_holes() => Some(with_holes_as_stars(&t.s)),
-        _ => None,
-    };
-    let image_reference = match field(c, "image").map(|v| &v.kind) {
-        Some(Kind::Str(t)) if t.s.starts_with(crate::json::HOLE) => t
-            .first_hole()
-            .and_then(|h| h.reference.as_ref())
-            .map(|r| (r.address.clone(), r.attribute.clone())),
-        Some(Kind::Unknown(h)) => h
-            .reference
+    // A partly unknown image: its shape with each unknown part as `*`, and
+    // what each unknown part refers to (an ECR repository's URL or name).
+    let reference = |h: &crate::value::Hole| {
+        h.reference
             .as_ref()
-            .map(|r| (r.address.clone(), r.attribute.clone())),
-        _ => None,
+            .map(|r| (r.address.clone(), r.attribute.clone()))
+    };
+    let (image_pattern, image_references) = match field(c, "image").map(|v| &v.kind) {
+        Some(Kind::Str(t)) if t.has_holes() => (
+            Some(with_holes_as_stars(&t.s)),
+            t.own_holes().map(|h| reference(h)).collect(),
+        ),
+        Some(Kind::Unknown(h)) => (Some("*".to_string()), vec![reference(h)]),
+        _ => (None, Vec::new()),
     };
     let mut environment: Vec<EnvVar> = list(field(c, "environment"))
         .filter_map(|e| {
@@ -301,7 +301,7 @@ fn container(c: &Val, attr_at: &Location) -> Option<Container> {
         },
     };
     Some(Container {
-        image_reference,
+        image_references,
         image_pattern,
         name,
         image,

@@ -625,25 +625,19 @@ fn identify_through(
 /// configuration declares wins; then what the repository's build
 /// definitions say; then naming conventions.
 fn link<'b>(builds: &'b Builds, c: &Container) -> Result<Option<Linked<'b>>, String> {
-    let ecr;
+    let resolved;
     let mut shown = None;
     let image = match (&c.image, &c.image_pattern) {
         (Setting::Known { value, .. }, _) => value,
-        // `${aws_ecr_repository.web.repository_url}:1`: the repository's
-        // name is known.
-        (_, Some(pattern)) if let Some(image) = ecr_image(builds, c, pattern) => {
-            ecr = image;
-            if let Some((address, attribute)) = &c.image_reference {
-                shown = Some(format!(
-                    "${{{address}.{attribute}}}{}",
-                    pattern.strip_prefix('*').unwrap_or("")
-                ));
-            }
-            &ecr
+        // Partly unknown (`${aws_ecr_repository.web.repository_url}:1`,
+        // `…${AWS::URLSuffix}/repo:tag`): what is known, with the ECR
+        // repositories of the scan filled in, may still name a build.
+        (_, Some(pattern)) => {
+            let (image, display) = fill_ecr_repositories(builds, c, pattern);
+            resolved = image;
+            shown = Some(display);
+            &resolved
         }
-        // Partly unknown (`…${AWS::URLSuffix}/repo:tag`): its repository
-        // name and tag may still name a build.
-        (_, Some(pattern)) => pattern,
         _ => return Ok(None),
     };
     let shown = shown.as_deref().unwrap_or(image);
@@ -682,17 +676,41 @@ fn link<'b>(builds: &'b Builds, c: &Container) -> Result<Option<Linked<'b>>, Str
     }
 }
 
-/// The image of `c` when it is an ECR repository's URL in the scan
-/// (`${aws_ecr_repository.web.repository_url}:1`), with the registry as
-/// ECR's shape (its account and region are known only after apply).
-fn ecr_image(builds: &Builds, c: &Container, pattern: &str) -> Option<String> {
-    let (address, attribute) = c.image_reference.as_ref()?;
-    if attribute != "repository_url" {
-        return None;
+/// `pattern` (an image reference with its unknown parts as `*`) with each
+/// part that is an ECR repository of the scan filled in: its URL
+/// (`aws_ecr_repository.x.repository_url`, `!GetAtt Repo.RepositoryUri`)
+/// as ECR's shape, its name (`aws_ecr_repository.x.name`, `!Ref Repo`) as
+/// itself. Also the reference as users wrote it, for messages.
+fn fill_ecr_repositories(builds: &Builds, c: &Container, pattern: &str) -> (String, String) {
+    let mut image = String::new();
+    let mut shown = String::new();
+    let mut refs = c.image_references.iter();
+    for (i, part) in pattern.split('*').enumerate() {
+        if i > 0 {
+            let r = refs.next().and_then(Option::as_ref);
+            let name = r.and_then(|(address, _)| builds.ecr_names.get(address));
+            match (r.map(|(_, a)| a.as_str()), name) {
+                (Some("repository_url" | "RepositoryUri"), Some(name)) => {
+                    image.push_str("ACCOUNT.dkr.ecr.REGION.amazonaws.com/");
+                    image.push_str(name);
+                }
+                (Some("name" | "Ref" | "RepositoryName"), Some(name)) => image.push_str(name),
+                _ => image.push('*'),
+            }
+            match r {
+                Some((address, attribute)) if attribute == "Ref" => {
+                    shown.push_str(&format!("${{{address}}}"))
+                }
+                Some((address, attribute)) => {
+                    shown.push_str(&format!("${{{address}.{attribute}}}"))
+                }
+                None => shown.push('…'),
+            }
+        }
+        image.push_str(part);
+        shown.push_str(part);
     }
-    let name = builds.ecr_names.get(address)?;
-    let rest = pattern.strip_prefix('*')?;
-    Some(format!("ACCOUNT.dkr.ecr.REGION.amazonaws.com/{name}{rest}"))
+    (image, shown)
 }
 
 /// An image keepalign could not link may be built by what a build

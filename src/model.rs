@@ -420,10 +420,10 @@ pub struct SystemControl {
 pub struct Container {
     pub name: String,
     pub image: Setting<String>,
-    /// When the image reference starts with another resource's attribute
-    /// (`${aws_ecr_repository.web.repository_url}:1`): its address and
-    /// attribute.
-    pub image_reference: Option<(String, String)>,
+    /// For each unknown part of a partly unknown image reference, in
+    /// order, the resource attribute it is when it is one (address and
+    /// attribute: `aws_ecr_repository.web` `repository_url`, `Repo` `Ref`).
+    pub image_references: Vec<Option<(String, String)>>,
     /// When part of the image reference is unknown (a registry known only
     /// at deploy time: `${AWS::URLSuffix}`, an account ID), the reference
     /// with each unknown part as `*`: enough to match a build definition

@@ -41,6 +41,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 Service9571FDD8 MyServiceStack.template.json:145"],
     ),
     ("cdk-image-asset", &["KA101 Service9571FDD8 Dockerfile:12"]),
+    ("ecr-repository-image", &["KA101 Service Dockerfile:6"]),
     (
         "conditions-unknown",
         &[

@@ -437,6 +437,11 @@ fn read_resources(t: &Template, ev: &Evaluator<'_>, scope: &str, model: &mut Mod
             "AWS::CodeDeploy::DeploymentGroup" => model
                 .deployment_groups
                 .push(resources::deployment_group(&r)),
+            "AWS::ECR::Repository" => {
+                if let Some(name) = r.known_string("RepositoryName") {
+                    model.ecr_repositories.push((logical_id.to_string(), name));
+                }
+            }
             other if resources::read_ec2(other, &r, &mut model.ec2) => {}
             other => {
                 if let Some((why, fix)) = unmodelled_service(other, node.get("Properties")) {

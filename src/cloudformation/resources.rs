@@ -31,7 +31,7 @@ impl Resource<'_, '_> {
         self.props?.get(name).map(|n| n.at.clone())
     }
 
-    fn known_string(&self, name: &str) -> Option<String> {
+    pub(super) fn known_string(&self, name: &str) -> Option<String> {
         self.prop(name)
             .and_then(|v| v.as_known_str().map(str::to_string))
     }

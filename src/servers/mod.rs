@@ -260,7 +260,7 @@ pub fn declared(name: &'static str, container: Option<&Container>, at: &Location
             Some(c) => c.clone(),
             None => Container {
                 image_pattern: None,
-                image_reference: None,
+                image_references: Vec::new(),
                 name: String::new(),
                 image: Setting::unresolved("the container is not known", Some(at.clone())),
                 entry_point: None,

@@ -168,7 +168,7 @@ impl Task {
             .collect();
         let container = Container {
             image_pattern: None,
-            image_reference: None,
+            image_references: Vec::new(),
             environment_files: Vec::new(),
             name: "web".into(),
             image,

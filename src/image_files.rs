@@ -49,15 +49,96 @@ pub struct ImageFile {
 #[derive(Debug, Default)]
 pub struct ReadCache {
     files: Mutex<HashMap<PathBuf, Result<Arc<SourceFile>, String>>>,
+    /// Each build's `.dockerignore`, by Dockerfile and context.
+    ignores: Mutex<HashMap<(PathBuf, PathBuf), Arc<DockerIgnore>>>,
 }
 
 impl ReadCache {
+    /// The `.dockerignore` of a build: `Dockerfile.dockerignore` beside the
+    /// Dockerfile (BuildKit), else `.dockerignore` at the context's root.
+    fn ignore(&self, dockerfile: &Path, context: &Path, root: &Path) -> Arc<DockerIgnore> {
+        let mut ignores = self.ignores.lock().unwrap_or_else(|p| p.into_inner());
+        ignores
+            .entry((dockerfile.to_path_buf(), context.to_path_buf()))
+            .or_insert_with(|| {
+                let mut beside = dockerfile.as_os_str().to_owned();
+                beside.push(".dockerignore");
+                let text = [PathBuf::from(beside), context.join(".dockerignore")]
+                    .iter()
+                    .find(|p| p.is_file())
+                    .and_then(|p| read_source(p, Within::Repository(root)).ok());
+                Arc::new(text.map_or_else(DockerIgnore::default, |f| DockerIgnore::parse(&f.text)))
+            })
+            .clone()
+    }
+
     fn read(&self, host: &Path, root: &Path) -> Result<Arc<SourceFile>, String> {
         let mut files = self.files.lock().unwrap_or_else(|p| p.into_inner());
         files
             .entry(host.to_path_buf())
             .or_insert_with(|| read_source(host, Within::Repository(root)).map_err(|e| e.message))
             .clone()
+    }
+}
+
+/// The patterns of a `.dockerignore`: paths of the build context Docker
+/// leaves out, so no COPY brings them (as `moby/patternmatcher` matches
+/// them: the last pattern that matches the path or one of its parent
+/// directories decides; `!` makes an exception).
+#[derive(Debug, Default)]
+pub struct DockerIgnore {
+    patterns: Vec<(globset::GlobMatcher, bool)>,
+}
+
+impl DockerIgnore {
+    /// At most this many patterns are kept (a hostile file could hold
+    /// millions, each matched against every path).
+    const MAX_PATTERNS: usize = 1_000;
+
+    pub fn parse(text: &str) -> DockerIgnore {
+        let mut patterns = Vec::new();
+        for line in text.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (exclude, pattern) = match line.strip_prefix('!') {
+                Some(p) => (false, p.trim()),
+                None => (true, line),
+            };
+            let pattern = absolute("/", pattern);
+            let pattern = pattern.trim_start_matches('/');
+            if pattern.is_empty() {
+                continue;
+            }
+            let Ok(glob) = globset::GlobBuilder::new(pattern)
+                .literal_separator(true)
+                .backslash_escape(true)
+                .build()
+            else {
+                continue;
+            };
+            patterns.push((glob.compile_matcher(), exclude));
+            if patterns.len() == Self::MAX_PATTERNS {
+                break;
+            }
+        }
+        DockerIgnore { patterns }
+    }
+
+    /// Whether the context path `rel` (relative, `/`-separated) is left out.
+    pub fn excludes(&self, rel: &str) -> bool {
+        let mut excluded = false;
+        for (glob, exclude) in &self.patterns {
+            let mut prefixes = rel
+                .match_indices('/')
+                .map(|(i, _)| &rel[..i])
+                .chain(std::iter::once(rel));
+            if prefixes.any(|p| glob.is_match(p)) {
+                excluded = *exclude;
+            }
+        }
+        excluded
     }
 }
 
@@ -171,15 +252,21 @@ impl<'a> ImageFiles<'a> {
                     continue;
                 }
                 if host.is_dir() {
-                    // `COPY conf.d/ /etc/nginx/conf.d/`: its entries.
-                    let Some(sub) = relative_to(&dir, dest) else {
-                        continue;
+                    // `COPY conf.d/ /etc/nginx/conf.d/`: its entries (the
+                    // directory itself, or one below it).
+                    let sub = if dir.trim_end_matches('/') == dest.trim_end_matches('/') {
+                        ""
+                    } else {
+                        let Some(sub) = relative_to(&dir, dest) else {
+                            continue;
+                        };
+                        sub
                     };
                     let Ok(entries) = std::fs::read_dir(host.join(sub)) else {
                         continue;
                     };
                     for e in entries.filter_map(Result::ok).take(MAX_LISTED) {
-                        if e.file_type().is_ok_and(|t| t.is_file()) {
+                        if e.file_type().is_ok_and(|t| t.is_file()) && !self.ignored(&e.path()) {
                             out.push(absolute(&dir, &e.file_name().to_string_lossy()));
                         }
                     }
@@ -318,7 +405,7 @@ impl<'a> ImageFiles<'a> {
                 return None;
             }
             let host = self.context_path(&format!("{dir}/{rel}"))?;
-            return host.is_file().then(|| Origin::Context {
+            return (host.is_file() && !self.ignored(&host)).then(|| Origin::Context {
                 host,
                 copied_at: copy.at.clone(),
             });
@@ -327,12 +414,15 @@ impl<'a> ImageFiles<'a> {
         if host.is_dir() {
             let rel = relative_to(path, dest)?;
             let file = host.join(rel);
-            return file.is_file().then(|| Origin::Context {
+            return (file.is_file() && !self.ignored(&file)).then(|| Origin::Context {
                 host: file,
                 copied_at: copy.at.clone(),
             });
         }
-        if host.is_file() && (file_target(src, dest) == path || path == dest && !copy.dest_is_dir) {
+        if host.is_file()
+            && (file_target(src, dest) == path || path == dest && !copy.dest_is_dir)
+            && !self.ignored(&host)
+        {
             return Some(Origin::Context {
                 host,
                 copied_at: copy.at.clone(),
@@ -352,6 +442,22 @@ impl<'a> ImageFiles<'a> {
                 .as_deref()
                 .is_some_and(|n| n.eq_ignore_ascii_case(from))
         })
+    }
+
+    /// Whether the build context file `host` is left out by the build's
+    /// `.dockerignore`.
+    fn ignored(&self, host: &Path) -> bool {
+        let ignore = self
+            .cache
+            .ignore(&self.dockerfile.file.path, self.context, self.root);
+        if ignore.patterns.is_empty() {
+            return false;
+        }
+        let context = crate::input::lexically_normal(self.context);
+        host.strip_prefix(&context)
+            .ok()
+            .and_then(Path::to_str)
+            .is_some_and(|rel| ignore.excludes(rel))
     }
 
     /// A source path in the build context; `None` when it leaves it.
@@ -596,6 +702,84 @@ mod tests {
             files.list("/etc/nginx"),
             vec!["/etc/nginx/nginx.conf".to_string()]
         );
+    }
+
+    #[test]
+    fn dockerignore_patterns_match_as_docker_matches_them() {
+        let i = DockerIgnore::parse(
+            "# comment\n\
+             node_modules\n\
+             /secrets\n\
+             *.md\n\
+             !README.md\n\
+             **/*.pyc\n\
+             config/local.*\n\
+             docs/\n",
+        );
+        for (path, out) in [
+            ("node_modules/x/index.js", true),
+            ("secrets/key", true),
+            ("CHANGES.md", true),
+            ("README.md", false),
+            ("docs/README.md", true),
+            ("a/b/c.pyc", true),
+            ("config/local.py", true),
+            ("config/prod.py", false),
+            ("app/node_modules.txt", false),
+            ("sub/CHANGES.md", false),
+            ("gunicorn.conf.py", false),
+        ] {
+            assert_eq!(i.excludes(path), out, "{path}");
+        }
+        assert!(!DockerIgnore::parse("").excludes("x"));
+    }
+
+    #[test]
+    fn files_the_dockerignore_leaves_out_are_not_in_the_image() {
+        let dir = repo(&[
+            (
+                "api/Dockerfile",
+                "FROM python:3.12\nWORKDIR /app\nCOPY . .\nCOPY conf/ /etc/app/\n",
+            ),
+            ("api/.dockerignore", "gunicorn.conf.py\nconf/*.local\n"),
+            ("api/gunicorn.conf.py", "keepalive = 2\n"),
+            ("api/app.py", "x\n"),
+            ("api/conf/a.conf", "a\n"),
+            ("api/conf/b.local", "b\n"),
+            (
+                "web/Dockerfile",
+                "FROM python:3.12\nWORKDIR /app\nCOPY . .\n",
+            ),
+            ("web/Dockerfile.dockerignore", "secret.txt\n"),
+            ("web/.dockerignore", "app.py\n"),
+            ("web/app.py", "x\n"),
+            ("web/secret.txt", "s\n"),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let cache = ReadCache::default();
+        let api = dockerfile(&root, "api/Dockerfile");
+        let api_context = root.join("api");
+        let files = ImageFiles {
+            dockerfile: &api,
+            stage: 0,
+            context: &api_context,
+            root: &root,
+            cache: &cache,
+            link: "test",
+        };
+        assert_eq!(found(&files, "gunicorn.conf.py"), None);
+        assert_eq!(found(&files, "app.py").as_deref(), Some("x\n"));
+        assert_eq!(files.list("/etc/app"), vec!["/etc/app/a.conf".to_string()]);
+        // BuildKit's Dockerfile.dockerignore wins over the context's.
+        let web = dockerfile(&root, "web/Dockerfile");
+        let web_context = root.join("web");
+        let files = ImageFiles {
+            dockerfile: &web,
+            context: &web_context,
+            ..files
+        };
+        assert_eq!(found(&files, "secret.txt"), None);
+        assert_eq!(found(&files, "app.py").as_deref(), Some("x\n"));
     }
 
     #[test]

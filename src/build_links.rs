@@ -674,15 +674,10 @@ mod tests {
         let scope: EnvScope<'_> = vec![&env];
         let run = SourceFile::new(PathBuf::from("w.yml"), "run: x\n".into());
         let run = crate::cloudformation::tree::parse(&run).unwrap();
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut random = crate::testing::Random::new(0x2545_f491_4f6c_dd1d);
         for _ in 0..5_000 {
-            let mut text = String::new();
-            for _ in 0..(seed % 24) {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                text.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
-            }
+            let len = random.below(24);
+            let text: String = (0..len).map(|_| *random.pick(PIECES)).collect();
             let _ = compose_interpolate(&text);
             let _ = workflow_interpolate(&text, &scope);
             let _ = shell_words(&text);

@@ -434,9 +434,9 @@ impl<'a> Parser<'a> {
                         && let Some(prev) = &stage.workdir
                         && prev.text.starts_with('/')
                     {
-                        w.text = join_path(&prev.text, &w.text);
+                        w.text = crate::image_files::absolute(&prev.text, &w.text);
                     } else if w.text.starts_with('/') {
-                        w.text = join_path("/", &w.text);
+                        w.text = crate::image_files::absolute("/", &w.text);
                     }
                     stage.workdir = Some(w);
                 }
@@ -653,9 +653,9 @@ impl<'a> Parser<'a> {
         let dest_is_dir = args.len() > 1 || dest.text.ends_with('/') || dest.text == ".";
         let dest_path = dest.unknown.is_none().then(|| {
             if dest.text.starts_with('/') {
-                join_path("/", &dest.text)
+                crate::image_files::absolute("/", &dest.text)
             } else {
-                join_path(workdir, &dest.text)
+                crate::image_files::absolute(workdir, &dest.text)
             }
         });
         Ok(Copy {
@@ -1085,21 +1085,6 @@ fn json_strings(text: &str, r: Range<usize>) -> Option<Vec<(String, Range<usize>
     }
 }
 
-/// `rel` joined onto the absolute `base`, `.` and `..` resolved.
-fn join_path(base: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for p in base.split('/').chain(rel.split('/')) {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    format!("/{}", parts.join("/"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1394,21 +1379,13 @@ mod tests {
 
     #[test]
     fn random_and_truncated_input_does_not_panic() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut random = crate::testing::Random::new(0x2545_f491_4f6c_dd1d);
         let alphabet: Vec<char> = "FROMCMDENTRYPOINTENVARGWORKDIRCOPYADDSHELLRUN AS as=$ {}[]\"'\\`#:-+?\n\r\t<<EOF-é😀,/."
             .chars()
             .collect();
         for _ in 0..3000 {
-            let len = (next() % 200) as usize;
-            let s: String = (0..len)
-                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
-                .collect();
+            let len = random.below(200);
+            let s: String = (0..len).map(|_| *random.pick(&alphabet)).collect();
             let file = SourceFile::new(PathBuf::from("D"), s);
             let _ = Dockerfile::parse(file);
         }

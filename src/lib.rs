@@ -20,6 +20,9 @@ pub mod servers;
 pub mod source;
 pub mod terraform;
 pub mod value;
+
+#[cfg(test)]
+mod testing;
 #[macro_use]
 pub mod rules;
 pub mod baseline;

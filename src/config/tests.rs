@@ -304,13 +304,8 @@ fn mangled_files_never_panic() {
     let pieces = [
         "[", "]", "\"", "=", "\n", "-", "é", "{", "}", ",", "[[", "0", "'''", "#",
     ];
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = move |n: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % n as u64) as usize
-    };
+    let mut random = crate::testing::Random::new(0x9e37_79b9_7f4a_7c15);
+    let mut next = move |n: usize| random.below(n);
     for _ in 0..2000 {
         let mut text = valid.to_string();
         for _ in 0..1 + next(4) {

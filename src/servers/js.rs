@@ -1243,13 +1243,8 @@ mod tests {
             "+",
             "-",
         ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut random = crate::testing::Random::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = move |n: usize| random.below(n);
         for _ in 0..3000 {
             let text: String = (0..next(40)).map(|_| PIECES[next(PIECES.len())]).collect();
             let Ok(code) = Code::new(&text) else {

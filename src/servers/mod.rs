@@ -910,13 +910,8 @@ mod tests {
             "{",
             "-u",
         ];
-        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut random = crate::testing::Random::new(0x2545_f491_4f6c_dd1d);
+        let mut next = move |n: usize| random.below(n);
         for _ in 0..3000 {
             let words: Vec<String> = (0..next(8))
                 .map(|_| {

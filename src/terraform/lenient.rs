@@ -806,16 +806,10 @@ locals {
         let alphabet: Vec<char> = "{}[]()\"'$%\\#/*<>-=:,?!.\n\r\t forinEOTé0aé"
             .chars()
             .collect();
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut random = crate::testing::Random::new(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
-            let len = (seed % 40) as usize;
-            let mut s = String::new();
-            for _ in 0..len {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                s.push(alphabet[(seed % alphabet.len() as u64) as usize]);
-            }
+            let len = random.below(40);
+            let s: String = (0..len).map(|_| *random.pick(&alphabet)).collect();
             if let Some(out) = rewrite(&s) {
                 assert_eq!(out.len(), s.len());
             }

@@ -124,6 +124,15 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "image-dockerfile-uvicorn",
         &["KA101 aws_ecs_service.orders Dockerfile:17"],
     ),
+    ("image-gunicorn-conf-py", &[]),
+    (
+        "image-gunicorn-conf-env",
+        &["KA101 aws_ecs_service.billing main.tf:45"],
+    ),
+    (
+        "image-python-uvicorn-run",
+        &["KA101 aws_ecs_service.search main.py:14"],
+    ),
     (
         "modules-initialised-ecs-root",
         &[

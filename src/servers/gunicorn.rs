@@ -639,7 +639,10 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
             description.trim_end_matches(')'),
             m.file.display,
             var.as_ref()
-                .map(|v| format!(" reading keepalive from {v}"))
+                .map(|v| format!(
+                    ", whose keepalive (line {}) reads {v}",
+                    m.assigned_line("keepalive").unwrap_or(0)
+                ))
                 .unwrap_or_default()
         ),
         _ => description,
@@ -1142,7 +1145,7 @@ mod tests {
         assert_explicit(ka(&p), 2.0, &b.at("\"2\"", "2"));
         assert!(
             p.description
-                .ends_with(" reading keepalive from GUNICORN_KEEPALIVE)"),
+                .ends_with(", whose keepalive (line 3) reads GUNICORN_KEEPALIVE)"),
             "{}",
             p.description
         );

@@ -570,6 +570,15 @@ impl Module {
         self.file.line_col(span.start).0
     }
 
+    /// The line (1-based) of the last plain assignment to `name`.
+    pub fn assigned_line(&self, name: &str) -> Option<usize> {
+        let (_, Binding::Assign { line, .. }) = self.names.get(name)?.last()? else {
+            return None;
+        };
+        let tok = self.lines.get(*line)?.toks.first()?;
+        Some(self.line_of(&tok.span))
+    }
+
     /// What the top-level name `name` is once the module has run.
     pub fn lookup(&self, name: &str, env: Env) -> Lookup {
         self.lookup_before(name, usize::MAX, env, 0)

@@ -1032,7 +1032,9 @@ impl Parser<'_, '_, '_> {
             let neg = self.is_op("-");
             let start = self.pos;
             self.pos += 1;
+            self.deeper()?;
             let mut v = self.unary()?;
+            self.depth -= 1;
             v.value = match v.value {
                 Value::Int(n) if neg => Value::Int(
                     n.checked_neg()
@@ -1518,6 +1520,15 @@ mod tests {
                 let _ = c.keyword("y", &no_env);
                 let _ = c.at();
             }
+        }
+        // Deep nesting is refused, not recursed into.
+        for deep in [
+            "-".repeat(100_000),
+            "(".repeat(100_000),
+            "int(".repeat(100_000),
+        ] {
+            let m = module(&format!("x = {deep}1\n"));
+            assert!(matches!(m.lookup("x", &no_env), Lookup::Unknown(_)));
         }
         let m = module("x = 1\nx = x + 1\n");
         assert_eq!(known(&m, "x").0, Value::Int(2));

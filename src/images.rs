@@ -826,10 +826,9 @@ fn spec_linked<'b>(
     })
 }
 
-/// gunicorn and Puma load `./gunicorn.conf.py` and `config/puma.rb` when
-/// present, which keepalign does not read yet: a default there would be a
-/// guess, and an error built on it false. (Node.js reads its app's code
-/// itself: servers/node.rs.)
+/// Puma loads `config/puma.rb` when present, which keepalign does not read
+/// yet: a default there would be a guess, and an error built on it false.
+/// (gunicorn and Node.js read their files from the image themselves.)
 fn unresolve_unread_defaults(p: &mut ServerProfile, link: &str, path: &Path) {
     let crate::servers::KeepAlive::Timeout(s) = &p.keep_alive else {
         return;
@@ -838,7 +837,6 @@ fn unresolve_unread_defaults(p: &mut ServerProfile, link: &str, path: &Path) {
         return;
     }
     let config = match p.server {
-        "gunicorn" => "gunicorn.conf.py",
         "puma" => "config/puma.rb",
         _ => return,
     };

@@ -153,6 +153,15 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "image-link-ecr-repository",
         &["KA101 aws_ecs_service.shop Dockerfile:17"],
     ),
+    ("image-gunicorn-conf-py", &[]),
+    (
+        "image-gunicorn-conf-env",
+        &["KA101 aws_ecs_service.billing main.tf:45"],
+    ),
+    (
+        "image-python-uvicorn-run",
+        &["KA101 aws_ecs_service.search main.py:14"],
+    ),
     (
         "modules-initialised-ecs-root",
         &[
@@ -833,23 +842,28 @@ fn the_image_env_applies_when_the_task_gives_the_command() {
 }
 
 /// Through a Dockerfile, a server whose keep-alive the image may set where
-/// keepalign does not read (Node.js code the build context does not hold,
-/// gunicorn in a `gunicorn.conf.py` of the build context) is unknown, not
-/// its default: an error built on the default could be false.
+/// keepalign does not read (Node.js code the build context does not hold)
+/// is unknown, not its default: an error built on the default could be
+/// false. A `gunicorn.conf.py` in the build context is read: its value counts.
 #[test]
 fn a_keep_alive_the_image_may_set_elsewhere_is_unknown_not_the_default() {
-    for (dockerfile, extra, expect) in [
+    /// (Dockerfile, a file beside it, expected findings, text in the report)
+    type Case<'a> = (&'a str, Option<(&'a str, &'a str)>, &'a [&'a str], &'a str);
+    let cases: [Case; 2] = [
         (
             "FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"server.js\"]\n",
             None,
+            &["UN001 aws_ecs_service.orders Dockerfile:4"],
             "no COPY of the Dockerfile brings /app/server.js from the build context",
         ),
         (
             "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"gunicorn\", \"-k\", \"gevent\", \"orders:app\"]\n",
             Some(("gunicorn.conf.py", "keepalive = 75\n")),
-            "gunicorn.conf.py, which gunicorn reads by default",
+            &[],
+            "",
         ),
-    ] {
+    ];
+    for (dockerfile, extra, expected, expect) in cases {
         let dir = tempfile::tempdir().unwrap();
         let from = fixture("image-dockerfile-uvicorn");
         std::fs::create_dir_all(dir.path().join("infra")).unwrap();
@@ -861,12 +875,7 @@ fn a_keep_alive_the_image_may_set_elsewhere_is_unknown_not_the_default() {
             std::fs::write(app.join(name), text).unwrap();
         }
         let r = run(dir.path());
-        assert_eq!(
-            summary(&r.findings),
-            ["UN001 aws_ecs_service.orders Dockerfile:4"],
-            "{}",
-            r.human
-        );
+        assert_eq!(summary(&r.findings), expected, "{}", r.human);
         assert!(r.human.contains(expect), "{}", r.human);
     }
 }

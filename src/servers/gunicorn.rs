@@ -3,7 +3,16 @@
 //! `gunicorn/workers/*.py`).
 //!
 //! Settings come, in gunicorn's own precedence, from the command line, then
-//! GUNICORN_CMD_ARGS, then the config file, then defaults. The worker class
+//! GUNICORN_CMD_ARGS, then the config file, then defaults
+//! (`gunicorn/app/base.py` `load_config`, gunicorn 20.1 to 26.1). The config
+//! file is `-c/--config` (`PATH`, `file:PATH`, `python:MODULE`) from the
+//! command line, else from GUNICORN_CMD_ARGS, else `./gunicorn.conf.py` when
+//! it exists (`config.py` `get_default_config_file`, since 17.5). When the
+//! Dockerfile that builds the image is in the scan, keepalign reads that
+//! file from the image (its simple top-level assignments, see `python.rs`);
+//! its values must be integers (`validate_pos_int`), or gunicorn refuses to
+//! start. Without the Dockerfile, a named config file makes what it may set
+//! unknown. The worker class
 //! decides what keep-alive means: the sync worker closes every connection,
 //! async and threaded workers honour `--keep-alive` (default 2 s).
 //!
@@ -14,8 +23,10 @@
 
 use super::args::{self, Found};
 use super::command::split_words;
+use super::python::{self, Evaluated, Module, Value};
 use super::{Invocation, KeepAlive, ServerProfile, Unit, secs};
 use crate::model::{Seconds, Setting, Unresolved, Word};
+use crate::source::Location;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Class {
@@ -66,9 +77,36 @@ enum Lookup {
         found: Found,
         from_env: bool,
     },
+    /// Set in the config file: its value, and the name it is assigned to.
+    Config(Evaluated, &'static str),
     /// It may be set somewhere keepalign cannot read.
     Unknown(Unresolved),
     Absent,
+}
+
+/// Where a value keepalign uses came from, for the fix text.
+#[derive(Clone, Copy, PartialEq)]
+enum Origin {
+    CommandLine,
+    CmdArgs,
+    ConfigFile,
+    /// The config file reads it from an environment variable.
+    ConfigEnv,
+}
+
+/// The config file gunicorn loads (`gunicorn/app/base.py` `load_config`):
+/// the `-c/--config` of the command line, else of GUNICORN_CMD_ARGS, else
+/// `./gunicorn.conf.py` when it exists (`config.py`
+/// `get_default_config_file`, since gunicorn 17.5).
+enum Config {
+    None,
+    /// It may set anything, and keepalign cannot read it: `why` completes
+    /// "gunicorn reads ...", `at` is where to look.
+    Unread {
+        why: String,
+        at: Option<Location>,
+    },
+    Read(Module),
 }
 
 /// gunicorn's setting sources for one invocation.
@@ -77,12 +115,12 @@ struct Sources<'c, 'a> {
     /// GUNICORN_CMD_ARGS split like gunicorn does (`shlex.split`).
     env_args: Vec<Word>,
     env_unknown: Option<Unresolved>,
-    /// The `-c/--config` value, from the command line or GUNICORN_CMD_ARGS.
-    config: Option<Word>,
+    config: Config,
 }
 
 impl Sources<'_, '_> {
-    fn lookup(&self, long: &[&str], short: &[&str], setting: &str) -> Lookup {
+    /// `name` is the setting's name in the config file (`keepalive`).
+    fn lookup(&self, long: &[&str], short: &[&str], setting: &str, name: &'static str) -> Lookup {
         if let Some(found) = args::find(self.ctx.args(), long, short) {
             return Lookup::Flag {
                 found,
@@ -106,22 +144,45 @@ impl Sources<'_, '_> {
                 u.at.clone().or_else(|| self.ctx.server_at()),
             ));
         }
-        if let Some(config) = &self.config {
-            return Lookup::Unknown(Unresolved::new(
+        match &self.config {
+            Config::None => Lookup::Absent,
+            Config::Unread { why, at } => Lookup::Unknown(Unresolved::new(
                 format!(
-                    "gunicorn reads the config file `{}`, which keepalign does not read, and it \
-                     may set {setting}; pass {flag} on the command line (or in \
-                     GUNICORN_CMD_ARGS) so keepalign can see it",
-                    config.text
+                    "gunicorn reads {why}, and it may set {setting}; pass {flag} on the command \
+                     line (or in GUNICORN_CMD_ARGS) so keepalign can see it"
                 ),
-                config.at.clone().or_else(|| self.ctx.server_at()),
-            ));
+                at.clone().or_else(|| self.ctx.server_at()),
+            )),
+            Config::Read(m) => match m.lookup(name, &|var| self.ctx.env(var)) {
+                python::Lookup::Absent => Lookup::Absent,
+                python::Lookup::Known(v) => Lookup::Config(v, name),
+                python::Lookup::Unknown(u) => Lookup::Unknown(Unresolved::new(
+                    format!(
+                        "gunicorn's config file {} may set {setting} to a value keepalign cannot \
+                         evaluate: {}; write `{name} = <number>` there, pass {flag} on the \
+                         command line, or declare the value in keepalign.toml",
+                        m.file.display,
+                        u.reason.trim_end_matches('.')
+                    ),
+                    u.at.or_else(|| self.ctx.server_at()),
+                )),
+            },
         }
-        Lookup::Absent
+    }
+
+    /// "no --keep-alive flag", and when a config file was read, that it
+    /// does not set the value either.
+    fn not_set(&self, flag: &str, name: &str) -> String {
+        match &self.config {
+            Config::Read(m) => {
+                format!("no {flag} flag, and {} does not set {name}", m.file.display)
+            }
+            _ => format!("no {flag} flag"),
+        }
     }
 
     /// A timeout setting: `None` when absent, for the caller's default.
-    fn seconds(&self, lookup: Lookup) -> Option<(Setting<Seconds>, bool)> {
+    fn seconds(&self, lookup: Lookup) -> Option<(Setting<Seconds>, Origin)> {
         match lookup {
             Lookup::Flag { found, from_env } => {
                 let what = if from_env {
@@ -133,15 +194,68 @@ impl Sources<'_, '_> {
                 let expand = !from_env && self.ctx.shell;
                 Some((
                     self.ctx.seconds(&found.value, expand, &what, Unit::Seconds),
-                    from_env,
+                    if from_env {
+                        Origin::CmdArgs
+                    } else {
+                        Origin::CommandLine
+                    },
                 ))
             }
-            Lookup::Unknown(u) => Some((Setting::Unresolved(u), false)),
+            Lookup::Config(v, name) => {
+                let origin = if v.env.is_some() {
+                    Origin::ConfigEnv
+                } else {
+                    Origin::ConfigFile
+                };
+                Some((
+                    match self.pos_int(&v, name) {
+                        Ok(n) => Setting::explicit(n as Seconds, v.at),
+                        Err(u) => Setting::Unresolved(u),
+                    },
+                    origin,
+                ))
+            }
+            Lookup::Unknown(u) => Some((Setting::Unresolved(u), Origin::CommandLine)),
             Lookup::Absent => None,
         }
     }
 
-    /// A text setting (worker class), its value resolved through variables.
+    /// A config file's value as gunicorn's `validate_pos_int` takes it
+    /// (`config.py`): an int, or a string `int(s, 0)` reads; anything else
+    /// stops gunicorn at startup.
+    fn pos_int(&self, v: &Evaluated, name: &str) -> Result<u64, Unresolved> {
+        let n = match &v.value {
+            Value::Int(n) => Some(*n),
+            Value::Bool(b) => Some(*b as i64),
+            // int(s, 0) refuses leading zeros; other bases are not read here.
+            Value::Str(s) if !(s.trim().len() > 1 && s.trim().starts_with('0')) => {
+                python::python_int(s)
+            }
+            _ => None,
+        };
+        let file = match &self.config {
+            Config::Read(m) => m.file.display.clone(),
+            _ => String::new(),
+        };
+        let from = match &v.env {
+            Some(var) => format!(" (read from {var})"),
+            None => String::new(),
+        };
+        match n {
+            Some(n) if n >= 0 => Ok(n as u64),
+            _ => Err(Unresolved::new(
+                format!(
+                    "{file} sets {name} to {}{from}, which gunicorn does not take as a whole \
+                     number of seconds (it refuses to start); write an integer",
+                    v.value.show()
+                ),
+                Some(v.at.clone()),
+            )),
+        }
+    }
+
+    /// A text setting (worker class, thread count), its value resolved
+    /// through variables.
     fn text(&self, lookup: Lookup) -> Option<Result<Word, Unresolved>> {
         match lookup {
             Lookup::Flag { found, from_env } => {
@@ -151,9 +265,107 @@ impl Sources<'_, '_> {
                         .resolve(&found.value, !from_env && self.ctx.shell, &what),
                 )
             }
+            Lookup::Config(v, name) => Some(match &v.value {
+                Value::Str(s) => Ok(Word::new(s.clone(), Some(v.at))),
+                Value::Int(n) => Ok(Word::new(n.to_string(), Some(v.at))),
+                other => Err(Unresolved::new(
+                    format!(
+                        "{} sets {name} to {}, which keepalign does not read",
+                        v.at.file.display,
+                        other.show()
+                    ),
+                    Some(v.at.clone()),
+                )),
+            }),
             Lookup::Unknown(u) => Some(Err(u)),
             Lookup::Absent => None,
         }
+    }
+}
+
+/// The config file gunicorn loads, read from the image when keepalign
+/// knows the Dockerfile that builds it.
+fn load_config(ctx: &Invocation, named: Option<(Word, bool)>) -> Config {
+    let Some((word, from_env)) = named else {
+        let Some(files) = &ctx.files else {
+            return Config::None;
+        };
+        return match files.read("gunicorn.conf.py") {
+            Ok(Some(f)) => Config::Read(Module::parse(f.file)),
+            Ok(None) => Config::None,
+            Err((why, at)) => Config::Unread {
+                why: format!(
+                    "./gunicorn.conf.py when it exists in its working directory ({}), and \
+                     keepalign cannot tell whether it does: {}",
+                    files.workdir(),
+                    why.trim_end_matches('.')
+                ),
+                at: Some(at),
+            },
+        };
+    };
+    let word = match ctx.resolve(&word, !from_env && ctx.shell, "gunicorn --config") {
+        Ok(w) => w,
+        Err(u) => {
+            return Config::Unread {
+                why: format!(
+                    "a config file keepalign cannot name ({})",
+                    u.reason.trim_end_matches('.')
+                ),
+                at: u.at,
+            };
+        }
+    };
+    let at = word.at.clone();
+    let Some(files) = &ctx.files else {
+        return Config::Unread {
+            why: format!(
+                "the config file `{}`, which keepalign does not read",
+                word.text
+            ),
+            at,
+        };
+    };
+    let text = word.text.trim();
+    let path = if let Some(module) = text.strip_prefix("python:") {
+        // gunicorn imports it with its working directory first on sys.path
+        // (`Application.chdir`): `python:conf` is ./conf.py unless a package
+        // ./conf/ shadows it. A dotted name is not followed.
+        let simple = !module.is_empty()
+            && module
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_');
+        let package = files.read(&format!("{module}/__init__.py"));
+        if !simple || !matches!(package, Ok(None)) {
+            return Config::Unread {
+                why: format!(
+                    "its settings from the Python module `{module}`, which keepalign does not \
+                     follow"
+                ),
+                at,
+            };
+        }
+        format!("{module}.py")
+    } else {
+        text.strip_prefix("file:").unwrap_or(text).to_string()
+    };
+    match files.read(&path) {
+        Ok(Some(f)) => Config::Read(Module::parse(f.file)),
+        Ok(None) => Config::Unread {
+            why: format!(
+                "the config file `{text}` ({} in the image), which no COPY of the Dockerfile \
+                 brings (the base image or a RUN step may create it)",
+                files.absolute(&path)
+            ),
+            at,
+        },
+        Err((why, copy_at)) => Config::Unread {
+            why: format!(
+                "the config file `{text}`, which keepalign cannot read from the image: {}",
+                why.trim_end_matches('.')
+            ),
+            at: at.or(Some(copy_at)),
+        },
     }
 }
 
@@ -166,9 +378,10 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         Some(Err(u)) => (Vec::new(), Some(u)),
         None => (Vec::new(), None),
     };
-    let config = args::find(ctx.args(), &["--config"], &["-c"])
-        .or_else(|| args::find(&env_args, &["--config"], &["-c"]))
-        .map(|f| f.value);
+    let named = args::find(ctx.args(), &["--config"], &["-c"])
+        .map(|f| (f.value, false))
+        .or_else(|| args::find(&env_args, &["--config"], &["-c"]).map(|f| (f.value, true)));
+    let config = load_config(ctx, named);
     let src = Sources {
         ctx,
         env_args,
@@ -177,17 +390,21 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     };
 
     // The worker class as written, and whether it was given at all.
-    let class: Result<(Class, String, bool), Unresolved> =
-        match src.text(src.lookup(&["--worker-class"], &["-k"], "the worker class")) {
-            Some(Ok(w)) => Ok((classify(&w.text), w.text.trim().to_string(), true)),
-            Some(Err(u)) => Err(u),
-            None => Ok((Class::Sync, "sync".into(), false)),
-        };
+    let class: Result<(Class, String, bool), Unresolved> = match src.text(src.lookup(
+        &["--worker-class"],
+        &["-k"],
+        "the worker class",
+        "worker_class",
+    )) {
+        Some(Ok(w)) => Ok((classify(&w.text), w.text.trim().to_string(), true)),
+        Some(Err(u)) => Err(u),
+        None => Ok((Class::Sync, "sync".into(), false)),
+    };
     let threads: Result<u64, Unresolved> =
-        match src.text(src.lookup(&["--threads"], &[], "the thread count")) {
+        match src.text(src.lookup(&["--threads"], &[], "the thread count", "threads")) {
             Some(Ok(w)) => w.text.trim().parse().map_err(|_| {
                 Unresolved::new(
-                    format!("gunicorn --threads is `{}`, not a number", w.text),
+                    format!("gunicorn threads is `{}`, not a number", w.text),
                     w.at.clone().or_else(|| ctx.server_at()),
                 )
             }),
@@ -214,29 +431,47 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         (Err(u), _) => Err(u.clone()),
     };
 
-    let ka_lookup = src.lookup(&["--keep-alive"], &[], "keepalive");
-    let (ka, ka_from_env) = src.seconds(ka_lookup).unwrap_or_else(|| {
+    let ka_lookup = src.lookup(&["--keep-alive"], &[], "keepalive", "keepalive");
+    let ka_var = match &ka_lookup {
+        Lookup::Config(v, _) => v.env.clone(),
+        _ => None,
+    };
+    let (ka, ka_origin) = src.seconds(ka_lookup).unwrap_or_else(|| {
+        let not_set = src.not_set("--keep-alive", "keepalive");
         let source = if effective == Ok(Class::Uvicorn) {
-            "gunicorn default (no --keep-alive flag; UvicornWorker takes gunicorn's keepalive, not \
-             uvicorn's 5 s)"
+            format!(
+                "gunicorn default ({not_set}; UvicornWorker takes gunicorn's keepalive, not \
+                 uvicorn's 5 s)"
+            )
         } else {
-            "gunicorn default (no --keep-alive flag)"
+            format!("gunicorn default ({not_set})")
         };
-        (ctx.default(2.0, source), false)
+        (ctx.default(2.0, source), Origin::CommandLine)
     });
     let ka_off = ka.value() == Some(&0.0);
 
-    let mut keep_alive_fix: fn(Seconds) -> String = if ka_from_env {
-        |s| format!("--keep-alive {} (in GUNICORN_CMD_ARGS)", secs(s))
-    } else {
-        |s| format!("--keep-alive {}", secs(s))
+    let mut keep_alive_fix: fn(Seconds) -> String = match ka_origin {
+        Origin::CommandLine => |s| format!("--keep-alive {}", secs(s)),
+        Origin::CmdArgs => |s| format!("--keep-alive {} (in GUNICORN_CMD_ARGS)", secs(s)),
+        Origin::ConfigFile => |s| format!("keepalive = {} in the gunicorn config file", secs(s)),
+        Origin::ConfigEnv => |s| {
+            format!(
+                "the environment variable the gunicorn config file reads keepalive from to {}",
+                secs(s)
+            )
+        },
     };
     // gthread keeps at most `worker_connections - threads` connections
     // alive and closes the others after their response (`workers/gthread.py`
     // `max_keepalived`), so with no room left it keeps none.
     let no_room: Result<bool, Unresolved> = match (&effective, &threads) {
         (Ok(Class::Gthread), Ok(t)) => {
-            match src.text(src.lookup(&["--worker-connections"], &[], "worker_connections")) {
+            match src.text(src.lookup(
+                &["--worker-connections"],
+                &[],
+                "worker_connections",
+                "worker_connections",
+            )) {
                 None => Ok(1000 <= *t),
                 Some(Ok(w)) => match w.text.trim().parse::<u64>() {
                     Ok(c) => Ok(c <= *t),
@@ -279,10 +514,12 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
                                      connection after its response (gunicorn/workers/sync.py), \
                                      so no idle connection is left to race"
                     .into(),
-                _ => "gunicorn runs its default sync worker (no -k flag) with one thread, which \
-                      closes every connection after its response (gunicorn/workers/sync.py), so \
-                      no idle connection is left to race"
-                    .into(),
+                _ => format!(
+                    "gunicorn runs its default sync worker ({}) with one thread, which closes \
+                     every connection after its response (gunicorn/workers/sync.py), so no idle \
+                     connection is left to race",
+                    src.not_set("-k", "worker_class")
+                ),
             },
         },
         Ok(Class::Gthread | Class::Gevent | Class::Eventlet) if ka_off => {
@@ -336,11 +573,14 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     // silent while a request runs (gthread heartbeats from its main loop).
     let request_timeout = match &effective {
         Ok(Class::Sync) => {
-            match src.seconds(src.lookup(&["--timeout"], &["-t"], "timeout")) {
+            match src.seconds(src.lookup(&["--timeout"], &["-t"], "timeout", "timeout")) {
                 // `--timeout 0` disables the worker timeout.
                 Some((s, _)) if s.value() == Some(&0.0) => None,
                 Some((s, _)) => Some(s),
-                None => Some(ctx.default(30.0, "gunicorn default (no --timeout flag)")),
+                None => Some(ctx.default(
+                    30.0,
+                    format!("gunicorn default ({})", src.not_set("--timeout", "timeout")),
+                )),
             }
         }
         Ok(_) => None,
@@ -353,17 +593,32 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         )),
     };
 
-    let graceful_lookup = src.lookup(&["--graceful-timeout"], &[], "graceful_timeout");
-    let (graceful, graceful_from_env) = src.seconds(graceful_lookup).unwrap_or_else(|| {
+    let graceful_lookup = src.lookup(
+        &["--graceful-timeout"],
+        &[],
+        "graceful_timeout",
+        "graceful_timeout",
+    );
+    let (graceful, graceful_origin) = src.seconds(graceful_lookup).unwrap_or_else(|| {
+        let not_set = src.not_set("--graceful-timeout", "graceful_timeout");
         (
-            ctx.default(30.0, "gunicorn default (no --graceful-timeout flag)"),
-            false,
+            ctx.default(30.0, format!("gunicorn default ({not_set})")),
+            Origin::CommandLine,
         )
     });
-    let graceful_fix: fn(Seconds) -> String = if graceful_from_env {
-        |s| format!("--graceful-timeout {} (in GUNICORN_CMD_ARGS)", secs(s))
-    } else {
-        |s| format!("--graceful-timeout {}", secs(s))
+    let graceful_fix: fn(Seconds) -> String = match graceful_origin {
+        Origin::CommandLine => |s| format!("--graceful-timeout {}", secs(s)),
+        Origin::CmdArgs => |s| format!("--graceful-timeout {} (in GUNICORN_CMD_ARGS)", secs(s)),
+        Origin::ConfigFile => {
+            |s| format!("graceful_timeout = {} in the gunicorn config file", secs(s))
+        }
+        Origin::ConfigEnv => |s| {
+            format!(
+                "the environment variable the gunicorn config file reads graceful_timeout from \
+                 to {}",
+                secs(s)
+            )
+        },
     };
 
     let description = match (&effective, &class, &threads) {
@@ -375,6 +630,22 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         (Ok(Class::Gthread), ..) => "gunicorn (gthread workers)".to_string(),
         (Ok(_), Ok((_, name, _)), _) => format!("gunicorn ({name} workers)"),
         _ => "gunicorn (worker class not known)".to_string(),
+    };
+    // Name the config file read, and the variable keep-alive comes from:
+    // the finding may point into the task definition.
+    let description = match (&src.config, &ka_var) {
+        (Config::Read(m), var) => format!(
+            "{}, config {}{})",
+            description.trim_end_matches(')'),
+            m.file.display,
+            var.as_ref()
+                .map(|v| format!(
+                    ", whose keepalive (line {}) reads {v}",
+                    m.assigned_line("keepalive").unwrap_or(0)
+                ))
+                .unwrap_or_default()
+        ),
+        _ => description,
     };
 
     Some(ServerProfile {
@@ -391,6 +662,7 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::ServerProfile;
     use super::super::testutil::*;
 
     fn gunicorn_word(b: &Built) -> crate::source::Location {
@@ -759,6 +1031,240 @@ mod tests {
             .cmd(&["gunicorn", "-c", "conf.py", "-k", "gevent", "app:app"])
             .build();
         assert_unresolved(ka(&b.profile()), &["`conf.py`", "keepalive"]);
+    }
+
+    const DOCKERFILE: &str = "FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n";
+
+    fn conf_profile(b: &Built, conf: &str) -> ServerProfile {
+        with_image(b, DOCKERFILE, &[("gunicorn.conf.py", conf)]).unwrap()
+    }
+
+    fn conf_line(p: &ServerProfile) -> (String, usize, String) {
+        let at = ka(p).location().unwrap();
+        (
+            at.file.display.rsplit('/').next().unwrap().to_string(),
+            at.start().0,
+            at.snippet().to_string(),
+        )
+    }
+
+    #[test]
+    fn the_default_config_file_in_the_workdir_is_read() {
+        let b = task().cmd(&["gunicorn", "app:app"]).build();
+        let p = conf_profile(
+            &b,
+            "import os\n\nbind = \"0.0.0.0:8000\"\nworker_class = \"gevent\"\nkeepalive = 75\ngraceful_timeout = 20\n",
+        );
+        assert_eq!(p.value_of_ka(), Some(75.0));
+        assert_eq!(conf_line(&p), ("gunicorn.conf.py".into(), 5, "75".into()));
+        assert!(
+            p.description
+                .starts_with("gunicorn (gevent workers, config "),
+            "{}",
+            p.description
+        );
+        let g = p.graceful_timeout.as_ref().unwrap();
+        assert_eq!(
+            (g.value(), g.location().unwrap().start().0),
+            (Some(&20.0), 6)
+        );
+        assert_eq!(
+            (p.keep_alive_fix)(65.0),
+            "keepalive = 65 in the gunicorn config file"
+        );
+        assert_eq!(
+            (p.graceful_fix.unwrap())(25.0),
+            "graceful_timeout = 25 in the gunicorn config file"
+        );
+        // Not set there: the default, and the message says the file was read.
+        let p = conf_profile(&b, "worker_class = 'gthread'\nthreads = 4\n");
+        assert!(
+            conf_display(&p).ends_with("/app/gunicorn.conf.py"),
+            "{}",
+            p.description
+        );
+        assert_eq!(
+            p.description,
+            format!(
+                "gunicorn (gthread workers, 4 threads, config {})",
+                conf_display(&p)
+            )
+        );
+        assert_default(
+            ka(&p),
+            2.0,
+            "no --keep-alive flag, and ",
+            Some(&gunicorn_word(&b)),
+        );
+        // No config file in the image: gunicorn's defaults.
+        let p = with_image(&b, DOCKERFILE, &[("app.py", "app = None\n")]).unwrap();
+        closes(&p);
+        assert_eq!(p.description, "gunicorn (sync workers, 1 thread)");
+    }
+
+    fn conf_display(p: &ServerProfile) -> String {
+        let d = &p.description;
+        let start = d.find("config ").unwrap() + "config ".len();
+        d[start..d.len() - 1].to_string()
+    }
+
+    #[test]
+    fn command_line_and_gunicorn_cmd_args_win_over_the_config_file() {
+        let conf = "worker_class = 'gevent'\nkeepalive = 75\ntimeout = 10\n";
+        let b = task()
+            .cmd(&["gunicorn", "--keep-alive", "5", "app:app"])
+            .build();
+        let p = conf_profile(&b, conf);
+        assert_explicit(ka(&p), 5.0, &b.at("\"5\"", "5"));
+        assert_eq!(
+            p.description,
+            format!("gunicorn (gevent workers, config {})", conf_display(&p))
+        );
+        let b = task()
+            .env("GUNICORN_CMD_ARGS", "--keep-alive 7 -k sync")
+            .cmd(&["gunicorn", "app:app"])
+            .build();
+        let p = conf_profile(&b, conf);
+        closes(&p);
+        let b = task()
+            .env("GUNICORN_CMD_ARGS", "--keep-alive 7")
+            .cmd(&["gunicorn", "app:app"])
+            .build();
+        let p = conf_profile(&b, conf);
+        assert_explicit(ka(&p), 7.0, &b.at("--keep-alive 7", "7"));
+    }
+
+    #[test]
+    fn config_values_from_the_environment_point_at_the_task_definition() {
+        let conf = "import os\nworker_class = \"gevent\"\nkeepalive = int(os.environ.get(\"GUNICORN_KEEPALIVE\", \"5\"))\n";
+        let b = task()
+            .env("GUNICORN_KEEPALIVE", "2")
+            .cmd(&["gunicorn", "app:app"])
+            .build();
+        let p = conf_profile(&b, conf);
+        assert_explicit(ka(&p), 2.0, &b.at("\"2\"", "2"));
+        assert!(
+            p.description
+                .ends_with(", whose keepalive (line 3) reads GUNICORN_KEEPALIVE)"),
+            "{}",
+            p.description
+        );
+        assert!((p.keep_alive_fix)(65.0).starts_with(
+            "the environment variable the gunicorn config file reads keepalive from to 65"
+        ));
+        // Unset: the default written in the config file, at its line.
+        let b = task().cmd(&["gunicorn", "app:app"]).build();
+        let p = conf_profile(&b, conf);
+        assert_eq!(p.value_of_ka(), Some(5.0));
+        assert_eq!(
+            conf_line(&p),
+            ("gunicorn.conf.py".into(), 3, "\"5\"".into())
+        );
+        // Set to something that is not an integer: gunicorn would not start.
+        let b = task()
+            .env("GUNICORN_KEEPALIVE", "2.5")
+            .cmd(&["gunicorn", "app:app"])
+            .build();
+        let p = conf_profile(&b, conf);
+        assert_unresolved(ka(&p), &["int()", "2.5", "GUNICORN_KEEPALIVE"]);
+    }
+
+    #[test]
+    fn config_values_keepalign_cannot_evaluate_are_unresolved_at_their_line() {
+        let b = task().cmd(&["gunicorn", "app:app"]).build();
+        let p = conf_profile(
+            &b,
+            "import settings\nworker_class = 'gevent'\nkeepalive = settings.keepalive()\n",
+        );
+        let u = assert_unresolved(ka(&p), &["may set keepalive", "line 3", "keepalign.toml"]);
+        assert_eq!(u.at.unwrap().start().0, 3);
+        // The worker class unknown: the connection handling is unknown.
+        let p = conf_profile(
+            &b,
+            "if DEBUG:\n    worker_class = 'sync'\nelse:\n    worker_class = 'gevent'\n",
+        );
+        let u = assert_unresolved(ka(&p), &["the worker class", "inside a block"]);
+        assert_eq!(u.at.unwrap().start().0, 4);
+        assert!(
+            p.description
+                .starts_with("gunicorn (worker class not known, config ")
+        );
+        // A float keep-alive stops gunicorn at startup.
+        let p = conf_profile(&b, "worker_class = 'gevent'\nkeepalive = 75.0\n");
+        assert_unresolved(ka(&p), &["75.0", "whole number"]);
+        // The common loop over GUNICORN_* variables may set anything.
+        let p = conf_profile(
+            &b,
+            "import os\nworker_class = 'gevent'\nkeepalive = 75\nfor k, v in os.environ.items():\n    if k.startswith('GUNICORN_'):\n        locals()[k[9:].lower()] = v\n",
+        );
+        let u = assert_unresolved(ka(&p), &["`locals` may set any name"]);
+        assert_eq!(u.at.unwrap().start().0, 6);
+    }
+
+    #[test]
+    fn a_named_config_file_is_read_from_the_image() {
+        let files = [
+            (
+                "deploy/gunicorn.py",
+                "worker_class = 'gevent'\nkeepalive = 90\n",
+            ),
+            (
+                "gunicorn.conf.py",
+                "worker_class = 'gevent'\nkeepalive = 3\n",
+            ),
+            ("gconf.py", "worker_class = 'gevent'\nkeepalive = 80\n"),
+        ];
+        for (cmd, expect) in [
+            (
+                &["gunicorn", "-c", "deploy/gunicorn.py", "app:app"][..],
+                90.0,
+            ),
+            (
+                &[
+                    "gunicorn",
+                    "--config=file:/srv/deploy/gunicorn.py",
+                    "app:app",
+                ],
+                90.0,
+            ),
+            (&["gunicorn", "-c", "python:gconf", "app:app"], 80.0),
+            // -c replaces the default file.
+            (&["gunicorn", "app:app"], 3.0),
+        ] {
+            let b = task().cmd(cmd).build();
+            let p = with_image(&b, DOCKERFILE, &files).unwrap();
+            assert_eq!(p.value_of_ka(), Some(expect), "{cmd:?}");
+        }
+        let b = task()
+            .env("GUNICORN_CMD_ARGS", "-c deploy/gunicorn.py")
+            .cmd(&["gunicorn", "app:app"])
+            .build();
+        let p = with_image(&b, DOCKERFILE, &files).unwrap();
+        assert_eq!(p.value_of_ka(), Some(90.0));
+
+        let b = task()
+            .cmd(&["gunicorn", "-c", "python:conf.gunicorn", "app:app"])
+            .build();
+        let p = with_image(&b, DOCKERFILE, &files).unwrap();
+        assert_unresolved(ka(&p), &["Python module `conf.gunicorn`"]);
+        let b = task()
+            .cmd(&["gunicorn", "-c", "/etc/gunicorn.py", "app:app"])
+            .build();
+        let p = with_image(&b, DOCKERFILE, &files).unwrap();
+        let u = assert_unresolved(ka(&p), &["/etc/gunicorn.py", "no COPY"]);
+        assert_eq!(u.at, Some(b.at("\"/etc/gunicorn.py\"", "/etc/gunicorn.py")));
+    }
+
+    #[test]
+    fn a_config_file_the_image_may_hold_is_unknown() {
+        let b = task().cmd(&["gunicorn", "-k", "gevent", "app:app"]).build();
+        let p = with_image(
+            &b,
+            "FROM python:3.12-slim\nWORKDIR /srv\nCOPY --from=ghcr.io/acme/base /srv /srv\n",
+            &[],
+        )
+        .unwrap();
+        assert_unresolved(ka(&p), &["./gunicorn.conf.py when it exists", "/srv"]);
     }
 
     #[test]

@@ -21,6 +21,7 @@ mod js;
 mod nginx;
 mod node;
 mod puma;
+mod python;
 mod thruster;
 mod unicorn;
 mod uvicorn;

@@ -290,3 +290,49 @@ pub(crate) fn closes(p: &ServerProfile) -> &str {
         KeepAlive::Timeout(s) => panic!("keeps alive: {s:?}"),
     }
 }
+
+/// Identify the server of `b` with the files of an image built by
+/// `dockerfile` from a build context holding `files` (the Dockerfile's
+/// directory of a temporary repository).
+pub(crate) fn with_image(
+    b: &Built,
+    dockerfile: &str,
+    files: &[(&str, &str)],
+) -> Result<ServerProfile, Unresolved> {
+    use crate::image_files::{ImageFiles, ReadCache, guess_context};
+    use crate::input::{Within, read_source};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join("app")).unwrap();
+    std::fs::write(root.join("app/Dockerfile"), dockerfile).unwrap();
+    for (path, text) in files {
+        let p = root.join("app").join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let Ok(file) = read_source(&root.join("app/Dockerfile"), Within::Repository(&root)) else {
+        panic!("cannot read the Dockerfile");
+    };
+    let d = crate::dockerfile::Dockerfile::parse(file).unwrap();
+    let (context, _) = guess_context(&d, &root);
+    let cache = ReadCache::default();
+    let files = ImageFiles {
+        dockerfile: &d,
+        stage: d.stages.len() - 1,
+        context: &context,
+        root: &root,
+        cache: &cache,
+        link: "test",
+    };
+    super::identify_in(&b.container, Some(files))
+}
+
+impl ServerProfile {
+    /// The keep-alive timeout's value, when it is a known timeout.
+    pub(crate) fn value_of_ka(&self) -> Option<Seconds> {
+        match &self.keep_alive {
+            KeepAlive::Timeout(s) => s.value().copied(),
+            KeepAlive::ClosesEveryConnection { .. } => None,
+        }
+    }
+}

@@ -4,8 +4,17 @@
 //! from `UVICORN_*` variables (click `auto_envvar_prefix`, from uvicorn 0.16);
 //! a flag wins. Both timeout options are click integers: uvicorn refuses to
 //! start with `--timeout-keep-alive 2.5`.
+//!
+//! A script run with `python main.py` that starts uvicorn itself
+//! (`uvicorn.run(app, timeout_keep_alive=75)`, or `uvicorn.Config(...)`) is
+//! read from the image when keepalign knows the Dockerfile that builds it:
+//! the keyword's value, else uvicorn's default of 5 s (`uvicorn/main.py`
+//! `run()` and `uvicorn/config.py` `Config.__init__`, `timeout_keep_alive:
+//! int = 5`, uvicorn 0.35). The `UVICORN_*` variables are read by the CLI
+//! only, not by `uvicorn.run`.
 
 use super::args;
+use super::python::{Module, Value};
 use super::{Invocation, KeepAlive, ServerProfile, Unit, secs};
 use crate::model::{Seconds, Setting};
 
@@ -20,8 +29,109 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         {
             Some(fastapi(ctx))
         }
+        p if p
+            .strip_prefix("python")
+            .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.')) =>
+        {
+            script(ctx)
+        }
         _ => None,
     }
+}
+
+/// `python [options] main.py`: the script's path.
+fn script_path<'w>(ctx: &'w Invocation) -> Option<&'w str> {
+    let mut args = ctx.args().iter();
+    while let Some(w) = args.next() {
+        match w.text.as_str() {
+            "-W" | "-X" => {
+                args.next();
+            }
+            a if a.starts_with('-') => {
+                // `-c`, `-m` and `-` run something other than a script file.
+                if a == "-" || a.starts_with("-c") || a.starts_with("-m") {
+                    return None;
+                }
+            }
+            a => return a.ends_with(".py").then_some(a),
+        }
+    }
+    None
+}
+
+/// A script that calls `uvicorn.run(...)` once.
+fn script(ctx: &Invocation) -> Option<ServerProfile> {
+    let path = script_path(ctx)?;
+    let file = ctx.files.as_ref()?.read(path).ok()??;
+    let module = Module::parse(file.file);
+    let calls = module.calls(&["uvicorn.run", "uvicorn.Config"]);
+    let env = |var: &str| ctx.env(var);
+    let (keep_alive, graceful) = match calls.as_slice() {
+        [] => return None,
+        [call] => {
+            let seconds = |name: &str| {
+                call.keyword(name, &env).map(|r| match r {
+                    Ok(v) => match v.value {
+                        Value::Int(n) if n >= 0 => Setting::explicit(n as Seconds, v.at),
+                        Value::Float(f) if f >= 0.0 => Setting::explicit(f, v.at),
+                        other => Setting::unresolved(
+                            format!(
+                                "{} passes {name}={} to {}, which is not a number of seconds",
+                                module.file.display,
+                                other.show(),
+                                call.name
+                            ),
+                            Some(v.at),
+                        ),
+                    },
+                    Err(u) => Setting::unresolved(
+                        format!(
+                            "{} passes {name} to {} as a value keepalign cannot evaluate: {}; \
+                             write the number there, or declare keep-alive in keepalign.toml",
+                            module.file.display,
+                            call.name,
+                            u.reason.trim_end_matches('.')
+                        ),
+                        u.at,
+                    ),
+                })
+            };
+            let keep_alive = seconds("timeout_keep_alive").unwrap_or_else(|| {
+                Setting::default(
+                    5.0,
+                    format!("uvicorn default ({} without timeout_keep_alive)", call.name),
+                    Some(call.at()),
+                )
+            });
+            (keep_alive, seconds("timeout_graceful_shutdown"))
+        }
+        [_, second, ..] => (
+            Setting::unresolved(
+                format!(
+                    "{} starts uvicorn in more than one place, and keepalign does not know \
+                     which runs; declare keep-alive in keepalign.toml",
+                    module.file.display
+                ),
+                Some(second.at()),
+            ),
+            None,
+        ),
+    };
+    Some(ServerProfile {
+        server: "uvicorn",
+        description: format!("uvicorn (started by {})", module.file.display),
+        identified_at: ctx.server_at(),
+        keep_alive: KeepAlive::Timeout(keep_alive),
+        graceful_timeout: graceful,
+        request_timeout: None,
+        keep_alive_fix: |s| format!("timeout_keep_alive={} in the uvicorn.run call", secs(s)),
+        graceful_fix: Some(|s| {
+            format!(
+                "timeout_graceful_shutdown={} in the uvicorn.run call",
+                secs(s)
+            )
+        }),
+    })
 }
 
 /// A flag value, else the `UVICORN_*` variable, else `None`.
@@ -115,6 +225,59 @@ fn fastapi(ctx: &Invocation) -> ServerProfile {
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;
+
+    const DOCKERFILE: &str = "FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\n";
+
+    #[test]
+    fn a_script_that_runs_uvicorn_is_read_from_the_image() {
+        let main = "import os\nimport uvicorn\nfrom app import app\n\nif __name__ == \"__main__\":\n    uvicorn.run(\n        app,\n        host=\"0.0.0.0\",\n        timeout_keep_alive=int(os.environ.get(\"KA\", 75)),\n    )\n";
+        let b = task().cmd(&["python", "-u", "main.py"]).build();
+        let p = with_image(&b, DOCKERFILE, &[("main.py", main)]).unwrap();
+        assert_eq!(p.server, "uvicorn");
+        let at = ka(&p).location().unwrap();
+        assert_eq!(
+            (p.value_of_ka(), at.start().0, at.snippet()),
+            (Some(75.0), 9, "75")
+        );
+        assert!(p.graceful_timeout.is_none());
+        assert_eq!(
+            (p.keep_alive_fix)(65.0),
+            "timeout_keep_alive=65 in the uvicorn.run call"
+        );
+        // Without the keyword: uvicorn's default, at the call.
+        let p = with_image(
+            &b,
+            DOCKERFILE,
+            &[(
+                "main.py",
+                "import uvicorn\nuvicorn.run(\"app:app\", timeout_graceful_shutdown=20)\n",
+            )],
+        )
+        .unwrap();
+        assert_default(
+            ka(&p),
+            5.0,
+            "uvicorn.run without timeout_keep_alive",
+            p.value_of_ka().and(ka(&p).location()),
+        );
+        assert_eq!(ka(&p).location().unwrap().snippet(), "uvicorn.run");
+        assert_eq!(p.graceful_timeout.as_ref().unwrap().value(), Some(&20.0));
+        // Not evaluable: unresolved at the keyword's value.
+        let p = with_image(
+            &b,
+            DOCKERFILE,
+            &[(
+                "main.py",
+                "import uvicorn\nuvicorn.run(app, timeout_keep_alive=settings.ka)\n",
+            )],
+        )
+        .unwrap();
+        let u = assert_unresolved(ka(&p), &["timeout_keep_alive", "settings.ka"]);
+        assert_eq!(u.at.unwrap().start().0, 2);
+        // A script that does not start uvicorn, or no image: not identified.
+        assert!(with_image(&b, DOCKERFILE, &[("main.py", "print(1)\n")]).is_err());
+        assert!(b.identify().is_err());
+    }
 
     #[test]
     fn default_keep_alive_is_five_seconds_at_the_uvicorn_word() {

@@ -134,6 +134,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 aws_ecs_service.notify package.json:7"],
     ),
     (
+        "image-procfile",
+        &["KA101 aws_ecs_service.pantry Procfile:2"],
+    ),
+    (
         "image-entrypoint-script",
         &["KA101 aws_ecs_service.ledger start.sh:10"],
     ),

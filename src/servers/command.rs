@@ -76,7 +76,7 @@ pub(crate) fn peel_reading(argv: Vec<Word>, read: Option<ScriptReader<'_>>) -> P
         }
         if let Some(read) = read
             && scripts < MAX_SCRIPTS
-            && run_script(&mut p, read)
+            && (run_script(&mut p, read) || run_procfile(&mut p, read))
         {
             scripts += 1;
             continue;
@@ -86,6 +86,95 @@ pub(crate) fn peel_reading(argv: Vec<Word>, read: Option<ScriptReader<'_>>) -> P
         }
     }
     p
+}
+
+/// `honcho start [NAME]` / `foreman start [NAME]`: the `Procfile`
+/// process they run (`web` when no name is given and the file has one, or
+/// its only process), read from the image and run as `sh -c` runs it.
+fn run_procfile(p: &mut Peeled, read: ScriptReader<'_>) -> bool {
+    let texts: Vec<&str> = p.argv.iter().map(|w| w.text.as_str()).collect();
+    let (name, file) = match texts.as_slice() {
+        [tool, "start", rest @ ..] if matches!(basename(tool), "honcho" | "foreman") => {
+            // `-f FILE` / `--procfile FILE`; other options are not followed.
+            let mut name = None;
+            let mut file = "Procfile".to_string();
+            let mut i = 0;
+            while i < rest.len() {
+                match rest[i] {
+                    "-f" | "--procfile" => {
+                        let Some(f) = rest.get(i + 1) else {
+                            return false;
+                        };
+                        file = f.to_string();
+                        i += 2;
+                    }
+                    a if a.starts_with('-') => return false,
+                    a => {
+                        if name.is_some() {
+                            return false;
+                        }
+                        name = Some(a.to_string());
+                        i += 1;
+                    }
+                }
+            }
+            (name, file)
+        }
+        _ => return false,
+    };
+    let Some(procfile) = read(&file) else {
+        return false;
+    };
+    // `NAME: command` lines (Heroku's format: name, colon, command).
+    let mut processes = Vec::new();
+    let mut offset = 0;
+    for line in procfile.text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim_end();
+        if trimmed.trim_start().starts_with('#') {
+            continue;
+        }
+        let Some((process, command)) = trimmed.split_once(':') else {
+            continue;
+        };
+        let process = process.trim();
+        if process.is_empty()
+            || !process
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            continue;
+        }
+        let begin = start + trimmed.len() - command.trim_start().len();
+        processes.push((process.to_string(), begin..start + trimmed.len()));
+    }
+    let chosen = match &name {
+        Some(n) => processes.iter().find(|(p, _)| p == n),
+        None => processes
+            .iter()
+            .find(|(p, _)| p == "web")
+            .or(match processes.as_slice() {
+                [one] => Some(one),
+                _ => None,
+            }),
+    };
+    let Some((_, range)) = chosen else {
+        return false;
+    };
+    let script = procfile.sub(range.clone());
+    let first = p.argv[0].clone();
+    let argv = vec![
+        Word::new("sh", first.at.clone()),
+        Word::new("-c", first.at.clone()),
+        script,
+    ];
+    let before = std::mem::replace(&mut p.argv, argv);
+    if peel_shell(p) {
+        return true;
+    }
+    p.argv = before;
+    false
 }
 
 /// When `p.argv` runs a shell script the image holds (`./entrypoint.sh
@@ -978,6 +1067,42 @@ mod tests {
             (&["/app/run"], &["/app/run"]),
             // `exec "$@"` with nothing to run.
             (&["entrypoint.sh"], &["entrypoint.sh"]),
+        ] {
+            let p = peel_reading(words(argv), Some(&read));
+            assert_eq!(texts(&p.argv), want, "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn procfile_processes_run_by_honcho_or_foreman() {
+        let procfile = Word::new(
+            "# processes\nrelease: python manage.py migrate\nweb: gunicorn app:app --keep-alive 75\nworker: celery -A app worker\n",
+            None,
+        );
+        let only = Word::new("api:uvicorn app:app\n", None);
+        let read = |path: &str| match path {
+            "Procfile" => Some(procfile.clone()),
+            "deploy/Procfile.api" => Some(only.clone()),
+            _ => None,
+        };
+        for (argv, want) in [
+            (
+                &["honcho", "start"][..],
+                &["gunicorn", "app:app", "--keep-alive", "75"][..],
+            ),
+            (
+                &["foreman", "start", "worker"],
+                &["celery", "-A", "app", "worker"],
+            ),
+            (
+                &["honcho", "start", "-f", "deploy/Procfile.api"],
+                &["uvicorn", "app:app"],
+            ),
+            (&["honcho", "start", "clock"], &["honcho", "start", "clock"]),
+            (
+                &["honcho", "start", "-e", ".env"],
+                &["honcho", "start", "-e", ".env"],
+            ),
         ] {
             let p = peel_reading(words(argv), Some(&read));
             assert_eq!(texts(&p.argv), want, "{argv:?}");

@@ -20,6 +20,8 @@ pub(crate) struct Peeled {
     /// before its last one: the server may be one of them when the last
     /// command is not a server.
     pub background: Vec<Vec<Word>>,
+    /// The module `python -m MODULE` runs, when argv starts with it.
+    pub python_module: Option<String>,
 }
 
 /// The last path component: `/usr/local/bin/gunicorn` → `gunicorn`.
@@ -362,12 +364,14 @@ fn peel_python(p: &mut Peeled) -> bool {
                 return false;
             }
             p.argv.drain(..=i);
+            p.python_module = Some(p.argv[0].text.clone());
             return true;
         }
         if let Some(module) = a.strip_prefix("-m").filter(|m| !m.is_empty()) {
             // `-mgunicorn`: the module word is the rest of this one.
             let module = w.sub(2..2 + module.len());
             p.argv.drain(..=i);
+            p.python_module = Some(module.text.clone());
             p.argv.insert(0, module);
             return true;
         }

@@ -156,6 +156,7 @@ pub fn identify_in(
         shell: peeled.shell,
         command_at,
         files,
+        python_module: peeled.python_module,
     };
     if let Some(p) = RECOGNISERS.iter().find_map(|(_, r)| r(&ctx)) {
         return Ok(p);
@@ -488,6 +489,9 @@ pub(crate) struct Invocation<'a> {
     pub shell: bool,
     /// Where the command (or entry point) is written.
     pub command_at: Option<Location>,
+    /// The module, when argv came from `python -m MODULE` (a module of the
+    /// app, or a server's: `python -m gunicorn`).
+    pub python_module: Option<String>,
     /// The image's files, when its Dockerfile is in the scan.
     pub files: Option<ImageFiles<'a>>,
 }
@@ -1020,6 +1024,7 @@ mod tests {
             shell: false,
             command_at: None,
             files: None,
+            python_module: None,
         };
         let i = ctx.image().unwrap();
         assert_eq!(i.name, "nginx");
@@ -1034,6 +1039,7 @@ mod tests {
             shell: false,
             command_at: None,
             files: None,
+            python_module: None,
         };
         let i = ctx.image().unwrap();
         assert_eq!((i.name.as_str(), i.tag), ("api", None));

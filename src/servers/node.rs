@@ -408,6 +408,7 @@ fn package_script(
         shell: peeled.shell,
         command_at: word.at.clone(),
         files: ctx.files,
+        python_module: None,
     };
     let found = recognise_in(&inner, Some(&dir), scripts + 1)
         .or_else(|| super::RECOGNISERS.iter().find_map(|(_, r)| r(&inner)));

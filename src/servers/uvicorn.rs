@@ -33,7 +33,16 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
             .strip_prefix("python")
             .is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.')) =>
         {
-            script(ctx)
+            script(ctx, script_path(ctx).map(|p| vec![p.to_string()])?)
+        }
+        // `python -m app.main`: the module's file, or its package's
+        // `__main__.py`.
+        p if ctx.python_module.as_deref() == Some(p) && !p.is_empty() => {
+            let path = p.replace('.', "/");
+            script(
+                ctx,
+                vec![format!("{path}.py"), format!("{path}/__main__.py")],
+            )
         }
         _ => None,
     }
@@ -59,10 +68,11 @@ fn script_path<'w>(ctx: &'w Invocation) -> Option<&'w str> {
     None
 }
 
-/// A script that calls `uvicorn.run(...)` once.
-fn script(ctx: &Invocation) -> Option<ServerProfile> {
-    let path = script_path(ctx)?;
-    let file = ctx.files.as_ref()?.read(path).ok()??;
+/// A script that calls `uvicorn.run(...)` once: the first of `paths`
+/// the image holds.
+fn script(ctx: &Invocation, paths: Vec<String>) -> Option<ServerProfile> {
+    let files = ctx.files.as_ref()?;
+    let file = paths.iter().find_map(|p| files.read(p).ok().flatten())?;
     let module = Module::parse(file.file);
     let calls = module.calls(&["uvicorn.run", "uvicorn.Config"]);
     let env = |var: &str| ctx.env(var);
@@ -277,6 +287,36 @@ mod tests {
         // A script that does not start uvicorn, or no image: not identified.
         assert!(with_image(&b, DOCKERFILE, &[("main.py", "print(1)\n")]).is_err());
         assert!(b.identify().is_err());
+    }
+
+    #[test]
+    fn a_module_run_with_python_m_is_read_from_the_image() {
+        let run = "import uvicorn\nuvicorn.run(\"api.app:app\", timeout_keep_alive=70)\n";
+        for (cmd, files) in [
+            (
+                &["python", "-m", "api.main"][..],
+                &[("api/main.py", run)][..],
+            ),
+            (&["python3", "-mapi"], &[("api/__main__.py", run)]),
+        ] {
+            let b = task().cmd(cmd).build();
+            let p = with_image(&b, DOCKERFILE, files).unwrap();
+            assert_eq!(
+                (p.server, p.value_of_ka()),
+                ("uvicorn", Some(70.0)),
+                "{cmd:?}"
+            );
+        }
+        // A module the image does not hold: not identified.
+        let b = task().cmd(&["python", "-m", "api.main"]).build();
+        assert!(with_image(&b, DOCKERFILE, &[("main.py", run)]).is_err());
+        // A module of the app shadows an installed one of the same name, as
+        // `python -m` puts the working directory first on sys.path.
+        let b = task()
+            .cmd(&["python", "-m", "hypercorn", "app:app"])
+            .build();
+        let p = with_image(&b, DOCKERFILE, &[("hypercorn.py", run)]).unwrap();
+        assert_eq!(p.server, "uvicorn");
     }
 
     #[test]

@@ -31,6 +31,16 @@ pub struct Chain<'m> {
 }
 
 impl Chain<'_> {
+    /// The server's name for a message, with the image link it rests on
+    /// when the server was found through one: "gunicorn (image `…` built by
+    /// services/web/Dockerfile, matched by …)".
+    pub fn server_named(&self, server: &ServerProfile) -> String {
+        match &self.image {
+            Some(link) => format!("{} ({})", server.server, link.text),
+            None => server.server.to_string(),
+        }
+    }
+
     /// The service address users know (`aws_ecs_service.web[0]`).
     pub fn service_name(&self) -> &str {
         &self.service.id.address

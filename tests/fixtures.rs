@@ -815,6 +815,37 @@ fn an_image_two_dockerfiles_could_build_is_not_linked() {
     );
 }
 
+/// A finding on a value the image gives names the link it rests on, for
+/// every rule: here DR203 on a graceful timeout in the Dockerfile's CMD.
+#[test]
+fn findings_on_values_from_the_image_name_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let from = fixture("image-dockerfile-uvicorn");
+    std::fs::create_dir_all(dir.path().join("infra")).unwrap();
+    std::fs::copy(from.join("infra/main.tf"), dir.path().join("infra/main.tf")).unwrap();
+    let d = dir.path().join("services/orders-api");
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(
+        d.join("Dockerfile"),
+        "FROM python:3.12-slim\nCMD [\"gunicorn\", \"-k\", \"gevent\", \"--keep-alive\", \"75\", \"--graceful-timeout\", \"60\", \"orders:app\"]\n",
+    )
+    .unwrap();
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["DR203 aws_ecs_service.orders main.tf:37"],
+        "{}",
+        r.human
+    );
+    assert!(
+        r.findings[0].message.contains(
+            "gunicorn (image `123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders-api:2.1.0` built by"
+        ),
+        "{}",
+        r.findings[0].message
+    );
+}
+
 /// The image's ENV is the container's environment under the task
 /// definition's, also when the task definition gives the command.
 #[test]

@@ -103,7 +103,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     };
     let message = format!(
         "{subject}, below the {} graceful shutdown timeout of {}: ECS kills the server while it is still finishing requests",
-        server.server,
+        chain.server_named(server),
         describe(graceful),
     );
     let lower = server

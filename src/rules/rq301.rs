@@ -74,7 +74,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     let lb_name = kind.short_name();
     let message = format!(
         "{} request timeout {}, which is below the {lb_name} idle timeout of {}: requests running longer are killed by the server and answered {}",
-        server.server,
+        chain.server_named(server),
         predicate(timeout, t),
         idle_phrase(&lb.idle_timeout, idle),
         kind.reset_status(),

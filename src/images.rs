@@ -269,6 +269,27 @@ mod tests {
     }
 
     #[test]
+    fn a_definition_naming_too_many_builds_is_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let mut compose = String::from("services:\n");
+        for i in 0..=MAX_SPECS_PER_FILE {
+            compose.push_str(&format!(
+                "  s{i}:\n    build: ../../../outside{i}\n    image: acme/s{i}\n"
+            ));
+        }
+        std::fs::write(root.join("docker-compose.yml"), compose).unwrap();
+        let defs = [(
+            root.join("docker-compose.yml"),
+            crate::build_links::Kind::Compose,
+        )];
+        let builds = Builds::load(Vec::new(), &defs, &[], &|_| root.clone());
+        assert!(builds.specs.is_empty());
+        assert!(builds.index.paths.is_empty());
+        assert!(builds.unread_definitions[0].contains("more than the 1000"));
+    }
+
+    #[test]
     fn dockerfile_names() {
         for (name, yes) in [
             ("Dockerfile", true),
@@ -301,6 +322,9 @@ fn find_in_context(dir: &Path, relative: &str) -> Option<PathBuf> {
         .find(|e| e.file_type().is_file() && e.path().ends_with(relative))
         .map(|e| e.into_path())
 }
+
+/// At most this many image builds are taken from one build definition.
+const MAX_SPECS_PER_FILE: usize = 1_000;
 
 /// The Dockerfiles of a scan, indexed by name and parsed once.
 #[derive(Debug, Default)]
@@ -350,6 +374,16 @@ impl Builds {
                 .map_err(|e| e.message)
                 .and_then(|file| crate::build_links::read(*kind, &file, p));
             match read {
+                // A hostile definition may name any number of builds: a
+                // repository's real ones name a few each.
+                Ok(specs) if specs.len() > MAX_SPECS_PER_FILE => {
+                    builds.unread_definitions.push(format!(
+                        "{}: names {} image builds, more than the {MAX_SPECS_PER_FILE} keepalign \
+                         follows from one file",
+                        display_path(p),
+                        specs.len()
+                    ))
+                }
                 Ok(specs) => builds.specs.extend(specs),
                 Err(e) => builds
                     .unread_definitions

@@ -171,9 +171,15 @@ impl<'a> ImageFiles<'a> {
                     continue;
                 }
                 if host.is_dir() {
-                    // `COPY conf.d/ /etc/nginx/conf.d/`: its entries.
-                    let Some(sub) = relative_to(&dir, dest) else {
-                        continue;
+                    // `COPY conf.d/ /etc/nginx/conf.d/`: its entries (the
+                    // directory itself, or one below it).
+                    let sub = if dir.trim_end_matches('/') == dest.trim_end_matches('/') {
+                        ""
+                    } else {
+                        let Some(sub) = relative_to(&dir, dest) else {
+                            continue;
+                        };
+                        sub
                     };
                     let Ok(entries) = std::fs::read_dir(host.join(sub)) else {
                         continue;
@@ -570,6 +576,15 @@ mod tests {
         assert_eq!(
             files.list("/etc/nginx"),
             vec!["/etc/nginx/nginx.conf".to_string()]
+        );
+        // A directory copied onto the one listed: its files.
+        // (`COPY . .` in /app)
+        assert!(
+            files
+                .list("/app")
+                .contains(&"/app/gunicorn.conf.py".to_string()),
+            "{:?}",
+            files.list("/app")
         );
     }
 

@@ -315,7 +315,13 @@ struct Linked<'b> {
 /// CMD, an `entryPoint` replacing ENTRYPOINT and clearing CMD; the image's
 /// ENV overlaid by the task's `environment`). Either way, when the image is
 /// built here, the server reads its configuration files from the image.
-pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresolved> {
+///
+/// `port` is the container port the load balancer sends to, when known.
+pub fn identify(
+    builds: &Builds,
+    c: &Container,
+    port: Option<u16>,
+) -> Result<ServerProfile, Unresolved> {
     let link = match link(builds, c) {
         Ok(link) => link,
         Err(why) => {
@@ -341,7 +347,7 @@ pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresol
         link: &link_text,
     };
     let stage = files.stage();
-    let direct = crate::servers::identify_in(c, Some(files));
+    let direct = crate::servers::identify_in(c, Some(files), port);
     let unknown = match direct {
         Ok(mut p) => {
             p.description = format!("{} ({})", p.description, link.text);
@@ -405,7 +411,7 @@ pub fn identify(builds: &Builds, c: &Container) -> Result<ServerProfile, Unresol
     } else {
         link.text.clone()
     };
-    match crate::servers::identify_in(&built, Some(files)) {
+    match crate::servers::identify_in(&built, Some(files), port) {
         Ok(mut p) => {
             p.description = format!("{} ({link_shown})", p.description);
             let path = &builds.index.paths[link.index];

@@ -124,6 +124,12 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "image-dockerfile-uvicorn",
         &["KA101 aws_ecs_service.orders Dockerfile:17"],
     ),
+    ("image-nginx-conf-65", &[]),
+    ("image-nginx-server-block", &[]),
+    (
+        "image-nginx-low-keepalive",
+        &["KA101 aws_ecs_service.gateway gateway.conf:6"],
+    ),
     (
         "modules-initialised-ecs-root",
         &[
@@ -810,4 +816,96 @@ fn a_keep_alive_the_image_may_set_elsewhere_is_unknown_not_the_default() {
         );
         assert!(r.human.contains(expect), "{}", r.human);
     }
+}
+
+/// A fixture copied to a temporary directory, with some files replaced.
+fn fixture_with(name: &str, replace: &[(&str, &str)]) -> tempfile::TempDir {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&fixture(name), dir.path());
+    for (path, text) in replace {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+/// nginx's keepalive_timeout is read from the configuration the image's
+/// Dockerfile copies; without one, from the official base image's stock
+/// nginx.conf; from another base image, it is unknown.
+#[test]
+fn nginx_reads_its_configuration_from_the_image() {
+    let conf = std::fs::read_to_string(
+        fixture("image-nginx-conf-65").join("services/edge-nginx/nginx.conf"),
+    )
+    .unwrap();
+    let dir = fixture_with(
+        "image-nginx-conf-65",
+        &[(
+            "services/edge-nginx/nginx.conf",
+            &conf.replace("keepalive_timeout 65;", "keepalive_timeout 60;"),
+        )],
+    );
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["KA101 aws_ecs_service.edge nginx.conf:17"],
+        "{}",
+        r.human
+    );
+
+    let main = std::fs::read_to_string(fixture("image-nginx-server-block").join("infra/main.tf"))
+        .unwrap()
+        .replace(
+            "load_balancer_type = \"application\"",
+            "load_balancer_type = \"application\"\n  idle_timeout       = 65",
+        );
+    let dir = fixture_with("image-nginx-server-block", &[("infra/main.tf", &main)]);
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["KA101 aws_ecs_service.storefront Dockerfile:6"],
+        "{}",
+        r.human
+    );
+    assert!(
+        r.human.contains(
+            "keepalive_timeout 65 in the stock /etc/nginx/nginx.conf of the official nginx image"
+        ),
+        "{}",
+        r.human
+    );
+
+    // A base image keepalign does not know: its nginx.conf is unknown.
+    let dir = fixture_with(
+        "image-nginx-server-block",
+        &[(
+            "services/storefront/Dockerfile",
+            "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y nginx\nCOPY default.conf /etc/nginx/conf.d/default.conf\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n",
+        )],
+    );
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["UN001 aws_ecs_service.storefront Dockerfile:1"],
+        "{}",
+        r.human
+    );
+    assert!(
+        r.human
+            .contains("so it is the base image `debian:bookworm-slim`'s"),
+        "{}",
+        r.human
+    );
 }

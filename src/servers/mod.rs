@@ -98,15 +98,17 @@ pub fn recognised() -> impl Iterator<Item = &'static str> {
 /// Identify the server in `container`. `Err` explains why it could not be
 /// identified and how to declare it (UN002).
 pub fn identify(container: &Container) -> Result<ServerProfile, Unresolved> {
-    identify_in(container, None)
+    identify_in(container, None, None)
 }
 
 /// [`identify`], with the files of the container's image when keepalign
-/// knows the Dockerfile that builds it: servers then read their own
-/// configuration files from it.
+/// knows the Dockerfile that builds it (servers then read their own
+/// configuration files from it), and the container port the load balancer
+/// sends to, when known.
 pub fn identify_in(
     container: &Container,
     files: Option<ImageFiles<'_>>,
+    port: Option<u16>,
 ) -> Result<ServerProfile, Unresolved> {
     let mut argv = Vec::new();
     let mut command_at = None;
@@ -146,6 +148,7 @@ pub fn identify_in(
         shell: peeled.shell,
         command_at,
         files,
+        port,
     };
     if let Some(p) = RECOGNISERS.iter().find_map(|(_, r)| r(&ctx)) {
         return Ok(p);
@@ -461,6 +464,25 @@ pub(crate) struct Image<'a> {
     pub full: &'a str,
 }
 
+/// An image reference split into repository, name and tag.
+pub(crate) fn split_image(full: &str) -> Image<'_> {
+    let no_digest = full.split('@').next().unwrap_or(full);
+    let last_slash = no_digest.rfind('/').map_or(0, |i| i + 1);
+    let (repo, tag) = match no_digest[last_slash..].rfind(':') {
+        Some(i) => (
+            &no_digest[..last_slash + i],
+            Some(&no_digest[last_slash + i + 1..]),
+        ),
+        None => (no_digest, None),
+    };
+    Image {
+        name: basename(repo).to_ascii_lowercase(),
+        repo: repo.to_ascii_lowercase(),
+        tag,
+        full,
+    }
+}
+
 /// What the recognisers look at: the server's argv after wrappers, the
 /// environment it runs with, and the container's image.
 pub(crate) struct Invocation<'a> {
@@ -476,8 +498,10 @@ pub(crate) struct Invocation<'a> {
     /// Where the command (or entry point) is written.
     pub command_at: Option<Location>,
     /// The image's files, when its Dockerfile is in the scan.
-    #[allow(dead_code)] // read by the recognisers as they learn config files
     pub files: Option<ImageFiles<'a>>,
+    /// The container port the load balancer sends to, when known: a
+    /// server listening on several ports is read for this one.
+    pub port: Option<u16>,
 }
 
 impl<'a> Invocation<'a> {
@@ -528,22 +552,7 @@ impl<'a> Invocation<'a> {
     }
 
     pub fn image(&self) -> Option<Image<'a>> {
-        let full = self.container.image.value()?.as_str();
-        let no_digest = full.split('@').next().unwrap_or(full);
-        let last_slash = no_digest.rfind('/').map_or(0, |i| i + 1);
-        let (repo, tag) = match no_digest[last_slash..].rfind(':') {
-            Some(i) => (
-                &no_digest[..last_slash + i],
-                Some(&no_digest[last_slash + i + 1..]),
-            ),
-            None => (no_digest, None),
-        };
-        Some(Image {
-            name: basename(repo).to_ascii_lowercase(),
-            repo: repo.to_ascii_lowercase(),
-            tag,
-            full,
-        })
+        Some(split_image(self.container.image.value()?.as_str()))
     }
 
     /// A file of the image (absolute, or relative to its WORKDIR), when the
@@ -1013,6 +1022,7 @@ mod tests {
             shell: false,
             command_at: None,
             files: None,
+            port: None,
         };
         let i = ctx.image().unwrap();
         assert_eq!(i.name, "nginx");
@@ -1027,6 +1037,7 @@ mod tests {
             shell: false,
             command_at: None,
             files: None,
+            port: None,
         };
         let i = ctx.image().unwrap();
         assert_eq!((i.name.as_str(), i.tag), ("api", None));

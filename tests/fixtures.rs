@@ -908,4 +908,31 @@ fn nginx_reads_its_configuration_from_the_image() {
         "{}",
         r.human
     );
+
+    // The official image renders /etc/nginx/templates/*.template into
+    // conf.d when it starts: a template is read as that conf.d file.
+    for (ka, expect) in [
+        (
+            "10s",
+            "KA101 aws_ecs_service.storefront default.conf.template:3",
+        ),
+        (
+            "${NGINX_KEEPALIVE}",
+            "UN001 aws_ecs_service.storefront default.conf.template:3",
+        ),
+    ] {
+        let template = format!("server {{\n    listen 80;\n    keepalive_timeout {ka};\n}}\n");
+        let dir = fixture_with(
+            "image-nginx-server-block",
+            &[
+                (
+                    "services/storefront/Dockerfile",
+                    "FROM nginx:1.27\nCOPY default.conf.template /etc/nginx/templates/\n",
+                ),
+                ("services/storefront/default.conf.template", &template),
+            ],
+        );
+        let r = run(dir.path());
+        assert_eq!(summary(&r.findings), [expect], "{}", r.human);
+    }
 }

@@ -200,15 +200,6 @@ impl conf::Files for ImageConf<'_> {
         if dir != "/etc/nginx/conf.d" {
             return out;
         }
-        if let Some(text) = self.stock_default {
-            out.push((
-                "/etc/nginx/conf.d/default.conf".to_string(),
-                conf::Text::Stock {
-                    text,
-                    what: OFFICIAL_DEFAULT_CONF,
-                },
-            ));
-        }
         if self.templates {
             for t in self.files.list("/etc/nginx/templates") {
                 let Some(name) = t.strip_suffix(".template") else {
@@ -222,6 +213,18 @@ impl conf::Files for ImageConf<'_> {
                     ));
                 }
             }
+        }
+        let default = "/etc/nginx/conf.d/default.conf";
+        if let Some(text) = self.stock_default
+            && !out.iter().any(|(p, _)| p == default)
+        {
+            out.push((
+                default.to_string(),
+                conf::Text::Stock {
+                    text,
+                    what: OFFICIAL_DEFAULT_CONF,
+                },
+            ));
         }
         out
     }

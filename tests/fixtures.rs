@@ -124,6 +124,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "image-dockerfile-uvicorn",
         &["KA101 aws_ecs_service.orders Dockerfile:17"],
     ),
+    ("image-httpd-conf", &[]),
     ("image-nginx-conf-65", &[]),
     ("image-nginx-server-block", &[]),
     (
@@ -935,4 +936,78 @@ fn nginx_reads_its_configuration_from_the_image() {
         let r = run(dir.path());
         assert_eq!(summary(&r.findings), [expect], "{}", r.human);
     }
+}
+
+/// Apache httpd's KeepAlive, KeepAliveTimeout and Timeout are read from the
+/// configuration the image's Dockerfile copies, through its includes; the
+/// official image's own httpd.conf sets none of them, and Debian's
+/// apache2.conf (php:*-apache) includes sites-enabled.
+#[test]
+fn httpd_reads_its_configuration_from_the_image() {
+    let timeouts = "KeepAlive On\nKeepAliveTimeout 5\n\nTimeout 30\n";
+    let dir = fixture_with(
+        "image-httpd-conf",
+        &[("services/docs-site/conf.d/timeouts.conf", timeouts)],
+    );
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        [
+            "KA101 aws_ecs_service.docs timeouts.conf:2",
+            "RQ301 aws_ecs_service.docs timeouts.conf:4"
+        ],
+        "{}",
+        r.human
+    );
+
+    let dir = fixture_with(
+        "image-httpd-conf",
+        &[(
+            "services/docs-site/conf.d/timeouts.conf",
+            "KeepAlive Off\nKeepAliveTimeout 75\n",
+        )],
+    );
+    let r = run(dir.path());
+    assert_eq!(summary(&r.findings), [] as [&str; 0], "{}", r.human);
+
+    // Without a copied httpd.conf, the official image's applies: it does
+    // not include conf.d, so the built-in 5 s stands.
+    let dir = fixture_with(
+        "image-httpd-conf",
+        &[(
+            "services/docs-site/Dockerfile",
+            "FROM httpd:2.4\nCOPY conf.d/ /usr/local/apache2/conf.d/\n",
+        )],
+    );
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["KA101 aws_ecs_service.docs Dockerfile:1"],
+        "{}",
+        r.human
+    );
+    assert!(r.human.contains("include/httpd.h"), "{}", r.human);
+
+    // Debian's apache2.conf (php:*-apache) includes sites-enabled: the
+    // virtual host on the container port sets the keep-alive.
+    let dir = fixture_with(
+        "image-httpd-conf",
+        &[
+            (
+                "services/docs-site/Dockerfile",
+                "FROM php:8.3-apache\nCOPY site.conf /etc/apache2/sites-enabled/000-default.conf\n",
+            ),
+            (
+                "services/docs-site/site.conf",
+                "<VirtualHost *:8080>\n    KeepAliveTimeout 90\n</VirtualHost>\n<VirtualHost *:80>\n    KeepAliveTimeout 20\n</VirtualHost>\n",
+            ),
+        ],
+    );
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["KA101 aws_ecs_service.docs site.conf:5"],
+        "{}",
+        r.human
+    );
 }

@@ -13,6 +13,7 @@
 
 mod args;
 mod command;
+mod conf_files;
 mod daphne;
 mod gunicorn;
 mod httpd;

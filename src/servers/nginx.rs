@@ -307,7 +307,13 @@ fn from_image(
         }
         Err(p) => return problem(ctx, p),
     };
-    let directives = match conf::load(&image, &path, main) {
+    // Relative includes are relative to the main file's directory (nginx's
+    // configuration prefix).
+    let prefix = match path.rfind('/') {
+        Some(0) | None => "/",
+        Some(i) => &path[..i],
+    };
+    let directives = match conf::load(&image, &conf::SYNTAX, prefix, main) {
         Ok(d) => d,
         Err(p) => return problem(ctx, p),
     };

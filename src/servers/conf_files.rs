@@ -309,6 +309,77 @@ fn parent(p: &str) -> &str {
     }
 }
 
+/// Random configurations built from syntax-significant pieces: neither
+/// parser panics, and following includes stays bounded.
+#[cfg(test)]
+pub(crate) fn random_configurations_never_panic(syntax: &Syntax) {
+    const PIECES: &[&str] = &[
+        "http",
+        "server",
+        "{",
+        "}",
+        ";",
+        "\"",
+        "'",
+        "\\",
+        "\n",
+        " ",
+        "#",
+        "$",
+        "${",
+        "include",
+        "Include",
+        "IncludeOptional",
+        "*.conf",
+        "a.conf",
+        "<VirtualHost",
+        "*:80>",
+        "</VirtualHost>",
+        "<IfModule",
+        ">",
+        "keepalive_timeout",
+        "KeepAliveTimeout",
+        "15s",
+        "é",
+        "日本",
+        "\\\n",
+        "listen",
+        "127.0.0.1:80",
+        "[::]:",
+        "location",
+        "0",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    for _ in 0..2000 {
+        let text: String = (0..next(40)).map(|_| PIECES[next(PIECES.len())]).collect();
+        let mut m = memory::Memory::default();
+        m.files.insert(
+            "/c/a.conf".into(),
+            SourceFile::new("a.conf".into(), text.clone()),
+        );
+        m.files.insert(
+            "/c/main.conf".into(),
+            SourceFile::new(
+                "main.conf".into(),
+                text.clone() + "\ninclude a.conf;\nInclude *.conf\n",
+            ),
+        );
+        let main = Text::File(SourceFile::new("main.conf".into(), text.clone()));
+        let _ = load(&m, syntax, "/c", main);
+        let main = Text::File(SourceFile::new(
+            "m.conf".into(),
+            "include main.conf;\nInclude main.conf\n".into(),
+        ));
+        let _ = load(&m, syntax, "/c", main);
+    }
+}
+
 /// An image whose files are in memory, for tests.
 #[cfg(test)]
 pub(crate) mod memory {

@@ -238,4 +238,9 @@ mod tests {
             e.reason
         );
     }
+
+    #[test]
+    fn random_configurations_never_panic() {
+        crate::servers::conf_files::random_configurations_never_panic(&SYNTAX);
+    }
 }

@@ -320,4 +320,9 @@ mod tests {
         assert_eq!(d.len(), 2);
         assert!(d.iter().all(|d| matches!(d.place, Place::File(_))));
     }
+
+    #[test]
+    fn random_configurations_never_panic() {
+        crate::servers::conf_files::random_configurations_never_panic(&SYNTAX);
+    }
 }

@@ -702,6 +702,15 @@ mod tests {
             files.list("/etc/nginx"),
             vec!["/etc/nginx/nginx.conf".to_string()]
         );
+        // A directory copied onto the one listed: its files.
+        // (`COPY . .` in /app)
+        assert!(
+            files
+                .list("/app")
+                .contains(&"/app/gunicorn.conf.py".to_string()),
+            "{:?}",
+            files.list("/app")
+        );
     }
 
     #[test]

@@ -502,12 +502,15 @@ struct Linked<'b> {
 /// CMD, an `entryPoint` replacing ENTRYPOINT and clearing CMD; the image's
 /// ENV overlaid by the task's `environment`). Either way, when the image is
 /// built here, the server reads its configuration files from the image.
+///
+/// `port` is the container port the load balancer sends to, when known.
 pub fn identify(
     builds: &Builds,
     c: &Container,
+    port: Option<u16>,
 ) -> (Result<ServerProfile, Unresolved>, Option<ImageLink>) {
     let mut shown = None;
-    let server = identify_through(builds, c, &mut shown);
+    let server = identify_through(builds, c, port, &mut shown);
     (server, shown)
 }
 
@@ -527,6 +530,7 @@ pub struct ImageLink {
 fn identify_through(
     builds: &Builds,
     c: &Container,
+    port: Option<u16>,
     shown: &mut Option<ImageLink>,
 ) -> Result<ServerProfile, Unresolved> {
     let link = match link(builds, c) {
@@ -568,7 +572,7 @@ fn identify_through(
     let mut with_env = c.clone();
     with_env.environment = environment;
     let c = &with_env;
-    let direct = crate::servers::identify_in(c, Some(files));
+    let direct = crate::servers::identify_in(c, Some(files), port);
     let unknown = match direct {
         Ok(mut p) => {
             let suffix = format!(" ({})", link.text);
@@ -633,7 +637,7 @@ fn identify_through(
         Some(s) => s.location().cloned(),
         None => base_at,
     };
-    match crate::servers::identify_in(&built, Some(files)) {
+    match crate::servers::identify_in(&built, Some(files), port) {
         Ok(mut p) => {
             let suffix = format!(" ({link_shown})");
             p.description.push_str(&suffix);

@@ -499,7 +499,15 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                 },
             };
             let (server, image) = match &container {
-                Ok(c) => crate::images::identify(&model.builds, c),
+                Ok(c) => {
+                    let port = attachment
+                        .container_port
+                        .as_ref()
+                        .and_then(|p| p.value().copied())
+                        .filter(|p| p.fract() == 0.0 && (1.0..=65535.0).contains(p))
+                        .map(|p| p as u16);
+                    crate::images::identify(&model.builds, c, port)
+                }
                 Err(u) => (Err(u.clone()), None),
             };
             let (stop_timeout, stop_timeout_agent) = match &container {

@@ -166,6 +166,13 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "image-python-uvicorn-run",
         &["KA101 aws_ecs_service.search main.py:14"],
     ),
+    ("image-httpd-conf", &[]),
+    ("image-nginx-conf-65", &[]),
+    ("image-nginx-server-block", &[]),
+    (
+        "image-nginx-low-keepalive",
+        &["KA101 aws_ecs_service.gateway gateway.conf:6"],
+    ),
     (
         "modules-initialised-ecs-root",
         &[
@@ -927,5 +934,198 @@ fn a_node_keep_alive_set_in_code_is_read_from_the_image() {
             .contains("keep-alive    65 s  (testdata/terraform/image-node-keepalive-65000/services/catalog-api/server.js:11:27)"),
         "{}",
         r.services
+    );
+}
+
+/// A fixture copied to a temporary directory, with some files replaced.
+fn fixture_with(name: &str, replace: &[(&str, &str)]) -> tempfile::TempDir {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &to.join(e.file_name()));
+            } else {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    copy(&fixture(name), dir.path());
+    for (path, text) in replace {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+/// nginx's keepalive_timeout is read from the configuration the image's
+/// Dockerfile copies; without one, from the official base image's stock
+/// nginx.conf; from another base image, it is unknown.
+#[test]
+fn nginx_reads_its_configuration_from_the_image() {
+    let conf = std::fs::read_to_string(
+        fixture("image-nginx-conf-65").join("services/edge-nginx/nginx.conf"),
+    )
+    .unwrap();
+    let dir = fixture_with(
+        "image-nginx-conf-65",
+        &[(
+            "services/edge-nginx/nginx.conf",
+            &conf.replace("keepalive_timeout 65;", "keepalive_timeout 60;"),
+        )],
+    );
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["KA101 aws_ecs_service.edge nginx.conf:17"],
+        "{}",
+        r.human
+    );
+
+    let main = std::fs::read_to_string(fixture("image-nginx-server-block").join("infra/main.tf"))
+        .unwrap()
+        .replace(
+            "load_balancer_type = \"application\"",
+            "load_balancer_type = \"application\"\n  idle_timeout       = 65",
+        );
+    let dir = fixture_with("image-nginx-server-block", &[("infra/main.tf", &main)]);
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["KA101 aws_ecs_service.storefront Dockerfile:6"],
+        "{}",
+        r.human
+    );
+    assert!(
+        r.human.contains(
+            "keepalive_timeout 65 in the stock /etc/nginx/nginx.conf of the official nginx image"
+        ),
+        "{}",
+        r.human
+    );
+
+    // A base image keepalign does not know: its nginx.conf is unknown.
+    let dir = fixture_with(
+        "image-nginx-server-block",
+        &[(
+            "services/storefront/Dockerfile",
+            "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y nginx\nCOPY default.conf /etc/nginx/conf.d/default.conf\nCMD [\"nginx\", \"-g\", \"daemon off;\"]\n",
+        )],
+    );
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["UN001 aws_ecs_service.storefront Dockerfile:1"],
+        "{}",
+        r.human
+    );
+    assert!(
+        r.human
+            .contains("so it is the base image `debian:bookworm-slim`'s"),
+        "{}",
+        r.human
+    );
+
+    // The official image renders /etc/nginx/templates/*.template into
+    // conf.d when it starts: a template is read as that conf.d file.
+    for (ka, expect) in [
+        (
+            "10s",
+            "KA101 aws_ecs_service.storefront default.conf.template:3",
+        ),
+        (
+            "${NGINX_KEEPALIVE}",
+            "UN001 aws_ecs_service.storefront default.conf.template:3",
+        ),
+    ] {
+        let template = format!("server {{\n    listen 80;\n    keepalive_timeout {ka};\n}}\n");
+        let dir = fixture_with(
+            "image-nginx-server-block",
+            &[
+                (
+                    "services/storefront/Dockerfile",
+                    "FROM nginx:1.27\nCOPY default.conf.template /etc/nginx/templates/\n",
+                ),
+                ("services/storefront/default.conf.template", &template),
+            ],
+        );
+        let r = run(dir.path());
+        assert_eq!(summary(&r.findings), [expect], "{}", r.human);
+    }
+}
+
+/// Apache httpd's KeepAlive, KeepAliveTimeout and Timeout are read from the
+/// configuration the image's Dockerfile copies, through its includes; the
+/// official image's own httpd.conf sets none of them, and Debian's
+/// apache2.conf (php:*-apache) includes sites-enabled.
+#[test]
+fn httpd_reads_its_configuration_from_the_image() {
+    let timeouts = "KeepAlive On\nKeepAliveTimeout 5\n\nTimeout 30\n";
+    let dir = fixture_with(
+        "image-httpd-conf",
+        &[("services/docs-site/conf.d/timeouts.conf", timeouts)],
+    );
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        [
+            "KA101 aws_ecs_service.docs timeouts.conf:2",
+            "RQ301 aws_ecs_service.docs timeouts.conf:4"
+        ],
+        "{}",
+        r.human
+    );
+
+    let dir = fixture_with(
+        "image-httpd-conf",
+        &[(
+            "services/docs-site/conf.d/timeouts.conf",
+            "KeepAlive Off\nKeepAliveTimeout 75\n",
+        )],
+    );
+    let r = run(dir.path());
+    assert_eq!(summary(&r.findings), [] as [&str; 0], "{}", r.human);
+
+    // Without a copied httpd.conf, the official image's applies: it does
+    // not include conf.d, so the built-in 5 s stands.
+    let dir = fixture_with(
+        "image-httpd-conf",
+        &[(
+            "services/docs-site/Dockerfile",
+            "FROM httpd:2.4\nCOPY conf.d/ /usr/local/apache2/conf.d/\n",
+        )],
+    );
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["KA101 aws_ecs_service.docs Dockerfile:1"],
+        "{}",
+        r.human
+    );
+    assert!(r.human.contains("include/httpd.h"), "{}", r.human);
+
+    // Debian's apache2.conf (php:*-apache) includes sites-enabled: the
+    // virtual host on the container port sets the keep-alive.
+    let dir = fixture_with(
+        "image-httpd-conf",
+        &[
+            (
+                "services/docs-site/Dockerfile",
+                "FROM php:8.3-apache\nCOPY site.conf /etc/apache2/sites-enabled/000-default.conf\n",
+            ),
+            (
+                "services/docs-site/site.conf",
+                "<VirtualHost *:8080>\n    KeepAliveTimeout 90\n</VirtualHost>\n<VirtualHost *:80>\n    KeepAliveTimeout 20\n</VirtualHost>\n",
+            ),
+        ],
+    );
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["KA101 aws_ecs_service.docs site.conf:5"],
+        "{}",
+        r.human
     );
 }

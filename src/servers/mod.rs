@@ -13,6 +13,7 @@
 
 mod args;
 mod command;
+mod conf_files;
 mod daphne;
 mod gunicorn;
 mod httpd;
@@ -100,15 +101,17 @@ pub fn recognised() -> impl Iterator<Item = &'static str> {
 /// Identify the server in `container`. `Err` explains why it could not be
 /// identified and how to declare it (UN002).
 pub fn identify(container: &Container) -> Result<ServerProfile, Unresolved> {
-    identify_in(container, None)
+    identify_in(container, None, None)
 }
 
 /// [`identify`], with the files of the container's image when keepalign
-/// knows the Dockerfile that builds it: servers then read their own
-/// configuration files from it.
+/// knows the Dockerfile that builds it (servers then read their own
+/// configuration files from it), and the container port the load balancer
+/// sends to, when known.
 pub fn identify_in(
     container: &Container,
     files: Option<ImageFiles<'_>>,
+    port: Option<u16>,
 ) -> Result<ServerProfile, Unresolved> {
     let mut argv = Vec::new();
     let mut command_at = None;
@@ -157,6 +160,7 @@ pub fn identify_in(
         command_at,
         files,
         python_module: peeled.python_module,
+        port,
     };
     if let Some(p) = RECOGNISERS.iter().find_map(|(_, r)| r(&ctx)) {
         return Ok(p);
@@ -475,6 +479,25 @@ pub(crate) struct Image<'a> {
     pub full: &'a str,
 }
 
+/// An image reference split into repository, name and tag.
+pub(crate) fn split_image(full: &str) -> Image<'_> {
+    let no_digest = full.split('@').next().unwrap_or(full);
+    let last_slash = no_digest.rfind('/').map_or(0, |i| i + 1);
+    let (repo, tag) = match no_digest[last_slash..].rfind(':') {
+        Some(i) => (
+            &no_digest[..last_slash + i],
+            Some(&no_digest[last_slash + i + 1..]),
+        ),
+        None => (no_digest, None),
+    };
+    Image {
+        name: basename(repo).to_ascii_lowercase(),
+        repo: repo.to_ascii_lowercase(),
+        tag,
+        full,
+    }
+}
+
 /// What the recognisers look at: the server's argv after wrappers, the
 /// environment it runs with, and the container's image.
 pub(crate) struct Invocation<'a> {
@@ -494,6 +517,9 @@ pub(crate) struct Invocation<'a> {
     pub python_module: Option<String>,
     /// The image's files, when its Dockerfile is in the scan.
     pub files: Option<ImageFiles<'a>>,
+    /// The container port the load balancer sends to, when known: a
+    /// server listening on several ports is read for this one.
+    pub port: Option<u16>,
 }
 
 impl<'a> Invocation<'a> {
@@ -544,22 +570,7 @@ impl<'a> Invocation<'a> {
     }
 
     pub fn image(&self) -> Option<Image<'a>> {
-        let full = self.container.image.value()?.as_str();
-        let no_digest = full.split('@').next().unwrap_or(full);
-        let last_slash = no_digest.rfind('/').map_or(0, |i| i + 1);
-        let (repo, tag) = match no_digest[last_slash..].rfind(':') {
-            Some(i) => (
-                &no_digest[..last_slash + i],
-                Some(&no_digest[last_slash + i + 1..]),
-            ),
-            None => (no_digest, None),
-        };
-        Some(Image {
-            name: basename(repo).to_ascii_lowercase(),
-            repo: repo.to_ascii_lowercase(),
-            tag,
-            full,
-        })
+        Some(split_image(self.container.image.value()?.as_str()))
     }
 
     /// A file of the image (absolute, or relative to its WORKDIR), when the
@@ -1025,6 +1036,7 @@ mod tests {
             command_at: None,
             files: None,
             python_module: None,
+            port: None,
         };
         let i = ctx.image().unwrap();
         assert_eq!(i.name, "nginx");
@@ -1040,6 +1052,7 @@ mod tests {
             command_at: None,
             files: None,
             python_module: None,
+            port: None,
         };
         let i = ctx.image().unwrap();
         assert_eq!((i.name.as_str(), i.tag), ("api", None));

@@ -1,11 +1,44 @@
-//! nginx (DOMAIN.md row "nginx"): `keepalive_timeout` is 75 s built in, but
-//! the stock nginx.conf of the official image (and of the Debian and Alpine
-//! packages) sets 65 s, and that file is what runs unless a config replaces
-//! it. `-g` only takes main-context directives, so `keepalive_timeout` (an
-//! http-context directive) cannot be set there and `-g` is ignored.
+//! nginx (DOMAIN.md row "nginx"): `keepalive_timeout` is 75 s built in
+//! (`ngx_http_core_merge_loc_conf`, `src/http/ngx_http_core_module.c`,
+//! nginx 1.27), but the stock nginx.conf of the official image sets 65 s in
+//! `http {}` and includes `/etc/nginx/conf.d/*.conf` (nginx/pkg-oss
+//! `debian/debian/nginx.conf` and `alpine/alpine/nginx.conf`, which the
+//! official image installs; its `conf.d/default.conf` is one `server`
+//! listening on 80, `nginx.default.conf` there). That file is what runs
+//! unless a config replaces it. `-g` only takes main-context directives, so
+//! `keepalive_timeout` (an http-context directive) cannot be set there and
+//! `-g` is ignored.
+//!
+//! When the image is built by a Dockerfile in the scan, nginx's files are
+//! read from it: `/etc/nginx/nginx.conf` (or `-c FILE`, relative to the
+//! prefix `/etc/nginx` of the official build), every file it includes, and
+//! the official image's templates (`/etc/nginx/templates/*.template`, which
+//! its entrypoint renders into `conf.d`). A nginx.conf that no COPY brings
+//! is the base image's: the stock one above when that is the official
+//! image, unknown otherwise. `keepalive_timeout` (first argument; a time
+//! in `ms`, `s`, `m`, `h`, `d`, `w`, `M`, `y`, seconds without a unit, as
+//! in nginx's "Syntax" documentation; `0` turns keep-alive off) applies in
+//! `http`, `server` and `location`, each inheriting from the one around it
+//! (`ngx_conf_merge_msec_value`). The server blocks read are those that
+//! listen on the container port the load balancer sends to (no `listen` is
+//! `*:80`; loopback and unix-socket listeners are not reachable from it).
+//! nginx sets an idle connection's timer from the location of the request
+//! it just answered (`ngx_http_set_keepalive`), so among the servers and
+//! locations on that port the shortest timeout is the one that can race the
+//! load balancer. When the port is not known and server blocks disagree, the
+//! value is unknown.
+//!
+//! Not modelled: a `RUN` that edits or removes files (`rm
+//! /etc/nginx/conf.d/default.conf`), which keepalign cannot see; the stock
+//! `default.conf` sets no timeout, so at most it adds a server on port 80
+//! that inherits the `http` value. `proxy_read_timeout` is about the
+//! upstream, and nginx answers 504 when it expires rather than closing the
+//! load balancer's connection, so it is not a request timeout here.
 //!
 //! On Fargate a config is often shipped in an environment variable that the
 //! command writes to conf.d; a `keepalive_timeout` written there is read.
+
+mod conf;
 
 use super::args;
 use super::{Invocation, KeepAlive, ServerProfile, secs};
@@ -30,25 +63,48 @@ fn official(repo: &str) -> bool {
 
 const OFFICIAL: &str = "official nginx image's nginx.conf (keepalive_timeout 65)";
 
+const OFFICIAL_STOCK: &str = "keepalive_timeout 65 in the stock /etc/nginx/nginx.conf of the \
+                             official nginx image (nginx/pkg-oss debian/debian/nginx.conf)";
+const OFFICIAL_DEFAULT_CONF: &str = "the stock /etc/nginx/conf.d/default.conf of the official \
+                                     nginx image (nginx/pkg-oss debian/debian/nginx.default.conf)";
+const BUILT_IN: &str = "nginx built-in keepalive_timeout 75s (src/http/ngx_http_core_module.c), as no http, server \
+     or location block of the image's configuration sets it";
+
+/// What the official image's stock nginx.conf does for keepalign: its
+/// `http` block's `keepalive_timeout 65;` and `include
+/// /etc/nginx/conf.d/*.conf;` (the rest sets no timeout).
+const STOCK_NGINX_CONF: &str = "http { keepalive_timeout 65; include /etc/nginx/conf.d/*.conf; }";
+/// The stock conf.d/default.conf: one server on port 80 (8080 in
+/// nginx-unprivileged), no timeout.
+const STOCK_DEFAULT_CONF: &str = "server { listen 80; }";
+const STOCK_DEFAULT_CONF_UNPRIVILEGED: &str = "server { listen 8080; }";
+
 pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     let mut keep_alive: Setting<Seconds> = match ctx.program() {
-        Some("nginx" | "nginx-debug") => match args::find(ctx.args(), &[], &["-c"]) {
-            Some(c) => Setting::unresolved(
-                format!(
-                    "nginx reads `{}`, which keepalign does not read, and keepalive_timeout is \
-                     set there (65 s in the stock nginx.conf, 75 s built in); set keepalive_timeout in \
-                     the command or environment where keepalign can see it",
-                    c.value.text
+        Some("nginx" | "nginx-debug") => {
+            let flag = args::find(ctx.args(), &[], &["-c"]);
+            match (&ctx.files, flag) {
+                (Some(files), flag) => from_image(ctx, files, flag.map(|f| f.value)),
+                (None, Some(c)) => Setting::unresolved(
+                    format!(
+                        "nginx reads `{}`, which keepalign does not read, and keepalive_timeout is \
+                         set there (65 s in the stock nginx.conf, 75 s built in); set \
+                         keepalive_timeout in the command or environment where keepalign can see \
+                         it",
+                        c.value.text
+                    ),
+                    c.value.at.clone().or_else(|| ctx.server_at()),
                 ),
-                c.value.at.clone().or_else(|| ctx.server_at()),
-            ),
-            None if ctx.image().is_some_and(|i| official(&i.repo)) => ctx.default(65.0, OFFICIAL),
-            None => ctx.default(
-                65.0,
-                "stock nginx.conf (keepalive_timeout 65, as in the official image and the \
-                 Debian/Alpine packages; a custom nginx.conf may change it)",
-            ),
-        },
+                (None, None) if ctx.image().is_some_and(|i| official(&i.repo)) => {
+                    ctx.default(65.0, OFFICIAL)
+                }
+                (None, None) => ctx.default(
+                    65.0,
+                    "stock nginx.conf (keepalive_timeout 65, as in the official image and the \
+                     Debian/Alpine packages; a custom nginx.conf may change it)",
+                ),
+            }
+        }
         Some(_) => return None,
         None => {
             let image = ctx.image()?;
@@ -60,7 +116,10 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
             if !official(&image.repo) {
                 return None;
             }
-            ctx.default(65.0, OFFICIAL)
+            match &ctx.files {
+                Some(files) => from_image(ctx, files, None),
+                None => ctx.default(65.0, OFFICIAL),
+            }
         }
     };
     if let Some(from_env) = env_config(ctx) {
@@ -73,7 +132,17 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     let keep_alive = match keep_alive {
         // nginx answers `Connection: close` when keep-alive is off.
         s if s.value() == Some(&0.0) => KeepAlive::ClosesEveryConnection {
-            why: "keepalive_timeout 0 turns keep-alive off: nginx closes every connection".into(),
+            why: match s.location() {
+                Some(at) => format!(
+                    "keepalive_timeout 0 ({}:{}) turns keep-alive off: nginx closes every \
+                     connection",
+                    at.file.display,
+                    at.start().0
+                ),
+                None => {
+                    "keepalive_timeout 0 turns keep-alive off: nginx closes every connection".into()
+                }
+            },
         },
         s => KeepAlive::Timeout(s),
     };
@@ -94,6 +163,395 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         },
         graceful_fix: None,
     })
+}
+
+/// The image's files as nginx's configuration sees them: the build
+/// context through the Dockerfile, plus what the official base image
+/// brings.
+struct ImageConf<'a> {
+    files: &'a crate::image_files::ImageFiles<'a>,
+    /// The official image's stock conf.d/default.conf, when the base is it.
+    stock_default: Option<&'static str>,
+    /// The official image renders /etc/nginx/templates/*.template into
+    /// conf.d when it starts.
+    templates: bool,
+}
+
+impl conf::Files for ImageConf<'_> {
+    fn read(
+        &self,
+        path: &str,
+    ) -> Result<Option<std::sync::Arc<crate::source::SourceFile>>, conf::Problem> {
+        match self.files.read(path) {
+            Ok(f) => Ok(f.map(|f| f.file)),
+            Err((why, at)) => Err(conf::Problem {
+                reason: format!("{path}: {why}"),
+                at: Some(at),
+            }),
+        }
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        self.files.list(dir)
+    }
+
+    fn stock_in(&self, dir: &str) -> Vec<(String, conf::Text)> {
+        let mut out = Vec::new();
+        if dir != "/etc/nginx/conf.d" {
+            return out;
+        }
+        if self.templates {
+            for t in self.files.list("/etc/nginx/templates") {
+                let Some(name) = t.strip_suffix(".template") else {
+                    continue;
+                };
+                let name = name.rsplit('/').next().unwrap_or(name);
+                if let Ok(Some(f)) = self.files.read(&t) {
+                    out.push((
+                        format!("/etc/nginx/conf.d/{name}"),
+                        conf::Text::File(f.file),
+                    ));
+                }
+            }
+        }
+        let default = "/etc/nginx/conf.d/default.conf";
+        if let Some(text) = self.stock_default
+            && !out.iter().any(|(p, _)| p == default)
+        {
+            out.push((
+                default.to_string(),
+                conf::Text::Stock {
+                    text,
+                    what: OFFICIAL_DEFAULT_CONF,
+                },
+            ));
+        }
+        out
+    }
+
+    fn harmless_stock(&self, path: &str) -> bool {
+        // Files of the nginx packages that hold MIME types, FastCGI/uwsgi/
+        // SCGI parameters or character maps: no timeout.
+        let name = path.rsplit('/').next().unwrap_or(path);
+        path.starts_with("/etc/nginx/")
+            && matches!(
+                name,
+                "mime.types"
+                    | "fastcgi_params"
+                    | "fastcgi.conf"
+                    | "scgi_params"
+                    | "uwsgi_params"
+                    | "proxy_params"
+                    | "koi-utf"
+                    | "koi-win"
+                    | "win-utf"
+            )
+    }
+}
+
+/// `keepalive_timeout` from the configuration in the image: `flag` is the
+/// `-c FILE` of the command, when given.
+fn from_image(
+    ctx: &Invocation,
+    files: &crate::image_files::ImageFiles<'_>,
+    flag: Option<Word>,
+) -> Setting<Seconds> {
+    let base = files.dockerfile.base_image(files.stage);
+    let base_image =
+        (base.unknown.is_none() && !base.text.is_empty()).then(|| super::split_image(&base.text));
+    let official_base = base_image.as_ref().is_some_and(|i| official(&i.repo));
+    let unprivileged = base_image
+        .as_ref()
+        .is_some_and(|i| i.name == "nginx-unprivileged");
+    let path = match &flag {
+        Some(w) if w.unknown.is_some() || w.text.contains('$') => {
+            return Setting::unresolved(
+                format!(
+                    "nginx reads the config `{}`, which keepalign cannot resolve; write the path \
+                     in the command",
+                    w.display()
+                ),
+                w.at.clone().or_else(|| ctx.server_at()),
+            );
+        }
+        Some(w) => crate::image_files::absolute("/etc/nginx", &w.text),
+        None => "/etc/nginx/nginx.conf".to_string(),
+    };
+    let image = ImageConf {
+        files,
+        stock_default: official_base.then_some(if unprivileged {
+            STOCK_DEFAULT_CONF_UNPRIVILEGED
+        } else {
+            STOCK_DEFAULT_CONF
+        }),
+        templates: official_base,
+    };
+    let main = match conf::Files::read(&image, &path) {
+        Ok(Some(f)) => conf::Text::File(f),
+        Ok(None) if official_base && path == "/etc/nginx/nginx.conf" => conf::Text::Stock {
+            text: STOCK_NGINX_CONF,
+            what: OFFICIAL_STOCK,
+        },
+        Ok(None) => {
+            return Setting::unresolved(
+                format!(
+                    "nginx reads {path}, which nothing in {} brings into the image, so it is \
+                     the base image `{}`'s, whose configuration keepalign does not know; COPY \
+                     the nginx.conf from the build context, or declare the keep-alive in \
+                     keepalign.toml ([[service]] with keep-alive)",
+                    files.dockerfile.file.display,
+                    base.display()
+                ),
+                Some(base.at.clone().unwrap_or_else(|| files.stage().at.clone())),
+            );
+        }
+        Err(p) => return problem(ctx, p),
+    };
+    // Relative includes are relative to the main file's directory (nginx's
+    // configuration prefix).
+    let prefix = match path.rfind('/') {
+        Some(0) | None => "/",
+        Some(i) => &path[..i],
+    };
+    let directives = match conf::load(&image, &conf::SYNTAX, prefix, main) {
+        Ok(d) => d,
+        Err(p) => return problem(ctx, p),
+    };
+    match effective(&directives, ctx.port) {
+        Ok((v, conf::Place::File(at))) => Setting::explicit(v, at),
+        Ok((v, conf::Place::Stock(what))) => ctx.default(v, what),
+        Err(p) => problem(ctx, p),
+    }
+}
+
+fn problem(ctx: &Invocation, p: conf::Problem) -> Setting<Seconds> {
+    let mut reason = p.reason;
+    if !reason.contains("keepalign.toml") {
+        reason.push_str(
+            "; keepalign cannot tell nginx's keepalive_timeout, so declare it in \
+             keepalign.toml ([[service]] with keep-alive)",
+        );
+    }
+    Setting::unresolved(
+        format!("nginx's configuration in the image: {reason}"),
+        p.at.or_else(|| ctx.server_at()),
+    )
+}
+
+/// Where a server block listens.
+#[derive(Debug, PartialEq)]
+enum Listen {
+    Port(u16),
+    /// A unix socket or a loopback address: the load balancer cannot reach it.
+    Unreachable,
+}
+
+/// `listen ADDRESS[:PORT] | PORT | unix:PATH [options]` (ngx_http_core_listen,
+/// ngx_parse_url): the port, 80 when only an address is given.
+fn listen(arg: &str) -> Option<Listen> {
+    if arg.starts_with("unix:") {
+        return Some(Listen::Unreachable);
+    }
+    let (host, port) = if let Some(rest) = arg.strip_prefix('[') {
+        let (host, after) = rest.split_once(']')?;
+        (host, after.strip_prefix(':'))
+    } else if arg.bytes().all(|b| b.is_ascii_digit()) {
+        ("*", Some(arg))
+    } else {
+        match arg.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (arg, None),
+        }
+    };
+    let port = match port {
+        Some(p) => p.parse::<u16>().ok().filter(|p| *p > 0)?,
+        None => 80,
+    };
+    let loopback = host == "localhost" || host == "::1" || host.starts_with("127.");
+    Some(if loopback {
+        Listen::Unreachable
+    } else {
+        Listen::Port(port)
+    })
+}
+
+/// The last `keepalive_timeout` of a block: `Ok(None)` when it sets none.
+fn own(block: &[conf::Directive]) -> Result<Option<(Seconds, conf::Place)>, conf::Problem> {
+    let Some(d) = block.iter().rev().find(|d| d.name == "keepalive_timeout") else {
+        return Ok(None);
+    };
+    let Some(arg) = d.args.first() else {
+        return Err(conf::Problem {
+            reason: "a keepalive_timeout directive has no value".into(),
+            at: d.place.location().cloned(),
+        });
+    };
+    match nginx_time(&arg.text) {
+        Some(v) => Ok(Some((v, arg.place.clone()))),
+        None if arg.text.contains('$') => Err(conf::Problem {
+            reason: format!(
+                "keepalive_timeout is `{}` at {}, a placeholder keepalign does not substitute \
+                 (nginx takes no variables there; an entrypoint may fill it with envsubst)",
+                arg.text,
+                arg.place.show()
+            ),
+            at: arg.place.location().cloned(),
+        }),
+        None => Err(conf::Problem {
+            reason: format!(
+                "keepalive_timeout is `{}` at {}, not a time keepalign can read",
+                arg.text,
+                arg.place.show()
+            ),
+            at: arg.place.location().cloned(),
+        }),
+    }
+}
+
+/// The keep-alive timeouts a server block applies: its own (or the
+/// inherited one), and every location's that sets one.
+fn server_timeouts(
+    server: &[conf::Directive],
+    inherited: &(Seconds, conf::Place),
+) -> Result<Vec<(Seconds, conf::Place)>, conf::Problem> {
+    let mut out = Vec::new();
+    let base = own(server)?.unwrap_or_else(|| inherited.clone());
+    // Locations nest: each inherits from the one around it. Bounded by
+    // the parser's block depth; walked with a stack, not recursion.
+    let mut stack: Vec<(&[conf::Directive], (Seconds, conf::Place))> = vec![(server, base.clone())];
+    out.push(base);
+    while let Some((block, value)) = stack.pop() {
+        for d in block {
+            let (true, Some(inner)) = (d.name == "location", &d.block) else {
+                continue;
+            };
+            let here = match own(inner)? {
+                Some(v) => {
+                    out.push(v.clone());
+                    v
+                }
+                None => value.clone(),
+            };
+            stack.push((inner, here));
+        }
+    }
+    Ok(out)
+}
+
+/// The keep-alive timeout of the server blocks on `port` (0: off).
+fn effective(
+    conf: &[conf::Directive],
+    port: Option<u16>,
+) -> Result<(Seconds, conf::Place), conf::Problem> {
+    let Some(http) = conf
+        .iter()
+        .find(|d| d.name == "http")
+        .and_then(|d| d.block.as_deref())
+    else {
+        return Err(conf::Problem {
+            reason: "the configuration has no http block, so keepalign finds no HTTP server in it"
+                .into(),
+            at: None,
+        });
+    };
+    let http_value = own(http)?.unwrap_or((75.0, conf::Place::Stock(BUILT_IN)));
+    let mut servers: Vec<(Vec<Listen>, &[conf::Directive], &conf::Place)> = Vec::new();
+    for d in http {
+        let (true, Some(block)) = (d.name == "server", &d.block) else {
+            continue;
+        };
+        let mut listens = Vec::new();
+        for l in block.iter().filter(|l| l.name == "listen") {
+            let parsed = l.args.first().and_then(|a| listen(&a.text));
+            match parsed {
+                Some(p) => listens.push(p),
+                None => {
+                    return Err(conf::Problem {
+                        reason: format!(
+                            "a listen directive at {} names no port keepalign can read",
+                            l.place.show()
+                        ),
+                        at: l.place.location().cloned(),
+                    });
+                }
+            }
+        }
+        if listens.is_empty() {
+            listens.push(Listen::Port(80));
+        }
+        servers.push((listens, block, &d.place));
+    }
+    let chosen: Vec<_> = servers
+        .iter()
+        .filter(|(listens, ..)| match port {
+            Some(p) => listens.contains(&Listen::Port(p)),
+            None => listens.iter().any(|l| matches!(l, Listen::Port(_))),
+        })
+        .collect();
+    if chosen.is_empty() {
+        let ports: Vec<String> = servers
+            .iter()
+            .flat_map(|(l, ..)| l)
+            .filter_map(|l| match l {
+                Listen::Port(p) => Some(p.to_string()),
+                Listen::Unreachable => None,
+            })
+            .collect();
+        return Err(conf::Problem {
+            reason: match port {
+                Some(p) if !ports.is_empty() => format!(
+                    "no server block listens on the container port {p} (they listen on {})",
+                    ports.join(", ")
+                ),
+                _ => "no server block listens where the load balancer can reach it".into(),
+            },
+            at: None,
+        });
+    }
+    // Per server: the shortest timeout that keeps connections open, else 0.
+    let mut per_server: Vec<(Seconds, conf::Place, &conf::Place)> = Vec::new();
+    for (_, block, at) in &chosen {
+        let all = server_timeouts(block, &http_value)?;
+        let shortest = all
+            .iter()
+            .filter(|(v, _)| *v > 0.0)
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .or_else(|| all.first())
+            .cloned();
+        if let Some((v, place)) = shortest {
+            per_server.push((v, place, at));
+        }
+    }
+    if port.is_none() && per_server.iter().any(|s| s.0 != per_server[0].0) {
+        let shown: Vec<String> = per_server
+            .iter()
+            .map(|(v, place, at)| {
+                format!(
+                    "{} s for the server at {} ({})",
+                    secs(*v),
+                    at.show(),
+                    place.show()
+                )
+            })
+            .collect();
+        return Err(conf::Problem {
+            reason: format!(
+                "server blocks set different keep-alive timeouts ({}), and the container port the \
+                 load balancer sends to is not known",
+                shown.join("; ")
+            ),
+            at: per_server.first().and_then(|s| s.1.location().cloned()),
+        });
+    }
+    let open = per_server
+        .iter()
+        .filter(|s| s.0 > 0.0)
+        .min_by(|a, b| a.0.total_cmp(&b.0));
+    let (v, place, _) = open.or(per_server.first()).cloned().ok_or(conf::Problem {
+        reason: "no server block to read".into(),
+        at: None,
+    })?;
+    Ok((v, place))
 }
 
 /// `keepalive_timeout` in nginx config carried by the container's
@@ -218,6 +676,9 @@ fn nginx_time(s: &str) -> Option<Seconds> {
             "m" => 60.0,
             "h" => 3600.0,
             "d" => 86400.0,
+            "w" => 7.0 * 86400.0,
+            "M" => 30.0 * 86400.0,
+            "y" => 365.0 * 86400.0,
             _ => return None,
         };
         total += n * scale;
@@ -416,12 +877,99 @@ mod tests {
         assert!(closes(&b.profile()).contains("keepalive_timeout 0"));
     }
 
+    fn effective_in(text: &str, port: Option<u16>) -> Result<(f64, usize), String> {
+        let f = crate::source::SourceFile::new("nginx.conf".into(), text.into());
+        let d = super::conf::parse(&super::conf::Text::File(f)).map_err(|p| p.reason)?;
+        super::effective(&d, port)
+            .map(|(v, place)| (v, place.location().map_or(0, |l| l.start().0)))
+            .map_err(|p| p.reason)
+    }
+
+    #[test]
+    fn server_overrides_http_and_location_overrides_server() {
+        let conf = "http {\n  keepalive_timeout 65;\n  server {\n    listen 8080;\n    keepalive_timeout 15s;\n  }\n  server {\n    listen 9000;\n    location / {\n      location /slow { keepalive_timeout 2m; }\n    }\n    location /api {\n      keepalive_timeout 30;\n    }\n  }\n}\n";
+        assert_eq!(effective_in(conf, Some(8080)), Ok((15.0, 5)));
+        // The shortest of the server's locations races the load balancer.
+        assert_eq!(effective_in(conf, Some(9000)), Ok((30.0, 13)));
+        let e = effective_in(conf, None).unwrap_err();
+        assert!(e.contains("different keep-alive timeouts"), "{e}");
+        assert!(e.contains("container port"), "{e}");
+        let e = effective_in(conf, Some(80)).unwrap_err();
+        assert!(
+            e.contains(
+                "no server block listens on the container port 80 (they listen on 8080, 9000)"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn without_the_directive_nginx_uses_its_built_in_75() {
+        let (v, line) = effective_in("http { server { listen 80; } }", Some(80)).unwrap();
+        assert_eq!((v, line), (75.0, 0));
+        // One server, port unknown: its value.
+        assert_eq!(
+            effective_in("http {\n keepalive_timeout 1m;\n server { } }", None),
+            Ok((60.0, 2))
+        );
+        let e = effective_in("events {}", Some(80)).unwrap_err();
+        assert!(e.contains("no http block"), "{e}");
+    }
+
+    #[test]
+    fn keep_alive_off_and_unreadable_values() {
+        assert_eq!(
+            effective_in(
+                "http { keepalive_timeout 0; server { listen 80; } }",
+                Some(80)
+            ),
+            Ok((0.0, 1))
+        );
+        // Off in one location, on in the server: connections stay open there.
+        assert_eq!(
+            effective_in(
+                "http { server { listen 80; keepalive_timeout 75; location /x { keepalive_timeout 0; } } }",
+                Some(80)
+            ),
+            Ok((75.0, 1))
+        );
+        let e = effective_in(
+            "http {\n server { listen 80;\n keepalive_timeout ${KA}; } }",
+            Some(80),
+        )
+        .unwrap_err();
+        assert!(e.contains("`${KA}` at nginx.conf:3, a placeholder"), "{e}");
+        let e = effective_in("http { keepalive_timeout soon; server {} }", Some(80)).unwrap_err();
+        assert!(e.contains("not a time"), "{e}");
+    }
+
+    #[test]
+    fn listen_forms() {
+        use super::{Listen, listen};
+        assert_eq!(listen("8080"), Some(Listen::Port(8080)));
+        assert_eq!(listen("*:8080"), Some(Listen::Port(8080)));
+        assert_eq!(listen("0.0.0.0:81"), Some(Listen::Port(81)));
+        assert_eq!(listen("[::]:8443"), Some(Listen::Port(8443)));
+        assert_eq!(listen("10.0.0.1"), Some(Listen::Port(80)));
+        assert_eq!(listen("127.0.0.1:8080"), Some(Listen::Unreachable));
+        assert_eq!(listen("[::1]:80"), Some(Listen::Unreachable));
+        assert_eq!(listen("localhost:80"), Some(Listen::Unreachable));
+        assert_eq!(listen("unix:/run/nginx.sock"), Some(Listen::Unreachable));
+        assert_eq!(listen("*:99999"), None);
+        assert_eq!(listen("*:$PORT"), None);
+        // Loopback-only servers are not where the load balancer arrives.
+        let e = effective_in("http { server { listen 127.0.0.1:80; } }", None).unwrap_err();
+        assert!(e.contains("can reach"), "{e}");
+    }
+
     #[test]
     fn nginx_times() {
         assert_eq!(super::nginx_time("65"), Some(65.0));
         assert_eq!(super::nginx_time("75s"), Some(75.0));
         assert_eq!(super::nginx_time("500ms"), Some(0.5));
         assert_eq!(super::nginx_time("1m30s"), Some(90.0));
+        assert_eq!(super::nginx_time("1w"), Some(604800.0));
+        assert_eq!(super::nginx_time("1M"), Some(2592000.0));
         for bad in ["", "s", "5x", "-5", "${KA}"] {
             assert_eq!(super::nginx_time(bad), None, "{bad}");
         }

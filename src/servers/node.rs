@@ -409,6 +409,7 @@ fn package_script(
         command_at: word.at.clone(),
         files: ctx.files,
         python_module: None,
+        port: ctx.port,
     };
     let found = recognise_in(&inner, Some(&dir), scripts + 1)
         .or_else(|| super::RECOGNISERS.iter().find_map(|(_, r)| r(&inner)));
@@ -924,7 +925,7 @@ mod tests {
             task = task.env(k, v);
         }
         let b = task.build();
-        match identify_in(&b.container, Some(image)) {
+        match identify_in(&b.container, Some(image), None) {
             Ok(p) => check(&p, &root),
             Err(u) => panic!("not identified: {}", u.reason),
         }

@@ -324,7 +324,7 @@ pub(crate) fn with_image(
         cache: &cache,
         link: "test",
     };
-    super::identify_in(&b.container, Some(files))
+    super::identify_in(&b.container, Some(files), None)
 }
 
 impl ServerProfile {

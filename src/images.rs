@@ -454,8 +454,8 @@ fn link<'b>(builds: &'b Builds, c: &Container) -> Result<Option<Linked<'b>>, Str
 
 /// A Node.js keep-alive is usually set in the application's code, which
 /// keepalign does not read yet: a default there would be a guess, and an
-/// error built on it false. Likewise gunicorn and Puma load
-/// `./gunicorn.conf.py` and `config/puma.rb` when present.
+/// error built on it false. Likewise gunicorn loads `./gunicorn.conf.py`
+/// when present.
 fn unresolve_unread_defaults(p: &mut ServerProfile, link: &str, path: &Path) {
     let crate::servers::KeepAlive::Timeout(s) = &p.keep_alive else {
         return;
@@ -476,7 +476,6 @@ fn unresolve_unread_defaults(p: &mut ServerProfile, link: &str, path: &Path) {
     }
     let config = match p.server {
         "gunicorn" => "gunicorn.conf.py",
-        "puma" => "config/puma.rb",
         _ => return,
     };
     if let Some(found) = path.parent().and_then(|d| find_in_context(d, config)) {

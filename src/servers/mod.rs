@@ -476,7 +476,6 @@ pub(crate) struct Invocation<'a> {
     /// Where the command (or entry point) is written.
     pub command_at: Option<Location>,
     /// The image's files, when its Dockerfile is in the scan.
-    #[allow(dead_code)] // read by the recognisers as they learn config files
     pub files: Option<ImageFiles<'a>>,
 }
 

@@ -305,24 +305,6 @@ mod tests {
     }
 }
 
-/// A file at `relative` (`config/puma.rb`) under `dir`, a Dockerfile's
-/// directory, searched a few levels deep and bounded: the build context is
-/// usually the Dockerfile's directory, and `COPY . .` brings it all.
-fn find_in_context(dir: &Path, relative: &str) -> Option<PathBuf> {
-    const MAX_ENTRIES: usize = 5_000;
-    walkdir::WalkDir::new(dir)
-        .max_depth(4)
-        .into_iter()
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            !(e.depth() > 0 && (name.starts_with('.') || name == "node_modules"))
-        })
-        .take(MAX_ENTRIES)
-        .filter_map(Result::ok)
-        .find(|e| e.file_type().is_file() && e.path().ends_with(relative))
-        .map(|e| e.into_path())
-}
-
 /// At most this many image builds are taken from one build definition.
 const MAX_SPECS_PER_FILE: usize = 1_000;
 
@@ -647,8 +629,6 @@ fn identify_through(
                 started_at,
                 suffix,
             });
-            let path = &builds.index.paths[link.index];
-            unresolve_unread_defaults(&mut p, &link.text, path);
             Ok(p)
         }
         Err(u) => Err(Unresolved::new(
@@ -862,32 +842,4 @@ fn spec_linked<'b>(
         context,
         context_why,
     })
-}
-
-/// Puma loads `config/puma.rb` when present, which keepalign does not read
-/// yet: a default there would be a guess, and an error built on it false.
-/// (gunicorn and Node.js read their files from the image themselves.)
-fn unresolve_unread_defaults(p: &mut ServerProfile, link: &str, path: &Path) {
-    let crate::servers::KeepAlive::Timeout(s) = &p.keep_alive else {
-        return;
-    };
-    if !s.is_default() {
-        return;
-    }
-    let config = match p.server {
-        "puma" => "config/puma.rb",
-        _ => return,
-    };
-    if let Some(found) = path.parent().and_then(|d| find_in_context(d, config)) {
-        p.keep_alive = crate::servers::KeepAlive::Timeout(Setting::unresolved(
-            format!(
-                "{link}; its build context holds {}, which {} reads by default and keepalign \
-                 does not read yet; declare the keep-alive in keepalign.toml ([[service]] with \
-                 keep-alive)",
-                display_path(&found),
-                p.server
-            ),
-            p.identified_at.clone(),
-        ));
-    }
 }

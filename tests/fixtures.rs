@@ -134,6 +134,11 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 aws_ecs_service.notify package.json:7"],
     ),
     (
+        "image-rails-puma5",
+        &["KA101 aws_ecs_service.storefront Gemfile.lock:11"],
+    ),
+    ("image-rails-puma-config", &[]),
+    (
         "image-procfile",
         &["KA101 aws_ecs_service.pantry Procfile:2"],
     ),
@@ -850,6 +855,49 @@ fn findings_on_values_from_the_image_name_the_link() {
         ),
         "{}",
         r.findings[0].message
+    );
+}
+
+/// Puma's default keep-alive follows the version `Gemfile.lock` pins: 20 s
+/// before 7.0, 65 s from it; a lock file without Puma leaves it unknown.
+#[test]
+fn the_puma_version_in_the_image_decides_its_default() {
+    let lock = std::fs::read_to_string(
+        fixture("image-rails-puma5").join("services/storefront/Gemfile.lock"),
+    )
+    .unwrap();
+    for (version, expected, text) in [
+        ("7.0.4", &[][..], "keep-alive    65 s"),
+        (
+            "6.6.0",
+            &["KA101 aws_ecs_service.storefront Gemfile.lock:11"][..],
+            "keep-alive    20 s",
+        ),
+    ] {
+        let dir = fixture_with(
+            "image-rails-puma5",
+            &[(
+                "services/storefront/Gemfile.lock",
+                &lock.replace("puma (5.6.9)", &format!("puma ({version})")),
+            )],
+        );
+        let r = run(dir.path());
+        assert_eq!(summary(&r.findings), expected, "{}", r.human);
+        assert!(r.services.contains(text), "{}", r.services);
+    }
+    let dir = fixture_with(
+        "image-rails-puma5",
+        &[(
+            "services/storefront/Gemfile.lock",
+            &lock.replace("    puma (5.6.9)\n      nio4r (~> 2.0)\n", ""),
+        )],
+    );
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["UN001 aws_ecs_service.storefront Dockerfile:21"],
+        "{}",
+        r.human
     );
 }
 

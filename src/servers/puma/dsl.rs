@@ -523,9 +523,8 @@ fn integer(v: &Val) -> Result<i64, String> {
             let digits = t.strip_prefix('+').unwrap_or(t);
             // Integer("08") is octal and fails; "1__0" and "_1" raise.
             let leading_zero = digits.starts_with('0') && digits.len() > 1;
-            let underscores_ok = !digits.starts_with('_')
-                && !digits.ends_with('_')
-                && !digits.contains("__");
+            let underscores_ok =
+                !digits.starts_with('_') && !digits.ends_with('_') && !digits.contains("__");
             let plain = !digits.is_empty()
                 && digits.bytes().all(|b| b.is_ascii_digit() || b == b'_')
                 && underscores_ok

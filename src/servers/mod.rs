@@ -573,18 +573,6 @@ impl<'a> Invocation<'a> {
         Some(split_image(self.container.image.value()?.as_str()))
     }
 
-    /// A file of the image (absolute, or relative to its WORKDIR), when the
-    /// Dockerfile that builds the image is in the scan: `None` when it is
-    /// not (nothing is known), `Some(Ok(None))` when no COPY brings the file,
-    /// `Some(Err((why, at)))` when something keepalign cannot follow may.
-    #[allow(dead_code)]
-    pub fn image_file(
-        &self,
-        path: &str,
-    ) -> Option<Result<Option<crate::image_files::ImageFile>, (String, Location)>> {
-        Some(self.files.as_ref()?.read(path))
-    }
-
     pub fn image_at(&self) -> Option<Location> {
         self.container.image.location().cloned()
     }

@@ -27,6 +27,7 @@ pub const TARGETS: &[&str] = &[
     "config",
     "dockerfile",
     "build_definitions",
+    "image",
 ];
 
 /// Run the entry point of `target` on `data`. `Err` for an unknown target
@@ -43,6 +44,7 @@ pub fn run(target: &str, data: &[u8]) -> Result<(), String> {
         "config" => config(data),
         "dockerfile" => dockerfile(data),
         "build_definitions" => build_definitions(data),
+        "image" => image(data),
         _ => return Err(format!("no fuzz target named {target:?}")),
     }
     Ok(())
@@ -108,6 +110,74 @@ pub fn server_command(data: &[u8]) {
     for c in &containers {
         let _ = crate::servers::identify(c);
     }
+}
+
+/// The files a server reads from an image built here, as a fixed service
+/// chain whose container has no command sees them: after a first byte that
+/// picks the file's name (modulo their number), a Dockerfile and the file's
+/// text, split at the first NUL byte. The image is the repository's only
+/// Dockerfile's (an ECR image), so every recogniser may read the file.
+pub fn image(data: &[u8]) {
+    const NAMES: &[&str] = &[
+        "gunicorn.conf.py",
+        "nginx.conf",
+        "server.js",
+        "package.json",
+        "Procfile",
+        "entrypoint.sh",
+        "Gemfile.lock",
+        "httpd.conf",
+        ".dockerignore",
+        "docker-compose.yml",
+        "main.py",
+        "puma.rb",
+    ];
+    const MAIN_TF: &str = r#"
+resource "aws_lb" "web" {
+  load_balancer_type = "application"
+}
+resource "aws_lb_target_group" "web" {
+  port        = 8000
+  protocol    = "HTTP"
+  target_type = "ip"
+}
+resource "aws_lb_listener" "web" {
+  load_balancer_arn = aws_lb.web.arn
+  port              = 80
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.web.arn
+  }
+}
+resource "aws_ecs_task_definition" "web" {
+  family = "web"
+  container_definitions = jsonencode([{
+    name         = "web"
+    image        = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1"
+    portMappings = [{ containerPort = 8000 }]
+  }])
+}
+resource "aws_ecs_service" "web" {
+  task_definition = aws_ecs_task_definition.web.arn
+  load_balancer {
+    target_group_arn = aws_lb_target_group.web.arn
+    container_name   = "web"
+    container_port   = 8000
+  }
+}
+"#;
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
+    let name = NAMES[usize::from(which) % NAMES.len()];
+    let mut parts = rest.splitn(2, |b| *b == 0);
+    let dockerfile = parts.next().unwrap_or_default();
+    let text = parts.next().unwrap_or_default();
+    scan(&[
+        ("main.tf", MAIN_TF.as_bytes()),
+        ("Dockerfile", dockerfile),
+        (name, text),
+    ]);
 }
 
 /// A file that says how images are built: a Compose file, a GitHub

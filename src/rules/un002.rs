@@ -31,7 +31,13 @@ declare_rule! {
     /// `command` (through `sh -c`, wrappers such as `bundle exec`, `python
     /// -m` and `dumb-init`, and scripts in the task definition), or for
     /// nginx and Apache httpd from an official image that runs its stock
-    /// command.
+    /// command. When the image is built in the scanned repository and
+    /// keepalign can tell which Dockerfile builds it (an `[[image]]` entry,
+    /// a Compose file, a CI workflow, a CDK asset manifest, the image's
+    /// repository name, or the repository's only Dockerfile), the
+    /// Dockerfile's `ENTRYPOINT` and `CMD`, the scripts they run and the
+    /// server's own configuration files count too; an image two
+    /// Dockerfiles could build is not followed, and the note names both.
     ///
     /// ## Example
     ///
@@ -43,8 +49,17 @@ declare_rule! {
     ///
     /// Put the server command in the task definition (`command`/`entryPoint`),
     /// or set its keep-alive explicitly there so keepalign can see it. When
-    /// the server is started by the image or is one keepalign does not know,
-    /// declare it in `keepalign.toml`:
+    /// the image is built in the repository, name its Dockerfile in
+    /// `keepalign.toml`:
+    ///
+    /// ```toml
+    /// [[image]]
+    /// match = "*/api:*"
+    /// dockerfile = "services/api/Dockerfile"
+    /// ```
+    ///
+    /// When the server is one keepalign does not know, or its image is built
+    /// elsewhere, declare it:
     ///
     /// ```toml
     /// [[service]]

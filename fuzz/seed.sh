@@ -93,12 +93,23 @@ printf '# escape=`\nFROM python:3.12 AS base\nARG PORT=8000\nENV A=1 \\\n    B="
 # workflow, 2 CDK asset manifest), then the file.
 while IFS= read -r f; do
   case "$f" in
-    */.github/workflows/*) kind='\001' ;;
-    */cdk.out/*.assets.json) kind='\002' ;;
-    *) kind='\000' ;;
+    */.github/workflows/*) kind=1 ;;
+    */cdk.out/*.assets.json) kind=2 ;;
+    *) kind=0 ;;
   esac
-  { printf "$kind"; cat "$f"; } | add_text build_definitions
+  { printf '%b' "\\00$kind"; cat "$f"; } | add_text build_definitions
 done < <(find testdata -type f \( -name 'docker-compose*.yml' -o -name 'compose*.yaml' -o -path '*/.github/workflows/*.yml' -o -name '*.assets.json' \) | sort)
+
+# Image files: a byte naming the file (its index in keepalign::fuzzing::image),
+# the Dockerfile beside it, a NUL byte, the file.
+names=(gunicorn.conf.py nginx.conf server.js package.json Procfile entrypoint.sh Gemfile.lock httpd.conf .dockerignore docker-compose.yml main.py puma.rb)
+for i in "${!names[@]}"; do
+  while IFS= read -r f; do
+    dockerfile=$(find "$(dirname "$f")" -maxdepth 2 -name Dockerfile | sort | head -n 1)
+    [[ -n "$dockerfile" ]] || continue
+    { printf '%b' "\\0$(printf '%03o' "$i")"; cat "$dockerfile"; printf '\0'; cat "$f"; } | add_text image
+  done < <(find testdata -type f -name "${names[$i]}" | sort)
+done
 
 for dir in "$corpus"/*/; do
   printf '%-22s %5d seeds\n' "$(basename "$dir")" "$(find "$dir" -type f | wc -l)"

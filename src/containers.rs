@@ -293,6 +293,7 @@ fn container(c: &Val, attr_at: &Location) -> Option<Container> {
             Some(SystemControl { namespace, value })
         })
         .collect();
+    let working_directory = string_setting(field(c, "workingDirectory"), "workingDirectory", &at);
     let stop_timeout = match field(c, "stopTimeout") {
         None => Setting::default(30.0, "ECS default stopTimeout", Some(at.clone())),
         Some(v) => match v.to_number() {
@@ -310,6 +311,7 @@ fn container(c: &Val, attr_at: &Location) -> Option<Container> {
         environment,
         environment_files,
         stop_timeout,
+        working_directory,
         system_controls,
         at,
     })

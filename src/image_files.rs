@@ -155,6 +155,9 @@ pub struct ImageFiles<'a> {
     pub cache: &'a ReadCache,
     /// Why keepalign believes this Dockerfile builds the image, for messages.
     pub link: &'a str,
+    /// The task definition's `workingDirectory`, which replaces the final
+    /// stage's WORKDIR (absolute).
+    pub workdir: Option<&'a str>,
 }
 
 impl<'a> ImageFiles<'a> {
@@ -164,6 +167,11 @@ impl<'a> ImageFiles<'a> {
 
     /// The working directory of the container's process.
     pub fn workdir(&self) -> &'a str {
+        if let Some(w) = self.workdir
+            && self.stage + 1 == self.dockerfile.stages.len()
+        {
+            return w;
+        }
         self.stage()
             .workdir
             .as_ref()
@@ -654,6 +662,7 @@ mod tests {
             root: &root,
             cache: &cache,
             link: "test",
+            workdir: None,
         };
         assert_eq!(files.workdir(), "/app");
         assert_eq!(
@@ -775,6 +784,7 @@ mod tests {
             root: &root,
             cache: &cache,
             link: "test",
+            workdir: None,
         };
         assert_eq!(found(&files, "gunicorn.conf.py"), None);
         assert_eq!(found(&files, "app.py").as_deref(), Some("x\n"));
@@ -825,6 +835,7 @@ mod tests {
             root: &root,
             cache: &cache,
             link: "test",
+            workdir: None,
         };
         assert_eq!(found(&files, "/app/secret.txt"), None);
     }

@@ -530,6 +530,18 @@ fn identify_through(
     };
     let stage_index = link.stage;
     let link_text = format!("{}; build context: {}", link.text, link.context_why);
+    // The task's `workingDirectory` replaces the image's WORKDIR (relative
+    // to it when written relative, as Docker's `--workdir` is not).
+    let stage_workdir = link.dockerfile.stages[stage_index]
+        .workdir
+        .as_ref()
+        .map_or("/", |w| w.text.as_str());
+    let workdir = match &c.working_directory {
+        Some(Setting::Known { value, .. }) => {
+            Some(crate::image_files::absolute(stage_workdir, value))
+        }
+        _ => None,
+    };
     let files = ImageFiles {
         dockerfile: link.dockerfile,
         stage: stage_index,
@@ -537,6 +549,7 @@ fn identify_through(
         root: &builds.roots[link.index],
         cache: &builds.cache,
         link: &link_text,
+        workdir: workdir.as_deref(),
     };
     let stage = files.stage();
     // The image's ENV, then the task's `environment` over it, as ECS runs

@@ -438,6 +438,8 @@ pub struct Container {
     pub environment_files: Vec<Word>,
     pub stop_timeout: Setting<Seconds>,
     pub system_controls: Vec<SystemControl>,
+    /// `workingDirectory`: replaces the image's WORKDIR when set.
+    pub working_directory: Option<Setting<String>>,
     pub at: Location,
 }
 

@@ -901,6 +901,30 @@ fn the_puma_version_in_the_image_decides_its_default() {
     );
 }
 
+/// The task definition's `workingDirectory` replaces the image's WORKDIR:
+/// the `./gunicorn.conf.py` gunicorn loads is the one there.
+#[test]
+fn the_task_working_directory_replaces_the_image_workdir() {
+    let tf =
+        std::fs::read_to_string(fixture("image-gunicorn-conf-py").join("infra/main.tf")).unwrap();
+    for (dir, expected) in [
+        ("/srv/catalog", &[][..]),
+        // No config file there: gunicorn's defaults (sync workers, 30 s timeout).
+        ("/tmp", &["RQ301 aws_ecs_service.catalog Dockerfile:9"][..]),
+    ] {
+        let moved = tf.replace(
+            "portMappings = [{ containerPort = 8000 }]",
+            &format!(
+                "portMappings = [{{ containerPort = 8000 }}]\n      workingDirectory = \"{dir}\""
+            ),
+        );
+        assert_ne!(moved, tf);
+        let d = fixture_with("image-gunicorn-conf-py", &[("infra/main.tf", &moved)]);
+        let r = run(d.path());
+        assert_eq!(summary(&r.findings), expected, "{dir}: {}", r.human);
+    }
+}
+
 /// The image's ENV is the container's environment under the task
 /// definition's, also when the task definition gives the command.
 #[test]

@@ -274,6 +274,7 @@ pub fn declared(name: &'static str, container: Option<&Container>, at: &Location
                 environment: Vec::new(),
                 environment_files: Vec::new(),
                 stop_timeout: Setting::unresolved("the container is not known", Some(at.clone())),
+                working_directory: None,
                 system_controls: Vec::new(),
                 at: at.clone(),
             },

@@ -919,6 +919,7 @@ mod tests {
             root: &root,
             cache: &cache,
             link: "test",
+            workdir: None,
         };
         let mut task = task().cmd(cmd);
         for (k, v) in env {

@@ -378,7 +378,10 @@ fn config_files(
     if kind == Kind::Puma && rest.iter().any(|w| w.text == "--no-config") {
         return Ok((Vec::new(), "--no-config loads no configuration file".into()));
     }
-    if let Some(f) = args::find(rest, long, short)
+    // An argument keepalign cannot read may be a `-C` (`rails server` has
+    // no configuration-file flag).
+    if !long.is_empty()
+        && let Some(f) = args::find(rest, long, short)
         && let Some(u) = f.value.unknown
     {
         return Err(Unresolved::new(
@@ -552,6 +555,7 @@ mod tests {
             root: &root,
             cache: &cache,
             link: "test",
+            workdir: None,
         };
         let b = task.build();
         match identify_in(&b.container, Some(files), None) {

@@ -176,6 +176,7 @@ impl Task {
             command,
             environment,
             stop_timeout: Setting::default(30.0, "ECS default", None),
+            working_directory: None,
             system_controls: Vec::new(),
             at: loc(0..len),
         };
@@ -323,6 +324,7 @@ pub(crate) fn with_image(
         root: &root,
         cache: &cache,
         link: "test",
+        workdir: None,
     };
     super::identify_in(&b.container, Some(files), None)
 }

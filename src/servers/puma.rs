@@ -518,11 +518,8 @@ fn environment(ctx: &Invocation, kind: Kind, rest: &[Word]) -> Result<String, Un
 
 #[cfg(test)]
 mod tests {
+    use super::super::ServerProfile;
     use super::super::testutil::*;
-    use super::super::{ServerProfile, identify_in};
-    use crate::dockerfile::Dockerfile;
-    use crate::image_files::{ImageFiles, ReadCache, guess_context};
-    use crate::input::{Within, read_source};
     use crate::model::{Provenance, Setting};
 
     const LOCK5: &str = "GEM\n  remote: https://rubygems.org/\n  specs:\n    nio4r (2.7.3)\n    \
@@ -532,33 +529,13 @@ mod tests {
         LOCK5.replace("5.6.8", version)
     }
 
-    /// The profile of `task` when its image is built by `web/Dockerfile`
-    /// from the files given (paths under `web/`).
+    /// The profile of `task` when its image is built by `app/Dockerfile`
+    /// from the files given (paths under `app/`).
     fn in_image(files: &[(&str, &str)], task: Task, check: impl FnOnce(&ServerProfile)) {
-        let dir = tempfile::tempdir().unwrap();
-        for (path, text) in files {
-            let p = dir.path().join("web").join(path);
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            std::fs::write(p, text).unwrap();
-        }
-        let root = dir.path().canonicalize().unwrap();
-        let Ok(file) = read_source(&root.join("web/Dockerfile"), Within::Repository(&root)) else {
-            panic!("cannot read the Dockerfile");
-        };
-        let d = Dockerfile::parse(file).unwrap();
-        let (context, _) = guess_context(&d, &root);
-        let cache = ReadCache::default();
-        let files = ImageFiles {
-            dockerfile: &d,
-            stage: d.stages.len() - 1,
-            context: &context,
-            root: &root,
-            cache: &cache,
-            link: "test",
-            workdir: None,
-        };
-        let b = task.build();
-        match identify_in(&b.container, Some(files), None) {
+        let (dockerfile, rest): (Vec<_>, Vec<_>) =
+            files.iter().copied().partition(|(p, _)| *p == "Dockerfile");
+        let dockerfile = dockerfile.first().expect("a Dockerfile").1;
+        match with_image(&task.build(), dockerfile, &rest) {
             Ok(p) => check(&p),
             Err(u) => panic!("not identified: {}", u.reason),
         }
@@ -599,7 +576,7 @@ mod tests {
                 *value,
                 format!(
                     "{}:{}:{}",
-                    at.file.display.rsplit("web/").next().unwrap(),
+                    at.file.display.rsplit("app/").next().unwrap(),
                     at.start().0,
                     at.snippet()
                 ),

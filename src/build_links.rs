@@ -90,11 +90,13 @@ pub fn name_key(image: &str) -> Option<String> {
 /// (`$VAR`, `${{ … }}`, evaluator holes) allowed anywhere but in the name.
 fn split_reference(image: &str) -> Option<(&str, Option<&str>)> {
     let without_digest = image.split('@').next().unwrap_or(image);
-    let (path, tag) = match without_digest.rsplit_once(':') {
-        Some((p, t)) if !t.contains('/') => (p, Some(t)),
-        _ => (without_digest, None),
+    // The name is the last path segment up to its first `:`; the tag may
+    // hold colons of its own (`:${GITHUB_SHA::7}`).
+    let last = without_digest.rsplit('/').next()?;
+    let (name, tag) = match last.split_once(':') {
+        Some((n, t)) => (n, Some(t)),
+        None => (last, None),
     };
-    let name = path.rsplit('/').next()?;
     let unknown =
         |s: &str| s.is_empty() || s.contains(['$', '{', '}', '*', crate::json::HOLE, ' ']);
     (!unknown(name)).then_some((name, tag))
@@ -251,18 +253,34 @@ fn compose(tree: &Node, dir: &Path, file: &Arc<SourceFile>) -> Vec<BuildSpec> {
 
 // ---------------------------------------------------------------- workflows
 
-/// `env:` maps in scope, innermost last.
-type EnvScope<'a> = Vec<&'a Node>;
+/// The variables in scope: the `env:` maps (innermost last), then what the
+/// `run:` script assigned before the command (`IMAGE=…/web:$TAG`).
+#[derive(Clone, Default)]
+struct EnvScope<'a> {
+    maps: Vec<&'a Node>,
+    assigned: Vec<(String, String)>,
+}
+
+impl EnvScope<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        if let Some((_, v)) = self.assigned.iter().rev().find(|(n, _)| n == name) {
+            return Some(v.clone());
+        }
+        self.maps
+            .iter()
+            .rev()
+            .find_map(|m| m.get(name).and_then(scalar_text))
+    }
+}
+
+/// At most this many assignments of a script are remembered.
+const MAX_ASSIGNED: usize = 256;
 
 /// Substitute `$X`, `${X}` and `${{ env.X }}` from the workflow's `env:`
 /// maps; any other expression stays as written (and makes a name holding it
 /// unknown).
 fn workflow_interpolate(s: &str, env: &EnvScope<'_>) -> String {
-    let lookup = |name: &str| {
-        env.iter()
-            .rev()
-            .find_map(|m| m.get(name).and_then(scalar_text))
-    };
+    let lookup = |name: &str| env.get(name);
     let mut out = String::new();
     let mut rest = s;
     while let Some(i) = rest.find('$') {
@@ -272,8 +290,11 @@ fn workflow_interpolate(s: &str, env: &EnvScope<'_>) -> String {
             && let Some(end) = inner.find("}}")
         {
             let expr = inner[..end].trim();
+            // A value with unknown parts of its own is substituted as it
+            // is (one pass, so nothing recurses): what stays unknown is
+            // still marked.
             match expr.strip_prefix("env.").and_then(lookup) {
-                Some(v) if !v.contains('$') => out.push_str(&v),
+                Some(v) => out.push_str(&v),
                 _ => out.push_str(&format!("${{{{ {expr} }}}}")),
             }
             rest = &inner[end + 2..];
@@ -290,7 +311,7 @@ fn workflow_interpolate(s: &str, env: &EnvScope<'_>) -> String {
             (&after[..end], &after[end..])
         };
         match lookup(name) {
-            Some(v) if !name.is_empty() && !v.contains('$') => out.push_str(&v),
+            Some(v) if !name.is_empty() => out.push_str(&v),
             _ => {
                 out.push('$');
                 out.push_str(&after[..after.len() - tail.len()]);
@@ -326,10 +347,10 @@ fn workflow(tree: &Node, root: &Path, file: &Arc<SourceFile>) -> Vec<BuildSpec> 
             continue;
         };
         for step in steps {
-            let mut env: EnvScope<'_> = Vec::new();
-            env.extend(tree.get("env"));
-            env.extend(job.get("env"));
-            env.extend(step.get("env"));
+            let mut env = EnvScope::default();
+            env.maps.extend(tree.get("env"));
+            env.maps.extend(job.get("env"));
+            env.maps.extend(step.get("env"));
             if let Some(uses) = str_of(step.get("uses"))
                 && uses.starts_with("docker/build-push-action@")
             {
@@ -433,12 +454,29 @@ fn docker_builds(
     file: &Arc<SourceFile>,
 ) -> Vec<BuildSpec> {
     let mut out = Vec::new();
+    let mut env = env.clone();
     let joined = script.replace("\\\r\n", " ").replace("\\\n", " ");
     for command in joined.split(['\n', ';', '&', '|']) {
         let words: Vec<String> = shell_words(command)
             .into_iter()
-            .map(|w| workflow_interpolate(&w, env))
+            .map(|w| workflow_interpolate(&w, &env))
             .collect();
+        // `IMAGE=…` / `export IMAGE=…`: later commands see it.
+        let assignments = match words.first().map(String::as_str) {
+            Some("export") => &words[1..],
+            _ => &words[..],
+        };
+        if !assignments.is_empty()
+            && assignments.iter().all(|w| is_assignment(w))
+            && env.assigned.len() < MAX_ASSIGNED
+        {
+            for w in assignments {
+                if let Some((name, value)) = w.split_once('=') {
+                    env.assigned.push((name.to_string(), value.to_string()));
+                }
+            }
+            continue;
+        }
         let Some(start) = words.iter().position(|w| w == "docker") else {
             continue;
         };
@@ -509,6 +547,15 @@ fn docker_builds(
         }
     }
     out
+}
+
+/// `NAME=value` with a shell variable name.
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
 }
 
 /// Words of one shell command: quotes removed, no expansion.
@@ -671,7 +718,10 @@ mod tests {
         ];
         let env_file = SourceFile::new(PathBuf::from("w.yml"), "A: x\n".into());
         let env = crate::cloudformation::tree::parse(&env_file).unwrap();
-        let scope: EnvScope<'_> = vec![&env];
+        let scope = EnvScope {
+            maps: vec![&env],
+            assigned: Vec::new(),
+        };
         let run = SourceFile::new(PathBuf::from("w.yml"), "run: x\n".into());
         let run = crate::cloudformation::tree::parse(&run).unwrap();
         let mut random = crate::testing::Random::new(0x2545_f491_4f6c_dd1d);
@@ -764,6 +814,13 @@ jobs:
             -t $ECR_REGISTRY/$ECR_REPOSITORY:${{ github.sha }} \
             services/orders
           docker push $ECR_REGISTRY/$ECR_REPOSITORY:${{ github.sha }}
+      - name: Admin
+        env:
+          REGISTRY: ${{ secrets.REGISTRY }}
+        run: |
+          TAG=${GITHUB_SHA::7}
+          export FULL_IMAGE="$REGISTRY/admin-ui:$TAG"
+          docker build -t "$FULL_IMAGE" -f admin/Dockerfile admin
       - name: Worker
         working-directory: services/worker
         run: docker buildx build --target=prod --tag "ghcr.io/acme/worker:1" --push .
@@ -784,6 +841,7 @@ jobs:
             got,
             [
                 "orders-api <- services/orders/Dockerfile ctx=services/orders target=-",
+                "admin-ui <- admin/Dockerfile ctx=admin target=-",
                 "worker <- services/worker/Dockerfile ctx=services/worker target=prod",
                 "web <- web/Dockerfile ctx=web target=runtime",
             ]

@@ -290,6 +290,34 @@ mod tests {
     }
 
     #[test]
+    fn a_compose_build_tagged_like_an_official_image_does_not_build_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("proxy")).unwrap();
+        std::fs::write(root.join("proxy/Dockerfile"), "FROM nginx:1.27\n").unwrap();
+        std::fs::write(
+            root.join("docker-compose.yml"),
+            "services:\n  proxy:\n    build: ./proxy\n    image: nginx:1.27\n",
+        )
+        .unwrap();
+        let defs = [(
+            root.join("docker-compose.yml"),
+            crate::build_links::Kind::Compose,
+        )];
+        let builds = Builds::load(Vec::new(), &defs, &[], &|_| root.clone());
+        assert_eq!(builds.specs.len(), 1);
+        assert!(matches!(
+            defined_build(&builds, "nginx:1.27", "nginx:1.27"),
+            Ok(None)
+        ));
+        let private = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/nginx:1";
+        assert!(matches!(
+            defined_build(&builds, private, private),
+            Ok(Some(_))
+        ));
+    }
+
+    #[test]
     fn dockerfile_names() {
         for (name, yes) in [
             ("Dockerfile", true),
@@ -774,6 +802,11 @@ fn defined_build<'b>(
     let declared = &builds.specs[..builds.declared];
     if let Some(spec) = declared.iter().find(|s| s.selector.matches(image)) {
         return Ok(Some(spec));
+    }
+    // An official image (`nginx:1.27`) is not built here, whatever a
+    // Compose file tags its own build.
+    if repository_name(image).is_none() {
+        return Ok(None);
     }
     let candidates = crate::build_links::name_key(image)
         .and_then(|k| builds.found_by_name.get(&k))

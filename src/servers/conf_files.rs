@@ -124,6 +124,18 @@ pub(crate) trait Files {
     fn harmless_stock(&self, path: &str) -> bool;
 }
 
+/// A configuration file of an image built here, for a [`Files`]: a file
+/// keepalign cannot follow into the image is a problem naming the path.
+pub(crate) fn read_from_image(
+    files: &crate::image_files::ImageFiles<'_>,
+    path: &str,
+) -> Result<Option<Arc<SourceFile>>, Problem> {
+    match files.read(path) {
+        Ok(f) => Ok(f.map(|f| f.file)),
+        Err((why, at)) => Err(Problem::new(format!("{path}: {why}"), Some(at))),
+    }
+}
+
 /// How a server's configuration is written.
 pub(crate) struct Syntax {
     /// The server, for messages: "nginx", "httpd".

@@ -182,13 +182,7 @@ impl conf::Files for ImageConf<'_> {
         &self,
         path: &str,
     ) -> Result<Option<std::sync::Arc<crate::source::SourceFile>>, conf::Problem> {
-        match self.files.read(path) {
-            Ok(f) => Ok(f.map(|f| f.file)),
-            Err((why, at)) => Err(conf::Problem {
-                reason: format!("{path}: {why}"),
-                at: Some(at),
-            }),
-        }
+        super::conf_files::read_from_image(self.files, path)
     }
 
     fn list(&self, dir: &str) -> Vec<String> {

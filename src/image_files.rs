@@ -214,11 +214,22 @@ impl<'a> ImageFiles<'a> {
     /// that come from the build context, sorted; for `include *.conf`.
     pub fn list(&self, dir: &str) -> Vec<String> {
         let dir = self.absolute(dir);
+        self.list_in(self.stage, &dir, 0)
+    }
+
+    /// [`list`](Self::list) in a stage, following `COPY --from` into the
+    /// stages it copies from.
+    fn list_in(&self, stage: usize, dir: &str, hops: usize) -> Vec<String> {
+        let dir = dir.to_string();
         let mut out = Vec::new();
-        for copy in &self.stage().copies {
-            let (Some(dest), None) = (&copy.dest_path, &copy.from) else {
+        for copy in &self.dockerfile.stages[stage].copies {
+            let Some(dest) = &copy.dest_path else {
                 continue;
             };
+            if let Some(from) = &copy.from {
+                out.extend(self.list_from(copy, from, dest, stage, &dir, hops));
+                continue;
+            }
             for src in &copy.sources {
                 if src.unknown.is_some() {
                     continue;
@@ -290,6 +301,62 @@ impl<'a> ImageFiles<'a> {
         }
         out.sort();
         out.dedup();
+        out
+    }
+
+    /// What `COPY --from=STAGE SRC DEST` puts directly in `dir`: the
+    /// entries of the directory it maps to in that stage, or a file it
+    /// copies there.
+    fn list_from(
+        &self,
+        copy: &Copy,
+        from: &str,
+        dest: &str,
+        stage: usize,
+        dir: &str,
+        hops: usize,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        let Some(other) = self.stage_named(from, stage) else {
+            return out;
+        };
+        if hops >= MAX_HOPS {
+            return out;
+        }
+        for src in &copy.sources {
+            if src.unknown.is_some() || has_glob(&src.text) {
+                continue;
+            }
+            let src_abs = absolute("/", &src.text);
+            // A file of that stage, copied into `dir`.
+            if matches!(
+                self.origin_in(other, &src_abs, hops + 1),
+                Origin::Context { .. }
+            ) {
+                let target = if copy.dest_is_dir {
+                    file_target(&src.text, dest)
+                } else {
+                    dest.to_string()
+                };
+                if parent(&target) == dir {
+                    out.push(target);
+                }
+                continue;
+            }
+            // A directory of that stage: what `dir` is there.
+            let there = if dir.trim_end_matches('/') == dest.trim_end_matches('/') {
+                src_abs.clone()
+            } else if let Some(rel) = relative_to(dir, dest) {
+                absolute(&src_abs, rel)
+            } else {
+                continue;
+            };
+            for p in self.list_in(other, &there, hops + 1) {
+                if let Some(name) = relative_to(&p, &there) {
+                    out.push(absolute(dir, name));
+                }
+            }
+        }
         out
     }
 
@@ -719,6 +786,49 @@ mod tests {
                 .contains(&"/app/gunicorn.conf.py".to_string()),
             "{:?}",
             files.list("/app")
+        );
+    }
+
+    #[test]
+    fn directories_copied_from_another_stage_are_listed() {
+        let dir = repo(&[
+            (
+                "edge/Dockerfile",
+                "FROM alpine:3.20 AS conf\n\
+                 COPY nginx/ /src/nginx/\n\
+                 FROM nginx:1.27\n\
+                 COPY --from=conf /src/nginx/conf.d /etc/nginx/conf.d\n\
+                 COPY --from=conf /src/nginx/extra.conf /etc/nginx/snippets/\n\
+                 COPY --from=conf /src/nginx/missing.conf /etc/nginx/snippets/\n",
+            ),
+            ("edge/nginx/conf.d/a.conf", "a\n"),
+            ("edge/nginx/conf.d/b.conf", "b\n"),
+            ("edge/nginx/extra.conf", "x\n"),
+        ]);
+        let root = dir.path().canonicalize().unwrap();
+        let d = dockerfile(&root, "edge/Dockerfile");
+        let context = root.join("edge");
+        let cache = ReadCache::default();
+        let files = ImageFiles {
+            dockerfile: &d,
+            stage: 1,
+            context: &context,
+            root: &root,
+            cache: &cache,
+            link: "test",
+            workdir: None,
+        };
+        assert_eq!(
+            files.list("/etc/nginx/conf.d"),
+            ["/etc/nginx/conf.d/a.conf", "/etc/nginx/conf.d/b.conf"]
+        );
+        assert_eq!(
+            files.list("/etc/nginx/snippets"),
+            ["/etc/nginx/snippets/extra.conf"]
+        );
+        assert_eq!(
+            found(&files, "/etc/nginx/conf.d/b.conf").as_deref(),
+            Some("b\n")
         );
     }
 

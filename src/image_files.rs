@@ -684,6 +684,25 @@ mod tests {
         Dockerfile::parse(file).unwrap()
     }
 
+    /// The files of `stage` of `d`, built from `context` in the repository `root`.
+    fn view<'a>(
+        d: &'a Dockerfile,
+        stage: usize,
+        context: &'a Path,
+        root: &'a Path,
+        cache: &'a ReadCache,
+    ) -> ImageFiles<'a> {
+        ImageFiles {
+            dockerfile: d,
+            stage,
+            context,
+            root,
+            cache,
+            link: "test",
+            workdir: None,
+        }
+    }
+
     fn found(files: &ImageFiles<'_>, path: &str) -> Option<String> {
         match files.read(path) {
             Ok(Some(f)) => Some(f.file.text.clone()),
@@ -722,15 +741,7 @@ mod tests {
         let d = dockerfile(&root, "web/Dockerfile");
         let (context, _) = guess_context(&d, &root);
         let cache = ReadCache::default();
-        let files = ImageFiles {
-            dockerfile: &d,
-            stage: 1,
-            context: &context,
-            root: &root,
-            cache: &cache,
-            link: "test",
-            workdir: None,
-        };
+        let files = view(&d, 1, &context, &root, &cache);
         assert_eq!(files.workdir(), "/app");
         assert_eq!(
             found(&files, "gunicorn.conf.py").as_deref(),
@@ -809,15 +820,7 @@ mod tests {
         let d = dockerfile(&root, "edge/Dockerfile");
         let context = root.join("edge");
         let cache = ReadCache::default();
-        let files = ImageFiles {
-            dockerfile: &d,
-            stage: 1,
-            context: &context,
-            root: &root,
-            cache: &cache,
-            link: "test",
-            workdir: None,
-        };
+        let files = view(&d, 1, &context, &root, &cache);
         assert_eq!(
             files.list("/etc/nginx/conf.d"),
             ["/etc/nginx/conf.d/a.conf", "/etc/nginx/conf.d/b.conf"]
@@ -887,15 +890,7 @@ mod tests {
         let cache = ReadCache::default();
         let api = dockerfile(&root, "api/Dockerfile");
         let api_context = root.join("api");
-        let files = ImageFiles {
-            dockerfile: &api,
-            stage: 0,
-            context: &api_context,
-            root: &root,
-            cache: &cache,
-            link: "test",
-            workdir: None,
-        };
+        let files = view(&api, 0, &api_context, &root, &cache);
         assert_eq!(found(&files, "gunicorn.conf.py"), None);
         assert_eq!(found(&files, "app.py").as_deref(), Some("x\n"));
         assert_eq!(files.list("/etc/app"), vec!["/etc/app/a.conf".to_string()]);
@@ -938,15 +933,7 @@ mod tests {
         let d = dockerfile(&root, "web/Dockerfile");
         let context = root.join("web");
         let cache = ReadCache::default();
-        let files = ImageFiles {
-            dockerfile: &d,
-            stage: 0,
-            context: &context,
-            root: &root,
-            cache: &cache,
-            link: "test",
-            workdir: None,
-        };
+        let files = view(&d, 0, &context, &root, &cache);
         assert_eq!(found(&files, "/app/secret.txt"), None);
     }
 }

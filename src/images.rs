@@ -527,14 +527,13 @@ pub fn identify(
 /// How a container's image was followed to its build, for `services`.
 #[derive(Clone, Debug)]
 pub struct ImageLink {
-    /// "image `…` built by services/web/Dockerfile, matched by …".
+    /// "image `…` built by services/web/Dockerfile, matched by …"; the
+    /// server's description ends with it, in parentheses.
     pub text: String,
     pub dockerfile: PathBuf,
     /// The Dockerfile's ENTRYPOINT or CMD that starts the server, when the
     /// task definition does not give the command.
     pub started_at: Option<crate::source::Location>,
-    /// What the server's description ends with because of the link (` (…)`).
-    pub suffix: String,
 }
 
 fn identify_through(
@@ -598,13 +597,11 @@ fn identify_through(
     let direct = crate::servers::identify_in(c, Some(files), port);
     let unknown = match direct {
         Ok(mut p) => {
-            let suffix = format!(" ({})", link.text);
-            p.description.push_str(&suffix);
+            p.description.push_str(&format!(" ({})", link.text));
             *shown = Some(ImageLink {
                 text: link.text.clone(),
                 dockerfile: builds.index.paths[link.index].clone(),
                 started_at: None,
-                suffix,
             });
             return Ok(p);
         }
@@ -662,13 +659,11 @@ fn identify_through(
     };
     match crate::servers::identify_in(&built, Some(files), port) {
         Ok(mut p) => {
-            let suffix = format!(" ({link_shown})");
-            p.description.push_str(&suffix);
+            p.description.push_str(&format!(" ({link_shown})"));
             *shown = Some(ImageLink {
                 text: link_shown.clone(),
                 dockerfile: builds.index.paths[link.index].clone(),
                 started_at,
-                suffix,
             });
             Ok(p)
         }

@@ -239,7 +239,7 @@ pub fn render_text(chains: &[Chain<'_>]) -> String {
             Ok(s) => {
                 let link = c.image.as_ref();
                 let description = link
-                    .and_then(|l| s.description.strip_suffix(&l.suffix))
+                    .and_then(|l| s.description.strip_suffix(&format!(" ({})", l.text)))
                     .unwrap_or(&s.description);
                 match &s.identified_at {
                     Some(at) => emit!(out, "  server          {description}  ({at})"),

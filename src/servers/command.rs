@@ -165,12 +165,16 @@ fn run_procfile(p: &mut Peeled, read: ScriptReader<'_>) -> bool {
         return false;
     };
     let script = procfile.sub(range.clone());
-    let first = p.argv[0].clone();
-    let argv = vec![
-        Word::new("sh", first.at.clone()),
-        Word::new("-c", first.at.clone()),
-        script,
-    ];
+    run_as_sh_c(p, script, 0..0)
+}
+
+/// Run `script` as `sh -c SCRIPT` runs it, with the words of `p.argv` in
+/// `args` after it (`$0`, then `$@`). `p.argv` is left as it was when the
+/// script runs nothing keepalign can see.
+fn run_as_sh_c(p: &mut Peeled, script: Word, args: std::ops::Range<usize>) -> bool {
+    let at = p.argv.first().and_then(|w| w.at.clone());
+    let mut argv = vec![Word::new("sh", at.clone()), Word::new("-c", at), script];
+    argv.extend(p.argv[args].iter().cloned());
     let before = std::mem::replace(&mut p.argv, argv);
     if peel_shell(p) {
         return true;
@@ -222,16 +226,8 @@ fn run_script(p: &mut Peeled, read: ScriptReader<'_>) -> bool {
             return false;
         }
     }
-    let sh = Word::new("sh", first.at.clone());
-    let c = Word::new("-c", first.at.clone());
-    let mut argv = vec![sh, c, script];
-    argv.extend(p.argv[at..].iter().cloned());
-    let before = std::mem::replace(&mut p.argv, argv);
-    if peel_shell(p) {
-        return true;
-    }
-    p.argv = before;
-    false
+    let end = p.argv.len();
+    run_as_sh_c(p, script, at..end)
 }
 
 /// Remove one wrapper from the front of `p.argv`; false when there is none.

@@ -179,6 +179,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 aws_ecs_service.gateway gateway.conf:6"],
     ),
     (
+        "image-nginx-proxy-read-timeout",
+        &["RQ301 aws_ecs_service.reports nginx.conf:30"],
+    ),
+    (
         "modules-initialised-ecs-root",
         &[
             "DR201 module.api.aws_ecs_service.this[0] main.tf:28",

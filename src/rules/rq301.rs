@@ -1,13 +1,16 @@
 use super::{Checker, Diagnostic, describe, idle_phrase, idle_timeout_related, predicate};
 use crate::linker::Chain;
 use crate::model::fmt_secs;
+use crate::servers::RequestTimeoutEnd;
 
 declare_rule! {
     /// ## What it checks
     ///
     /// The server's request timeout (gunicorn `--timeout` for the `sync`
     /// worker, default 30; Apache `Timeout`, default 60; Thruster's
-    /// `HTTP_WRITE_TIMEOUT`, default 30) against the load balancer's idle
+    /// `HTTP_WRITE_TIMEOUT`, default 30; nginx's `proxy_read_timeout`, or
+    /// `fastcgi_`/`uwsgi_`/`scgi_`/`grpc_read_timeout`, default 60, where it
+    /// passes requests to the application) against the load balancer's idle
     /// timeout.
     ///
     /// gunicorn's `gthread` worker (also what `sync` with `--threads` above 1
@@ -20,7 +23,8 @@ declare_rule! {
     /// server kills the request earlier (gunicorn restarts a silent worker), the
     /// load balancer sees the connection close and answers **502** instead of
     /// the **504** you might expect (a Classic ELB answers **504** either way),
-    /// for requests that could have finished.
+    /// for requests that could have finished. nginx in front of the
+    /// application stops waiting for it and answers **504** itself.
     /// Often intended, so this is a note.
     ///
     /// Not checked for Network Load Balancers, nor for Classic ELB TCP/SSL
@@ -58,10 +62,14 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     if !c.reuses_connections(chain, "RQ301", lb, kind) {
         return;
     }
+    let setting = match server.request_timeout_end {
+        RequestTimeoutEnd::Killed => "request timeout",
+        RequestTimeoutEnd::UpstreamGivesUp { directive } => directive,
+    };
     let t = c.need(
         chain,
         "RQ301",
-        &format!("{} request timeout", server.server),
+        &format!("{} {setting}", server.server),
         timeout,
     );
     let what_idle = format!("the {} idle timeout", kind.short_name());
@@ -72,17 +80,35 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         return;
     }
     let lb_name = kind.short_name();
+    let (outcome, fix) = match server.request_timeout_end {
+        RequestTimeoutEnd::Killed => (
+            format!(
+                "requests running longer are killed by the server and answered {}",
+                kind.reset_status()
+            ),
+            format!(
+                "raise the {} request timeout to at least {} s if long requests are expected, or lower the {lb_name} idle timeout",
+                server.server,
+                fmt_secs(idle)
+            ),
+        ),
+        RequestTimeoutEnd::UpstreamGivesUp { directive } => (
+            format!(
+                "{} stops waiting for an application that answers later and returns 504",
+                server.server
+            ),
+            format!(
+                "raise {directive} to at least {}s where {} passes requests to the application if long requests are expected, or lower the {lb_name} idle timeout",
+                fmt_secs(idle),
+                server.server
+            ),
+        ),
+    };
     let message = format!(
-        "{} request timeout {}, which is below the {lb_name} idle timeout of {}: requests running longer are killed by the server and answered {}",
+        "{} {setting} {}, which is below the {lb_name} idle timeout of {}: {outcome}",
         chain.server_named(server),
         predicate(timeout, t),
         idle_phrase(&lb.idle_timeout, idle),
-        kind.reset_status(),
-    );
-    let fix = format!(
-        "raise the {} request timeout to at least {} s if long requests are expected, or lower the {lb_name} idle timeout",
-        server.server,
-        fmt_secs(idle)
     );
     let primary = timeout
         .location()
@@ -96,7 +122,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
             message,
             fix: Some(fix),
             location: primary,
-            label: format!("{} request timeout {}", server.server, describe(timeout)),
+            label: format!("{} {setting} {}", server.server, describe(timeout)),
             related: vec![rel],
             suggestion: None,
         },

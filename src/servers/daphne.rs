@@ -4,7 +4,7 @@
 //! longer.
 
 use super::args;
-use super::{Invocation, KeepAlive, ServerProfile, Unit, secs};
+use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, Unit, secs};
 
 pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     if ctx.program()? != "daphne" {
@@ -22,6 +22,7 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         )),
         graceful_timeout: None,
         request_timeout,
+        request_timeout_end: RequestTimeoutEnd::Killed,
         // Read after "set": daphne has no option, so the change is another server.
         keep_alive_fix: |s| {
             format!(

@@ -24,7 +24,7 @@
 use super::args::{self, Found};
 use super::command::split_words;
 use super::python::{self, Evaluated, Module, Value};
-use super::{Invocation, KeepAlive, ServerProfile, Unit, secs};
+use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, Unit, secs};
 use crate::model::{Seconds, Setting, Unresolved, Word};
 use crate::source::Location;
 
@@ -655,6 +655,7 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         keep_alive,
         graceful_timeout: Some(graceful),
         request_timeout,
+        request_timeout_end: RequestTimeoutEnd::Killed,
         keep_alive_fix,
         graceful_fix: Some(graceful_fix),
     })

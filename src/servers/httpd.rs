@@ -30,7 +30,7 @@
 
 mod conf;
 
-use super::{Invocation, KeepAlive, ServerProfile, Unit, secs};
+use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, Unit, secs};
 use crate::model::{Seconds, Setting, Word};
 
 #[derive(Clone, Copy, PartialEq)]
@@ -155,6 +155,7 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         // httpd's graceful stop waits without a bound (GracefulShutdownTimeout 0).
         graceful_timeout: None,
         request_timeout: Some(setting("Timeout", 60.0, 300.0)),
+        request_timeout_end: RequestTimeoutEnd::Killed,
         keep_alive_fix: fix,
         graceful_fix: None,
     })

@@ -4,7 +4,7 @@
 //! override it, so only values not given as flags become unknowable.
 
 use super::args;
-use super::{Invocation, KeepAlive, ServerProfile, Unit, secs};
+use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, Unit, secs};
 use crate::model::{Seconds, Setting};
 
 pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
@@ -40,6 +40,7 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         keep_alive: KeepAlive::Timeout(setting("--keep-alive", "keep_alive_timeout", 5.0)),
         graceful_timeout: Some(setting("--graceful-timeout", "graceful_timeout", 3.0)),
         request_timeout: None,
+        request_timeout_end: RequestTimeoutEnd::Killed,
         keep_alive_fix: |s| format!("--keep-alive {}", secs(s)),
         graceful_fix: Some(|s| format!("--graceful-timeout {}", secs(s))),
     })

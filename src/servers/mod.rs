@@ -50,10 +50,23 @@ pub struct ServerProfile {
     pub graceful_timeout: Option<Setting<Seconds>>,
     /// Request (worker) timeout after which the server kills a request; `None` when not applicable.
     pub request_timeout: Option<Setting<Seconds>>,
+    /// What happens to a request that outlives `request_timeout`.
+    pub request_timeout_end: RequestTimeoutEnd,
     /// How to set keep-alive to a value, e.g. `|s| format!("--keep-alive {s}")`.
     pub keep_alive_fix: fn(Seconds) -> String,
     /// How to set the graceful timeout to a value, when the server has one.
     pub graceful_fix: Option<fn(Seconds) -> String>,
+}
+
+/// How a request that outlives the server's request timeout ends.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum RequestTimeoutEnd {
+    /// The server kills it (restarts the worker, closes the connection), so
+    /// the load balancer answers 502 (a Classic ELB 504).
+    Killed,
+    /// A proxy stops waiting for its upstream and answers 504 itself;
+    /// `directive` sets how long it waits.
+    UpstreamGivesUp { directive: &'static str },
 }
 
 #[derive(Clone, Debug)]
@@ -300,6 +313,7 @@ pub fn declared(name: &'static str, container: Option<&Container>, at: &Location
         )),
         graceful_timeout: None,
         request_timeout: None,
+        request_timeout_end: RequestTimeoutEnd::Killed,
         keep_alive_fix: generic_keep_alive_fix,
         graceful_fix: None,
     }

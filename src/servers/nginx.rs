@@ -31,9 +31,15 @@
 //! Not modelled: a `RUN` that edits or removes files (`rm
 //! /etc/nginx/conf.d/default.conf`), which keepalign cannot see; the stock
 //! `default.conf` sets no timeout, so at most it adds a server on port 80
-//! that inherits the `http` value. `proxy_read_timeout` is about the
-//! upstream, and nginx answers 504 when it expires rather than closing the
-//! load balancer's connection, so it is not a request timeout here.
+//! that inherits the `http` value.
+//!
+//! Where nginx passes requests to the application (`proxy_pass`, and the
+//! FastCGI, uwsgi, SCGI and gRPC equivalents), it stops waiting for a
+//! response after `proxy_read_timeout` (or `fastcgi_read_timeout`, …; 60 s
+//! by default, inherited like `keepalive_timeout`) and answers 504 itself:
+//! that is its request timeout, the shortest among the locations on the
+//! port that pass requests on (RQ301). A server that only serves files has
+//! none.
 //!
 //! On Fargate a config is often shipped in an environment variable that the
 //! command writes to conf.d; a `keepalive_timeout` written there is read.
@@ -41,7 +47,7 @@
 mod conf;
 
 use super::args;
-use super::{Invocation, KeepAlive, ServerProfile, secs};
+use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, secs};
 use crate::model::{Seconds, Setting, Word};
 use std::ops::Range;
 
@@ -80,11 +86,16 @@ const STOCK_DEFAULT_CONF: &str = "server { listen 80; }";
 const STOCK_DEFAULT_CONF_UNPRIVILEGED: &str = "server { listen 8080; }";
 
 pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
+    let mut upstream = None;
     let mut keep_alive: Setting<Seconds> = match ctx.program() {
         Some("nginx" | "nginx-debug") => {
             let flag = args::find(ctx.args(), &[], &["-c"]);
             match (&ctx.files, flag) {
-                (Some(files), flag) => from_image(ctx, files, flag.map(|f| f.value)),
+                (Some(files), flag) => {
+                    let (k, u) = from_image(ctx, files, flag.map(|f| f.value));
+                    upstream = u;
+                    k
+                }
                 (None, Some(c)) => Setting::unresolved(
                     format!(
                         "nginx reads `{}`, which keepalign does not read, and keepalive_timeout is \
@@ -117,7 +128,11 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
                 return None;
             }
             match &ctx.files {
-                Some(files) => from_image(ctx, files, None),
+                Some(files) => {
+                    let (k, u) = from_image(ctx, files, None);
+                    upstream = u;
+                    k
+                }
                 None => ctx.default(65.0, OFFICIAL),
             }
         }
@@ -154,7 +169,11 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         // Graceful shutdown waits for open connections without a bound
         // unless worker_shutdown_timeout is set in nginx.conf.
         graceful_timeout: None,
-        request_timeout: None,
+        request_timeout_end: match &upstream {
+            Some((_, directive)) => RequestTimeoutEnd::UpstreamGivesUp { directive },
+            None => RequestTimeoutEnd::Killed,
+        },
+        request_timeout: upstream.map(|(s, _)| s),
         keep_alive_fix: |s| {
             format!(
                 "keepalive_timeout {}s; (http or server block of nginx.conf)",
@@ -243,13 +262,48 @@ impl conf::Files for ImageConf<'_> {
     }
 }
 
-/// `keepalive_timeout` from the configuration in the image: `flag` is the
-/// `-c FILE` of the command, when given.
+/// How long nginx waits for the application it proxies to, and the
+/// directive that says so.
+type UpstreamWait = (Setting<Seconds>, &'static str);
+
+/// `keepalive_timeout` from the configuration in the image, and the wait
+/// for the upstream when nginx passes requests on: `flag` is the `-c FILE`
+/// of the command, when given.
 fn from_image(
     ctx: &Invocation,
     files: &crate::image_files::ImageFiles<'_>,
     flag: Option<Word>,
-) -> Setting<Seconds> {
+) -> (Setting<Seconds>, Option<UpstreamWait>) {
+    match read_image_conf(ctx, files, flag) {
+        Ok((directives, port)) => (
+            match effective(&directives, port) {
+                Ok((v, place)) => placed(ctx, v, place),
+                Err(p) => problem(ctx, p),
+            },
+            match upstream_timeout(&directives, port) {
+                Ok(Some((v, place, directive))) => Some((placed(ctx, v, place), directive)),
+                Ok(None) => None,
+                Err(p) => Some((upstream_problem(ctx, p), "proxy_read_timeout")),
+            },
+        ),
+        Err(unread) => (unread, None),
+    }
+}
+
+fn placed(ctx: &Invocation, v: Seconds, place: conf::Place) -> Setting<Seconds> {
+    match place {
+        conf::Place::File(at) => Setting::explicit(v, at),
+        conf::Place::Stock(what) => ctx.default(v, what),
+    }
+}
+
+/// The image's nginx configuration, with its includes, and the port it is
+/// read for; or why keepalign cannot read it, as the keep-alive's reason.
+fn read_image_conf(
+    ctx: &Invocation,
+    files: &crate::image_files::ImageFiles<'_>,
+    flag: Option<Word>,
+) -> Result<(Vec<conf::Directive>, Option<u16>), Setting<Seconds>> {
     let base = files.dockerfile.base_image(files.stage);
     let base_image =
         (base.unknown.is_none() && !base.text.is_empty()).then(|| super::split_image(&base.text));
@@ -259,14 +313,14 @@ fn from_image(
         .is_some_and(|i| i.name == "nginx-unprivileged");
     let path = match &flag {
         Some(w) if w.unknown.is_some() || w.text.contains('$') => {
-            return Setting::unresolved(
+            return Err(Setting::unresolved(
                 format!(
                     "nginx reads the config `{}`, which keepalign cannot resolve; write the path \
                      in the command",
                     w.display()
                 ),
                 w.at.clone().or_else(|| ctx.server_at()),
-            );
+            ));
         }
         Some(w) => crate::image_files::absolute("/etc/nginx", &w.text),
         None => "/etc/nginx/nginx.conf".to_string(),
@@ -287,7 +341,7 @@ fn from_image(
             what: OFFICIAL_STOCK,
         },
         Ok(None) => {
-            return Setting::unresolved(
+            return Err(Setting::unresolved(
                 format!(
                     "nginx reads {path}, which nothing in {} brings into the image, so it is \
                      the base image `{}`'s, whose configuration keepalign does not know; COPY \
@@ -297,9 +351,9 @@ fn from_image(
                     base.display()
                 ),
                 Some(base.at.clone().unwrap_or_else(|| files.stage().at.clone())),
-            );
+            ));
         }
-        Err(p) => return problem(ctx, p),
+        Err(p) => return Err(problem(ctx, p)),
     };
     // Relative includes are relative to the main file's directory (nginx's
     // configuration prefix).
@@ -307,15 +361,21 @@ fn from_image(
         Some(0) | None => "/",
         Some(i) => &path[..i],
     };
-    let directives = match conf::load(&image, &conf::SYNTAX, prefix, main) {
-        Ok(d) => d,
-        Err(p) => return problem(ctx, p),
-    };
-    match effective(&directives, ctx.port) {
-        Ok((v, conf::Place::File(at))) => Setting::explicit(v, at),
-        Ok((v, conf::Place::Stock(what))) => ctx.default(v, what),
-        Err(p) => problem(ctx, p),
+    match conf::load(&image, &conf::SYNTAX, prefix, main) {
+        Ok(d) => Ok((d, ctx.port)),
+        Err(p) => Err(problem(ctx, p)),
     }
+}
+
+fn upstream_problem(ctx: &Invocation, p: conf::Problem) -> Setting<Seconds> {
+    Setting::unresolved(
+        format!(
+            "nginx's configuration in the image: {}; keepalign cannot tell how long nginx waits \
+             for the application",
+            p.reason
+        ),
+        p.at.or_else(|| ctx.server_at()),
+    )
 }
 
 fn problem(ctx: &Invocation, p: conf::Problem) -> Setting<Seconds> {
@@ -371,12 +431,21 @@ fn listen(arg: &str) -> Option<Listen> {
 
 /// The last `keepalive_timeout` of a block: `Ok(None)` when it sets none.
 fn own(block: &[conf::Directive]) -> Result<Option<(Seconds, conf::Place)>, conf::Problem> {
-    let Some(d) = block.iter().rev().find(|d| d.name == "keepalive_timeout") else {
+    own_time(block, "keepalive_timeout")
+}
+
+/// The last `name` directive of a block, read as a time: `Ok(None)` when
+/// the block sets none.
+fn own_time(
+    block: &[conf::Directive],
+    name: &str,
+) -> Result<Option<(Seconds, conf::Place)>, conf::Problem> {
+    let Some(d) = block.iter().rev().find(|d| d.name == name) else {
         return Ok(None);
     };
     let Some(arg) = d.args.first() else {
         return Err(conf::Problem {
-            reason: "a keepalive_timeout directive has no value".into(),
+            reason: format!("a {name} directive has no value"),
             at: d.place.location().cloned(),
         });
     };
@@ -384,7 +453,7 @@ fn own(block: &[conf::Directive]) -> Result<Option<(Seconds, conf::Place)>, conf
         Some(v) => Ok(Some((v, arg.place.clone()))),
         None if arg.text.contains('$') => Err(conf::Problem {
             reason: format!(
-                "keepalive_timeout is `{}` at {}, a placeholder keepalign does not substitute \
+                "{name} is `{}` at {}, a placeholder keepalign does not substitute \
                  (nginx takes no variables there; an entrypoint may fill it with envsubst)",
                 arg.text,
                 arg.place.show()
@@ -393,7 +462,7 @@ fn own(block: &[conf::Directive]) -> Result<Option<(Seconds, conf::Place)>, conf
         }),
         None => Err(conf::Problem {
             reason: format!(
-                "keepalive_timeout is `{}` at {}, not a time keepalign can read",
+                "{name} is `{}` at {}, not a time keepalign can read",
                 arg.text,
                 arg.place.show()
             ),
@@ -432,11 +501,14 @@ fn server_timeouts(
     Ok(out)
 }
 
-/// The keep-alive timeout of the server blocks on `port` (0: off).
-fn effective(
-    conf: &[conf::Directive],
-    port: Option<u16>,
-) -> Result<(Seconds, conf::Place), conf::Problem> {
+/// The `http` block and the server blocks in it that listen on `port`
+/// (any reachable port when it is not known).
+type Servers<'c> = (
+    &'c [conf::Directive],
+    Vec<(&'c [conf::Directive], &'c conf::Place)>,
+);
+
+fn servers_on(conf: &[conf::Directive], port: Option<u16>) -> Result<Servers<'_>, conf::Problem> {
     let Some(http) = conf
         .iter()
         .find(|d| d.name == "http")
@@ -448,7 +520,6 @@ fn effective(
             at: None,
         });
     };
-    let http_value = own(http)?.unwrap_or((75.0, conf::Place::Stock(BUILT_IN)));
     let mut servers: Vec<(Vec<Listen>, &[conf::Directive], &conf::Place)> = Vec::new();
     for d in http {
         let (true, Some(block)) = (d.name == "server", &d.block) else {
@@ -481,6 +552,7 @@ fn effective(
             Some(p) => listens.contains(&Listen::Port(p)),
             None => listens.iter().any(|l| matches!(l, Listen::Port(_))),
         })
+        .map(|(_, block, at)| (*block, *at))
         .collect();
     if chosen.is_empty() {
         let ports: Vec<String> = servers
@@ -502,9 +574,19 @@ fn effective(
             at: None,
         });
     }
+    Ok((http, chosen))
+}
+
+/// The keep-alive timeout of the server blocks on `port` (0: off).
+fn effective(
+    conf: &[conf::Directive],
+    port: Option<u16>,
+) -> Result<(Seconds, conf::Place), conf::Problem> {
+    let (http, chosen) = servers_on(conf, port)?;
+    let http_value = own(http)?.unwrap_or((75.0, conf::Place::Stock(BUILT_IN)));
     // Per server: the shortest timeout that keeps connections open, else 0.
     let mut per_server: Vec<(Seconds, conf::Place, &conf::Place)> = Vec::new();
-    for (_, block, at) in &chosen {
+    for (block, at) in &chosen {
         let all = server_timeouts(block, &http_value)?;
         let shortest = all
             .iter()
@@ -546,6 +628,97 @@ fn effective(
         at: None,
     })?;
     Ok((v, place))
+}
+
+/// What nginx passes requests to, the directive that bounds how long it
+/// waits for the upstream's response, and that directive's default (60 s
+/// for each: nginx documentation of ngx_http_proxy_module,
+/// ngx_http_fastcgi_module, ngx_http_uwsgi_module, ngx_http_scgi_module and
+/// ngx_http_grpc_module).
+const UPSTREAMS: &[(&str, &str, &str)] = &[
+    (
+        "proxy_pass",
+        "proxy_read_timeout",
+        "nginx's default proxy_read_timeout 60s (ngx_http_proxy_module), as no block of the \
+         image's configuration sets it",
+    ),
+    (
+        "fastcgi_pass",
+        "fastcgi_read_timeout",
+        "nginx's default fastcgi_read_timeout 60s (ngx_http_fastcgi_module), as no block of the \
+         image's configuration sets it",
+    ),
+    (
+        "uwsgi_pass",
+        "uwsgi_read_timeout",
+        "nginx's default uwsgi_read_timeout 60s (ngx_http_uwsgi_module), as no block of the \
+         image's configuration sets it",
+    ),
+    (
+        "scgi_pass",
+        "scgi_read_timeout",
+        "nginx's default scgi_read_timeout 60s (ngx_http_scgi_module), as no block of the \
+         image's configuration sets it",
+    ),
+    (
+        "grpc_pass",
+        "grpc_read_timeout",
+        "nginx's default grpc_read_timeout 60s (ngx_http_grpc_module), as no block of the \
+         image's configuration sets it",
+    ),
+];
+
+/// How long nginx waits for an upstream's response where it is shortest
+/// among the blocks on `port` that pass requests on, with the directive
+/// that sets it; `None` when no block passes requests on (nginx serves
+/// files itself, and cuts no request short).
+fn upstream_timeout(
+    conf: &[conf::Directive],
+    port: Option<u16>,
+) -> Result<Option<(Seconds, conf::Place, &'static str)>, conf::Problem> {
+    let Ok((http, chosen)) = servers_on(conf, port) else {
+        // Said once, by the keep-alive that needs the same servers.
+        return Ok(None);
+    };
+    let inherit = |block: &[conf::Directive], around: &[(Seconds, conf::Place)]| {
+        UPSTREAMS
+            .iter()
+            .zip(around)
+            .map(
+                |((_, read, _), outer)| Ok(own_time(block, read)?.unwrap_or_else(|| outer.clone())),
+            )
+            .collect::<Result<Vec<_>, conf::Problem>>()
+    };
+    let defaults: Vec<(Seconds, conf::Place)> = UPSTREAMS
+        .iter()
+        .map(|(.., what)| (60.0, conf::Place::Stock(what)))
+        .collect();
+    let in_http = inherit(http, &defaults)?;
+    let mut shortest: Option<(Seconds, conf::Place, &'static str)> = None;
+    for (server, _) in &chosen {
+        // Locations, and the `if` and `limit_except` blocks inside them,
+        // inherit from the block around them. Walked with a stack, bounded
+        // by the parser's block depth.
+        let mut stack = vec![(*server, inherit(server, &in_http)?)];
+        while let Some((block, values)) = stack.pop() {
+            for ((pass, read, _), value) in UPSTREAMS.iter().zip(&values) {
+                if block.iter().any(|d| d.name == *pass)
+                    && shortest.as_ref().is_none_or(|s| value.0 < s.0)
+                {
+                    shortest = Some((value.0, value.1.clone(), read));
+                }
+            }
+            for d in block {
+                if let (true, Some(inner)) = (
+                    matches!(d.name.as_str(), "location" | "if" | "limit_except"),
+                    &d.block,
+                ) {
+                    stack.push((inner, inherit(inner, &values)?));
+                }
+            }
+        }
+    }
+    Ok(shortest)
 }
 
 /// `keepalive_timeout` in nginx config carried by the container's
@@ -894,6 +1067,74 @@ mod tests {
                 "no server block listens on the container port 80 (they listen on 8080, 9000)"
             ),
             "{e}"
+        );
+    }
+
+    fn upstream_in(text: &str, port: Option<u16>) -> Result<Option<(f64, usize, &str)>, String> {
+        let f = crate::source::SourceFile::new("nginx.conf".into(), text.into());
+        let d = super::conf::parse(&super::conf::Text::File(f)).map_err(|p| p.reason)?;
+        super::upstream_timeout(&d, port)
+            .map(|o| o.map(|(v, place, d)| (v, place.location().map_or(0, |l| l.start().0), d)))
+            .map_err(|p| p.reason)
+    }
+
+    #[test]
+    fn the_wait_for_the_upstream_is_where_requests_are_passed_on() {
+        // Files only: nothing is cut short.
+        assert_eq!(
+            upstream_in(
+                "http { proxy_read_timeout 5; server { root /srv; } }",
+                Some(80)
+            ),
+            Ok(None)
+        );
+        // Passed on without a timeout: nginx's 60 s default.
+        assert_eq!(
+            upstream_in(
+                "http { server { location / { proxy_pass http://app; } } }",
+                Some(80)
+            ),
+            Ok(Some((60.0, 0, "proxy_read_timeout")))
+        );
+        // Inherited from http and server; a location overrides; the shortest
+        // of the locations that pass requests on counts.
+        let conf = "http {\n proxy_read_timeout 5m;\n server {\n  listen 8080;\n  location /a { proxy_pass http://a; }\n  location /b {\n   proxy_read_timeout 90s;\n   proxy_pass http://b;\n  }\n  location /static { proxy_read_timeout 1s; root /srv; }\n }\n server {\n  listen 9000;\n  proxy_read_timeout 10;\n  location / {\n   if ($slow) { proxy_pass http://slow; }\n  }\n  location ~ \\.php$ { fastcgi_pass 127.0.0.1:9000; fastcgi_read_timeout 20; }\n }\n}\n";
+        assert_eq!(
+            upstream_in(conf, Some(8080)),
+            Ok(Some((90.0, 7, "proxy_read_timeout")))
+        );
+        // The `if` inherits the server's 10 s; the PHP location waits 20 s.
+        assert_eq!(
+            upstream_in(conf, Some(9000)),
+            Ok(Some((10.0, 14, "proxy_read_timeout")))
+        );
+        assert_eq!(
+            upstream_in(conf, None),
+            Ok(Some((10.0, 14, "proxy_read_timeout")))
+        );
+        assert_eq!(
+            upstream_in(
+                "http { server { location / { uwsgi_pass app:3031; } } }",
+                None
+            ),
+            Ok(Some((60.0, 0, "uwsgi_read_timeout")))
+        );
+        let e = upstream_in(
+            "http {\n server {\n  location / { proxy_pass http://a; proxy_read_timeout ${T}; } } }",
+            Some(80),
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("proxy_read_timeout is `${T}` at nginx.conf:3"),
+            "{e}"
+        );
+        // No server on the port: said once, by the keep-alive.
+        assert_eq!(
+            upstream_in(
+                "http { server { listen 81; location / { proxy_pass http://a; } } }",
+                Some(80)
+            ),
+            Ok(None)
         );
     }
 

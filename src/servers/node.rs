@@ -31,7 +31,7 @@
 use super::args;
 use super::command::{self, basename};
 use super::js::{self, Code};
-use super::{Invocation, KeepAlive, ServerProfile, Unit, millis};
+use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, Unit, millis};
 use crate::image_files::{ImageFile, ImageFiles, absolute};
 use crate::model::{Seconds, Setting, Unresolved, Word};
 use crate::source::{Location, SourceFile};
@@ -113,6 +113,7 @@ fn profile(ctx: &Invocation, description: String, keep_alive: Setting<Seconds>) 
         keep_alive: KeepAlive::Timeout(keep_alive),
         graceful_timeout: None,
         request_timeout: None,
+        request_timeout_end: RequestTimeoutEnd::Killed,
         keep_alive_fix: code_fix,
         graceful_fix: None,
     }

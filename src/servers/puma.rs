@@ -33,7 +33,7 @@ mod lockfile;
 
 use super::args;
 use super::command::basename;
-use super::{Invocation, KeepAlive, ServerProfile, Unit, secs};
+use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, Unit, secs};
 use crate::image_files::{ImageFile, ImageFiles};
 use crate::model::{Seconds, Setting, Unresolved, Word};
 use dsl::{PERSISTENT_TIMEOUT, WORKER_SHUTDOWN_TIMEOUT, WORKERS};
@@ -145,6 +145,7 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         keep_alive: KeepAlive::Timeout(keep_alive),
         graceful_timeout,
         request_timeout: None,
+        request_timeout_end: RequestTimeoutEnd::Killed,
         // The DSL works on every Puma version; the variable only from 7.0.3.
         keep_alive_fix: |s| {
             format!(

@@ -10,7 +10,7 @@
 //! timeout (`HTTP_WRITE_TIMEOUT`, 30 s) ends a response still being
 //! written, so a slower request never gets one.
 
-use super::{Invocation, KeepAlive, ServerProfile, secs};
+use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, secs};
 use crate::model::{Seconds, Setting, Unresolved, Word};
 
 /// The variable Thruster reads for `key` and its value, when either is set.
@@ -99,6 +99,7 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         // takes is the upstream's, which keepalign does not follow here.
         graceful_timeout: None,
         request_timeout,
+        request_timeout_end: RequestTimeoutEnd::Killed,
         keep_alive_fix: |s| format!("THRUSTER_HTTP_IDLE_TIMEOUT={} (environment)", secs(s)),
         graceful_fix: None,
     })

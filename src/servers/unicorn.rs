@@ -3,7 +3,7 @@
 //! no keep-alive to race. SIGTERM (what ECS sends) is Unicorn's immediate
 //! shutdown, so there is no graceful timeout either.
 
-use super::{Invocation, KeepAlive, ServerProfile};
+use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile};
 
 pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     if !matches!(ctx.program()?, "unicorn" | "unicorn_rails") {
@@ -20,6 +20,7 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         },
         graceful_timeout: None,
         request_timeout: None,
+        request_timeout_end: RequestTimeoutEnd::Killed,
         // Never needed (no keep-alive rule applies), but must read after "set".
         keep_alive_fix: |_| "nothing: Unicorn closes every connection after its response".into(),
         graceful_fix: None,

@@ -15,7 +15,7 @@
 
 use super::args;
 use super::python::{Module, Value};
-use super::{Invocation, KeepAlive, ServerProfile, Unit, secs};
+use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, Unit, secs};
 use crate::model::{Seconds, Setting};
 
 pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
@@ -134,6 +134,7 @@ fn script(ctx: &Invocation, paths: Vec<String>) -> Option<ServerProfile> {
         keep_alive: KeepAlive::Timeout(keep_alive),
         graceful_timeout: graceful,
         request_timeout: None,
+        request_timeout_end: RequestTimeoutEnd::Killed,
         keep_alive_fix: |s| format!("timeout_keep_alive={} in the uvicorn.run call", secs(s)),
         graceful_fix: Some(|s| {
             format!(
@@ -195,6 +196,7 @@ fn uvicorn(ctx: &Invocation) -> ServerProfile {
         keep_alive: KeepAlive::Timeout(keep_alive),
         graceful_timeout: graceful.map(|(s, _)| s),
         request_timeout: None,
+        request_timeout_end: RequestTimeoutEnd::Killed,
         keep_alive_fix: if ka_from_env {
             |s| {
                 format!(
@@ -221,6 +223,7 @@ fn fastapi(ctx: &Invocation) -> ServerProfile {
         )),
         graceful_timeout: None,
         request_timeout: None,
+        request_timeout_end: RequestTimeoutEnd::Killed,
         keep_alive_fix: |s| {
             format!(
                 "uvicorn <module>:app --timeout-keep-alive {} in place of `fastapi run` (it has \

@@ -3,7 +3,7 @@
 //! 30 s sweep, so a connection lives at least that long.
 
 use super::args;
-use super::{Invocation, KeepAlive, ServerProfile, Unit, secs};
+use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, Unit, secs};
 
 pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     if !matches!(ctx.program()?, "waitress-serve" | "waitress") {
@@ -25,6 +25,7 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         keep_alive: KeepAlive::Timeout(keep_alive),
         graceful_timeout: None,
         request_timeout: None,
+        request_timeout_end: RequestTimeoutEnd::Killed,
         keep_alive_fix: |s| format!("--channel-timeout={}", secs(s)),
         graceful_fix: None,
     })

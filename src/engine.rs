@@ -106,6 +106,11 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
         model.extend(m);
     }
     model.builds.ecr_names = model.ecr_repositories.iter().cloned().collect();
+    model.builds.ecr_defined = model
+        .ecr_repositories
+        .iter()
+        .map(|(_, name)| name.to_ascii_lowercase())
+        .collect();
     model.not_read.extend(not_read);
     crate::bluegreen::attach(&mut model);
     Ok(model)

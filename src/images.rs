@@ -5,8 +5,11 @@
 //! - the image's repository name (the last path segment of
 //!   `…dkr.ecr…/NAME:tag`) names the directory that holds a `Dockerfile`, or
 //!   a `Dockerfile.NAME` / `NAME.Dockerfile`;
-//! - an image from an ECR registry, in a repository with exactly one
-//!   Dockerfile: "the repository's only Dockerfile".
+//! - an image from an ECR repository that the scan defines
+//!   (`aws_ecr_repository`, `AWS::ECR::Repository`), in a repository with
+//!   exactly one Dockerfile: "the repository's only Dockerfile". Any ECR
+//!   image would link a sidecar pulled from a private mirror to the app's
+//!   Dockerfile.
 //!
 //! Several candidates are no link: the note names them. An official image
 //! (`nginx:1.25`, `library/httpd`, `public.ecr.aws/nginx/nginx`) is not
@@ -143,8 +146,9 @@ impl Index {
         }
     }
 
-    /// Match `image` to a Dockerfile of the scan.
-    pub fn match_image(&self, image: &str) -> Match<'_> {
+    /// Match `image` to a Dockerfile of the scan. `defined_here` says
+    /// whether the scan defines the ECR repository the image comes from.
+    pub fn match_image(&self, image: &str, defined_here: bool) -> Match<'_> {
         let Some(name) = repository_name(image) else {
             return Match::NotHere;
         };
@@ -159,12 +163,15 @@ impl Index {
                 dockerfile: &self.paths[*one],
                 why: format!("matched by its repository name `{name}`"),
             },
-            [] if is_ecr(image) && self.only_discovered.is_some() => {
+            [] if is_ecr(image) && defined_here && self.only_discovered.is_some() => {
                 let only = self.only_discovered.unwrap_or(0);
                 Match::Built {
                     index: only,
                     dockerfile: &self.paths[only],
-                    why: "the repository's only Dockerfile, for an image pushed to ECR".into(),
+                    why: format!(
+                        "the repository's only Dockerfile, for the ECR repository `{name}` \
+                         defined here"
+                    ),
                 }
             }
             [] => Match::NotHere,
@@ -221,18 +228,18 @@ mod tests {
             _ => None,
         };
         assert_eq!(
-            built(index.match_image(&format!("{ecr}/api:1"))).map(|b| b.0),
+            built(index.match_image(&format!("{ecr}/api:1"), true)).map(|b| b.0),
             Some(PathBuf::from("services/api/Dockerfile"))
         );
         assert_eq!(
-            built(index.match_image(&format!("{ecr}/worker:1"))).map(|b| b.0),
+            built(index.match_image(&format!("{ecr}/worker:1"), true)).map(|b| b.0),
             Some(PathBuf::from("docker/Dockerfile.worker"))
         );
         assert_eq!(
-            index.match_image(&format!("{ecr}/billing:1")),
+            index.match_image(&format!("{ecr}/billing:1"), true),
             Match::NotHere
         );
-        assert_eq!(index.match_image("nginx:1.25"), Match::NotHere);
+        assert_eq!(index.match_image("nginx:1.25", true), Match::NotHere);
         let only = Index::new(vec![PathBuf::from("Dockerfile")], vec![true]);
         // A Dockerfile only a build definition names is not "the only one".
         let named = Index::new(
@@ -242,20 +249,25 @@ mod tests {
             ],
             vec![true, false],
         );
-        assert!(built(named.match_image(&format!("{ecr}/anything:1"))).is_some());
+        assert!(built(named.match_image(&format!("{ecr}/anything:1"), true)).is_some());
         let named_only = Index::new(
             vec![PathBuf::from("cdk.out/asset.1/Dockerfile")],
             vec![false],
         );
         assert_eq!(
-            named_only.match_image(&format!("{ecr}/anything:1")),
+            named_only.match_image(&format!("{ecr}/anything:1"), true),
             Match::NotHere
         );
         assert!(
-            built(only.match_image(&format!("{ecr}/anything:1")))
+            built(only.match_image(&format!("{ecr}/anything:1"), true))
                 .is_some_and(|b| b.1.contains("only Dockerfile"))
         );
-        assert_eq!(only.match_image("acme/anything:1"), Match::NotHere);
+        assert_eq!(only.match_image("acme/anything:1", true), Match::NotHere);
+        // Only for an ECR repository the scan defines.
+        assert_eq!(
+            only.match_image(&format!("{ecr}/anything:1"), false),
+            Match::NotHere
+        );
         let twins = Index::new(
             ["a/api/Dockerfile", "b/api/Dockerfile"]
                 .iter()
@@ -264,7 +276,7 @@ mod tests {
             vec![true; 2],
         );
         assert!(
-            matches!(twins.match_image(&format!("{ecr}/api:1")), Match::Ambiguous(v) if v.len() == 2)
+            matches!(twins.match_image(&format!("{ecr}/api:1"), true), Match::Ambiguous(v) if v.len() == 2)
         );
     }
 
@@ -359,6 +371,8 @@ pub struct Builds {
     pub unread_definitions: Vec<String>,
     /// ECR repository names by resource address.
     pub ecr_names: std::collections::HashMap<String, String>,
+    /// The names of the ECR repositories the scan defines, lowercase.
+    pub ecr_defined: std::collections::HashSet<String>,
 }
 
 impl Builds {
@@ -698,7 +712,9 @@ fn link<'b>(builds: &'b Builds, c: &Container) -> Result<Option<Linked<'b>>, Str
     if let Some(spec) = defined_build(builds, image, shown)? {
         return spec_linked(builds, spec, shown).map(Some);
     }
-    let (index, path, why) = match builds.index.match_image(image) {
+    let defined_here = repository_name(image)
+        .is_some_and(|n| builds.ecr_defined.contains(&n.to_ascii_lowercase()));
+    let (index, path, why) = match builds.index.match_image(image, defined_here) {
         Match::NotHere => return Ok(None),
         Match::Ambiguous(candidates) => {
             let paths: Vec<String> = candidates.iter().map(|p| display_path(p)).collect();

@@ -1205,3 +1205,53 @@ fn httpd_reads_its_configuration_from_the_image() {
         r.human
     );
 }
+
+/// A repository's only Dockerfile builds an ECR image whose name matches
+/// no directory only when the scan defines that ECR repository: otherwise
+/// any image from a private registry (a mirrored sidecar) would be linked
+/// to the app's Dockerfile.
+#[test]
+fn the_only_dockerfile_builds_only_an_ecr_repository_defined_here() {
+    let from = fixture("image-nginx-proxy-read-timeout");
+    let read = |p: &str| std::fs::read_to_string(from.join(p)).unwrap();
+    let main = read("infra/main.tf");
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in [
+        ("infra/main.tf", main.clone()),
+        ("docker/Dockerfile", read("reports-proxy/Dockerfile")),
+        ("docker/nginx.conf", read("reports-proxy/nginx.conf")),
+    ] {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["UN002 aws_ecs_service.reports main.tf:41"],
+        "{}",
+        r.human
+    );
+
+    std::fs::write(
+        dir.path().join("infra/main.tf"),
+        format!(
+            "{main}\nresource \"aws_ecr_repository\" \"proxy\" {{\n  name = \"reports-proxy\"\n}}\n"
+        ),
+    )
+    .unwrap();
+    let r = run(dir.path());
+    assert_eq!(
+        summary(&r.findings),
+        ["RQ301 aws_ecs_service.reports nginx.conf:30"],
+        "{}",
+        r.human
+    );
+    assert!(
+        r.human.contains(
+            "the repository's only Dockerfile, for the ECR repository `reports-proxy` defined here"
+        ),
+        "{}",
+        r.human
+    );
+}

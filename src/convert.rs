@@ -211,3 +211,15 @@ pub fn health_check_defaults(family: TgFamily, hc_protocol: &str) -> (f64, f64, 
         TgFamily::Application => (30.0, 5.0, ""),
     }
 }
+
+/// A Terraform `tags` map: each key with its value when known. A map that
+/// is unknown as a whole has no keys keepalign can name.
+pub fn tags(v: &Val) -> std::collections::BTreeMap<String, Option<String>> {
+    match &v.kind {
+        Kind::Map(m) => m
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_known_str().map(str::to_string)))
+            .collect(),
+        _ => Default::default(),
+    }
+}

@@ -174,6 +174,8 @@ pub struct RuleSettings {
     pub disabled: Vec<&'static str>,
     /// Severities that replace a rule's own.
     pub severity: BTreeMap<&'static str, crate::finding::Severity>,
+    /// The policies evaluated over the service chains.
+    pub policies: Option<std::sync::Arc<crate::policy::Policies>>,
 }
 
 /// `check_at`, with rules turned off or their severity changed.
@@ -185,6 +187,9 @@ pub fn check_configured(
 ) -> Vec<Finding> {
     let routes = crate::linker::routes(model, chains);
     let mut findings = rules::check_without(chains, &routes, today, &settings.disabled);
+    if let Some(p) = &settings.policies {
+        findings.extend(crate::policy::check(p, chains, today, &settings.disabled));
+    }
     findings.extend(rules::pa001::findings(&model.input_errors));
     findings.extend(rules::un003::findings(&model.not_checked));
     crate::suppress::apply_file_wide(&model.suppressions, &mut findings, today);

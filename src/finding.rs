@@ -31,6 +31,8 @@ pub struct RuleMeta {
     pub summary: &'static str,
     /// The doc comment of the rule, as written beside its code.
     pub doc: &'static str,
+    /// For a policy rule, the policy file that defines it.
+    pub policy: Option<&'static str>,
 }
 
 impl RuleMeta {
@@ -48,7 +50,10 @@ impl RuleMeta {
     /// Category tags (SARIF `properties.tags`): what kind of problem the
     /// rule reports, from its ID's series.
     pub fn tags(&self) -> &'static [&'static str] {
-        match &self.id[..2] {
+        if self.policy.is_some() {
+            return &["policy"];
+        }
+        match self.id.get(..2).unwrap_or("") {
             "KA" | "DR" | "RQ" | "HC" => &["reliability", "timeouts", "aws"],
             "UN" => &["coverage"],
             "PA" => &["input"],
@@ -57,13 +62,16 @@ impl RuleMeta {
         }
     }
 
-    /// The rule's documentation page in the repository (`docs/rules/ID.md`).
-    pub fn help_uri(&self) -> String {
-        format!(
-            "{}/blob/main/docs/rules/{}.md",
-            env!("CARGO_PKG_REPOSITORY"),
-            self.id
-        )
+    /// The rule's documentation page in the repository (`docs/rules/ID.md`);
+    /// `None` for a policy rule, documented in its policy.
+    pub fn help_uri(&self) -> Option<String> {
+        self.policy.is_none().then(|| {
+            format!(
+                "{}/blob/main/docs/rules/{}.md",
+                env!("CARGO_PKG_REPOSITORY"),
+                self.id
+            )
+        })
     }
 }
 

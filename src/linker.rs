@@ -25,6 +25,8 @@ pub struct Chain<'m> {
     /// settings give `stop_timeout`, when the container does not set it.
     pub stop_timeout_agent: Option<&'m AgentConfig>,
     pub server: Result<ServerProfile, Unresolved>,
+    /// How ECS runs the service's tasks, or why that is unknown.
+    pub launch_type: Result<LaunchType, Unresolved>,
     /// How the container's image was followed to the Dockerfile that
     /// builds it, when it was.
     pub image: Option<crate::images::ImageLink>,
@@ -481,6 +483,9 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
             .resolve(scope, &service.task_definition, "task definition")
             .map(|v| v[0]);
         let mut unset_stop_timeout = None;
+        let launch_type = launch
+            .launch(service, task_definition.as_ref().ok().copied())
+            .launch_type;
         for attachment in &service.attachments {
             let container = match (&task_definition, &attachment.container_name) {
                 (Err(u), _) => Err(u.clone()),
@@ -535,6 +540,7 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                 stop_timeout: stop_timeout.clone(),
                 stop_timeout_agent,
                 server: server.clone(),
+                launch_type: launch_type.clone(),
                 image: image.clone(),
             };
             match &attachment.target {

@@ -110,6 +110,11 @@ struct ConfigArgs {
     /// (repeatable); `**` crosses directories.
     #[arg(long, value_name = "GLOB", global = true)]
     exclude: Vec<String>,
+    /// Evaluate the CloudFormation Guard policies in PATH (a file, or a
+    /// directory of .guard files) over the service chains; `builtin:NAME`
+    /// enables a shipped pack (explicit, margin, fargate). Repeatable.
+    #[arg(long, value_name = "PATH", global = true)]
+    policy: Vec<String>,
 }
 
 /// How findings are reported and when the run fails.
@@ -418,7 +423,27 @@ fn setup(start: &Path, args: &ReportArgs, config_args: &ConfigArgs) -> Result<Se
         start,
     )?;
     let config = found.path().map(config::load).transpose()?;
-    let rules = config::rule_settings(config.as_ref(), &config_args.select, &config_args.ignore)?;
+    let mut refs: Vec<keepalign::policy::PolicyRef> = config
+        .as_ref()
+        .map(|c| c.policies.clone())
+        .unwrap_or_default();
+    for p in &config_args.policy {
+        refs.push(keepalign::policy::PolicyRef::parse(
+            p,
+            Path::new(""),
+            keepalign::policy::PathWithin::Named,
+        ));
+    }
+    let policies = keepalign::policy::Policies::load(&refs)?;
+    let mut rules = config::rule_settings(
+        config.as_ref(),
+        &config_args.select,
+        &config_args.ignore,
+        &policies.rules(),
+    )?;
+    if !policies.files.is_empty() {
+        rules.policies = Some(std::sync::Arc::new(policies));
+    }
     let fail_on = match (args.fail_on, config.as_ref().and_then(|c| c.fail_on)) {
         (Some(FailOn::Error), _) => Some(Severity::Error),
         (Some(FailOn::Warning), _) => Some(Severity::Warning),

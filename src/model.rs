@@ -222,6 +222,9 @@ pub struct LoadBalancer {
     /// ALB only: how long the ALB keeps client connections (client side; no
     /// rule compares it, `services` shows it).
     pub client_keep_alive: Option<Setting<Seconds>>,
+    /// Whether it is internal (`internal`, `Scheme: internal`) rather than
+    /// internet-facing, the AWS default.
+    pub internal: Setting<bool>,
     /// Classic ELB only: its listeners' back ends, which decide whether it
     /// reuses connections to targets. `None` for other types, and for a
     /// Classic ELB declared in the configuration (its listeners unseen).
@@ -321,6 +324,9 @@ pub struct Service {
     pub attachments: Vec<Attachment>,
     /// Where its tasks run (launch type, capacity providers, cluster).
     pub placement: Placement,
+    /// Its tags (`tags`, `Tags`), by key; `None` for a value keepalign
+    /// cannot know. Provider-wide `default_tags` are not included.
+    pub tags: std::collections::BTreeMap<String, Option<String>>,
     pub at: Location,
     /// Suppressions for chains through this resource (a Terraform
     /// `# keepalign:ignore` comment, CloudFormation `Metadata.keepalign`).

@@ -125,6 +125,24 @@ fn seconds_of(v: Option<Val>, name: &str, default: (f64, &str), at: &Location) -
     to_seconds(v, attr_at, name, Some(default), at)
 }
 
+/// `Scheme: internal` (the default is `internet-facing`).
+fn scheme(r: &Resource<'_, '_>) -> Setting<bool> {
+    match r.prop("Scheme") {
+        None => Setting::default(
+            false,
+            "AWS default for Scheme (internet-facing)",
+            Some(r.at.clone()),
+        ),
+        Some(v) => match v.as_known_str() {
+            Some(s) => Setting::explicit(
+                s.eq_ignore_ascii_case("internal"),
+                v.at.clone().or_else(|| r.prop_at("Scheme")).unwrap_or(r.at.clone()),
+            ),
+            None => unresolved_from(&v, "Scheme", r.prop_at("Scheme")),
+        },
+    }
+}
+
 pub fn load_balancer_v2(r: &Resource<'_, '_>) -> LoadBalancer {
     let kind = crate::convert::lb_kind(r.prop("Type"), "Type", r.prop_at("Type"), &r.at);
     let attrs = r.prop("LoadBalancerAttributes");
@@ -144,6 +162,7 @@ pub fn load_balancer_v2(r: &Resource<'_, '_>) -> LoadBalancer {
     LoadBalancer {
         id: r.id.clone(),
         ignore: r.ignore.clone(),
+        internal: scheme(r),
         kind,
         name: r.known_string("Name"),
         idle_timeout: seconds_of(
@@ -191,6 +210,7 @@ pub fn classic_load_balancer(r: &Resource<'_, '_>) -> LoadBalancer {
         })
         .collect();
     LoadBalancer {
+        internal: scheme(r),
         classic_listeners: Some(listeners),
         id: r.id.clone(),
         ignore: r.ignore.clone(),
@@ -409,9 +429,18 @@ pub fn service(r: &Resource<'_, '_>) -> Service {
             .collect::<Vec<_>>()
         })
         .collect();
+    let tags = items(r.prop("Tags"))
+        .iter()
+        .filter_map(|t| {
+            let key = field(t, "Key")?.as_known_str()?.to_string();
+            let value = field(t, "Value").and_then(|v| v.as_known_str()).map(str::to_string);
+            Some((key, value))
+        })
+        .collect();
     Service {
         id: r.id.clone(),
         ignore: r.ignore.clone(),
+        tags,
         placement: placement(r),
         task_definition: to_link(
             r.prop("TaskDefinition"),

@@ -53,10 +53,12 @@ pub struct Config {
     pub dir: PathBuf,
     pub fail_on: Option<Threshold>,
     /// `select`: only these rules run.
-    pub select: Option<Vec<&'static RuleMeta>>,
+    pub select: Option<Vec<RuleRef>>,
     /// `ignore`: these rules do not run.
-    pub ignore: Vec<&'static RuleMeta>,
-    pub severity: Vec<(&'static RuleMeta, Severity)>,
+    pub ignore: Vec<RuleRef>,
+    pub severity: Vec<(RuleRef, Severity)>,
+    /// `policies`: Guard policy files, directories and `builtin:` packs.
+    pub policies: Vec<crate::policy::PolicyRef>,
     /// `exclude` globs, relative to `dir`.
     pub exclude: Vec<globset::Glob>,
     pub roots: Vec<Root>,
@@ -201,6 +203,7 @@ fn relative_to_cwd(p: &Path) -> PathBuf {
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct RawConfig {
     fail_on: Option<Spanned<String>>,
+    policies: Option<Vec<Spanned<String>>>,
     select: Option<Vec<Spanned<String>>>,
     ignore: Option<Vec<Spanned<String>>>,
     severity: Option<BTreeMap<Spanned<String>, Spanned<String>>>,
@@ -339,19 +342,22 @@ pub fn parse(file: Arc<SourceFile>, dir: PathBuf) -> Result<Config, String> {
                 items
                     .iter()
                     .map(|i| {
-                        find_rule(i.get_ref())
-                            .ok_or_else(|| errors.at(i.span(), unknown_rule(key, i.get_ref())))
+                        find_rule(i.get_ref()).ok_or_else(|| UnknownRule {
+                            name: i.get_ref().clone(),
+                            error: errors.at(i.span(), unknown_rule(key, i.get_ref())),
+                        })
                     })
-                    .collect::<Result<Vec<_>, String>>()
+                    .collect::<Vec<_>>()
             })
-            .transpose()
     };
-    let select = rule_list(&raw.select, "select")?;
-    let ignore = rule_list(&raw.ignore, "ignore")?.unwrap_or_default();
+    let select = rule_list(&raw.select, "select");
+    let ignore = rule_list(&raw.ignore, "ignore").unwrap_or_default();
     let mut severity = Vec::new();
     for (k, v) in raw.severity.iter().flatten() {
-        let rule = find_rule(k.get_ref())
-            .ok_or_else(|| errors.at(k.span(), unknown_rule("severity", k.get_ref())))?;
+        let rule = find_rule(k.get_ref()).ok_or_else(|| UnknownRule {
+            name: k.get_ref().clone(),
+            error: errors.at(k.span(), unknown_rule("severity", k.get_ref())),
+        });
         let s = match v.get_ref().as_str() {
             "error" => Severity::Error,
             "warning" => Severity::Warning,
@@ -361,7 +367,7 @@ pub fn parse(file: Arc<SourceFile>, dir: PathBuf) -> Result<Config, String> {
                     v.span(),
                     format!(
                         "severity of {} is \"{other}\"; expected \"error\", \"warning\" or \"note\"",
-                        rule.id
+                        k.get_ref().trim()
                     ),
                 ));
             }
@@ -385,8 +391,13 @@ pub fn parse(file: Arc<SourceFile>, dir: PathBuf) -> Result<Config, String> {
     for i in &raw.image {
         images.push(image(&errors, &dir, i)?);
     }
+    let mut policies = Vec::new();
+    for p in raw.policies.iter().flatten() {
+        policies.push(policy(&errors, &dir, p)?);
+    }
     Ok(Config {
         images,
+        policies,
         dir,
         fail_on,
         select,
@@ -440,9 +451,62 @@ fn toml_message(m: &str) -> String {
     m.to_string()
 }
 
+/// A `policies` entry: `builtin:NAME`, or a path inside the repository.
+fn policy(
+    errors: &Errors<'_>,
+    dir: &Path,
+    written: &Spanned<String>,
+) -> Result<crate::policy::PolicyRef, String> {
+    use crate::policy::{BUILTIN, PolicyRef};
+    let text = written.get_ref();
+    if let Some(name) = text.strip_prefix("builtin:") {
+        if !BUILTIN.iter().any(|(n, _)| *n == name) {
+            let names: Vec<String> = BUILTIN.iter().map(|(n, _)| format!("builtin:{n}")).collect();
+            return Err(errors.at(
+                written.span(),
+                format!(
+                    "policies: no shipped pack \"{text}\"; the packs are {}",
+                    names.join(", ")
+                ),
+            ));
+        }
+        return Ok(PolicyRef::Builtin(name.to_string()));
+    }
+    let root = discover::repository_root(dir);
+    let path = crate::input::confine(dir, Path::new(text), &root)
+        .readable(&format!("policies: \"{text}\""))
+        .map_err(|e| errors.at(written.span(), e))?;
+    Ok(PolicyRef::Path {
+        path,
+        within: crate::policy::PathWithin::Repository(root),
+    })
+}
+
 /// A rule by ID or name.
 fn find_rule(s: &str) -> Option<&'static RuleMeta> {
     rules::find(s.trim())
+}
+
+/// A rule the configuration names: a built-in one, or a name that only a
+/// policy can define, with the error to give when none does.
+pub type RuleRef = Result<&'static RuleMeta, UnknownRule>;
+
+#[derive(Clone, Debug)]
+pub struct UnknownRule {
+    pub name: String,
+    pub error: String,
+}
+
+/// `r`, or the policy rule it names.
+fn resolve(r: &RuleRef, policy_rules: &[&'static RuleMeta]) -> Result<&'static RuleMeta, String> {
+    match r {
+        Ok(m) => Ok(m),
+        Err(u) => policy_rules
+            .iter()
+            .copied()
+            .find(|p| p.id == u.name.trim())
+            .ok_or_else(|| u.error.clone()),
+    }
 }
 
 fn unknown_rule(key: &str, s: &str) -> String {
@@ -610,6 +674,14 @@ fn service(
                     .then(|| classic_unknown("connection draining")),
                 connection_draining_timeout: None,
                 client_keep_alive: None,
+                internal: Setting::unresolved(
+                    format!(
+                        "the load balancer declared in {} does not say whether it is internal; \
+                         scan the IaC that creates it",
+                        errors.file.display
+                    ),
+                    Some(kind_at.clone()),
+                ),
                 classic_listeners: None,
                 at: at.clone(),
                 ignore: Vec::new(),
@@ -889,39 +961,56 @@ pub fn rule_settings(
     config: Option<&Config>,
     cli_select: &[String],
     cli_ignore: &[String],
+    policy_rules: &[&'static RuleMeta],
 ) -> Result<RuleSettings, String> {
     let cli = |flag: &str, list: &[String]| {
         list.iter()
             .flat_map(|s| s.split(','))
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|s| find_rule(s).ok_or_else(|| unknown_rule(flag, s)))
+            .map(|s| {
+                find_rule(s)
+                    .or_else(|| policy_rules.iter().copied().find(|p| p.id == s))
+                    .ok_or_else(|| unknown_rule(flag, s))
+            })
             .collect::<Result<Vec<_>, String>>()
     };
     let cli_select = cli("--select", cli_select)?;
     let cli_ignore = cli("--ignore", cli_ignore)?;
+    let all: Vec<&'static RuleMeta> = rules::CATALOG
+        .iter()
+        .copied()
+        .chain(policy_rules.iter().copied())
+        .collect();
+    let resolve_all = |list: &[RuleRef]| {
+        list.iter()
+            .map(|r| resolve(r, policy_rules))
+            .collect::<Result<Vec<_>, String>>()
+    };
     let selected: Vec<&'static RuleMeta> = if !cli_select.is_empty() {
         cli_select.clone()
-    } else if let Some(s) = config.and_then(|c| c.select.clone()) {
-        s
+    } else if let Some(s) = config.and_then(|c| c.select.as_ref()) {
+        resolve_all(s)?
     } else {
-        rules::CATALOG.to_vec()
+        all.clone()
     };
-    let file_ignore: Vec<&'static RuleMeta> = config.map(|c| c.ignore.clone()).unwrap_or_default();
+    let file_ignore: Vec<&'static RuleMeta> = match config {
+        Some(c) => resolve_all(&c.ignore)?,
+        None => Vec::new(),
+    };
+    let mut severity = BTreeMap::new();
+    for (r, s) in config.map(|c| c.severity.as_slice()).unwrap_or_default() {
+        severity.insert(resolve(r, policy_rules)?.id, *s);
+    }
     let has = |list: &[&RuleMeta], r: &RuleMeta| list.iter().any(|x| x.id == r.id);
     let enabled = |r: &RuleMeta| {
         let ignored = has(&cli_ignore, r) || (has(&file_ignore, r) && !has(&cli_select, r));
         has(&selected, r) && !ignored
     };
     Ok(RuleSettings {
-        disabled: rules::CATALOG
-            .iter()
-            .filter(|r| !enabled(r))
-            .map(|r| r.id)
-            .collect(),
-        severity: config
-            .map(|c| c.severity.iter().map(|(r, s)| (r.id, *s)).collect())
-            .unwrap_or_default(),
+        disabled: all.iter().filter(|r| !enabled(r)).map(|r| r.id).collect(),
+        severity,
+        policies: None,
     })
 }
 

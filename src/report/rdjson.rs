@@ -83,7 +83,10 @@ fn diagnostic(f: &Finding) -> Value {
     d.insert("severity".into(), json!(severity));
     d.insert(
         "code".into(),
-        json!({"value": f.rule.id, "url": f.rule.help_uri()}),
+        match f.rule.help_uri() {
+            Some(url) => json!({"value": f.rule.id, "url": url}),
+            None => json!({"value": f.rule.id}),
+        },
     );
     if let Some(s) = &f.suggestion {
         d.insert(

@@ -80,16 +80,25 @@ pub fn log(scan: &Scan<'_, '_>) -> Value {
 
 fn rule(r: &RuleMeta) -> Value {
     let doc = r.documentation();
-    json!({
-        "id": r.id,
-        "name": r.name,
-        "shortDescription": {"text": r.summary},
-        "fullDescription": {"text": full_description(r, &doc)},
-        "help": {"text": doc, "markdown": doc},
-        "helpUri": r.help_uri(),
-        "defaultConfiguration": {"level": level(r.severity)},
-        "properties": {"tags": r.tags()},
-    })
+    let mut v = serde_json::Map::new();
+    v.insert("id".into(), json!(r.id));
+    v.insert("name".into(), json!(r.name));
+    v.insert("shortDescription".into(), json!({"text": r.summary}));
+    v.insert(
+        "fullDescription".into(),
+        json!({"text": full_description(r, &doc)}),
+    );
+    v.insert("help".into(), json!({"text": doc, "markdown": doc}));
+    // A policy rule has no page: its documentation is its policy.
+    if let Some(uri) = r.help_uri() {
+        v.insert("helpUri".into(), json!(uri));
+    }
+    v.insert(
+        "defaultConfiguration".into(),
+        json!({"level": level(r.severity)}),
+    );
+    v.insert("properties".into(), json!({"tags": r.tags()}));
+    Value::Object(v)
 }
 
 /// The documentation's "What it checks" section as one paragraph, or the

@@ -1,119 +1,18 @@
 //! `keepalign services`: every chain with each value and where it came from.
 
 use super::escape_terminal;
-use super::json::location_json;
 use crate::linker::Chain;
-use crate::model::{Provenance, Seconds, Setting, Unresolved, fmt_secs};
+use crate::model::{Provenance, Seconds, Setting, fmt_secs};
 use crate::servers::KeepAlive;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-/// Whole seconds as integers (`60`, not `60.0`), as users wrote them.
-fn plain_number(v: Value) -> Value {
-    match v.as_f64() {
-        Some(f) if v.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => json!(f as i64),
-        _ => v,
-    }
-}
-
-fn setting_json<T: serde::Serialize>(s: &Setting<T>) -> Value {
-    let value = |v: &T| plain_number(serde_json::to_value(v).unwrap_or(Value::Null));
-    match s {
-        Setting::Known {
-            value: v,
-            provenance: Provenance::Explicit(at),
-        } => json!({"value": value(v), "source": "explicit", "location": location_json(at)}),
-        Setting::Known {
-            value: v,
-            provenance: Provenance::Default { source, applies_at },
-        } => json!({
-            "value": value(v),
-            "source": "default",
-            "default": source,
-            "location": applies_at.as_ref().map(location_json),
-        }),
-        Setting::Known {
-            value: v,
-            provenance: Provenance::Declared(at),
-        } => json!({"value": value(v), "source": "declared", "location": location_json(at)}),
-        Setting::Unresolved(u) => unresolved_json(u),
-    }
-}
-
-fn unresolved_json(u: &Unresolved) -> Value {
-    json!({"value": null, "source": "unresolved", "reason": u.reason, "location": u.at.as_ref().map(location_json)})
-}
-
+/// One chain as the service document's object (see [`crate::document`]).
 pub fn chain_json(c: &Chain<'_>) -> Value {
-    let lb = match &c.load_balancer {
-        Ok(lb) => json!({
-            "address": lb.id.address,
-            "type": setting_json(&lb.kind.clone().map(|k| k.short_name())),
-            "idle_timeout": setting_json(&lb.idle_timeout),
-            "connection_draining": lb.connection_draining.as_ref().map(setting_json),
-            "connection_draining_timeout": lb.connection_draining_timeout.as_ref().map(setting_json),
-            "client_keep_alive": lb.client_keep_alive.as_ref().map(setting_json),
-            "location": location_json(&lb.at),
-        }),
-        Err(u) => unresolved_json(u),
-    };
-    let tg = match &c.target_group {
-        None => Value::Null,
-        Some(Ok(tg)) => json!({
-            "address": tg.id.address,
-            "deregistration_delay": setting_json(&tg.deregistration_delay),
-            "health_check_interval": setting_json(&tg.health_check_interval),
-            "health_check_timeout": setting_json(&tg.health_check_timeout),
-            "location": location_json(&tg.at),
-        }),
-        Some(Err(u)) => unresolved_json(u),
-    };
-    let container = match &c.container {
-        Ok(ct) => json!({
-            "name": ct.name,
-            "image": setting_json(&ct.image),
-            "stop_timeout": setting_json(&c.stop_timeout),
-            "location": location_json(&ct.at),
-        }),
-        Err(u) => unresolved_json(u),
-    };
-    let server = match &c.server {
-        Ok(s) => json!({
-            "name": s.server,
-            "description": s.description,
-            "keep_alive": match &s.keep_alive {
-                KeepAlive::Timeout(t) => setting_json(t),
-                KeepAlive::ClosesEveryConnection { why } => json!({"value": null, "source": "not applicable", "reason": why}),
-            },
-            "graceful_timeout": s.graceful_timeout.as_ref().map(setting_json),
-            "request_timeout": s.request_timeout.as_ref().map(setting_json),
-            "location": s.identified_at.as_ref().map(location_json),
-            "image": c.image.as_ref().map(|l| json!({
-                "link": l.text,
-                "dockerfile": crate::source::display_path(&l.dockerfile),
-                "started_at": l.started_at.as_ref().map(location_json),
-            })),
-        }),
-        Err(u) => unresolved_json(u),
-    };
-    json!({
-        "service": c.service.id.address,
-        "scope": c.service.id.scope,
-        "location": location_json(&c.service.at),
-        "load_balancer": lb,
-        "listener": c.listener.map(|l| l.id.address.clone()),
-        "listener_rule": c.listener_rule.map(|r| r.id.address.clone()),
-        "target_group": tg,
-        "task_definition": match &c.task_definition {
-            Ok(td) => json!(td.id.address),
-            Err(u) => unresolved_json(u),
-        },
-        "container": container,
-        "server": server,
-    })
+    crate::document::service(c, None)
 }
 
 pub fn render_json(chains: &[Chain<'_>]) -> String {
-    let v = json!({"version": 1, "services": chains.iter().map(chain_json).collect::<Vec<_>>()});
+    let (v, _) = crate::document::build(chains);
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     super::json_safe(s)

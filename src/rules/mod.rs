@@ -30,6 +30,7 @@ macro_rules! declare_rule {
             severity: $crate::finding::Severity::$sev,
             summary: $summary,
             doc: concat!($($doc, "\n"),*),
+            policy: None,
         };
     };
 }
@@ -299,6 +300,13 @@ pub struct Checker {
 }
 
 impl Checker {
+    /// A checker for which the rules `disabled` report nothing.
+    pub fn with_disabled(today: crate::suppress::Date, disabled: &[&str]) -> Checker {
+        let mut c = Checker::new(today);
+        c.disabled = disabled.iter().map(|d| d.to_string()).collect();
+        c
+    }
+
     pub fn new(today: crate::suppress::Date) -> Checker {
         Checker {
             findings: Vec::new(),
@@ -308,7 +316,7 @@ impl Checker {
         }
     }
 
-    fn is_disabled(&self, rule: &str) -> bool {
+    pub fn is_disabled(&self, rule: &str) -> bool {
         self.disabled.iter().any(|d| d.eq_ignore_ascii_case(rule))
     }
 

@@ -212,9 +212,21 @@ pub fn load_balancer<S: Source>(r: &S, classic: bool) -> LoadBalancer {
             })
             .collect()
     });
+    let internal = match r.value(b, "internal", &|v| v.to_bool() == Ok(false)) {
+        None => Setting::default(
+            false,
+            "AWS default for internal (internet-facing)",
+            Some(at.clone()),
+        ),
+        Some(v) => match v.to_bool() {
+            Ok(x) => Setting::explicit(x, v.at.clone().unwrap_or(r.location(b, "internal"))),
+            Err(h) => unresolved_from(&h, "internal", Some(r.location(b, "internal"))),
+        },
+    };
     LoadBalancer {
         id: r.id().clone(),
         ignore: r.ignore(),
+        internal,
         name: r.known_string("name"),
         classic_listeners,
         idle_timeout: seconds(r, b, "idle_timeout", Some(idle_default)),
@@ -451,9 +463,14 @@ pub fn service<S: Source>(r: &S) -> Service {
     let cluster = r
         .is_set(&root, "cluster")
         .then(|| r.link(&root, "cluster", "cluster", Target::Cluster));
+    let tags = r
+        .value(&root, "tags", &never_default)
+        .map(|v| crate::convert::tags(&v))
+        .unwrap_or_default();
     Service {
         id: r.id().clone(),
         ignore: r.ignore(),
+        tags,
         placement: Placement {
             launch_type,
             capacity_providers,

@@ -1,0 +1,396 @@
+//! The service document: every chain as plain data, each value with where
+//! it came from. `keepalign services --format json` prints it, the JSON
+//! report embeds it, and policies are evaluated against it
+//! (`docs/service-document.schema.json` is its schema, version 1).
+//!
+//! Every key is present on every service; a value that does not apply is
+//! `null` (a Classic ELB's draining on an ALB), and a part of the chain that
+//! is unknown keeps its shape with each setting unresolved for that reason,
+//! so a policy needs no guard for a missing key. What a policy cannot
+//! compute (Guard has no arithmetic) is precomputed: the margins between
+//! values, the launch type, whether the load balancer is internet-facing.
+//!
+//! While it is built, [`Places`] records the source location of each value
+//! by JSON pointer, so that a policy clause failing on
+//! `/services/3/server/keep_alive/value` points at the line that set it.
+
+use crate::finding::Related;
+use crate::linker::Chain;
+use crate::model::{LaunchType, Provenance, Setting, Unresolved, fmt_secs};
+use crate::report::json::location_json;
+use crate::servers::KeepAlive;
+use crate::source::Location;
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+
+/// The document's version: its keys keep their meaning within it.
+pub const VERSION: u64 = 1;
+
+/// Where a value of the document came from, and the values it was
+/// computed from.
+#[derive(Clone, Debug)]
+pub struct Place {
+    pub at: Location,
+    pub related: Vec<Related>,
+}
+
+/// Places by JSON pointer (`/services/0/load_balancer/idle_timeout`).
+#[derive(Debug, Default)]
+pub struct Places(HashMap<String, Place>);
+
+impl Places {
+    /// The place of `pointer`, or of the nearest value that holds it.
+    pub fn find(&self, pointer: &str) -> Option<&Place> {
+        let mut p = pointer;
+        loop {
+            if let Some(place) = self.0.get(p) {
+                return Some(place);
+            }
+            p = &p[..p.rfind('/')?];
+        }
+    }
+}
+
+/// Records places under one service's pointer.
+struct Recorder<'p> {
+    places: Option<&'p mut Places>,
+    prefix: String,
+}
+
+impl Recorder<'_> {
+    fn put(&mut self, path: &str, at: Option<&Location>, related: Vec<Related>) {
+        if let (Some(places), Some(at)) = (self.places.as_deref_mut(), at) {
+            places.0.insert(
+                format!("{}{path}", self.prefix),
+                Place {
+                    at: at.clone(),
+                    related,
+                },
+            );
+        }
+    }
+}
+
+/// Whole seconds as integers (`60`, not `60.0`), as users wrote them.
+fn plain_number(v: Value) -> Value {
+    match v.as_f64() {
+        Some(f) if v.is_f64() && f.fract() == 0.0 && f.abs() < 1e15 => json!(f as i64),
+        _ => v,
+    }
+}
+
+fn number(f: f64) -> Value {
+    plain_number(json!(f))
+}
+
+/// A setting: `value`, `source` (`explicit`, `default`, `declared`,
+/// `unresolved`), `default` (what the default is, for a default),
+/// `reason` (why it is unknown) and `location`.
+fn setting<T: serde::Serialize>(rec: &mut Recorder<'_>, path: &str, s: &Setting<T>) -> Value {
+    let value = |v: &T| plain_number(serde_json::to_value(v).unwrap_or(Value::Null));
+    let (v, source, default, reason, at) = match s {
+        Setting::Known {
+            value: v,
+            provenance: Provenance::Explicit(at),
+        } => (value(v), "explicit", None, None, Some(at)),
+        Setting::Known {
+            value: v,
+            provenance: Provenance::Default { source, applies_at },
+        } => (
+            value(v),
+            "default",
+            Some(source.as_str()),
+            None,
+            applies_at.as_ref(),
+        ),
+        Setting::Known {
+            value: v,
+            provenance: Provenance::Declared(at),
+        } => (value(v), "declared", None, None, Some(at)),
+        Setting::Unresolved(u) => (
+            Value::Null,
+            "unresolved",
+            None,
+            Some(u.reason.as_str()),
+            u.at.as_ref(),
+        ),
+    };
+    rec.put(path, at, Vec::new());
+    json!({
+        "value": v,
+        "source": source,
+        "default": default,
+        "reason": reason,
+        "location": at.map(location_json),
+    })
+}
+
+fn unresolved<T: serde::Serialize>(rec: &mut Recorder<'_>, path: &str, u: &Unresolved) -> Value {
+    setting::<T>(rec, path, &Setting::Unresolved(u.clone()))
+}
+
+/// A part of the chain keepalign could not find: its keys, each setting
+/// unresolved for the same reason.
+fn unknown_part(
+    rec: &mut Recorder<'_>,
+    path: &str,
+    u: &Unresolved,
+    settings: &[&str],
+    others: &[&str],
+) -> Value {
+    let mut m = Map::new();
+    for key in others {
+        m.insert((*key).to_string(), Value::Null);
+    }
+    for key in settings {
+        m.insert(
+            (*key).to_string(),
+            unresolved::<()>(rec, &format!("{path}/{key}"), u),
+        );
+    }
+    rec.put(path, u.at.as_ref(), Vec::new());
+    m.insert("location".into(), u.at.as_ref().map_or(Value::Null, location_json));
+    m.insert("source".into(), json!("unresolved"));
+    m.insert("reason".into(), json!(u.reason));
+    Value::Object(m)
+}
+
+fn optional<T: serde::Serialize>(
+    rec: &mut Recorder<'_>,
+    path: &str,
+    s: Option<&Setting<T>>,
+) -> Value {
+    s.map_or(Value::Null, |s| setting(rec, path, s))
+}
+
+const LB_SETTINGS: &[&str] = &[
+    "type",
+    "idle_timeout",
+    "connection_draining",
+    "connection_draining_timeout",
+    "client_keep_alive",
+    "internal",
+];
+const TG_SETTINGS: &[&str] = &[
+    "deregistration_delay",
+    "health_check_interval",
+    "health_check_timeout",
+];
+const SERVER_SETTINGS: &[&str] = &["keep_alive", "graceful_timeout", "request_timeout"];
+
+fn launch_name(t: LaunchType) -> &'static str {
+    match t {
+        LaunchType::Fargate => "FARGATE",
+        LaunchType::Ec2 => "EC2",
+        LaunchType::External => "EXTERNAL",
+    }
+}
+
+/// A value with its location, for a margin's related locations.
+fn related(s: &Setting<f64>, label: &str) -> Option<Related> {
+    Some(Related {
+        location: s.location()?.clone(),
+        message: format!("{label} {} s", fmt_secs(*s.value()?)),
+    })
+}
+
+/// `a - b` when both are known, placed at `a` with `b` related.
+fn margin(
+    rec: &mut Recorder<'_>,
+    path: &str,
+    a: Option<&Setting<f64>>,
+    b: Option<(&Setting<f64>, &str)>,
+) -> Value {
+    let (Some(a), Some((b, label))) = (a, b) else {
+        return Value::Null;
+    };
+    let (Some(x), Some(y)) = (a.value(), b.value()) else {
+        return Value::Null;
+    };
+    rec.put(path, a.location(), related(b, label).into_iter().collect());
+    number(x - y)
+}
+
+/// One chain as the document's service object; `places` records where
+/// each value came from, under `/services/{index}`.
+pub fn service(c: &Chain<'_>, places: Option<(&mut Places, usize)>) -> Value {
+    let (places, index) = match places {
+        Some((p, i)) => (Some(p), i),
+        None => (None, 0),
+    };
+    let mut rec = Recorder {
+        places,
+        prefix: format!("/services/{index}"),
+    };
+    let rec = &mut rec;
+    rec.put("", Some(&c.service.at), Vec::new());
+    let lb = match &c.load_balancer {
+        Ok(lb) => {
+            rec.put("/load_balancer", Some(&lb.at), Vec::new());
+            json!({
+                "address": lb.id.address,
+                "type": setting(rec, "/load_balancer/type", &lb.kind.clone().map(|k| k.short_name())),
+                "idle_timeout": setting(rec, "/load_balancer/idle_timeout", &lb.idle_timeout),
+                "connection_draining": optional(rec, "/load_balancer/connection_draining", lb.connection_draining.as_ref()),
+                "connection_draining_timeout": optional(rec, "/load_balancer/connection_draining_timeout", lb.connection_draining_timeout.as_ref()),
+                "client_keep_alive": optional(rec, "/load_balancer/client_keep_alive", lb.client_keep_alive.as_ref()),
+                "internal": setting(rec, "/load_balancer/internal", &lb.internal),
+                "location": location_json(&lb.at),
+                "source": if matches!(lb.kind, Setting::Known { provenance: Provenance::Declared(_), .. }) { "declared" } else { "explicit" },
+                "reason": null,
+            })
+        }
+        Err(u) => unknown_part(rec, "/load_balancer", u, LB_SETTINGS, &["address"]),
+    };
+    let tg = match &c.target_group {
+        None => Value::Null,
+        Some(Ok(tg)) => {
+            rec.put("/target_group", Some(&tg.at), Vec::new());
+            json!({
+                "address": tg.id.address,
+                "deregistration_delay": setting(rec, "/target_group/deregistration_delay", &tg.deregistration_delay),
+                "health_check_interval": setting(rec, "/target_group/health_check_interval", &tg.health_check_interval),
+                "health_check_timeout": setting(rec, "/target_group/health_check_timeout", &tg.health_check_timeout),
+                "location": location_json(&tg.at),
+                "source": "explicit",
+                "reason": null,
+            })
+        }
+        Some(Err(u)) => unknown_part(rec, "/target_group", u, TG_SETTINGS, &["address"]),
+    };
+    let container = match &c.container {
+        Ok(ct) => {
+            rec.put("/container", Some(&ct.at), Vec::new());
+            json!({
+                "name": ct.name,
+                "image": setting(rec, "/container/image", &ct.image),
+                "stop_timeout": setting(rec, "/container/stop_timeout", &c.stop_timeout),
+                "location": location_json(&ct.at),
+                "source": "explicit",
+                "reason": null,
+            })
+        }
+        Err(u) => {
+            let mut v = unknown_part(rec, "/container", u, &["image"], &["name"]);
+            v["stop_timeout"] = setting(rec, "/container/stop_timeout", &c.stop_timeout);
+            v
+        }
+    };
+    let server = match &c.server {
+        Ok(s) => {
+            rec.put("/server", s.identified_at.as_ref(), Vec::new());
+            json!({
+                "name": s.server,
+                "description": s.description,
+                "keep_alive": match &s.keep_alive {
+                    KeepAlive::Timeout(t) => setting(rec, "/server/keep_alive", t),
+                    KeepAlive::ClosesEveryConnection { why } => json!({
+                        "value": null,
+                        "source": "not applicable",
+                        "default": null,
+                        "reason": why,
+                        "location": null,
+                    }),
+                },
+                "graceful_timeout": optional(rec, "/server/graceful_timeout", s.graceful_timeout.as_ref()),
+                "request_timeout": optional(rec, "/server/request_timeout", s.request_timeout.as_ref()),
+                "location": s.identified_at.as_ref().map(location_json),
+                "image": c.image.as_ref().map(|l| json!({
+                    "link": l.text,
+                    "dockerfile": crate::source::display_path(&l.dockerfile),
+                    "started_at": l.started_at.as_ref().map(location_json),
+                })),
+                "source": "explicit",
+                "reason": null,
+            })
+        }
+        Err(u) => unknown_part(
+            rec,
+            "/server",
+            u,
+            SERVER_SETTINGS,
+            &["name", "description", "image"],
+        ),
+    };
+    let lb_ok = c.load_balancer.as_ref().ok();
+    let idle = lb_ok.map(|lb| (&lb.idle_timeout, "load balancer idle timeout"));
+    let keep_alive = match &c.server {
+        Ok(s) => match &s.keep_alive {
+            KeepAlive::Timeout(t) => Some(t),
+            KeepAlive::ClosesEveryConnection { .. } => None,
+        },
+        Err(_) => None,
+    };
+    let keep_alive_margin = margin(rec, "/keep_alive_margin", keep_alive, idle);
+    // What drains connections: the target group's deregistration delay,
+    // or a Classic ELB's connection draining when it is on.
+    let drain = match (&c.target_group, lb_ok) {
+        (Some(Ok(tg)), _) => Some(&tg.deregistration_delay),
+        (None, Some(lb)) if lb.connection_draining.as_ref().and_then(|d| d.value()) == Some(&true) => {
+            lb.connection_draining_timeout.as_ref()
+        }
+        _ => None,
+    };
+    let drain_margin = margin(rec, "/drain_margin", drain, idle);
+    let graceful = c
+        .server
+        .as_ref()
+        .ok()
+        .and_then(|s| s.graceful_timeout.as_ref())
+        .map(|g| (g, "server graceful timeout"));
+    let stop_margin = margin(rec, "/stop_margin", Some(&c.stop_timeout), graceful);
+    let public = match lb_ok.map(|lb| &lb.internal) {
+        Some(s @ Setting::Known { value, .. }) => {
+            rec.put("/public", s.location(), Vec::new());
+            json!(!value)
+        }
+        _ => Value::Null,
+    };
+    if let Some(at) = c
+        .service
+        .placement
+        .launch_type
+        .as_ref()
+        .and_then(|l| l.location())
+    {
+        rec.put("/launch_type", Some(at), Vec::new());
+    }
+    let tags: Map<String, Value> = c
+        .service
+        .tags
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_ref().map_or(Value::Null, |v| json!(v))))
+        .collect();
+    json!({
+        "service": c.service.id.address,
+        "scope": c.service.id.scope,
+        "location": location_json(&c.service.at),
+        "launch_type": c.launch_type.as_ref().ok().map(|t| launch_name(*t)),
+        "public": public,
+        "tags": tags,
+        "load_balancer": lb,
+        "listener": c.listener.map(|l| l.id.address.clone()),
+        "listener_rule": c.listener_rule.map(|r| r.id.address.clone()),
+        "target_group": tg,
+        "task_definition": match &c.task_definition {
+            Ok(td) => json!(td.id.address),
+            Err(u) => json!({"value": null, "source": "unresolved", "default": null, "reason": u.reason, "location": u.at.as_ref().map(location_json)}),
+        },
+        "container": container,
+        "server": server,
+        "keep_alive_margin": keep_alive_margin,
+        "drain_margin": drain_margin,
+        "stop_margin": stop_margin,
+    })
+}
+
+/// The whole document, with the places of its values.
+pub fn build(chains: &[Chain<'_>]) -> (Value, Places) {
+    let mut places = Places::default();
+    let services: Vec<Value> = chains
+        .iter()
+        .enumerate()
+        .map(|(i, c)| service(c, Some((&mut places, i))))
+        .collect();
+    (json!({"version": VERSION, "services": services}), places)
+}

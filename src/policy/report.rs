@@ -1,0 +1,335 @@
+//! Evaluating the policies over the service document, and each failing
+//! clause as a finding.
+
+use super::{Policies, PolicyFile, quietly};
+use crate::document::{Place, Places};
+use crate::finding::{Finding, Related, RuleMeta};
+use crate::linker::Chain;
+use crate::rules::{Checker, Diagnostic};
+use cloudformation_guard_lang::eval::eval_rules_file;
+use cloudformation_guard_lang::eval_context::{
+    ClauseReport, GuardClauseReport, ValueComparisons, cmp_str, root_scope,
+    simplified_json_from_root,
+};
+use cloudformation_guard_lang::path_value::PathAwareValue;
+use std::rc::Rc;
+
+/// One failing clause, owned (Guard's report borrows its evaluation).
+struct Failure {
+    rule: String,
+    /// Pointer into the document of the value the clause failed on.
+    from: Option<String>,
+    shown: String,
+    /// The value it was compared with: its pointer when it is in the
+    /// document, and how it reads.
+    to: Option<(Option<String>, String)>,
+    comparison: Option<&'static str>,
+    message: Option<String>,
+    /// Why Guard could not reach the value (a key missing on the way).
+    unresolved: Option<String>,
+}
+
+/// The findings of every policy over `chains`, reported like built-in ones
+/// (suppressions on the chain's resources apply).
+pub fn check(
+    policies: &Policies,
+    chains: &[Chain<'_>],
+    today: crate::suppress::Date,
+    disabled: &[&str],
+) -> Vec<Finding> {
+    let mut checker = Checker::with_disabled(today, disabled);
+    if policies.files.is_empty() {
+        return Vec::new();
+    }
+    let (document, places) = crate::document::build(chains);
+    let root = match quietly(|| PathAwareValue::try_from(document)) {
+        Ok(Ok(v)) => Rc::new(v),
+        Ok(Err(e)) => return vec![evaluation_error(&policies.files[0], &e.to_string())],
+        Err(panic) => return vec![evaluation_error(&policies.files[0], &panic)],
+    };
+    let mut extra = Vec::new();
+    for file in &policies.files {
+        let failures = match quietly(|| evaluate(file, root.clone())) {
+            Ok(Ok(f)) => f,
+            Ok(Err(e)) => {
+                extra.push(evaluation_error(file, &e));
+                continue;
+            }
+            Err(panic) => {
+                extra.push(evaluation_error(file, &panic));
+                continue;
+            }
+        };
+        for f in failures {
+            let Some((meta, rule_at)) = file.rules_meta.iter().find(|(m, _)| m.id == f.rule)
+            else {
+                continue;
+            };
+            if checker.is_disabled(meta.id) {
+                continue;
+            }
+            let chain = f.from.as_deref().and_then(|p| service_index(p)).and_then(|i| chains.get(i));
+            let place = f.from.as_deref().and_then(|p| places.find(p));
+            let d = diagnostic(meta, &f, place, &places);
+            match chain {
+                Some(chain) => checker.report(meta, chain, d),
+                None => {
+                    // About the document as a whole (`services !empty`):
+                    // located at the rule.
+                    extra.push(Finding {
+                        location: Some(rule_at.clone()),
+                        label: d.label,
+                        ..Finding::new(meta, d.message)
+                    });
+                }
+            }
+        }
+    }
+    let mut out = checker.finish();
+    out.extend(extra);
+    out
+}
+
+/// `/services/N/…` → N.
+fn service_index(pointer: &str) -> Option<usize> {
+    pointer.strip_prefix("/services/")?.split('/').next()?.parse().ok()
+}
+
+/// The field a pointer names, relative to its service:
+/// `server.keep_alive.value`.
+fn field(pointer: &str) -> String {
+    let rest = pointer
+        .strip_prefix("/services/")
+        .and_then(|r| r.split_once('/').map(|(_, f)| f))
+        .unwrap_or(pointer.trim_start_matches('/'));
+    rest.replace('/', ".")
+}
+
+fn diagnostic(meta: &RuleMeta, f: &Failure, place: Option<&Place>, places: &Places) -> Diagnostic {
+    let what = f.from.as_deref().map(field).unwrap_or_default();
+    let value = if f.unresolved.is_some() {
+        format!("`{what}` could not be read")
+    } else if what.is_empty() {
+        format!("the value is {}", f.shown)
+    } else {
+        format!("`{what}` is {}", f.shown)
+    };
+    let expected = match (f.comparison.map(operator), &f.to) {
+        (Some(cmp), Some((_, to))) => format!(", expected {cmp} {to}"),
+        (Some(cmp), None) => format!(", expected {cmp}"),
+        _ => String::new(),
+    };
+    let why = f
+        .unresolved
+        .as_deref()
+        .map(|u| format!(" ({u})"))
+        .unwrap_or_default();
+    let head = match &f.message {
+        Some(m) => m.clone(),
+        None => format!("policy rule {} is not satisfied", meta.id),
+    };
+    let message = format!("{head}: {value}{expected}{why}");
+    let mut related: Vec<Related> = place.map(|p| p.related.clone()).unwrap_or_default();
+    if let Some((Some(pointer), to)) = &f.to
+        && let Some(p) = places.find(pointer)
+        && place.is_none_or(|own| own.at != p.at)
+    {
+        related.push(Related {
+            location: p.at.clone(),
+            message: format!("{} {to}", field(pointer)),
+        });
+    }
+    Diagnostic {
+        message,
+        fix: None,
+        location: place.map(|p| p.at.clone()),
+        label: if what.is_empty() {
+            f.shown.clone()
+        } else {
+            format!("{what} {}", f.shown)
+        },
+        related,
+        suggestion: None,
+    }
+}
+
+/// Guard's name of a comparison as users write it.
+fn operator(guard: &str) -> String {
+    match guard {
+        "EQUALS" | "EQUAL" => "==".into(),
+        "NOT EQUALS" | "NOT EQUAL" => "!=".into(),
+        "GREATER THAN" => ">".into(),
+        "GREATER THAN EQUAL" => ">=".into(),
+        "LESS THAN" => "<".into(),
+        "LESS THAN EQUAL" => "<=".into(),
+        "NOT GREATER THAN" => "<=".into(),
+        "NOT GREATER THAN EQUAL" => "<".into(),
+        "NOT LESS THAN" => ">=".into(),
+        "NOT LESS THAN EQUAL" => ">".into(),
+        other => other.to_lowercase(),
+    }
+}
+
+/// An error while evaluating a policy: a finding of PA001 on the policy.
+fn evaluation_error(file: &PolicyFile, why: &str) -> Finding {
+    let message = format!(
+        "policy {} could not be evaluated: {}",
+        file.source.display,
+        crate::report::escape_terminal(&why.chars().take(300).collect::<String>())
+    );
+    Finding {
+        location: Some(crate::source::Location::new(&file.source, 0..0)),
+        ..Finding::new(&crate::rules::pa001::META, message)
+    }
+}
+
+/// Evaluate one policy file over the document: its failing clauses.
+fn evaluate(file: &PolicyFile, root: Rc<PathAwareValue>) -> Result<Vec<Failure>, String> {
+    let mut scope = root_scope(&file.rules, root);
+    eval_rules_file(&file.rules, &mut scope, None).map_err(|e| e.to_string())?;
+    let record = scope.reset_recorder().extract();
+    let report = simplified_json_from_root(&record).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for clause in &report.not_compliant {
+        collect(clause, None, None, &mut out);
+    }
+    Ok(out)
+}
+
+fn path_of(v: &PathAwareValue) -> Option<String> {
+    let p = &v.self_path().0;
+    p.starts_with('/').then(|| p.clone())
+}
+
+/// How a value reads in a message: scalars as written, collections by
+/// size.
+fn shown(v: &PathAwareValue) -> String {
+    match v {
+        PathAwareValue::Null(_) => "null".into(),
+        PathAwareValue::String((_, s)) | PathAwareValue::Regex((_, s)) => {
+            format!("\"{}\"", s.chars().take(80).collect::<String>())
+        }
+        PathAwareValue::Bool((_, b)) => b.to_string(),
+        PathAwareValue::Int((_, i)) => i.to_string(),
+        PathAwareValue::Float((_, f)) => crate::model::fmt_secs(*f),
+        PathAwareValue::Char((_, c)) => format!("'{c}'"),
+        PathAwareValue::List((_, l)) => format!("a list of {}", l.len()),
+        PathAwareValue::Map((_, m)) => format!("a map of {} keys", m.values.len()),
+        PathAwareValue::RangeInt(_) | PathAwareValue::RangeFloat(_) | PathAwareValue::RangeChar(_) => {
+            "a range".into()
+        }
+    }
+}
+
+/// Walk a rule's report down to the clauses that failed.
+fn collect(
+    clause: &ClauseReport<'_>,
+    rule: Option<&str>,
+    message: Option<&str>,
+    out: &mut Vec<Failure>,
+) {
+    let custom = |m: &Option<String>| m.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(str::to_string);
+    match clause {
+        ClauseReport::Rule(r) => {
+            let own = custom(&r.messages.custom_message);
+            let message = own.as_deref().or(message);
+            for c in &r.checks {
+                collect(c, Some(rule.unwrap_or(r.name)), message, out);
+            }
+        }
+        ClauseReport::Disjunctions(d) => {
+            for c in &d.checks {
+                collect(c, rule, message, out);
+            }
+        }
+        ClauseReport::Block(b) => {
+            let Some(rule) = rule else { return };
+            out.push(Failure {
+                rule: rule.to_string(),
+                from: b.unresolved.as_ref().and_then(|u| path_of(&u.traversed_to)),
+                shown: b
+                    .unresolved
+                    .as_ref()
+                    .map_or_else(String::new, |u| shown(&u.traversed_to)),
+                to: None,
+                comparison: None,
+                message: custom(&b.messages.custom_message).or(message.map(str::to_string)),
+                unresolved: b.unresolved.as_ref().map(|u| {
+                    u.reason
+                        .clone()
+                        .unwrap_or_else(|| format!("no {}", u.remaining_query))
+                }),
+            });
+        }
+        ClauseReport::Clause(c) => {
+            let Some(rule) = rule else { return };
+            let (messages, comparison, unresolved) = match c {
+                GuardClauseReport::Unary(u) => (
+                    &u.messages,
+                    match &u.check {
+                        cloudformation_guard_lang::eval_context::UnaryCheck::Resolved(r) => {
+                            Some(cmp_str(r.comparison))
+                        }
+                        cloudformation_guard_lang::eval_context::UnaryCheck::UnResolved(r) => {
+                            Some(cmp_str(r.comparison))
+                        }
+                        _ => None,
+                    },
+                    match &u.check {
+                        cloudformation_guard_lang::eval_context::UnaryCheck::UnResolved(r) => {
+                            Some(r.value.reason.clone().unwrap_or_else(|| {
+                                format!("no {}", r.value.remaining_query)
+                            }))
+                        }
+                        _ => None,
+                    },
+                ),
+                GuardClauseReport::Binary(b) => (
+                    &b.messages,
+                    Some(match &b.check {
+                        cloudformation_guard_lang::eval_context::BinaryCheck::Resolved(r) => {
+                            cmp_str(r.comparison)
+                        }
+                        cloudformation_guard_lang::eval_context::BinaryCheck::InResolved(r) => {
+                            cmp_str(r.comparison)
+                        }
+                        cloudformation_guard_lang::eval_context::BinaryCheck::UnResolved(r) => {
+                            cmp_str(r.comparison)
+                        }
+                    }),
+                    match &b.check {
+                        cloudformation_guard_lang::eval_context::BinaryCheck::UnResolved(r) => {
+                            Some(r.value.reason.clone().unwrap_or_else(|| {
+                                format!("no {}", r.value.remaining_query)
+                            }))
+                        }
+                        _ => None,
+                    },
+                ),
+            };
+            let from = c.value_from();
+            let to = match c {
+                GuardClauseReport::Binary(b) => match &b.check {
+                    cloudformation_guard_lang::eval_context::BinaryCheck::InResolved(r) => Some((
+                        None,
+                        format!(
+                            "[{}]",
+                            r.to.iter().map(|v| shown(v)).collect::<Vec<_>>().join(", ")
+                        ),
+                    )),
+                    _ => c.value_to().map(|v| (path_of(&v), shown(&v))),
+                },
+                GuardClauseReport::Unary(_) => None,
+            };
+            out.push(Failure {
+                rule: rule.to_string(),
+                from: from.as_deref().and_then(path_of),
+                shown: from.as_deref().map(shown).unwrap_or_default(),
+                to,
+                comparison,
+                message: custom(&messages.custom_message).or(message.map(str::to_string)),
+                unresolved,
+            });
+        }
+    }
+}

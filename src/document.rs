@@ -149,7 +149,10 @@ fn unknown_part(
         );
     }
     rec.put(path, u.at.as_ref(), Vec::new());
-    m.insert("location".into(), u.at.as_ref().map_or(Value::Null, location_json));
+    m.insert(
+        "location".into(),
+        u.at.as_ref().map_or(Value::Null, location_json),
+    );
     m.insert("source".into(), json!("unresolved"));
     m.insert("reason".into(), json!(u.reason));
     Value::Object(m)
@@ -326,7 +329,9 @@ pub fn service(c: &Chain<'_>, places: Option<(&mut Places, usize)>) -> Value {
     // or a Classic ELB's connection draining when it is on.
     let drain = match (&c.target_group, lb_ok) {
         (Some(Ok(tg)), _) => Some(&tg.deregistration_delay),
-        (None, Some(lb)) if lb.connection_draining.as_ref().and_then(|d| d.value()) == Some(&true) => {
+        (None, Some(lb))
+            if lb.connection_draining.as_ref().and_then(|d| d.value()) == Some(&true) =>
+        {
             lb.connection_draining_timeout.as_ref()
         }
         _ => None,

@@ -136,7 +136,9 @@ fn scheme(r: &Resource<'_, '_>) -> Setting<bool> {
         Some(v) => match v.as_known_str() {
             Some(s) => Setting::explicit(
                 s.eq_ignore_ascii_case("internal"),
-                v.at.clone().or_else(|| r.prop_at("Scheme")).unwrap_or(r.at.clone()),
+                v.at.clone()
+                    .or_else(|| r.prop_at("Scheme"))
+                    .unwrap_or(r.at.clone()),
             ),
             None => unresolved_from(&v, "Scheme", r.prop_at("Scheme")),
         },
@@ -433,7 +435,9 @@ pub fn service(r: &Resource<'_, '_>) -> Service {
         .iter()
         .filter_map(|t| {
             let key = field(t, "Key")?.as_known_str()?.to_string();
-            let value = field(t, "Value").and_then(|v| v.as_known_str()).map(str::to_string);
+            let value = field(t, "Value")
+                .and_then(|v| v.as_known_str())
+                .map(str::to_string);
             Some((key, value))
         })
         .collect();

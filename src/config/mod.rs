@@ -337,18 +337,17 @@ pub fn parse(file: Arc<SourceFile>, dir: PathBuf) -> Result<Config, String> {
         }),
     };
     let rule_list = |list: &Option<Vec<Spanned<String>>>, key: &str| {
-        list.as_ref()
-            .map(|items| {
-                items
-                    .iter()
-                    .map(|i| {
-                        find_rule(i.get_ref()).ok_or_else(|| UnknownRule {
-                            name: i.get_ref().clone(),
-                            error: errors.at(i.span(), unknown_rule(key, i.get_ref())),
-                        })
+        list.as_ref().map(|items| {
+            items
+                .iter()
+                .map(|i| {
+                    find_rule(i.get_ref()).ok_or_else(|| UnknownRule {
+                        name: i.get_ref().clone(),
+                        error: errors.at(i.span(), unknown_rule(key, i.get_ref())),
                     })
-                    .collect::<Vec<_>>()
-            })
+                })
+                .collect::<Vec<_>>()
+        })
     };
     let select = rule_list(&raw.select, "select");
     let ignore = rule_list(&raw.ignore, "ignore").unwrap_or_default();
@@ -461,7 +460,10 @@ fn policy(
     let text = written.get_ref();
     if let Some(name) = text.strip_prefix("builtin:") {
         if !BUILTIN.iter().any(|(n, _)| *n == name) {
-            let names: Vec<String> = BUILTIN.iter().map(|(n, _)| format!("builtin:{n}")).collect();
+            let names: Vec<String> = BUILTIN
+                .iter()
+                .map(|(n, _)| format!("builtin:{n}"))
+                .collect();
             return Err(errors.at(
                 written.span(),
                 format!(

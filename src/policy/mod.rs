@@ -101,8 +101,10 @@ impl Policies {
             match r {
                 PolicyRef::Builtin(name) => {
                     let Some((_, text)) = BUILTIN.iter().find(|(n, _)| n == name) else {
-                        let names: Vec<String> =
-                            BUILTIN.iter().map(|(n, _)| format!("builtin:{n}")).collect();
+                        let names: Vec<String> = BUILTIN
+                            .iter()
+                            .map(|(n, _)| format!("builtin:{n}"))
+                            .collect();
                         return Err(format!(
                             "policy builtin:{name}: no such pack; the shipped packs are {}",
                             names.join(", ")
@@ -120,13 +122,9 @@ impl Policies {
                             PathWithin::Named => Within::Named,
                             PathWithin::Repository(root) => Within::Repository(root),
                         };
-                        let text = crate::input::read_text(&p, within, MAX_POLICY_SIZE)
-                            .map_err(|e| {
-                                format!(
-                                    "policy {}: {}",
-                                    crate::source::display_path(&p),
-                                    e.message
-                                )
+                        let text =
+                            crate::input::read_text(&p, within, MAX_POLICY_SIZE).map_err(|e| {
+                                format!("policy {}: {}", crate::source::display_path(&p), e.message)
                             })?;
                         files.push(parse(SourceFile::new(p, text))?);
                     }
@@ -317,7 +315,12 @@ fn parse_error(source: &SourceFile, message: &str) -> String {
         .map(|i| &message[i + "when handling ".len()..])
         .and_then(|rest| rest.split(", fragment").next())
         .filter(|c| !c.is_empty())
-        .map(|c| format!(" (Guard was reading {})", c.chars().take(120).collect::<String>()))
+        .map(|c| {
+            format!(
+                " (Guard was reading {})",
+                c.chars().take(120).collect::<String>()
+            )
+        })
         .unwrap_or_default();
     format!(
         "{}:{line}:{column}: the policy does not parse as CloudFormation Guard{context}",
@@ -356,8 +359,9 @@ fn describe(source: &Arc<SourceFile>, name: &str) -> Result<(&'static RuleMeta, 
             .filter(|rest| rest.starts_with(char::is_whitespace))
             .map(str::trim_start)
             .is_some_and(|rest| {
-                rest.strip_prefix(name)
-                    .is_some_and(|after| !after.starts_with(|c: char| c.is_alphanumeric() || c == '_'))
+                rest.strip_prefix(name).is_some_and(|after| {
+                    !after.starts_with(|c: char| c.is_alphanumeric() || c == '_')
+                })
             })
     };
     let index = lines.iter().position(|l| starts(l)).unwrap_or(0);
@@ -367,7 +371,10 @@ fn describe(source: &Arc<SourceFile>, name: &str) -> Result<(&'static RuleMeta, 
         .take(index)
         .map(str::len)
         .sum();
-    let at = Location::new(source, offset..offset + lines.get(index).map_or(0, |l| l.len()));
+    let at = Location::new(
+        source,
+        offset..offset + lines.get(index).map_or(0, |l| l.len()),
+    );
     let mut comments = Vec::new();
     for l in lines[..index].iter().rev() {
         match l.trim_start().strip_prefix('#') {

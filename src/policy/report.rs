@@ -25,7 +25,8 @@ struct Failure {
     to: Option<(Option<String>, String)>,
     comparison: Option<&'static str>,
     message: Option<String>,
-    /// Why Guard could not reach the value (a key missing on the way).
+    /// What Guard could not reach below `from` (the rest of the query,
+    /// a key missing on the way).
     unresolved: Option<String>,
 }
 
@@ -61,14 +62,17 @@ pub fn check(
             }
         };
         for f in failures {
-            let Some((meta, rule_at)) = file.rules_meta.iter().find(|(m, _)| m.id == f.rule)
-            else {
+            let Some((meta, rule_at)) = file.rules_meta.iter().find(|(m, _)| m.id == f.rule) else {
                 continue;
             };
             if checker.is_disabled(meta.id) {
                 continue;
             }
-            let chain = f.from.as_deref().and_then(|p| service_index(p)).and_then(|i| chains.get(i));
+            let chain = f
+                .from
+                .as_deref()
+                .and_then(service_index)
+                .and_then(|i| chains.get(i));
             let place = f.from.as_deref().and_then(|p| places.find(p));
             let d = diagnostic(meta, &f, place, &places);
             match chain {
@@ -92,7 +96,12 @@ pub fn check(
 
 /// `/services/N/…` → N.
 fn service_index(pointer: &str) -> Option<usize> {
-    pointer.strip_prefix("/services/")?.split('/').next()?.parse().ok()
+    pointer
+        .strip_prefix("/services/")?
+        .split('/')
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// The field a pointer names, relative to its service:
@@ -106,9 +115,19 @@ fn field(pointer: &str) -> String {
 }
 
 fn diagnostic(meta: &RuleMeta, f: &Failure, place: Option<&Place>, places: &Places) -> Diagnostic {
-    let what = f.from.as_deref().map(field).unwrap_or_default();
+    let mut what = f.from.as_deref().map(field).unwrap_or_default();
+    if let Some(rest) = &f.unresolved {
+        let rest = rest.trim_start_matches('.');
+        if !rest.is_empty() {
+            what = if what.is_empty() {
+                rest.to_string()
+            } else {
+                format!("{what}.{rest}")
+            };
+        }
+    }
     let value = if f.unresolved.is_some() {
-        format!("`{what}` could not be read")
+        format!("`{what}` is missing")
     } else if what.is_empty() {
         format!("the value is {}", f.shown)
     } else {
@@ -119,16 +138,11 @@ fn diagnostic(meta: &RuleMeta, f: &Failure, place: Option<&Place>, places: &Plac
         (Some(cmp), None) => format!(", expected {cmp}"),
         _ => String::new(),
     };
-    let why = f
-        .unresolved
-        .as_deref()
-        .map(|u| format!(" ({u})"))
-        .unwrap_or_default();
     let head = match &f.message {
         Some(m) => m.clone(),
         None => format!("policy rule {} is not satisfied", meta.id),
     };
-    let message = format!("{head}: {value}{expected}{why}");
+    let message = format!("{head}: {value}{expected}");
     let mut related: Vec<Related> = place.map(|p| p.related.clone()).unwrap_or_default();
     if let Some((Some(pointer), to)) = &f.to
         && let Some(p) = places.find(pointer)
@@ -143,10 +157,10 @@ fn diagnostic(meta: &RuleMeta, f: &Failure, place: Option<&Place>, places: &Plac
         message,
         fix: None,
         location: place.map(|p| p.at.clone()),
-        label: if what.is_empty() {
-            f.shown.clone()
-        } else {
-            format!("{what} {}", f.shown)
+        label: match (&f.unresolved, what.is_empty()) {
+            (Some(_), _) => format!("no {what}"),
+            (None, true) => f.shown.clone(),
+            (None, false) => format!("{what} {}", f.shown),
         },
         related,
         suggestion: None,
@@ -215,9 +229,9 @@ fn shown(v: &PathAwareValue) -> String {
         PathAwareValue::Char((_, c)) => format!("'{c}'"),
         PathAwareValue::List((_, l)) => format!("a list of {}", l.len()),
         PathAwareValue::Map((_, m)) => format!("a map of {} keys", m.values.len()),
-        PathAwareValue::RangeInt(_) | PathAwareValue::RangeFloat(_) | PathAwareValue::RangeChar(_) => {
-            "a range".into()
-        }
+        PathAwareValue::RangeInt(_)
+        | PathAwareValue::RangeFloat(_)
+        | PathAwareValue::RangeChar(_) => "a range".into(),
     }
 }
 
@@ -228,7 +242,12 @@ fn collect(
     message: Option<&str>,
     out: &mut Vec<Failure>,
 ) {
-    let custom = |m: &Option<String>| m.as_deref().map(str::trim).filter(|m| !m.is_empty()).map(str::to_string);
+    let custom = |m: &Option<String>| {
+        m.as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+            .map(str::to_string)
+    };
     match clause {
         ClauseReport::Rule(r) => {
             let own = custom(&r.messages.custom_message);
@@ -254,11 +273,7 @@ fn collect(
                 to: None,
                 comparison: None,
                 message: custom(&b.messages.custom_message).or(message.map(str::to_string)),
-                unresolved: b.unresolved.as_ref().map(|u| {
-                    u.reason
-                        .clone()
-                        .unwrap_or_else(|| format!("no {}", u.remaining_query))
-                }),
+                unresolved: b.unresolved.as_ref().map(|u| u.remaining_query.clone()),
             });
         }
         ClauseReport::Clause(c) => {
@@ -277,9 +292,7 @@ fn collect(
                     },
                     match &u.check {
                         cloudformation_guard_lang::eval_context::UnaryCheck::UnResolved(r) => {
-                            Some(r.value.reason.clone().unwrap_or_else(|| {
-                                format!("no {}", r.value.remaining_query)
-                            }))
+                            Some(r.value.remaining_query.clone())
                         }
                         _ => None,
                     },
@@ -299,9 +312,7 @@ fn collect(
                     }),
                     match &b.check {
                         cloudformation_guard_lang::eval_context::BinaryCheck::UnResolved(r) => {
-                            Some(r.value.reason.clone().unwrap_or_else(|| {
-                                format!("no {}", r.value.remaining_query)
-                            }))
+                            Some(r.value.remaining_query.clone())
                         }
                         _ => None,
                     },

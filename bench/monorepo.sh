@@ -4,6 +4,8 @@
 # release build, warm file cache, whole process; then every finding is
 # checked against the generator's ground truth.
 # usage: bench/monorepo.sh [SERVICES] [GENERATOR] [GENERATOR OPTIONS...]
+#   KEEPALIGN_ARGS="--policy builtin:margin" adds arguments to every run
+#   (the policy packs' overhead); the ground truth then ignores policy rules.
 #   GENERATOR takes `OUT --services N --truth TRUTH.json` (default bench/gen_repo.py);
 #   `bench/monorepo.sh 2000 bench/gen_repo.py --images` builds every image
 #   from a Dockerfile in the repository.
@@ -19,7 +21,8 @@ find "$out/repo" -type f | wc -l | awk '{printf "input: %d files, ", $1}'
 du -sk --apparent-size "$out/repo" | awk '{printf "%.1f MB on disk\n", $1 / 1024}'
 cargo build --release --locked --quiet
 bin=target/release/keepalign
-run=("$bin" check "$out/repo" --format json --output "$out/report.json" --fail-on never)
+read -ra extra <<< "${KEEPALIGN_ARGS:-}"
+run=("$bin" check "$out/repo" --format json --output "$out/report.json" --fail-on never "${extra[@]}")
 # shellcheck disable=SC2016 # $1 is expanded by the inner sh
 /usr/bin/time -f "reading every file once (find | xargs cat): wall %e s" \
   sh -c 'find "$1" -type f -print0 | xargs -0 cat > /dev/null' sh "$out/repo"

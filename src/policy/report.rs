@@ -30,8 +30,21 @@ struct Failure {
     unresolved: Option<String>,
 }
 
+/// Services per batch: Guard records every clause it evaluates, so the
+/// document is evaluated in batches whose records stay small, each batch
+/// on its own thread (Guard's values are not shared between threads).
+const BATCH: usize = 16;
+
+/// A failing clause, ready to report: the service (an index into the
+/// chains) or none for the document as a whole, with its rule.
+type Reported = (Option<usize>, &'static RuleMeta, Diagnostic);
+
 /// The findings of every policy over `chains`, reported like built-in ones
 /// (suppressions on the chain's resources apply).
+///
+/// Each policy sees the services in batches of [`BATCH`]: a rule about one
+/// service at a time (all the shipped ones) is unaffected; a rule that
+/// counts or compares the services of the whole document sees a batch.
 pub fn check(
     policies: &Policies,
     chains: &[Chain<'_>],
@@ -39,59 +52,110 @@ pub fn check(
     disabled: &[&str],
 ) -> Vec<Finding> {
     let mut checker = Checker::with_disabled(today, disabled);
-    if policies.files.is_empty() {
+    if policies.files.is_empty() || chains.is_empty() {
         return Vec::new();
     }
-    let (document, places) = crate::document::build(chains);
-    let root = match quietly(|| PathAwareValue::try_from(document)) {
-        Ok(Ok(v)) => Rc::new(v),
-        Ok(Err(e)) => return vec![evaluation_error(&policies.files[0], &e.to_string())],
-        Err(panic) => return vec![evaluation_error(&policies.files[0], &panic)],
-    };
+    let batches: Vec<(usize, &[Chain<'_>])> = chains
+        .chunks(BATCH)
+        .enumerate()
+        .map(|(i, c)| (i * BATCH, c))
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, batches.len());
+    let per_thread = batches.len().div_ceil(threads);
+    let results: Vec<(Vec<Reported>, Vec<Finding>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = batches
+            .chunks(per_thread)
+            .map(|mine| {
+                s.spawn(move || {
+                    let mut reported = Vec::new();
+                    let mut errors = Vec::new();
+                    for (offset, batch) in mine {
+                        evaluate_batch(policies, *offset, batch, &mut reported, &mut errors);
+                    }
+                    (reported, errors)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
     let mut extra = Vec::new();
-    for file in &policies.files {
-        let failures = match quietly(|| evaluate(file, root.clone())) {
-            Ok(Ok(f)) => f,
-            Ok(Err(e)) => {
-                extra.push(evaluation_error(file, &e));
-                continue;
-            }
-            Err(panic) => {
-                extra.push(evaluation_error(file, &panic));
-                continue;
-            }
-        };
-        for f in failures {
-            let Some((meta, rule_at)) = file.rules_meta.iter().find(|(m, _)| m.id == f.rule) else {
-                continue;
-            };
+    for (reported, errors) in results {
+        for (index, meta, d) in reported {
             if checker.is_disabled(meta.id) {
                 continue;
             }
-            let chain = f
-                .from
-                .as_deref()
-                .and_then(service_index)
-                .and_then(|i| chains.get(i));
-            let place = f.from.as_deref().and_then(|p| places.find(p));
-            let d = diagnostic(meta, &f, place, &places);
-            match chain {
+            match index.and_then(|i| chains.get(i)) {
                 Some(chain) => checker.report(meta, chain, d),
                 None => {
                     // About the document as a whole (`services !empty`):
                     // located at the rule.
+                    let rule_at = policies
+                        .files
+                        .iter()
+                        .flat_map(|f| &f.rules_meta)
+                        .find(|(m, _)| m.id == meta.id)
+                        .map(|(_, at)| at.clone());
                     extra.push(Finding {
-                        location: Some(rule_at.clone()),
+                        location: rule_at,
                         label: d.label,
                         ..Finding::new(meta, d.message)
                     });
                 }
             }
         }
+        extra.extend(errors);
     }
     let mut out = checker.finish();
     out.extend(extra);
     out
+}
+
+/// Evaluate every policy over one batch of services (the chains from
+/// `offset` on).
+fn evaluate_batch(
+    policies: &Policies,
+    offset: usize,
+    batch: &[Chain<'_>],
+    reported: &mut Vec<Reported>,
+    errors: &mut Vec<Finding>,
+) {
+    let (document, places) = crate::document::build(batch);
+    let root = match quietly(|| PathAwareValue::try_from(document)) {
+        Ok(Ok(v)) => Rc::new(v),
+        Ok(Err(e)) => return errors.push(evaluation_error(&policies.files[0], &e.to_string())),
+        Err(panic) => return errors.push(evaluation_error(&policies.files[0], &panic)),
+    };
+    for file in &policies.files {
+        let failures = match quietly(|| evaluate(file, root.clone())) {
+            Ok(Ok(f)) => f,
+            Ok(Err(e)) => {
+                errors.push(evaluation_error(file, &e));
+                continue;
+            }
+            Err(panic) => {
+                errors.push(evaluation_error(file, &panic));
+                continue;
+            }
+        };
+        for f in failures {
+            let Some((meta, _)) = file.rules_meta.iter().find(|(m, _)| m.id == f.rule) else {
+                continue;
+            };
+            let index = f
+                .from
+                .as_deref()
+                .and_then(service_index)
+                .map(|i| i + offset);
+            let place = f.from.as_deref().and_then(|p| places.find(p));
+            let d = diagnostic(meta, &f, place, &places);
+            reported.push((index, meta, d));
+        }
+    }
 }
 
 /// `/services/N/…` → N.

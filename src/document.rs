@@ -55,9 +55,23 @@ impl Places {
 struct Recorder<'p> {
     places: Option<&'p mut Places>,
     prefix: String,
+    /// Whether `location` values are written (policies do without them).
+    locations: bool,
 }
 
 impl Recorder<'_> {
+    fn loc(&self, at: &Location) -> Value {
+        if self.locations {
+            location_json(at)
+        } else {
+            Value::Null
+        }
+    }
+
+    fn loc_of(&self, at: Option<&Location>) -> Value {
+        at.map_or(Value::Null, |at| self.loc(at))
+    }
+
     fn put(&mut self, path: &str, at: Option<&Location>, related: Vec<Related>) {
         if let (Some(places), Some(at)) = (self.places.as_deref_mut(), at) {
             places.0.insert(
@@ -121,7 +135,7 @@ fn setting<T: serde::Serialize>(rec: &mut Recorder<'_>, path: &str, s: &Setting<
         "source": source,
         "default": default,
         "reason": reason,
-        "location": at.map(location_json),
+        "location": rec.loc_of(at),
     })
 }
 
@@ -149,10 +163,7 @@ fn unknown_part(
         );
     }
     rec.put(path, u.at.as_ref(), Vec::new());
-    m.insert(
-        "location".into(),
-        u.at.as_ref().map_or(Value::Null, location_json),
-    );
+    m.insert("location".into(), rec.loc_of(u.at.as_ref()));
     m.insert("source".into(), json!("unresolved"));
     m.insert("reason".into(), json!(u.reason));
     Value::Object(m)
@@ -217,6 +228,24 @@ fn margin(
 /// One chain as the document's service object; `places` records where
 /// each value came from, under `/services/{index}`.
 pub fn service(c: &Chain<'_>, places: Option<(&mut Places, usize)>) -> Value {
+    service_with(c, places, true)
+}
+
+/// The service object for policies: without `location` values (keepalign
+/// finds a failing value's place itself, with [`places_of`]).
+pub fn policy_service(c: &Chain<'_>) -> Value {
+    service_with(c, None, false)
+}
+
+/// Where each value of a chain's service object came from, as if it were
+/// the document's service `index`.
+pub fn places_of(c: &Chain<'_>, index: usize) -> Places {
+    let mut places = Places::default();
+    service_with(c, Some((&mut places, index)), false);
+    places
+}
+
+fn service_with(c: &Chain<'_>, places: Option<(&mut Places, usize)>, locations: bool) -> Value {
     let (places, index) = match places {
         Some((p, i)) => (Some(p), i),
         None => (None, 0),
@@ -224,6 +253,7 @@ pub fn service(c: &Chain<'_>, places: Option<(&mut Places, usize)>) -> Value {
     let mut rec = Recorder {
         places,
         prefix: format!("/services/{index}"),
+        locations,
     };
     let rec = &mut rec;
     rec.put("", Some(&c.service.at), Vec::new());
@@ -238,7 +268,7 @@ pub fn service(c: &Chain<'_>, places: Option<(&mut Places, usize)>) -> Value {
                 "connection_draining_timeout": optional(rec, "/load_balancer/connection_draining_timeout", lb.connection_draining_timeout.as_ref()),
                 "client_keep_alive": optional(rec, "/load_balancer/client_keep_alive", lb.client_keep_alive.as_ref()),
                 "internal": setting(rec, "/load_balancer/internal", &lb.internal),
-                "location": location_json(&lb.at),
+                "location": rec.loc(&lb.at),
                 "source": if matches!(lb.kind, Setting::Known { provenance: Provenance::Declared(_), .. }) { "declared" } else { "explicit" },
                 "reason": null,
             })
@@ -254,7 +284,7 @@ pub fn service(c: &Chain<'_>, places: Option<(&mut Places, usize)>) -> Value {
                 "deregistration_delay": setting(rec, "/target_group/deregistration_delay", &tg.deregistration_delay),
                 "health_check_interval": setting(rec, "/target_group/health_check_interval", &tg.health_check_interval),
                 "health_check_timeout": setting(rec, "/target_group/health_check_timeout", &tg.health_check_timeout),
-                "location": location_json(&tg.at),
+                "location": rec.loc(&tg.at),
                 "source": "explicit",
                 "reason": null,
             })
@@ -268,7 +298,7 @@ pub fn service(c: &Chain<'_>, places: Option<(&mut Places, usize)>) -> Value {
                 "name": ct.name,
                 "image": setting(rec, "/container/image", &ct.image),
                 "stop_timeout": setting(rec, "/container/stop_timeout", &c.stop_timeout),
-                "location": location_json(&ct.at),
+                "location": rec.loc(&ct.at),
                 "source": "explicit",
                 "reason": null,
             })
@@ -297,11 +327,11 @@ pub fn service(c: &Chain<'_>, places: Option<(&mut Places, usize)>) -> Value {
                 },
                 "graceful_timeout": optional(rec, "/server/graceful_timeout", s.graceful_timeout.as_ref()),
                 "request_timeout": optional(rec, "/server/request_timeout", s.request_timeout.as_ref()),
-                "location": s.identified_at.as_ref().map(location_json),
+                "location": rec.loc_of(s.identified_at.as_ref()),
                 "image": c.image.as_ref().map(|l| json!({
                     "link": l.text,
                     "dockerfile": crate::source::display_path(&l.dockerfile),
-                    "started_at": l.started_at.as_ref().map(location_json),
+                    "started_at": rec.loc_of(l.started_at.as_ref()),
                 })),
                 "source": "explicit",
                 "reason": null,
@@ -369,7 +399,7 @@ pub fn service(c: &Chain<'_>, places: Option<(&mut Places, usize)>) -> Value {
     json!({
         "service": c.service.id.address,
         "scope": c.service.id.scope,
-        "location": location_json(&c.service.at),
+        "location": rec.loc(&c.service.at),
         "launch_type": c.launch_type.as_ref().ok().map(|t| launch_name(*t)),
         "public": public,
         "tags": tags,
@@ -379,7 +409,7 @@ pub fn service(c: &Chain<'_>, places: Option<(&mut Places, usize)>) -> Value {
         "target_group": tg,
         "task_definition": match &c.task_definition {
             Ok(td) => json!(td.id.address),
-            Err(u) => json!({"value": null, "source": "unresolved", "default": null, "reason": u.reason, "location": u.at.as_ref().map(location_json)}),
+            Err(u) => json!({"value": null, "source": "unresolved", "default": null, "reason": u.reason, "location": rec.loc_of(u.at.as_ref())}),
         },
         "container": container,
         "server": server,

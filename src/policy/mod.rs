@@ -90,6 +90,10 @@ impl std::fmt::Debug for PolicyFile {
 #[derive(Debug, Default)]
 pub struct Policies {
     pub files: Vec<PolicyFile>,
+    /// The words the policies are written with, when every query in them
+    /// names its keys (no `*` but `services[*]`): the document keeps only
+    /// keys among them. `None` when a wildcard may reach any key.
+    pub mentioned: Option<std::collections::HashSet<String>>,
 }
 
 impl Policies {
@@ -131,7 +135,8 @@ impl Policies {
                 }
             }
         }
-        let policies = Policies { files };
+        let mentioned = mentioned_words(&files);
+        let policies = Policies { files, mentioned };
         policies.check_names()?;
         Ok(policies)
     }
@@ -208,6 +213,26 @@ fn policy_paths(path: &Path) -> Result<Vec<PathBuf>, String> {
         ));
     }
     Ok(out)
+}
+
+/// The identifiers and quoted words of the policies outside comments, or
+/// `None` when one uses a wildcard other than `services[*]`.
+fn mentioned_words(files: &[PolicyFile]) -> Option<std::collections::HashSet<String>> {
+    let mut words = std::collections::HashSet::new();
+    for f in files {
+        for line in f.source.text.lines() {
+            let code = line.split('#').next().unwrap_or("");
+            if code.replace("services[*]", "").contains('*') {
+                return None;
+            }
+            for w in code.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+                if !w.is_empty() {
+                    words.insert(w.to_string());
+                }
+            }
+        }
+    }
+    Some(words)
 }
 
 /// How deeply brackets nest in a policy, outside strings and comments.

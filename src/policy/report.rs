@@ -124,7 +124,20 @@ fn evaluate_batch(
     reported: &mut Vec<Reported>,
     errors: &mut Vec<Finding>,
 ) {
-    let (document, places) = crate::document::build(batch);
+    let mut document = serde_json::json!({
+        "version": crate::document::VERSION,
+        "services": batch.iter().map(crate::document::policy_service).collect::<Vec<_>>(),
+    });
+    // Guard copies every value a query passes through, so policies see
+    // the document without `location` values (keepalign maps a failure
+    // back to its source line itself) and, when every query names its
+    // keys, with only the keys the policies name.
+    strip_locations(&mut document);
+    if let Some(keys) = &policies.mentioned {
+        keep_only(&mut document, keys);
+    }
+    // Where values came from, worked out for the services a clause failed on.
+    let mut places: std::collections::HashMap<usize, Places> = std::collections::HashMap::new();
     let root = match quietly(|| PathAwareValue::try_from(document)) {
         Ok(Ok(v)) => Rc::new(v),
         Ok(Err(e)) => return errors.push(evaluation_error(&policies.files[0], &e.to_string())),
@@ -146,14 +159,55 @@ fn evaluate_batch(
             let Some((meta, _)) = file.rules_meta.iter().find(|(m, _)| m.id == f.rule) else {
                 continue;
             };
-            let index = f
-                .from
-                .as_deref()
-                .and_then(service_index)
-                .map(|i| i + offset);
+            let local = f.from.as_deref().and_then(service_index);
+            let empty = Places::default();
+            let places = match local.and_then(|i| Some((i, batch.get(i)?))) {
+                Some((i, chain)) => places
+                    .entry(i)
+                    .or_insert_with(|| crate::document::places_of(chain, i)),
+                None => &empty,
+            };
             let place = f.from.as_deref().and_then(|p| places.find(p));
-            let d = diagnostic(meta, &f, place, &places);
-            reported.push((index, meta, d));
+            let d = diagnostic(meta, &f, place, places);
+            reported.push((local.map(|i| i + offset), meta, d));
+        }
+    }
+}
+
+/// The document without its `location` objects (and the image link's
+/// `started_at`, a location too).
+fn strip_locations(v: &mut serde_json::Value) {
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(m) => {
+                m.shift_remove("location");
+                m.shift_remove("started_at");
+                stack.extend(m.values_mut());
+            }
+            serde_json::Value::Array(a) => stack.extend(a.iter_mut()),
+            _ => {}
+        }
+    }
+}
+
+/// The document with only the keys the policies name: Guard copies each
+/// value a query steps through, so a service carries only what a rule can
+/// reach. `tags` is data, kept whole.
+fn keep_only(v: &mut serde_json::Value, keys: &std::collections::HashSet<String>) {
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Object(m) => {
+                m.retain(|k, _| k == "services" || keys.contains(k));
+                for (k, v) in m.iter_mut() {
+                    if k != "tags" {
+                        stack.push(v);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => stack.extend(a.iter_mut()),
+            _ => {}
         }
     }
 }

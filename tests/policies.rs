@@ -251,7 +251,7 @@ fn policies_that_cannot_be_used_are_exit_2_with_file_and_line() {
                 "severity.guard",
                 "# severity: fatal\nrule s {\n  services !empty\n}\n",
             ),
-            "severity.guard:",
+            "severity.guard:2:",
             "expected error, warning or note",
         ),
     ];

@@ -341,9 +341,10 @@ fn parse_error(source: &SourceFile, message: &str) -> String {
         .and_then(|rest| rest.split(", fragment").next())
         .filter(|c| !c.is_empty())
         .map(|c| {
+            let c: String = c.chars().take(120).collect();
             format!(
                 " (Guard was reading {})",
-                c.chars().take(120).collect::<String>()
+                crate::report::escape_terminal(&c)
             )
         })
         .unwrap_or_default();
@@ -422,7 +423,7 @@ fn describe(source: &Arc<SourceFile>, name: &str) -> Result<(&'static RuleMeta, 
                             "{}:{}: the severity of policy rule {name} is \"{}\"; expected \
                              error, warning or note",
                             source.display,
-                            index,
+                            index + 1,
                             crate::report::escape_terminal(other)
                         ));
                     }

@@ -8,8 +8,8 @@ use crate::linker::Chain;
 use crate::rules::{Checker, Diagnostic};
 use cloudformation_guard_lang::eval::eval_rules_file;
 use cloudformation_guard_lang::eval_context::{
-    ClauseReport, GuardClauseReport, ValueComparisons, cmp_str, root_scope,
-    simplified_json_from_root,
+    BinaryCheck, ClauseReport, GuardClauseReport, UnaryCheck, ValueComparisons, cmp_str,
+    root_scope, simplified_json_from_root,
 };
 use cloudformation_guard_lang::path_value::PathAwareValue;
 use std::rc::Rc;
@@ -400,38 +400,24 @@ fn collect(
                 GuardClauseReport::Unary(u) => (
                     &u.messages,
                     match &u.check {
-                        cloudformation_guard_lang::eval_context::UnaryCheck::Resolved(r) => {
-                            Some(cmp_str(r.comparison))
-                        }
-                        cloudformation_guard_lang::eval_context::UnaryCheck::UnResolved(r) => {
-                            Some(cmp_str(r.comparison))
-                        }
+                        UnaryCheck::Resolved(r) => Some(cmp_str(r.comparison)),
+                        UnaryCheck::UnResolved(r) => Some(cmp_str(r.comparison)),
                         _ => None,
                     },
                     match &u.check {
-                        cloudformation_guard_lang::eval_context::UnaryCheck::UnResolved(r) => {
-                            Some(r.value.remaining_query.clone())
-                        }
+                        UnaryCheck::UnResolved(r) => Some(r.value.remaining_query.clone()),
                         _ => None,
                     },
                 ),
                 GuardClauseReport::Binary(b) => (
                     &b.messages,
                     Some(match &b.check {
-                        cloudformation_guard_lang::eval_context::BinaryCheck::Resolved(r) => {
-                            cmp_str(r.comparison)
-                        }
-                        cloudformation_guard_lang::eval_context::BinaryCheck::InResolved(r) => {
-                            cmp_str(r.comparison)
-                        }
-                        cloudformation_guard_lang::eval_context::BinaryCheck::UnResolved(r) => {
-                            cmp_str(r.comparison)
-                        }
+                        BinaryCheck::Resolved(r) => cmp_str(r.comparison),
+                        BinaryCheck::InResolved(r) => cmp_str(r.comparison),
+                        BinaryCheck::UnResolved(r) => cmp_str(r.comparison),
                     }),
                     match &b.check {
-                        cloudformation_guard_lang::eval_context::BinaryCheck::UnResolved(r) => {
-                            Some(r.value.remaining_query.clone())
-                        }
+                        BinaryCheck::UnResolved(r) => Some(r.value.remaining_query.clone()),
                         _ => None,
                     },
                 ),
@@ -439,7 +425,7 @@ fn collect(
             let from = c.value_from();
             let to = match c {
                 GuardClauseReport::Binary(b) => match &b.check {
-                    cloudformation_guard_lang::eval_context::BinaryCheck::InResolved(r) => Some((
+                    BinaryCheck::InResolved(r) => Some((
                         None,
                         format!(
                             "[{}]",

@@ -16,7 +16,7 @@
 
 use crate::finding::Related;
 use crate::linker::Chain;
-use crate::model::{LaunchType, Provenance, Setting, Unresolved, fmt_secs};
+use crate::model::{LaunchType, LoadBalancer, Provenance, Setting, Unresolved, fmt_secs};
 use crate::report::json::location_json;
 use crate::servers::KeepAlive;
 use crate::source::Location;
@@ -51,15 +51,59 @@ impl Places {
     }
 }
 
+/// The keys a reader of the document can reach: the document is built
+/// with only these (and the first key of each object, so that no object
+/// reads as empty). Policies cannot see what they do not name, and Guard
+/// pays for every value it steps through.
+pub struct Wanted<'a> {
+    test: &'a dyn Fn(&str) -> bool,
+    seen: HashMap<&'static str, bool>,
+}
+
+impl<'a> Wanted<'a> {
+    pub fn new(test: &'a dyn Fn(&str) -> bool) -> Self {
+        Wanted {
+            test,
+            seen: HashMap::new(),
+        }
+    }
+
+    fn wants(&mut self, key: &'static str) -> bool {
+        let test = self.test;
+        *self.seen.entry(key).or_insert_with(|| test(key))
+    }
+}
+
 /// Records places under one service's pointer.
-struct Recorder<'p> {
+struct Recorder<'p, 'w> {
     places: Option<&'p mut Places>,
     prefix: String,
     /// Whether `location` values are written (policies do without them).
     locations: bool,
+    /// The keys written, when not all are.
+    wanted: Option<&'p mut Wanted<'w>>,
 }
 
-impl Recorder<'_> {
+/// An object of the document, each entry computed only when its key is
+/// wanted; the first entry always is, so that an object is never empty.
+macro_rules! object {
+    ($rec:expr, { $first:literal : $first_value:expr $(, $key:literal : $value:expr)* $(,)? }) => {{
+        let mut m = Map::new();
+        m.insert($first.to_string(), json!($first_value));
+        $(
+            if $rec.wants($key) {
+                m.insert($key.to_string(), json!($value));
+            }
+        )*
+        Value::Object(m)
+    }};
+}
+
+impl Recorder<'_, '_> {
+    fn wants(&mut self, key: &'static str) -> bool {
+        self.wanted.as_deref_mut().is_none_or(|w| w.wants(key))
+    }
+
     fn loc(&self, at: &Location) -> Value {
         if self.locations {
             location_json(at)
@@ -100,7 +144,7 @@ fn number(f: f64) -> Value {
 /// A setting: `value`, `source` (`explicit`, `default`, `declared`,
 /// `unresolved`), `default` (what the default is, for a default),
 /// `reason` (why it is unknown) and `location`.
-fn setting<T: serde::Serialize>(rec: &mut Recorder<'_>, path: &str, s: &Setting<T>) -> Value {
+fn setting<T: serde::Serialize>(rec: &mut Recorder<'_, '_>, path: &str, s: &Setting<T>) -> Value {
     let value = |v: &T| plain_number(serde_json::to_value(v).unwrap_or(Value::Null));
     let (v, source, default, reason, at) = match s {
         Setting::Known {
@@ -130,7 +174,7 @@ fn setting<T: serde::Serialize>(rec: &mut Recorder<'_>, path: &str, s: &Setting<
         ),
     };
     rec.put(path, at, Vec::new());
-    json!({
+    object!(rec, {
         "value": v,
         "source": source,
         "default": default,
@@ -139,28 +183,34 @@ fn setting<T: serde::Serialize>(rec: &mut Recorder<'_>, path: &str, s: &Setting<
     })
 }
 
-fn unresolved<T: serde::Serialize>(rec: &mut Recorder<'_>, path: &str, u: &Unresolved) -> Value {
+fn unresolved<T: serde::Serialize>(
+    rec: &mut Recorder<'_, '_>,
+    path: &str,
+    u: &Unresolved,
+) -> Value {
     setting::<T>(rec, path, &Setting::Unresolved(u.clone()))
 }
 
 /// A part of the chain keepalign could not find: its keys, each setting
 /// unresolved for the same reason.
 fn unknown_part(
-    rec: &mut Recorder<'_>,
+    rec: &mut Recorder<'_, '_>,
     path: &str,
     u: &Unresolved,
-    settings: &[&str],
-    others: &[&str],
+    settings: &[&'static str],
+    others: &[&'static str],
 ) -> Value {
     let mut m = Map::new();
     for key in others {
         m.insert((*key).to_string(), Value::Null);
     }
     for key in settings {
-        m.insert(
-            (*key).to_string(),
-            unresolved::<()>(rec, &format!("{path}/{key}"), u),
-        );
+        if m.is_empty() || rec.wants(key) {
+            m.insert(
+                (*key).to_string(),
+                unresolved::<()>(rec, &format!("{path}/{key}"), u),
+            );
+        }
     }
     rec.put(path, u.at.as_ref(), Vec::new());
     m.insert("location".into(), rec.loc_of(u.at.as_ref()));
@@ -170,7 +220,7 @@ fn unknown_part(
 }
 
 fn optional<T: serde::Serialize>(
-    rec: &mut Recorder<'_>,
+    rec: &mut Recorder<'_, '_>,
     path: &str,
     s: Option<&Setting<T>>,
 ) -> Value {
@@ -210,7 +260,7 @@ fn related(s: &Setting<f64>, label: &str) -> Option<Related> {
 
 /// `a - b` when both are known, placed at `a` with `b` related.
 fn margin(
-    rec: &mut Recorder<'_>,
+    rec: &mut Recorder<'_, '_>,
     path: &str,
     a: Option<&Setting<f64>>,
     b: Option<(&Setting<f64>, &str)>,
@@ -228,24 +278,6 @@ fn margin(
 /// One chain as the document's service object; `places` records where
 /// each value came from, under `/services/{index}`.
 pub fn service(c: &Chain<'_>, places: Option<(&mut Places, usize)>) -> Value {
-    service_with(c, places, true)
-}
-
-/// The service object for policies: without `location` values (keepalign
-/// finds a failing value's place itself, with [`places_of`]).
-pub fn policy_service(c: &Chain<'_>) -> Value {
-    service_with(c, None, false)
-}
-
-/// Where each value of a chain's service object came from, as if it were
-/// the document's service `index`.
-pub fn places_of(c: &Chain<'_>, index: usize) -> Places {
-    let mut places = Places::default();
-    service_with(c, Some((&mut places, index)), false);
-    places
-}
-
-fn service_with(c: &Chain<'_>, places: Option<(&mut Places, usize)>, locations: bool) -> Value {
     let (places, index) = match places {
         Some((p, i)) => (Some(p), i),
         None => (None, 0),
@@ -253,98 +285,32 @@ fn service_with(c: &Chain<'_>, places: Option<(&mut Places, usize)>, locations: 
     let mut rec = Recorder {
         places,
         prefix: format!("/services/{index}"),
-        locations,
+        locations: true,
+        wanted: None,
     };
-    let rec = &mut rec;
+    service_with(c, &mut rec)
+}
+
+/// The service object for policies, as the document's service `index`:
+/// without `location` values (a failing value's place is found in
+/// `places`, where this records them) and with the keys in `wanted`.
+pub fn policy_service(
+    c: &Chain<'_>,
+    places: &mut Places,
+    index: usize,
+    wanted: Option<&mut Wanted<'_>>,
+) -> Value {
+    let mut rec = Recorder {
+        places: Some(places),
+        prefix: format!("/services/{index}"),
+        locations: false,
+        wanted,
+    };
+    service_with(c, &mut rec)
+}
+
+fn service_with(c: &Chain<'_>, rec: &mut Recorder<'_, '_>) -> Value {
     rec.put("", Some(&c.service.at), Vec::new());
-    let lb = match &c.load_balancer {
-        Ok(lb) => {
-            rec.put("/load_balancer", Some(&lb.at), Vec::new());
-            json!({
-                "address": lb.id.address,
-                "type": setting(rec, "/load_balancer/type", &lb.kind.clone().map(|k| k.short_name())),
-                "idle_timeout": setting(rec, "/load_balancer/idle_timeout", &lb.idle_timeout),
-                "connection_draining": optional(rec, "/load_balancer/connection_draining", lb.connection_draining.as_ref()),
-                "connection_draining_timeout": optional(rec, "/load_balancer/connection_draining_timeout", lb.connection_draining_timeout.as_ref()),
-                "client_keep_alive": optional(rec, "/load_balancer/client_keep_alive", lb.client_keep_alive.as_ref()),
-                "internal": setting(rec, "/load_balancer/internal", &lb.internal),
-                "location": rec.loc(&lb.at),
-                "source": if matches!(lb.kind, Setting::Known { provenance: Provenance::Declared(_), .. }) { "declared" } else { "explicit" },
-                "reason": null,
-            })
-        }
-        Err(u) => unknown_part(rec, "/load_balancer", u, LB_SETTINGS, &["address"]),
-    };
-    let tg = match &c.target_group {
-        None => Value::Null,
-        Some(Ok(tg)) => {
-            rec.put("/target_group", Some(&tg.at), Vec::new());
-            json!({
-                "address": tg.id.address,
-                "deregistration_delay": setting(rec, "/target_group/deregistration_delay", &tg.deregistration_delay),
-                "health_check_interval": setting(rec, "/target_group/health_check_interval", &tg.health_check_interval),
-                "health_check_timeout": setting(rec, "/target_group/health_check_timeout", &tg.health_check_timeout),
-                "location": rec.loc(&tg.at),
-                "source": "explicit",
-                "reason": null,
-            })
-        }
-        Some(Err(u)) => unknown_part(rec, "/target_group", u, TG_SETTINGS, &["address"]),
-    };
-    let container = match &c.container {
-        Ok(ct) => {
-            rec.put("/container", Some(&ct.at), Vec::new());
-            json!({
-                "name": ct.name,
-                "image": setting(rec, "/container/image", &ct.image),
-                "stop_timeout": setting(rec, "/container/stop_timeout", &c.stop_timeout),
-                "location": rec.loc(&ct.at),
-                "source": "explicit",
-                "reason": null,
-            })
-        }
-        Err(u) => {
-            let mut v = unknown_part(rec, "/container", u, &["image"], &["name"]);
-            v["stop_timeout"] = setting(rec, "/container/stop_timeout", &c.stop_timeout);
-            v
-        }
-    };
-    let server = match &c.server {
-        Ok(s) => {
-            rec.put("/server", s.identified_at.as_ref(), Vec::new());
-            json!({
-                "name": s.server,
-                "description": s.description,
-                "keep_alive": match &s.keep_alive {
-                    KeepAlive::Timeout(t) => setting(rec, "/server/keep_alive", t),
-                    KeepAlive::ClosesEveryConnection { why } => json!({
-                        "value": null,
-                        "source": "not applicable",
-                        "default": null,
-                        "reason": why,
-                        "location": null,
-                    }),
-                },
-                "graceful_timeout": optional(rec, "/server/graceful_timeout", s.graceful_timeout.as_ref()),
-                "request_timeout": optional(rec, "/server/request_timeout", s.request_timeout.as_ref()),
-                "location": rec.loc_of(s.identified_at.as_ref()),
-                "image": c.image.as_ref().map(|l| json!({
-                    "link": l.text,
-                    "dockerfile": crate::source::display_path(&l.dockerfile),
-                    "started_at": rec.loc_of(l.started_at.as_ref()),
-                })),
-                "source": "explicit",
-                "reason": null,
-            })
-        }
-        Err(u) => unknown_part(
-            rec,
-            "/server",
-            u,
-            SERVER_SETTINGS,
-            &["name", "description", "image"],
-        ),
-    };
     let lb_ok = c.load_balancer.as_ref().ok();
     let idle = lb_ok.map(|lb| (&lb.idle_timeout, "load balancer idle timeout"));
     let keep_alive = match &c.server {
@@ -354,7 +320,6 @@ fn service_with(c: &Chain<'_>, places: Option<(&mut Places, usize)>, locations: 
         },
         Err(_) => None,
     };
-    let keep_alive_margin = margin(rec, "/keep_alive_margin", keep_alive, idle);
     // What drains connections: the target group's deregistration delay,
     // or a Classic ELB's connection draining when it is on.
     let drain = match (&c.target_group, lb_ok) {
@@ -366,21 +331,41 @@ fn service_with(c: &Chain<'_>, places: Option<(&mut Places, usize)>, locations: 
         }
         _ => None,
     };
-    let drain_margin = margin(rec, "/drain_margin", drain, idle);
     let graceful = c
         .server
         .as_ref()
         .ok()
         .and_then(|s| s.graceful_timeout.as_ref())
         .map(|g| (g, "server graceful timeout"));
-    let stop_margin = margin(rec, "/stop_margin", Some(&c.stop_timeout), graceful);
-    let public = match lb_ok.map(|lb| &lb.internal) {
-        Some(s @ Setting::Known { value, .. }) => {
-            rec.put("/public", s.location(), Vec::new());
-            json!(!value)
-        }
-        _ => Value::Null,
-    };
+    object!(rec, {
+        "service": c.service.id.address,
+        "scope": c.service.id.scope,
+        "location": rec.loc(&c.service.at),
+        "launch_type": launch_type(rec, c),
+        "public": public(rec, lb_ok.copied()),
+        "tags": c
+            .service
+            .tags
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_ref().map_or(Value::Null, |v| json!(v))))
+            .collect::<Map<String, Value>>(),
+        "load_balancer": load_balancer(rec, c),
+        "listener": c.listener.map(|l| l.id.address.clone()),
+        "listener_rule": c.listener_rule.map(|r| r.id.address.clone()),
+        "target_group": target_group(rec, c),
+        "task_definition": match &c.task_definition {
+            Ok(td) => json!(td.id.address),
+            Err(u) => json!({"value": null, "source": "unresolved", "default": null, "reason": u.reason, "location": rec.loc_of(u.at.as_ref())}),
+        },
+        "container": container(rec, c),
+        "server": server(rec, c),
+        "keep_alive_margin": margin(rec, "/keep_alive_margin", keep_alive, idle),
+        "drain_margin": margin(rec, "/drain_margin", drain, idle),
+        "stop_margin": margin(rec, "/stop_margin", Some(&c.stop_timeout), graceful),
+    })
+}
+
+fn launch_type(rec: &mut Recorder<'_, '_>, c: &Chain<'_>) -> Option<&'static str> {
     if let Some(at) = c
         .service
         .placement
@@ -390,32 +375,116 @@ fn service_with(c: &Chain<'_>, places: Option<(&mut Places, usize)>, locations: 
     {
         rec.put("/launch_type", Some(at), Vec::new());
     }
-    let tags: Map<String, Value> = c
-        .service
-        .tags
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_ref().map_or(Value::Null, |v| json!(v))))
-        .collect();
-    json!({
-        "service": c.service.id.address,
-        "scope": c.service.id.scope,
-        "location": rec.loc(&c.service.at),
-        "launch_type": c.launch_type.as_ref().ok().map(|t| launch_name(*t)),
-        "public": public,
-        "tags": tags,
-        "load_balancer": lb,
-        "listener": c.listener.map(|l| l.id.address.clone()),
-        "listener_rule": c.listener_rule.map(|r| r.id.address.clone()),
-        "target_group": tg,
-        "task_definition": match &c.task_definition {
-            Ok(td) => json!(td.id.address),
-            Err(u) => json!({"value": null, "source": "unresolved", "default": null, "reason": u.reason, "location": rec.loc_of(u.at.as_ref())}),
+    c.launch_type.as_ref().ok().map(|t| launch_name(*t))
+}
+
+fn public(rec: &mut Recorder<'_, '_>, lb: Option<&LoadBalancer>) -> Value {
+    match lb.map(|lb| &lb.internal) {
+        Some(s @ Setting::Known { value, .. }) => {
+            rec.put("/public", s.location(), Vec::new());
+            json!(!value)
+        }
+        _ => Value::Null,
+    }
+}
+
+fn load_balancer(rec: &mut Recorder<'_, '_>, c: &Chain<'_>) -> Value {
+    let lb = match &c.load_balancer {
+        Ok(lb) => lb,
+        Err(u) => return unknown_part(rec, "/load_balancer", u, LB_SETTINGS, &["address"]),
+    };
+    rec.put("/load_balancer", Some(&lb.at), Vec::new());
+    object!(rec, {
+        "address": lb.id.address,
+        "type": setting(rec, "/load_balancer/type", &lb.kind.clone().map(|k| k.short_name())),
+        "idle_timeout": setting(rec, "/load_balancer/idle_timeout", &lb.idle_timeout),
+        "connection_draining": optional(rec, "/load_balancer/connection_draining", lb.connection_draining.as_ref()),
+        "connection_draining_timeout": optional(rec, "/load_balancer/connection_draining_timeout", lb.connection_draining_timeout.as_ref()),
+        "client_keep_alive": optional(rec, "/load_balancer/client_keep_alive", lb.client_keep_alive.as_ref()),
+        "internal": setting(rec, "/load_balancer/internal", &lb.internal),
+        "location": rec.loc(&lb.at),
+        "source": if matches!(lb.kind, Setting::Known { provenance: Provenance::Declared(_), .. }) { "declared" } else { "explicit" },
+        "reason": Value::Null,
+    })
+}
+
+fn target_group(rec: &mut Recorder<'_, '_>, c: &Chain<'_>) -> Value {
+    let tg = match &c.target_group {
+        None => return Value::Null,
+        Some(Ok(tg)) => tg,
+        Some(Err(u)) => return unknown_part(rec, "/target_group", u, TG_SETTINGS, &["address"]),
+    };
+    rec.put("/target_group", Some(&tg.at), Vec::new());
+    object!(rec, {
+        "address": tg.id.address,
+        "deregistration_delay": setting(rec, "/target_group/deregistration_delay", &tg.deregistration_delay),
+        "health_check_interval": setting(rec, "/target_group/health_check_interval", &tg.health_check_interval),
+        "health_check_timeout": setting(rec, "/target_group/health_check_timeout", &tg.health_check_timeout),
+        "location": rec.loc(&tg.at),
+        "source": "explicit",
+        "reason": Value::Null,
+    })
+}
+
+fn container(rec: &mut Recorder<'_, '_>, c: &Chain<'_>) -> Value {
+    let ct = match &c.container {
+        Ok(ct) => ct,
+        Err(u) => {
+            let mut v = unknown_part(rec, "/container", u, &["image"], &["name"]);
+            if rec.wants("stop_timeout") {
+                v["stop_timeout"] = setting(rec, "/container/stop_timeout", &c.stop_timeout);
+            }
+            return v;
+        }
+    };
+    rec.put("/container", Some(&ct.at), Vec::new());
+    object!(rec, {
+        "name": ct.name,
+        "image": setting(rec, "/container/image", &ct.image),
+        "stop_timeout": setting(rec, "/container/stop_timeout", &c.stop_timeout),
+        "location": rec.loc(&ct.at),
+        "source": "explicit",
+        "reason": Value::Null,
+    })
+}
+
+fn server(rec: &mut Recorder<'_, '_>, c: &Chain<'_>) -> Value {
+    let s = match &c.server {
+        Ok(s) => s,
+        Err(u) => {
+            return unknown_part(
+                rec,
+                "/server",
+                u,
+                SERVER_SETTINGS,
+                &["name", "description", "image"],
+            );
+        }
+    };
+    rec.put("/server", s.identified_at.as_ref(), Vec::new());
+    object!(rec, {
+        "name": s.server,
+        "description": s.description,
+        "keep_alive": match &s.keep_alive {
+            KeepAlive::Timeout(t) => setting(rec, "/server/keep_alive", t),
+            KeepAlive::ClosesEveryConnection { why } => json!({
+                "value": null,
+                "source": "not applicable",
+                "default": null,
+                "reason": why,
+                "location": null,
+            }),
         },
-        "container": container,
-        "server": server,
-        "keep_alive_margin": keep_alive_margin,
-        "drain_margin": drain_margin,
-        "stop_margin": stop_margin,
+        "graceful_timeout": optional(rec, "/server/graceful_timeout", s.graceful_timeout.as_ref()),
+        "request_timeout": optional(rec, "/server/request_timeout", s.request_timeout.as_ref()),
+        "location": rec.loc_of(s.identified_at.as_ref()),
+        "image": c.image.as_ref().map(|l| json!({
+            "link": l.text,
+            "dockerfile": crate::source::display_path(&l.dockerfile),
+            "started_at": rec.loc_of(l.started_at.as_ref()),
+        })),
+        "source": "explicit",
+        "reason": Value::Null,
     })
 }
 

@@ -20,7 +20,9 @@
 //! sees it (a stack overflow cannot be caught).
 
 mod builtin;
+mod input;
 mod report;
+mod scope;
 
 pub use builtin::BUILTIN;
 
@@ -75,6 +77,9 @@ pub struct PolicyFile {
     rules: RulesFile<'static>,
     /// Each rule's catalog entry and the line its `rule` keyword is on.
     pub rules_meta: Vec<(&'static RuleMeta, Location)>,
+    /// The document keys the file's queries can reach (folded), or `None`
+    /// when a query may reach any key: the file sees only these.
+    reachable: Option<std::collections::HashSet<String>>,
 }
 
 impl std::fmt::Debug for PolicyFile {
@@ -90,10 +95,9 @@ impl std::fmt::Debug for PolicyFile {
 #[derive(Debug, Default)]
 pub struct Policies {
     pub files: Vec<PolicyFile>,
-    /// The words the policies are written with, when every query in them
-    /// names its keys (no `*` but `services[*]`): the document keeps only
-    /// keys among them. `None` when a wildcard may reach any key.
-    pub mentioned: Option<std::collections::HashSet<String>>,
+    /// The keys any file can reach (folded), or `None` when one may reach
+    /// any key: the document is built with these alone.
+    reachable: Option<std::collections::HashSet<String>>,
 }
 
 impl Policies {
@@ -135,8 +139,13 @@ impl Policies {
                 }
             }
         }
-        let mentioned = mentioned_words(&files);
-        let policies = Policies { files, mentioned };
+        let reachable = files
+            .iter()
+            .try_fold(std::collections::HashSet::new(), |mut all, f| {
+                all.extend(f.reachable.clone()?);
+                Some(all)
+            });
+        let policies = Policies { files, reachable };
         policies.check_names()?;
         Ok(policies)
     }
@@ -213,26 +222,6 @@ fn policy_paths(path: &Path) -> Result<Vec<PathBuf>, String> {
         ));
     }
     Ok(out)
-}
-
-/// The identifiers and quoted words of the policies outside comments, or
-/// `None` when one uses a wildcard other than `services[*]`.
-fn mentioned_words(files: &[PolicyFile]) -> Option<std::collections::HashSet<String>> {
-    let mut words = std::collections::HashSet::new();
-    for f in files {
-        for line in f.source.text.lines() {
-            let code = line.split('#').next().unwrap_or("");
-            if code.replace("services[*]", "").contains('*') {
-                return None;
-            }
-            for w in code.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
-                if !w.is_empty() {
-                    words.insert(w.to_string());
-                }
-            }
-        }
-    }
-    Some(words)
 }
 
 /// How deeply brackets nest in a policy, outside strings and comments.
@@ -316,10 +305,12 @@ fn parse(source: Arc<SourceFile>) -> Result<PolicyFile, String> {
         .iter()
         .map(|r| describe(&source, &r.rule_name))
         .collect::<Result<Vec<_>, String>>()?;
+    let reachable = input::reachable_keys(&source.text);
     Ok(PolicyFile {
         source,
         rules,
         rules_meta,
+        reachable,
     })
 }
 

@@ -1,7 +1,8 @@
 //! Evaluating the policies over the service document, and each failing
 //! clause as a finding.
 
-use super::{Policies, PolicyFile, quietly};
+use super::scope::FailuresOnly;
+use super::{Policies, PolicyFile, input, quietly};
 use crate::document::{Place, Places};
 use crate::finding::{Finding, Related, RuleMeta};
 use crate::linker::Chain;
@@ -124,27 +125,27 @@ fn evaluate_batch(
     reported: &mut Vec<Reported>,
     errors: &mut Vec<Finding>,
 ) {
-    let mut document = serde_json::json!({
-        "version": crate::document::VERSION,
-        "services": batch.iter().map(crate::document::policy_service).collect::<Vec<_>>(),
-    });
-    // Guard copies every value a query passes through, so policies see
-    // the document without `location` values (keepalign maps a failure
-    // back to its source line itself) and, when every query names its
-    // keys, with only the keys the policies name.
-    strip_locations(&mut document);
-    if let Some(keys) = &policies.mentioned {
-        keep_only(&mut document, keys);
-    }
-    // Where values came from, worked out for the services a clause failed on.
-    let mut places: std::collections::HashMap<usize, Places> = std::collections::HashMap::new();
-    let root = match quietly(|| PathAwareValue::try_from(document)) {
-        Ok(Ok(v)) => Rc::new(v),
-        Ok(Err(e)) => return errors.push(evaluation_error(&policies.files[0], &e.to_string())),
-        Err(panic) => return errors.push(evaluation_error(&policies.files[0], &panic)),
+    // Where each value came from, by pointer into this batch's document.
+    let mut places = Places::default();
+    let reachable = |key: &str| {
+        policies
+            .reachable
+            .as_ref()
+            .is_none_or(|keys| keys.contains(&input::folded(key)))
     };
+    let mut wanted = crate::document::Wanted::new(&reachable);
+    let services: Vec<serde_json::Value> = batch
+        .iter()
+        .enumerate()
+        .map(|(i, c)| crate::document::policy_service(c, &mut places, i, Some(&mut wanted)))
+        .collect();
+    let document = serde_json::json!({
+        "version": crate::document::VERSION,
+        "services": services,
+    });
     for file in &policies.files {
-        let failures = match quietly(|| evaluate(file, root.clone())) {
+        let root = Rc::new(input::guard_value(&document, file.reachable.as_ref()));
+        let failures = match quietly(|| evaluate(file, root)) {
             Ok(Ok(f)) => f,
             Ok(Err(e)) => {
                 errors.push(evaluation_error(file, &e));
@@ -160,54 +161,9 @@ fn evaluate_batch(
                 continue;
             };
             let local = f.from.as_deref().and_then(service_index);
-            let empty = Places::default();
-            let places = match local.and_then(|i| Some((i, batch.get(i)?))) {
-                Some((i, chain)) => places
-                    .entry(i)
-                    .or_insert_with(|| crate::document::places_of(chain, i)),
-                None => &empty,
-            };
             let place = f.from.as_deref().and_then(|p| places.find(p));
-            let d = diagnostic(meta, &f, place, places);
+            let d = diagnostic(meta, &f, place, &places);
             reported.push((local.map(|i| i + offset), meta, d));
-        }
-    }
-}
-
-/// The document without its `location` objects (and the image link's
-/// `started_at`, a location too).
-fn strip_locations(v: &mut serde_json::Value) {
-    let mut stack = vec![v];
-    while let Some(v) = stack.pop() {
-        match v {
-            serde_json::Value::Object(m) => {
-                m.shift_remove("location");
-                m.shift_remove("started_at");
-                stack.extend(m.values_mut());
-            }
-            serde_json::Value::Array(a) => stack.extend(a.iter_mut()),
-            _ => {}
-        }
-    }
-}
-
-/// The document with only the keys the policies name: Guard copies each
-/// value a query steps through, so a service carries only what a rule can
-/// reach. `tags` is data, kept whole.
-fn keep_only(v: &mut serde_json::Value, keys: &std::collections::HashSet<String>) {
-    let mut stack = vec![v];
-    while let Some(v) = stack.pop() {
-        match v {
-            serde_json::Value::Object(m) => {
-                m.retain(|k, _| k == "services" || keys.contains(k));
-                for (k, v) in m.iter_mut() {
-                    if k != "tags" {
-                        stack.push(v);
-                    }
-                }
-            }
-            serde_json::Value::Array(a) => stack.extend(a.iter_mut()),
-            _ => {}
         }
     }
 }
@@ -317,9 +273,11 @@ fn evaluation_error(file: &PolicyFile, why: &str) -> Finding {
 
 /// Evaluate one policy file over the document: its failing clauses.
 fn evaluate(file: &PolicyFile, root: Rc<PathAwareValue>) -> Result<Vec<Failure>, String> {
-    let mut scope = root_scope(&file.rules, root);
+    let mut scope = FailuresOnly::new(root_scope(&file.rules, root));
     eval_rules_file(&file.rules, &mut scope, None).map_err(|e| e.to_string())?;
-    let record = scope.reset_recorder().extract();
+    let Some(record) = scope.record() else {
+        return Ok(Vec::new());
+    };
     let report = simplified_json_from_root(&record).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for clause in &report.not_compliant {

@@ -21,6 +21,7 @@ use crate::report::json::location_json;
 use crate::servers::KeepAlive;
 use crate::source::Location;
 use serde_json::{Map, Value, json};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// The document's version: its keys keep their meaning within it.
@@ -34,16 +35,21 @@ pub struct Place {
     pub related: Vec<Related>,
 }
 
-/// Places by JSON pointer (`/services/0/load_balancer/idle_timeout`).
+/// Places by service, then by pointer within the service
+/// (`/load_balancer/idle_timeout`, empty for the service itself). A
+/// service records a few dozen, and only failures look them up.
 #[derive(Debug, Default)]
-pub struct Places(HashMap<String, Place>);
+pub struct Places(Vec<Vec<(Cow<'static, str>, Place)>>);
 
 impl Places {
-    /// The place of `pointer`, or of the nearest value that holds it.
+    /// The place of `pointer` (`/services/0/load_balancer/idle_timeout`),
+    /// or of the nearest value that holds it.
     pub fn find(&self, pointer: &str) -> Option<&Place> {
-        let mut p = pointer;
+        let rest = pointer.strip_prefix("/services/")?;
+        let (index, mut p) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+        let service = self.0.get(index.parse::<usize>().ok()?)?;
         loop {
-            if let Some(place) = self.0.get(p) {
+            if let Some((_, place)) = service.iter().rev().find(|(k, _)| k == p) {
                 return Some(place);
             }
             p = &p[..p.rfind('/')?];
@@ -77,7 +83,7 @@ impl<'a> Wanted<'a> {
 /// Records places under one service's pointer.
 struct Recorder<'p, 'w> {
     places: Option<&'p mut Places>,
-    prefix: String,
+    index: usize,
     /// Whether `location` values are written (policies do without them).
     locations: bool,
     /// The keys written, when not all are.
@@ -116,15 +122,23 @@ impl Recorder<'_, '_> {
         at.map_or(Value::Null, |at| self.loc(at))
     }
 
-    fn put(&mut self, path: &str, at: Option<&Location>, related: Vec<Related>) {
+    fn put(
+        &mut self,
+        path: impl Into<Cow<'static, str>>,
+        at: Option<&Location>,
+        related: Vec<Related>,
+    ) {
         if let (Some(places), Some(at)) = (self.places.as_deref_mut(), at) {
-            places.0.insert(
-                format!("{}{path}", self.prefix),
+            if places.0.len() <= self.index {
+                places.0.resize_with(self.index + 1, Vec::new);
+            }
+            places.0[self.index].push((
+                path.into(),
                 Place {
                     at: at.clone(),
                     related,
                 },
-            );
+            ));
         }
     }
 }
@@ -144,7 +158,11 @@ fn number(f: f64) -> Value {
 /// A setting: `value`, `source` (`explicit`, `default`, `declared`,
 /// `unresolved`), `default` (what the default is, for a default),
 /// `reason` (why it is unknown) and `location`.
-fn setting<T: serde::Serialize>(rec: &mut Recorder<'_, '_>, path: &str, s: &Setting<T>) -> Value {
+fn setting<T: serde::Serialize>(
+    rec: &mut Recorder<'_, '_>,
+    path: impl Into<Cow<'static, str>>,
+    s: &Setting<T>,
+) -> Value {
     let value = |v: &T| plain_number(serde_json::to_value(v).unwrap_or(Value::Null));
     let (v, source, default, reason, at) = match s {
         Setting::Known {
@@ -185,7 +203,7 @@ fn setting<T: serde::Serialize>(rec: &mut Recorder<'_, '_>, path: &str, s: &Sett
 
 fn unresolved<T: serde::Serialize>(
     rec: &mut Recorder<'_, '_>,
-    path: &str,
+    path: String,
     u: &Unresolved,
 ) -> Value {
     setting::<T>(rec, path, &Setting::Unresolved(u.clone()))
@@ -195,7 +213,7 @@ fn unresolved<T: serde::Serialize>(
 /// unresolved for the same reason.
 fn unknown_part(
     rec: &mut Recorder<'_, '_>,
-    path: &str,
+    path: &'static str,
     u: &Unresolved,
     settings: &[&'static str],
     others: &[&'static str],
@@ -208,7 +226,7 @@ fn unknown_part(
         if m.is_empty() || rec.wants(key) {
             m.insert(
                 (*key).to_string(),
-                unresolved::<()>(rec, &format!("{path}/{key}"), u),
+                unresolved::<()>(rec, format!("{path}/{key}"), u),
             );
         }
     }
@@ -221,7 +239,7 @@ fn unknown_part(
 
 fn optional<T: serde::Serialize>(
     rec: &mut Recorder<'_, '_>,
-    path: &str,
+    path: &'static str,
     s: Option<&Setting<T>>,
 ) -> Value {
     s.map_or(Value::Null, |s| setting(rec, path, s))
@@ -261,7 +279,7 @@ fn related(s: &Setting<f64>, label: &str) -> Option<Related> {
 /// `a - b` when both are known, placed at `a` with `b` related.
 fn margin(
     rec: &mut Recorder<'_, '_>,
-    path: &str,
+    path: &'static str,
     a: Option<&Setting<f64>>,
     b: Option<(&Setting<f64>, &str)>,
 ) -> Value {
@@ -284,7 +302,7 @@ pub fn service(c: &Chain<'_>, places: Option<(&mut Places, usize)>) -> Value {
     };
     let mut rec = Recorder {
         places,
-        prefix: format!("/services/{index}"),
+        index,
         locations: true,
         wanted: None,
     };
@@ -302,7 +320,7 @@ pub fn policy_service(
 ) -> Value {
     let mut rec = Recorder {
         places: Some(places),
-        prefix: format!("/services/{index}"),
+        index,
         locations: false,
         wanted,
     };

@@ -27,18 +27,22 @@ pub fn folded(word: &str) -> String {
         .collect()
 }
 
-/// The keys a policy's queries can reach, folded: the identifiers and
-/// quoted words outside comments and `<< >>` messages. `None` when a query
-/// may reach a key it does not name: a `*` other than `services[*]` (all
-/// values of a map), a `keys` filter, or a key taken from a variable.
+/// The keys a policy's queries can reach, folded: the identifiers outside
+/// comments, literals and `<< >>` messages, and the strings written as
+/// keys (`tags["team"]`). `None` when a query may reach a key it does not
+/// name (see [`names_every_key`]).
 pub fn reachable_keys(text: &str) -> Option<HashSet<String>> {
     enum State {
         Code,
         Comment,
-        Quoted { quote: char, escaped: bool },
+        Quoted {
+            quote: char,
+            escaped: bool,
+            key: bool,
+        },
         Message,
     }
-    // The code with literals blanked, and the literals.
+    // The code with literals blanked, and the strings written as keys.
     let mut code = String::with_capacity(text.len());
     let mut literals = String::new();
     let mut state = State::Code;
@@ -50,10 +54,12 @@ pub fn reachable_keys(text: &str) -> Option<HashSet<String>> {
                 // Strings and regular expressions (`/…/`, Guard has no
                 // division).
                 '"' | '\'' | '/' => {
+                    let key = ch != '/' && code.trim_end().ends_with(['[', '.']);
                     code.push(BLANK);
                     State::Quoted {
                         quote: ch,
                         escaped: false,
+                        key,
                     }
                 }
                 '<' if chars.peek() == Some(&'<') => {
@@ -71,15 +77,22 @@ pub fn reachable_keys(text: &str) -> Option<HashSet<String>> {
                 State::Code
             }
             State::Comment => State::Comment,
-            State::Quoted { quote, escaped } => {
+            State::Quoted {
+                quote,
+                escaped,
+                key,
+            } => {
                 if !escaped && ch == quote {
                     literals.push('\n');
                     State::Code
                 } else {
-                    literals.push(ch);
+                    if key {
+                        literals.push(ch);
+                    }
                     State::Quoted {
                         quote,
                         escaped: !escaped && ch == '\\',
+                        key,
                     }
                 }
             }
@@ -181,6 +194,15 @@ impl<'a> Keys<'a> {
     }
 }
 
+/// `path/key`: a value's pointer (every value of the document has one).
+fn child(path: &str, key: &str) -> String {
+    let mut sub = String::with_capacity(path.len() + 1 + key.len());
+    sub.push_str(path);
+    sub.push('/');
+    sub.push_str(key);
+    sub
+}
+
 fn at(path: String) -> Path {
     Path(path, Location::default())
 }
@@ -230,7 +252,7 @@ fn convert<'a>(
             let mut names = Vec::with_capacity(if listed { entries.len() } else { 0 });
             let mut values = Vec::with_capacity(entries.len());
             for (k, v) in entries {
-                let sub = format!("{path}/{k}");
+                let sub = child(&path, k);
                 if listed {
                     names.push(PathAwareValue::String((at(sub.clone()), k.clone())));
                 }
@@ -257,12 +279,13 @@ mod tests {
     #[test]
     fn reachable_keys_skip_comments_and_messages_and_fold_case() {
         let w = words(
-            "# load_balancer is not read\nrule r {\n  services[*].Server.KeepAlive.value >= 5 << the margin, in seconds >>\n  services[*].x == \"a-b c\" # tail\n}\n",
+            "# load_balancer is not read\nrule r {\n  services[*].Server.KeepAlive.value >= 5 << the margin, in seconds >>\n  services[*].tags[\"a-b c\"] != \"default\" # tail\n}\n",
         );
-        for expected in ["server", "keepalive", "value", "x", "abc", "a", "b", "c"] {
+        for expected in ["server", "keepalive", "value", "tags", "abc", "a", "b", "c"] {
             assert!(w.contains(&expected.to_string()), "{expected} in {w:?}");
         }
-        for absent in ["loadbalancer", "margin", "seconds", "tail"] {
+        // Comments, messages and compared values name no key.
+        for absent in ["loadbalancer", "margin", "seconds", "tail", "default"] {
             assert!(!w.contains(&absent.to_string()), "{absent} in {w:?}");
         }
     }

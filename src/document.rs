@@ -10,9 +10,11 @@
 //! compute (Guard has no arithmetic) is precomputed: the margins between
 //! values, the launch type, whether the load balancer is internet-facing.
 //!
-//! While it is built, [`Places`] records the source location of each value
-//! by JSON pointer, so that a policy clause failing on
-//! `/services/3/server/keep_alive/value` points at the line that set it.
+//! For policies, the document is built without `location` values and with
+//! only the keys their queries can reach ([`Wanted`]), and [`Places`]
+//! records the source location of each value by JSON pointer instead, so
+//! that a policy clause failing on `/services/3/server/keep_alive/value`
+//! points at the line that set it.
 
 use crate::finding::Related;
 use crate::linker::Chain;
@@ -293,16 +295,11 @@ fn margin(
     number(x - y)
 }
 
-/// One chain as the document's service object; `places` records where
-/// each value came from, under `/services/{index}`.
-pub fn service(c: &Chain<'_>, places: Option<(&mut Places, usize)>) -> Value {
-    let (places, index) = match places {
-        Some((p, i)) => (Some(p), i),
-        None => (None, 0),
-    };
+/// One chain as the document's service object.
+pub fn service(c: &Chain<'_>) -> Value {
     let mut rec = Recorder {
-        places,
-        index,
+        places: None,
+        index: 0,
         locations: true,
         wanted: None,
     };
@@ -506,13 +503,8 @@ fn server(rec: &mut Recorder<'_, '_>, c: &Chain<'_>) -> Value {
     })
 }
 
-/// The whole document, with the places of its values.
-pub fn build(chains: &[Chain<'_>]) -> (Value, Places) {
-    let mut places = Places::default();
-    let services: Vec<Value> = chains
-        .iter()
-        .enumerate()
-        .map(|(i, c)| service(c, Some((&mut places, i))))
-        .collect();
-    (json!({"version": VERSION, "services": services}), places)
+/// The whole document.
+pub fn build(chains: &[Chain<'_>]) -> Value {
+    let services: Vec<Value> = chains.iter().map(service).collect();
+    json!({"version": VERSION, "services": services})
 }

@@ -8,11 +8,11 @@ use serde_json::Value;
 
 /// One chain as the service document's object (see [`crate::document`]).
 pub fn chain_json(c: &Chain<'_>) -> Value {
-    crate::document::service(c, None)
+    crate::document::service(c)
 }
 
 pub fn render_json(chains: &[Chain<'_>]) -> String {
-    let (v, _) = crate::document::build(chains);
+    let v = crate::document::build(chains);
     let mut s = serde_json::to_string_pretty(&v).unwrap_or_default();
     s.push('\n');
     super::json_safe(s)

@@ -224,8 +224,8 @@ fn main() -> ExitCode {
             plan_gate(&plan, config_dir, &cli.input, &cli.report, &cli.config)
         }
         Command::Services { paths } => services(&paths, &cli.input, &cli.report, &cli.config),
-        Command::Explain { rule } => explain(&rule, &cli.report),
-        Command::Rules => list_rules(&cli.report),
+        Command::Explain { rule } => explain(&rule, &cli.report, &cli.config),
+        Command::Rules => list_rules(&cli.report, &cli.config),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -413,6 +413,38 @@ struct Setup {
     fail_on: Option<Severity>,
 }
 
+/// The policies the configuration and `--policy` name, parsed.
+fn load_policies(
+    config: Option<&config::Config>,
+    config_args: &ConfigArgs,
+) -> Result<keepalign::policy::Policies, String> {
+    let mut refs: Vec<keepalign::policy::PolicyRef> =
+        config.map(|c| c.policies.clone()).unwrap_or_default();
+    for p in &config_args.policy {
+        refs.push(keepalign::policy::PolicyRef::parse(
+            p,
+            Path::new(""),
+            keepalign::policy::PathWithin::Named,
+        ));
+    }
+    keepalign::policy::Policies::load(&refs)
+}
+
+/// The policy rules `rules` and `explain` show beside the built-in ones:
+/// from `--policy` and the configuration found from the current directory.
+fn policy_rules(
+    config_args: &ConfigArgs,
+) -> Result<Vec<&'static keepalign::finding::RuleMeta>, String> {
+    let found = config::find(
+        config_args.config.as_deref(),
+        std::env::var_os(config::ENV_VAR).as_deref(),
+        config_args.isolated,
+        Path::new("."),
+    )?;
+    let config = found.path().map(config::load).transpose()?;
+    Ok(load_policies(config.as_ref(), config_args)?.rules())
+}
+
 /// Find and read the configuration for a scan starting at `start`, and
 /// settle what the command line overrides.
 fn setup(start: &Path, args: &ReportArgs, config_args: &ConfigArgs) -> Result<Setup, String> {
@@ -423,18 +455,7 @@ fn setup(start: &Path, args: &ReportArgs, config_args: &ConfigArgs) -> Result<Se
         start,
     )?;
     let config = found.path().map(config::load).transpose()?;
-    let mut refs: Vec<keepalign::policy::PolicyRef> = config
-        .as_ref()
-        .map(|c| c.policies.clone())
-        .unwrap_or_default();
-    for p in &config_args.policy {
-        refs.push(keepalign::policy::PolicyRef::parse(
-            p,
-            Path::new(""),
-            keepalign::policy::PathWithin::Named,
-        ));
-    }
-    let policies = keepalign::policy::Policies::load(&refs)?;
+    let policies = load_policies(config.as_ref(), config_args)?;
     let mut rules = config::rule_settings(
         config.as_ref(),
         &config_args.select,
@@ -763,40 +784,68 @@ fn services(
     Ok(0)
 }
 
-fn explain(id: &str, args: &ReportArgs) -> Result<u8, String> {
-    let rule = rules::find(id).ok_or_else(|| {
-        let ids: Vec<&str> = rules::CATALOG.iter().map(|r| r.id).collect();
-        format!("unknown rule \"{id}\"; rules are {}", ids.join(", "))
-    })?;
+fn explain(id: &str, args: &ReportArgs, config_args: &ConfigArgs) -> Result<u8, String> {
+    let policy = policy_rules(config_args)?;
+    let rule = rules::find(id)
+        .or_else(|| policy.iter().copied().find(|r| r.id == id))
+        .ok_or_else(|| {
+            let ids: Vec<&str> = rules::CATALOG.iter().chain(&policy).map(|r| r.id).collect();
+            format!("unknown rule \"{id}\"; rules are {}", ids.join(", "))
+        })?;
     let text = match args.format {
         Format::Json => json_text(&rules::rule_json(rule)),
-        _ => format!(
-            "# {} {} ({})\n\n{}\n",
-            rule.id,
-            rule.name,
-            rule.severity.as_str(),
-            rule.documentation()
-        ),
+        _ => match rule.policy {
+            None => format!(
+                "# {} {} ({})\n\n{}\n",
+                rule.id,
+                rule.name,
+                rule.severity.as_str(),
+                rule.documentation()
+            ),
+            // A policy's comments come from a file in the repository.
+            Some(file) => rule
+                .documentation()
+                .lines()
+                .map(|l| format!("{}\n", keepalign::report::escape_terminal(l)))
+                .fold(
+                    format!(
+                        "# {} ({}, policy {})\n\n",
+                        keepalign::report::escape_terminal(rule.id),
+                        rule.severity.as_str(),
+                        keepalign::report::escape_terminal(file)
+                    ),
+                    |text, line| text + &line,
+                ),
+        },
     };
     write_out(args.output.as_deref(), &text).map(|_| 0)
 }
 
-fn list_rules(args: &ReportArgs) -> Result<u8, String> {
+fn list_rules(args: &ReportArgs, config_args: &ConfigArgs) -> Result<u8, String> {
+    let policy = policy_rules(config_args)?;
+    let all = || rules::CATALOG.iter().chain(&policy);
     let text = match args.format {
         Format::Json => json_text(&serde_json::json!({
             "version": 1,
-            "rules": rules::CATALOG.iter().map(|r| rules::rule_json(r)).collect::<Vec<_>>(),
+            "rules": all().map(|r| rules::rule_json(r)).collect::<Vec<_>>(),
         })),
-        _ => rules::CATALOG
-            .iter()
-            .map(|r| {
-                format!(
+        // Policy rules come from files in the repository: escaped.
+        _ => all()
+            .map(|r| match r.policy {
+                None => format!(
                     "{}  {:<8} {:<42} {}\n",
                     r.id,
                     r.severity.as_str(),
                     r.name,
                     r.summary
-                )
+                ),
+                Some(file) => format!(
+                    "{}  {:<8} {}  (policy {})\n",
+                    keepalign::report::escape_terminal(r.id),
+                    r.severity.as_str(),
+                    keepalign::report::escape_terminal(r.summary),
+                    keepalign::report::escape_terminal(file)
+                ),
             })
             .collect(),
     };

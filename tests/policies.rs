@@ -312,3 +312,74 @@ fn policy_finding_reports() {
     v["runs"][0]["tool"]["driver"]["version"] = Value::Null;
     insta::assert_json_snapshot!("policy-sarif", v);
 }
+
+#[test]
+fn rules_and_explain_show_policy_rules_beside_the_built_in_ones() {
+    let dir = root();
+    let out = keepalign_in(&dir, &["rules", "--policy", "builtin:margin"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("KA101"), "{text}");
+    assert!(
+        text.lines().any(|l| l
+            == "keep_alive_margin  warning  The server keeps idle connections at least 5 s longer than the load balancer.  (policy builtin:margin)"),
+        "{text}"
+    );
+    let out = keepalign_in(
+        &dir,
+        &["rules", "--format", "json", "--policy", "builtin:fargate"],
+    );
+    let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let policy: Vec<&str> = rules["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["policy"] == "builtin:fargate")
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        policy,
+        ["fargate_stop_timeout", "fargate_deregistration_delay"]
+    );
+
+    let out = keepalign_in(
+        &dir,
+        &["explain", "keep_alive_margin", "--policy", "builtin:margin"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with(
+            "# keep_alive_margin (warning, policy builtin:margin)\n\nThe server keeps"
+        ),
+        "{text}"
+    );
+    // Without the policy, the rule is unknown.
+    let out = keepalign_in(&dir, &["explain", "keep_alive_margin", "--isolated"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn explain_escapes_what_a_policy_file_says() {
+    let tmp = std::env::temp_dir().join(format!("keepalign-policy-esc-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    std::fs::write(
+        tmp.join("p.guard"),
+        "# Rings the bell \u{7} and clears \u{1b}[2J the screen.\nrule loud { services !empty }\n",
+    )
+    .unwrap();
+    for args in [
+        &["rules", "--policy", "p.guard"][..],
+        &["explain", "loud", "--policy", "p.guard"],
+    ] {
+        let out = keepalign_in(&tmp, args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("loud"), "{text}");
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+    }
+    std::fs::remove_dir_all(&tmp).ok();
+}

@@ -423,10 +423,23 @@ fn describe(source: &Arc<SourceFile>, name: &str) -> Result<(&'static RuleMeta, 
             None => doc.push(c),
         }
     }
-    let summary = doc
+    // The first sentence of the first paragraph.
+    let paragraph: Vec<&str> = doc
         .iter()
-        .find(|l| !l.is_empty())
-        .map_or_else(|| format!("policy rule {name}"), |l| l.to_string());
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| !l.is_empty())
+        .copied()
+        .collect();
+    let paragraph = paragraph.join(" ");
+    let summary = match paragraph.find(". ") {
+        Some(end) => paragraph[..=end].to_string(),
+        None => paragraph,
+    };
+    let summary = if summary.is_empty() {
+        format!("policy rule {name}")
+    } else {
+        summary
+    };
     let doc = format!(
         "{}\n\nA policy rule, from `{}`.",
         doc.join("\n").trim(),

@@ -104,6 +104,7 @@ pub fn rule_json(r: &RuleMeta) -> serde_json::Value {
         "tags": r.tags(),
         "help_uri": r.help_uri(),
         "documentation": r.documentation(),
+        "policy": r.policy,
     })
 }
 

@@ -44,6 +44,11 @@ pub struct Place {
 pub struct Places(Vec<Vec<(Cow<'static, str>, Place)>>);
 
 impl Places {
+    /// The places of a document's next services, recorded from index 0.
+    pub fn append(&mut self, mut next: Places) {
+        self.0.append(&mut next.0);
+    }
+
     /// The place of `pointer` (`/services/0/load_balancer/idle_timeout`),
     /// or of the nearest value that holds it.
     pub fn find(&self, pointer: &str) -> Option<&Place> {
@@ -315,6 +320,11 @@ pub fn policy_service(
     index: usize,
     wanted: Option<&mut Wanted<'_>>,
 ) -> Value {
+    // One entry per service, whether or not it records a place, so that
+    // the places of consecutive parts of a document can be appended.
+    if places.0.len() <= index {
+        places.0.resize_with(index + 1, Vec::new);
+    }
     let mut rec = Recorder {
         places: Some(places),
         index,

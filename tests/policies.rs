@@ -383,3 +383,55 @@ fn explain_escapes_what_a_policy_file_says() {
     }
     std::fs::remove_dir_all(&tmp).ok();
 }
+
+#[test]
+fn a_rule_over_all_services_sees_the_whole_document_and_one_about_each_sees_each() {
+    let dir = root().join("testdata/policy/twenty-services");
+    let out = keepalign_in(
+        &dir,
+        &[
+            "check",
+            ".",
+            "--format",
+            "json",
+            "--policy",
+            "size.guard",
+            "--policy",
+            "builtin:margin",
+            "--isolated",
+        ],
+    );
+    let found = findings(&out);
+    // Counted over all twenty services (parts of 16 would pass), and
+    // located at the rule: the count is no value of any one service.
+    assert_eq!(
+        found
+            .iter()
+            .filter(|f| f.starts_with("at_most_17_services"))
+            .collect::<Vec<_>>(),
+        ["at_most_17_services warning size.guard:6"]
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let count = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "at_most_17_services")
+        .unwrap();
+    assert_eq!(
+        count["message"],
+        "split the repository: the value is 20, expected <= 17"
+    );
+    // One margin finding per service, each on its own service.
+    let margins: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "keep_alive_margin")
+        .collect();
+    assert_eq!(margins.len(), 20);
+    assert!(
+        margins.iter().all(|f| f["location"]["line"] == 40),
+        "{margins:?}"
+    );
+}

@@ -7,6 +7,9 @@
 //! value back to its source line itself) and, when every query in the
 //! file names its keys, with only the keys it names.
 
+use cloudformation_guard_lang::exprs::{
+    AccessQuery, Conjunctions, GuardClause, QueryPart, RuleClause, RulesFile, WhenGuardClause,
+};
 use cloudformation_guard_lang::path_value::{Location, MapValue, Path, PathAwareValue};
 use std::collections::{HashMap, HashSet};
 
@@ -32,6 +35,25 @@ pub fn folded(word: &str) -> String {
 /// keys (`tags["team"]`). `None` when a query may reach a key it does not
 /// name (see [`names_every_key`]).
 pub fn reachable_keys(text: &str) -> Option<HashSet<String>> {
+    let (code, literals) = scan(text);
+    if !names_every_key(&code) {
+        return None;
+    }
+    let code_words = identifiers(&code);
+    if code_words.iter().any(|w| w == "keys") {
+        return None;
+    }
+    let mut words: HashSet<String> = code_words.iter().map(|w| folded(w)).collect();
+    for literal in literals.split('\n') {
+        words.insert(folded(literal));
+        words.extend(identifiers(literal).iter().map(|w| folded(w)));
+    }
+    Some(words)
+}
+
+/// A policy's code with comments dropped and literals and messages
+/// blanked, and the strings written as keys (one per line).
+fn scan(text: &str) -> (String, String) {
     enum State {
         Code,
         Comment,
@@ -103,25 +125,14 @@ pub fn reachable_keys(text: &str) -> Option<HashSet<String>> {
             State::Message => State::Message,
         };
     }
-    if !names_every_key(&code) {
-        return None;
-    }
-    let identifiers = |s: &str| {
-        s.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-    };
-    let code_words = identifiers(&code);
-    if code_words.iter().any(|w| w == "keys") {
-        return None;
-    }
-    let mut words: HashSet<String> = code_words.iter().map(|w| folded(w)).collect();
-    for literal in literals.split('\n') {
-        words.insert(folded(literal));
-        words.extend(identifiers(literal).iter().map(|w| folded(w)));
-    }
-    Some(words)
+    (code, literals)
+}
+
+fn identifiers(s: &str) -> Vec<String> {
+    s.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Whether every query of a policy (its code, literals blanked) names the
@@ -163,15 +174,92 @@ fn names_every_key(code: &str) -> bool {
     })
 }
 
-/// `value` as Guard's value, with the paths Guard gives it (a JSON pointer
-/// per value, as Guard's own conversion from JSON does), without location
-/// values, and with only the keys in `keep` (folded) when there is a set.
-pub fn guard_value(value: &serde_json::Value, keep: Option<&HashSet<String>>) -> PathAwareValue {
+/// Whether a policy finds the same failures over the services in parts as
+/// over the whole document: every rule is made of `services[*] { … }`
+/// blocks, each about one service, with no variable, condition or rule
+/// reference outside them (a rule's status, a `some`, a count or an index
+/// would see only a part).
+pub fn per_service(rules: &RulesFile<'_>) -> bool {
+    let every_service = |q: &AccessQuery<'_>| {
+        q.match_all
+            && matches!(
+                q.query.as_slice(),
+                [QueryPart::Key(k), QueryPart::AllIndices(None)] if k == "services"
+            )
+    };
+    rules.assignments.is_empty()
+        && rules.parameterized_rules.is_empty()
+        && rules.guard_rules.iter().all(|r| {
+            r.conditions.is_none()
+                && r.block.assignments.is_empty()
+                && r.block.conjunctions.iter().flatten().all(|c| {
+                    matches!(c, RuleClause::Clause(GuardClause::BlockClause(b))
+                        if every_service(&b.query) && !names_a_rule(&b.block.conjunctions))
+                })
+        })
+}
+
+/// Whether clauses refer to a rule (its status is the whole document's).
+fn names_a_rule(clauses: &Conjunctions<GuardClause<'_>>) -> bool {
+    clauses.iter().flatten().any(|c| match c {
+        GuardClause::Clause(_) => false,
+        GuardClause::NamedRule(_) | GuardClause::ParameterizedNamedRule(_) => true,
+        GuardClause::BlockClause(b) => names_a_rule(&b.block.conjunctions),
+        GuardClause::WhenBlock(conditions, block) => {
+            conditions
+                .iter()
+                .flatten()
+                .any(|w| !matches!(w, WhenGuardClause::Clause(_)))
+                || names_a_rule(&block.conjunctions)
+        }
+    })
+}
+
+/// The document `{"version", "services"}` as Guard reads it, over
+/// `services` (the document's services from index `first` on, each keeping
+/// its path in the whole document), with only the keys in `keep`.
+pub fn guard_document(
+    services: &[serde_json::Value],
+    first: usize,
+    keep: Option<&HashSet<String>>,
+) -> PathAwareValue {
     let mut keys = Keys {
         keep,
         seen: HashMap::new(),
     };
-    convert(value, String::new(), &mut keys, false)
+    let list = services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| convert(s, format!("/services/{}", first + i), &mut keys, false))
+        .collect();
+    let mut entries = vec![(
+        "services".to_string(),
+        PathAwareValue::List((at("/services".into()), list)),
+    )];
+    if keys.wanted("version") {
+        entries.insert(
+            0,
+            (
+                "version".to_string(),
+                PathAwareValue::Int((at("/version".into()), crate::document::VERSION as i64)),
+            ),
+        );
+    }
+    let names = if keep.is_none() {
+        entries
+            .iter()
+            .map(|(k, _)| PathAwareValue::String((at(format!("/{k}")), k.clone())))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    PathAwareValue::Map((
+        at(String::new()),
+        MapValue {
+            keys: names,
+            values: entries.into_iter().collect(),
+        },
+    ))
 }
 
 /// Which keys are kept, remembered per key (a document repeats a few
@@ -319,7 +407,7 @@ mod tests {
     }
 
     #[test]
-    fn guard_value_matches_guards_own_conversion_without_locations() {
+    fn guard_document_matches_guards_own_conversion_without_locations() {
         let doc = json!({
             "version": 1,
             "services": [{
@@ -331,7 +419,7 @@ mod tests {
                 "on": true,
             }],
         });
-        let mine = guard_value(&doc, None);
+        let mine = guard_document(doc["services"].as_array().unwrap(), 0, None);
         let mut expected = doc.clone();
         expected["services"][0]
             .as_object_mut()
@@ -347,7 +435,7 @@ mod tests {
     }
 
     #[test]
-    fn guard_value_keeps_only_reachable_keys_and_never_empties_a_map() {
+    fn guard_document_keeps_only_reachable_keys_and_never_empties_a_map() {
         let doc = json!({
             "version": 1,
             "services": [{
@@ -360,7 +448,7 @@ mod tests {
             "rule r { services[*] { server.keep_alive.value >= 5\n target_group !empty\n tags exists } }",
         )
         .unwrap();
-        let v = guard_value(&doc, Some(&keep));
+        let v = guard_document(doc["services"].as_array().unwrap(), 0, Some(&keep));
         let json = serde_json::to_value(&v).unwrap()["value"].clone();
         assert_eq!(
             json,

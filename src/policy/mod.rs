@@ -80,6 +80,9 @@ pub struct PolicyFile {
     /// The document keys the file's queries can reach (folded), or `None`
     /// when a query may reach any key: the file sees only these.
     reachable: Option<std::collections::HashSet<String>>,
+    /// Whether its failures are the same over parts of the services as
+    /// over all of them (every rule is about one service at a time).
+    per_service: bool,
 }
 
 impl std::fmt::Debug for PolicyFile {
@@ -306,11 +309,13 @@ fn parse(source: Arc<SourceFile>) -> Result<PolicyFile, String> {
         .map(|r| describe(&source, &r.rule_name))
         .collect::<Result<Vec<_>, String>>()?;
     let reachable = input::reachable_keys(&source.text);
+    let per_service = input::per_service(&rules);
     Ok(PolicyFile {
         source,
         rules,
         rules_meta,
         reachable,
+        per_service,
     })
 }
 

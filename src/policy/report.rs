@@ -20,10 +20,14 @@ struct Failure {
     rule: String,
     /// Pointer into the document of the value the clause failed on.
     from: Option<String>,
+    /// That value when it is a scalar (to tell a value of the document
+    /// from one computed from it, which Guard gives its input's path).
+    from_scalar: Option<serde_json::Value>,
     shown: String,
     /// The value it was compared with: its pointer when it is in the
     /// document, and how it reads.
     to: Option<(Option<String>, String)>,
+    to_scalar: Option<serde_json::Value>,
     comparison: Option<&'static str>,
     message: Option<String>,
     /// What Guard could not reach below `from` (the rest of the query,
@@ -31,21 +35,27 @@ struct Failure {
     unresolved: Option<String>,
 }
 
-/// Services per batch: Guard records every clause it evaluates, so the
-/// document is evaluated in batches whose records stay small, each batch
-/// on its own thread (Guard's values are not shared between threads).
-const BATCH: usize = 16;
-
 /// A failing clause, ready to report: the service (an index into the
 /// chains) or none for the document as a whole, with its rule.
 type Reported = (Option<usize>, &'static RuleMeta, Diagnostic);
 
+/// What evaluating one policy file gave: its failures, or a finding that
+/// says why it could not be evaluated.
+type Evaluated = Result<Vec<Reported>, Box<Finding>>;
+
+/// Services per part for a policy that is about one service at a time:
+/// parts spread over the cores, and Guard copies less at each step.
+const PART: usize = 16;
+
 /// The findings of every policy over `chains`, reported like built-in ones
 /// (suppressions on the chain's resources apply).
 ///
-/// Each policy sees the services in batches of [`BATCH`]: a rule about one
-/// service at a time (all the shipped ones) is unaffected; a rule that
-/// counts or compares the services of the whole document sees a batch.
+/// The document is built once, in parallel. A policy whose rules are each
+/// about one service at a time ([`input::per_service`]) is evaluated over
+/// parts of [`PART`] services, which find the same failures; any other
+/// over the whole document at once, so that it may count or compare
+/// services. Parts and policies are evaluated on every core (Guard's
+/// values are not shared between threads: each converts what it reads).
 pub fn check(
     policies: &Policies,
     chains: &[Chain<'_>],
@@ -56,36 +66,62 @@ pub fn check(
     if policies.files.is_empty() || chains.is_empty() {
         return Vec::new();
     }
-    let batches: Vec<(usize, &[Chain<'_>])> = chains
-        .chunks(BATCH)
-        .enumerate()
-        .map(|(i, c)| (i * BATCH, c))
-        .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, batches.len());
-    let per_thread = batches.len().div_ceil(threads);
-    let results: Vec<(Vec<Reported>, Vec<Finding>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = batches
-            .chunks(per_thread)
-            .map(|mine| {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (services, places) = document(policies, chains, cores);
+    // What to evaluate: a policy file over a range of services.
+    let mut units: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+    for (i, file) in policies.files.iter().enumerate() {
+        if file.per_service {
+            units.extend(
+                (0..services.len())
+                    .step_by(PART)
+                    .map(|start| (i, start..(start + PART).min(services.len()))),
+            );
+        } else {
+            units.push((i, 0..services.len()));
+        }
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = cores.clamp(1, units.len());
+    let mut evaluated: Vec<(usize, usize, Evaluated)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let (services, places, units, next) = (&services, &places, &units, &next);
                 s.spawn(move || {
-                    let mut reported = Vec::new();
-                    let mut errors = Vec::new();
-                    for (offset, batch) in mine {
-                        evaluate_batch(policies, *offset, batch, &mut reported, &mut errors);
+                    let mut out = Vec::new();
+                    loop {
+                        let u = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((file, range)) = units.get(u) else {
+                            break;
+                        };
+                        let file_policy = &policies.files[*file];
+                        let result = evaluate_part(file_policy, services, range.clone(), places);
+                        out.push((*file, range.start, result));
                     }
-                    (reported, errors)
+                    out
                 })
             })
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     });
+    // In the order the policies were given, then the services.
+    evaluated.sort_by_key(|(file, start, _)| (*file, *start));
     let mut extra = Vec::new();
-    for (reported, errors) in results {
+    let mut failed_files = std::collections::BTreeSet::new();
+    for (file, _, result) in evaluated {
+        let reported = match result {
+            Ok(r) => r,
+            // Once per policy, however many parts it fails on.
+            Err(error) => {
+                if failed_files.insert(file) {
+                    extra.push(*error);
+                }
+                continue;
+            }
+        };
         for (index, meta, d) in reported {
             if checker.is_disabled(meta.id) {
                 continue;
@@ -109,63 +145,102 @@ pub fn check(
                 }
             }
         }
-        extra.extend(errors);
     }
     let mut out = checker.finish();
     out.extend(extra);
     out
 }
 
-/// Evaluate every policy over one batch of services (the chains from
-/// `offset` on).
-fn evaluate_batch(
+/// The services of the document the policies read (the keys they can
+/// reach, no locations) and the places of their values, built in `cores`
+/// parallel parts.
+fn document(
     policies: &Policies,
-    offset: usize,
-    batch: &[Chain<'_>],
-    reported: &mut Vec<Reported>,
-    errors: &mut Vec<Finding>,
-) {
-    // Where each value came from, by pointer into this batch's document.
-    let mut places = Places::default();
+    chains: &[Chain<'_>],
+    cores: usize,
+) -> (Vec<serde_json::Value>, Places) {
     let reachable = |key: &str| {
         policies
             .reachable
             .as_ref()
             .is_none_or(|keys| keys.contains(&input::folded(key)))
     };
-    let mut wanted = crate::document::Wanted::new(&reachable);
-    let services: Vec<serde_json::Value> = batch
-        .iter()
-        .enumerate()
-        .map(|(i, c)| crate::document::policy_service(c, &mut places, i, Some(&mut wanted)))
-        .collect();
-    let document = serde_json::json!({
-        "version": crate::document::VERSION,
-        "services": services,
+    let part = chains.len().div_ceil(cores.max(1)).max(1);
+    let parts: Vec<(Vec<serde_json::Value>, Places)> = std::thread::scope(|s| {
+        let handles: Vec<_> = chains
+            .chunks(part)
+            .map(|mine| {
+                let reachable = &reachable;
+                s.spawn(move || {
+                    let mut places = Places::default();
+                    let mut wanted = crate::document::Wanted::new(reachable);
+                    let services = mine
+                        .iter()
+                        .enumerate()
+                        .map(|(i, c)| {
+                            crate::document::policy_service(c, &mut places, i, Some(&mut wanted))
+                        })
+                        .collect();
+                    (services, places)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_default())
+            .collect()
     });
-    for file in &policies.files {
-        let root = Rc::new(input::guard_value(&document, file.reachable.as_ref()));
-        let failures = match quietly(|| evaluate(file, root)) {
-            Ok(Ok(f)) => f,
-            Ok(Err(e)) => {
-                errors.push(evaluation_error(file, &e));
-                continue;
-            }
-            Err(panic) => {
-                errors.push(evaluation_error(file, &panic));
-                continue;
-            }
-        };
-        for f in failures {
-            let Some((meta, _)) = file.rules_meta.iter().find(|(m, _)| m.id == f.rule) else {
-                continue;
-            };
-            let local = f.from.as_deref().and_then(service_index);
-            let place = f.from.as_deref().and_then(|p| places.find(p));
-            let d = diagnostic(meta, &f, place, &places);
-            reported.push((local.map(|i| i + offset), meta, d));
-        }
+    let mut services = Vec::with_capacity(chains.len());
+    let mut places = Places::default();
+    for (s, p) in parts {
+        services.extend(s);
+        places.append(p);
     }
+    (services, places)
+}
+
+/// Evaluate one policy file over the document's services in `range` (all
+/// of them, or a part for a policy about one service at a time).
+fn evaluate_part(
+    file: &PolicyFile,
+    services: &[serde_json::Value],
+    range: std::ops::Range<usize>,
+    places: &Places,
+) -> Evaluated {
+    let root = Rc::new(input::guard_document(
+        &services[range.clone()],
+        range.start,
+        file.reachable.as_ref(),
+    ));
+    let failures = match quietly(|| evaluate(file, root)) {
+        Ok(Ok(f)) => f,
+        Ok(Err(e)) => return Err(Box::new(evaluation_error(file, &e))),
+        Err(panic) => return Err(Box::new(evaluation_error(file, &panic))),
+    };
+    let mut reported = Vec::new();
+    for mut f in failures {
+        let Some((meta, _)) = file.rules_meta.iter().find(|(m, _)| m.id == f.rule) else {
+            continue;
+        };
+        if f.from
+            .as_deref()
+            .is_some_and(|p| computed(services, p, f.from_scalar.as_ref()))
+        {
+            f.from = None;
+        }
+        if let Some((pointer, _)) = &mut f.to
+            && pointer
+                .as_deref()
+                .is_some_and(|p| computed(services, p, f.to_scalar.as_ref()))
+        {
+            *pointer = None;
+        }
+        let index = f.from.as_deref().and_then(service_index);
+        let place = f.from.as_deref().and_then(|p| places.find(p));
+        let d = diagnostic(meta, &f, place, places);
+        reported.push((index, *meta, d));
+    }
+    Ok(reported)
 }
 
 /// `/services/N/…` → N.
@@ -291,6 +366,46 @@ fn path_of(v: &PathAwareValue) -> Option<String> {
     p.starts_with('/').then(|| p.clone())
 }
 
+/// A scalar value as JSON; `None` for collections.
+fn scalar(v: &PathAwareValue) -> Option<serde_json::Value> {
+    Some(match v {
+        PathAwareValue::Null(_) => serde_json::Value::Null,
+        PathAwareValue::String((_, s)) => serde_json::json!(s),
+        PathAwareValue::Bool((_, b)) => serde_json::json!(b),
+        PathAwareValue::Int((_, i)) => serde_json::json!(i),
+        PathAwareValue::Float((_, f)) => serde_json::json!(f),
+        _ => return None,
+    })
+}
+
+/// Whether a failing value at `pointer` was computed from the document
+/// (`count(services[*])` carries the path of its input) rather than read
+/// from it: the document holds something else there.
+fn computed(
+    services: &[serde_json::Value],
+    pointer: &str,
+    value: Option<&serde_json::Value>,
+) -> bool {
+    let Some(value) = value else { return false };
+    let Some(rest) = pointer.strip_prefix("/services/") else {
+        return false;
+    };
+    let (index, inner) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+    let Some(at) = index
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| services.get(i))
+        .and_then(|s| s.pointer(inner))
+    else {
+        // A key Guard does not escape (`/` in a tag): trust the path.
+        return false;
+    };
+    match (at.as_f64(), value.as_f64()) {
+        (Some(a), Some(b)) => a != b,
+        _ => at != value,
+    }
+}
+
 /// How a value reads in a message: scalars as written, collections by
 /// size.
 fn shown(v: &PathAwareValue) -> String {
@@ -342,6 +457,8 @@ fn collect(
             out.push(Failure {
                 rule: rule.to_string(),
                 from: b.unresolved.as_ref().and_then(|u| path_of(&u.traversed_to)),
+                from_scalar: None,
+                to_scalar: None,
                 shown: b
                     .unresolved
                     .as_ref()
@@ -381,6 +498,13 @@ fn collect(
                 ),
             };
             let from = c.value_from();
+            let to_scalar = match c {
+                GuardClauseReport::Binary(b) => match &b.check {
+                    BinaryCheck::InResolved(_) => None,
+                    _ => c.value_to().as_deref().and_then(scalar),
+                },
+                GuardClauseReport::Unary(_) => None,
+            };
             let to = match c {
                 GuardClauseReport::Binary(b) => match &b.check {
                     BinaryCheck::InResolved(r) => Some((
@@ -397,8 +521,10 @@ fn collect(
             out.push(Failure {
                 rule: rule.to_string(),
                 from: from.as_deref().and_then(path_of),
+                from_scalar: from.as_deref().and_then(scalar),
                 shown: from.as_deref().map(shown).unwrap_or_default(),
                 to,
+                to_scalar,
                 comparison,
                 message: custom(&messages.custom_message).or(message.map(str::to_string)),
                 unresolved,

@@ -62,3 +62,30 @@ fn every_shipped_pack_parses() {
         }
     }
 }
+
+#[test]
+fn a_policy_is_per_service_only_when_every_rule_is_about_one_service() {
+    let per_service = |text: &str| parse(source(text)).unwrap().per_service;
+    for (name, _) in BUILTIN {
+        let p = Policies::load(&[PolicyRef::Builtin(name.to_string())]).unwrap();
+        assert!(p.files[0].per_service, "{name}");
+    }
+    assert!(per_service(
+        "rule a { services[*] { x == 1 } }\nrule b { services[*] { when y exists { y == 2 } } }\n"
+    ));
+    // Counting, `some`, an index, a file-level variable, a rule condition
+    // or a rule reference sees more than one service.
+    for whole in [
+        "let n = count(services[*])\nrule a { %n <= 3 }\n",
+        "rule a { some services[*].x == 1 }\n",
+        "rule a { services[0].x == 1 }\n",
+        "rule a { version == 1 }\n",
+        "let s = services[*]\nrule a { %s { x == 1 } }\n",
+        "rule a when version == 1 { services[*] { x == 1 } }\n",
+        "rule a { services[*] { x == 1 } }\nrule b { a\n services[*] { x == 2 } }\n",
+        "rule a { services[*] { x == 1 } }\nrule b when a { services[*] { x == 2 } }\n",
+        "rule a { services[*] { x == 1 } }\nrule b { services[*] { when a { x == 2 } } }\n",
+    ] {
+        assert!(!per_service(whole), "{whole}");
+    }
+}

@@ -2,9 +2,10 @@
 //! document ([`crate::document`]), with Guard's own parser and evaluator
 //! (the `cloudformation-guard-lang` crate), in process.
 //!
-//! Each policy file is parsed once per run; the document is built and
-//! converted once, and every file is evaluated over all services in one
-//! pass. A clause that fails becomes a finding of the rule that holds it:
+//! Each policy file is parsed once per run and the document built once;
+//! each file sees it with only the keys it can reach ([`input`]) and is
+//! evaluated over all services (in parts when each of its rules is about
+//! one service, [`report`]). A clause that fails becomes a finding of the rule that holds it:
 //! rule ID = the Guard rule's name, severity from a `# severity: LEVEL`
 //! comment above the rule (else warning; the configuration's `severity`
 //! table wins), message from the clause's `<< >>` message. It points at the

@@ -3,9 +3,9 @@
 //! (the `cloudformation-guard-lang` crate), in process.
 //!
 //! Each policy file is parsed once per run and the document built once;
-//! each file sees it with only the keys it can reach ([`input`]) and is
+//! each file sees it with only the keys it can reach (`input.rs`) and is
 //! evaluated over all services (in parts when each of its rules is about
-//! one service, [`report`]). A clause that fails becomes a finding of the rule that holds it:
+//! one service, `report.rs`). A clause that fails becomes a finding of the rule that holds it:
 //! rule ID = the Guard rule's name, severity from a `# severity: LEVEL`
 //! comment above the rule (else warning; the configuration's `severity`
 //! table wins), message from the clause's `<< >>` message. It points at the

@@ -51,8 +51,8 @@ const PART: usize = 16;
 /// (suppressions on the chain's resources apply).
 ///
 /// The document is built once, in parallel. A policy whose rules are each
-/// about one service at a time ([`input::per_service`]) is evaluated over
-/// parts of [`PART`] services, which find the same failures; any other
+/// about one service at a time (`input::per_service`) is evaluated over
+/// parts of `PART` services, which find the same failures; any other
 /// over the whole document at once, so that it may count or compare
 /// services. Parts and policies are evaluated on every core (Guard's
 /// values are not shared between threads: each converts what it reads).

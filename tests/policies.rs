@@ -435,3 +435,45 @@ fn a_rule_over_all_services_sees_the_whole_document_and_one_about_each_sees_each
         "{margins:?}"
     );
 }
+
+#[test]
+fn a_policy_that_multiplies_the_work_is_stopped_by_its_budget() {
+    let tmp = std::env::temp_dir().join(format!("keepalign-policy-budget-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+    let policy = tmp.join("quartic.guard");
+    // Every service, for every service, four deep: 20^4 clause evaluations.
+    std::fs::write(
+        &policy,
+        "let all = services[*]\nrule quartic {\n    %all[*] { %all[*] { %all[*] { %all[*] { server exists } } } }\n}\n",
+    )
+    .unwrap();
+    let dir = root().join("testdata/policy/twenty-services");
+    let out = keepalign_in(
+        &dir,
+        &[
+            "check",
+            ".",
+            "--format",
+            "json",
+            "--isolated",
+            "--policy",
+            policy.to_str().unwrap(),
+        ],
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stopped: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "PA001")
+        .collect();
+    assert_eq!(stopped.len(), 1, "{:?}", report["findings"]);
+    let message = stopped[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("quartic.guard could not be evaluated"),
+        "{message}"
+    );
+    assert!(message.contains("budget"), "{message}");
+    assert_eq!(out.status.code(), Some(1));
+    std::fs::remove_dir_all(&tmp).ok();
+}

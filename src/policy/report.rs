@@ -212,7 +212,7 @@ fn evaluate_part(
         range.start,
         file.reachable.as_ref(),
     ));
-    let failures = match quietly(|| evaluate(file, root)) {
+    let failures = match quietly(|| evaluate(file, root, range.len())) {
         Ok(Ok(f)) => f,
         Ok(Err(e)) => return Err(Box::new(evaluation_error(file, &e))),
         Err(panic) => return Err(Box::new(evaluation_error(file, &panic))),
@@ -347,8 +347,12 @@ fn evaluation_error(file: &PolicyFile, why: &str) -> Finding {
 }
 
 /// Evaluate one policy file over the document: its failing clauses.
-fn evaluate(file: &PolicyFile, root: Rc<PathAwareValue>) -> Result<Vec<Failure>, String> {
-    let mut scope = FailuresOnly::new(root_scope(&file.rules, root));
+fn evaluate(
+    file: &PolicyFile,
+    root: Rc<PathAwareValue>,
+    services: usize,
+) -> Result<Vec<Failure>, String> {
+    let mut scope = FailuresOnly::new(root_scope(&file.rules, root), services);
     eval_rules_file(&file.rules, &mut scope, None).map_err(|e| e.to_string())?;
     let Some(record) = scope.record() else {
         return Ok(Vec::new());

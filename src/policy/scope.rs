@@ -20,14 +20,27 @@ pub struct FailuresOnly<'value, 'loc: 'value> {
     scope: RootScope<'value, 'loc>,
     open: Vec<EventRecord<'value>>,
     done: Option<EventRecord<'value>>,
+    /// Clauses, blocks and rules evaluated, and how many may be: a policy
+    /// is input too (a repository's configuration names it), and one that
+    /// loops over every service for every service must not stall the scan.
+    evaluated: u64,
+    budget: u64,
 }
 
+/// Clause evaluations a policy may make per service it reads, and in all.
+/// The shipped packs make under 20 per service.
+pub const WORK_PER_SERVICE: u64 = 1_000;
+pub const WORK_BASE: u64 = 10_000;
+
 impl<'value, 'loc: 'value> FailuresOnly<'value, 'loc> {
-    pub fn new(scope: RootScope<'value, 'loc>) -> Self {
+    /// A scope over `services` services.
+    pub fn new(scope: RootScope<'value, 'loc>, services: usize) -> Self {
         FailuresOnly {
             scope,
             open: Vec::new(),
             done: None,
+            evaluated: 0,
+            budget: WORK_BASE + WORK_PER_SERVICE * services as u64,
         }
     }
 
@@ -73,6 +86,17 @@ fn reported(record: &RecordType<'_>) -> bool {
 
 impl<'value> RecordTracer<'value> for FailuresOnly<'value, '_> {
     fn start_record(&mut self, context: &str) -> Result<()> {
+        self.evaluated += 1;
+        if self.evaluated > self.budget {
+            return Err(cloudformation_guard_lang::errors::Error::IncompatibleError(
+                format!(
+                    "it needs more than {} clause evaluations ({WORK_BASE} and {WORK_PER_SERVICE} \
+                 per service), keepalign's budget; a rule that walks every service for each \
+                 service, or variables over all services inside a block, multiply the work",
+                    self.budget
+                ),
+            ));
+        }
         self.open.push(EventRecord {
             context: context.to_string(),
             container: None,

@@ -24,7 +24,6 @@ use crate::servers::KeepAlive;
 use crate::source::Location;
 use serde_json::{Map, Value, json};
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 /// The document's version: its keys keep their meaning within it.
 pub const VERSION: u64 = 1;
@@ -70,14 +69,14 @@ impl Places {
 /// pays for every value it steps through.
 pub struct Wanted<'a> {
     test: &'a dyn Fn(&str) -> bool,
-    seen: HashMap<&'static str, bool>,
+    seen: fnv::FnvHashMap<&'static str, bool>,
 }
 
 impl<'a> Wanted<'a> {
     pub fn new(test: &'a dyn Fn(&str) -> bool) -> Self {
         Wanted {
             test,
-            seen: HashMap::new(),
+            seen: fnv::FnvHashMap::default(),
         }
     }
 

@@ -11,7 +11,7 @@ use cloudformation_guard_lang::exprs::{
     AccessQuery, Conjunctions, GuardClause, QueryPart, RuleClause, RulesFile, WhenGuardClause,
 };
 use cloudformation_guard_lang::path_value::{Location, MapValue, Path, PathAwareValue};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 /// Keys whose contents are data, not document structure: kept whole.
 const DATA: &[&str] = &["tags"];
@@ -225,7 +225,7 @@ pub fn guard_document(
 ) -> PathAwareValue {
     let mut keys = Keys {
         keep,
-        seen: HashMap::new(),
+        seen: fnv::FnvHashMap::default(),
     };
     let list = services
         .iter()
@@ -266,7 +266,7 @@ pub fn guard_document(
 /// dozen keys thousands of times).
 struct Keys<'a> {
     keep: Option<&'a HashSet<String>>,
-    seen: HashMap<&'a str, bool>,
+    seen: fnv::FnvHashMap<&'a str, bool>,
 }
 
 impl<'a> Keys<'a> {

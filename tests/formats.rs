@@ -70,11 +70,11 @@ fn reports_of_fixtures() {
 // ---------------------------------------------------------------- SARIF
 
 fn sarif_validator() -> jsonschema::Validator {
-    let text = std::fs::read_to_string(root().join("testdata/sarif/sarif-schema-2.1.0.json"))
-        .expect("vendored schema");
+    let text = std::fs::read_to_string(root().join("testdata/sarif/keepalign-sarif.schema.json"))
+        .expect("the SARIF schema of the tests");
     let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
     jsonschema::options()
-        .with_draft(jsonschema::Draft::Draft4)
+        .with_draft(jsonschema::Draft::Draft7)
         .should_validate_formats(true)
         .build(&schema)
         .expect("schema compiles")
@@ -100,8 +100,20 @@ fn the_schema_check_can_fail() {
         &["testdata/terraform/example-gunicorn-alb"],
     ))
     .unwrap();
-    sarif["runs"][0]["results"][0]["level"] = "fatal".into();
-    assert!(!sarif_validator().is_valid(&sarif));
+    let validator = sarif_validator();
+    assert!(validator.is_valid(&sarif));
+    let mut fatal = sarif.clone();
+    fatal["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(!validator.is_valid(&fatal));
+    // A property SARIF does not define (custom data goes in `properties`).
+    let mut invented = sarif.clone();
+    invented["runs"][0]["results"][0]["severity"] = "high".into();
+    assert!(!validator.is_valid(&invented));
+    // A region's lines are 1-based.
+    let mut zero = sarif;
+    zero["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+        0.into();
+    assert!(!validator.is_valid(&zero));
 }
 
 #[test]
@@ -115,6 +127,11 @@ fn sarif_of_fixtures_is_valid() {
         &["testdata/cloudformation"],
         &["testdata/terraform"],
         &["testdata/suppress"],
+        &[
+            "testdata/terraform/example-gunicorn-alb",
+            "--policy",
+            "testdata/policy/team-policies",
+        ],
     ] {
         let sarif: Value = serde_json::from_str(&stdout("sarif", paths)).unwrap();
         assert_valid_sarif(&paths.join(" "), &sarif);

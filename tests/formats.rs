@@ -95,7 +95,7 @@ fn assert_valid_sarif(what: &str, sarif: &Value) {
 
 #[test]
 fn the_schema_check_can_fail() {
-    let mut sarif: Value = serde_json::from_str(&stdout(
+    let sarif: Value = serde_json::from_str(&stdout(
         "sarif",
         &["testdata/terraform/example-gunicorn-alb"],
     ))

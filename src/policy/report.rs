@@ -104,9 +104,12 @@ pub fn check(
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
+    // A panic in keepalign's own code above is a bug: it stops the run
+    // (never a policy that silently found nothing). Guard's panics are
+    // caught where it runs and become findings.
     // In the order the policies were given, then the services.
     evaluated.sort_by_key(|(file, start, _)| (*file, *start));
     let mut extra = Vec::new();
@@ -187,7 +190,7 @@ fn document(
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_default())
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     });
     let mut services = Vec::with_capacity(chains.len());

@@ -361,8 +361,8 @@ fn rules_and_explain_show_policy_rules_beside_the_built_in_ones() {
 
 #[test]
 fn explain_escapes_what_a_policy_file_says() {
-    let tmp = std::env::temp_dir().join(format!("keepalign-policy-esc-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let tmp = tmp.path();
     std::fs::write(
         tmp.join("p.guard"),
         "# Rings the bell \u{7} and clears \u{1b}[2J the screen.\nrule loud { services !empty }\n",
@@ -372,7 +372,7 @@ fn explain_escapes_what_a_policy_file_says() {
         &["rules", "--policy", "p.guard"][..],
         &["explain", "loud", "--policy", "p.guard"],
     ] {
-        let out = keepalign_in(&tmp, args);
+        let out = keepalign_in(tmp, args);
         assert_eq!(out.status.code(), Some(0), "{args:?}");
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(text.contains("loud"), "{text}");
@@ -381,7 +381,6 @@ fn explain_escapes_what_a_policy_file_says() {
             "{text:?}"
         );
     }
-    std::fs::remove_dir_all(&tmp).ok();
 }
 
 #[test]
@@ -438,9 +437,8 @@ fn a_rule_over_all_services_sees_the_whole_document_and_one_about_each_sees_each
 
 #[test]
 fn a_policy_that_multiplies_the_work_is_stopped_by_its_budget() {
-    let tmp = std::env::temp_dir().join(format!("keepalign-policy-budget-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).unwrap();
-    let policy = tmp.join("quartic.guard");
+    let tmp = tempfile::tempdir().unwrap();
+    let policy = tmp.path().join("quartic.guard");
     // Every service, for every service, four deep: 20^4 clause evaluations.
     std::fs::write(
         &policy,
@@ -475,5 +473,4 @@ fn a_policy_that_multiplies_the_work_is_stopped_by_its_budget() {
     );
     assert!(message.contains("budget"), "{message}");
     assert_eq!(out.status.code(), Some(1));
-    std::fs::remove_dir_all(&tmp).ok();
 }

@@ -130,6 +130,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "seed-dereg-30-idle-120-json",
         &["DR201 Service search-api.json:81"],
     ),
+    (
+        "server-spring-boot-yaml",
+        &["KA101 CatalogService catalog.yaml:66"],
+    ),
     ("sub-sh-c", &["KA101 Service django.yaml:27"]),
     (
         "suppressed",

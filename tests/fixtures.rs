@@ -285,6 +285,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "server-unknown",
         &["UN002 aws_ecs_service.payments ecs.tf:14"],
     ),
+    (
+        "server-spring-boot",
+        &["KA101 aws_ecs_service.orders orders.tf:47"],
+    ),
     ("server-uvicorn", &["KA101 aws_ecs_service.app ecs.tf:14"]),
     ("server-uvicorn-env", &[]),
     (

@@ -26,8 +26,10 @@ declare_rule! {
     /// - Unicorn
     /// - nginx
     /// - Apache httpd
+    /// - Spring Boot on embedded Tomcat (`java` with Spring properties or `SPRING_*` variables)
     ///
-    /// A server is recognised from the container's `entryPoint` and
+    /// A plain `java -jar app.jar` with no sign of Spring is not taken for
+    /// Spring Boot: declare the server. A server is recognised from the container's `entryPoint` and
     /// `command` (through `sh -c`, wrappers such as `bundle exec`, `python
     /// -m` and `dumb-init`, and scripts in the task definition), or for
     /// nginx and Apache httpd from an official image that runs its stock

@@ -23,6 +23,7 @@ mod nginx;
 mod node;
 mod puma;
 mod python;
+mod spring;
 mod thruster;
 mod unicorn;
 mod uvicorn;
@@ -103,6 +104,10 @@ const RECOGNISERS: &[(&str, Recogniser)] = &[
     ("Unicorn", unicorn::recognise),
     ("nginx", nginx::recognise),
     ("Apache httpd", httpd::recognise),
+    (
+        "Spring Boot on embedded Tomcat (`java` with Spring properties or `SPRING_*` variables)",
+        spring::recognise,
+    ),
 ];
 
 /// The server families keepalign recognises, by name, in the order they
@@ -238,6 +243,11 @@ const DECLARABLE: &[(&str, &[&str])] = &[
     ("nginx", &["nginx"]),
     ("httpd", &["httpd"]),
     ("apache", &["httpd"]),
+    // A Spring property marks `java` as Spring Boot (bare `java` is not).
+    (
+        "spring-boot",
+        &["java", "-Dspring.main.banner-mode=off", "-jar", "app.jar"],
+    ),
 ];
 
 /// The server kinds keepalign knows by name, for documentation and messages.

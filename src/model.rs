@@ -252,6 +252,12 @@ pub struct Listener {
     pub load_balancer: Link,
     /// Target groups the default action forwards to (plain or weighted).
     pub target_groups: Vec<Link>,
+    /// `TCP`, `TLS`, `HTTP`, ... in upper case, when written and known.
+    pub protocol: Option<String>,
+    /// NLB TCP listeners: the idle timeout of a flow, when the listener
+    /// sets it (`tcp_idle_timeout_seconds`, `tcp.idle_timeout.seconds`);
+    /// `None` leaves AWS's 350 s.
+    pub tcp_idle_timeout: Option<Setting<Seconds>>,
     pub at: Location,
     /// Suppressions for chains through this resource (a Terraform
     /// `# keepalign:ignore` comment, CloudFormation `Metadata.keepalign`).

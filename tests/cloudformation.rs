@@ -103,6 +103,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     ("nlb-yaml", &[]),
     (
+        "nlb-tcp-idle-timeout-yaml",
+        &["NL601 AgentService ingest.yaml:56"],
+    ),
+    (
         "yaml-flow-indentation",
         &["KA101 Service stream-consumer.yaml:83"],
     ),

@@ -286,6 +286,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["UN002 aws_ecs_service.payments ecs.tf:14"],
     ),
     (
+        "nlb-tcp-idle-timeout",
+        &["NL601 aws_ecs_service.east main.tf:17"],
+    ),
+    (
         "server-spring-boot",
         &["KA101 aws_ecs_service.orders orders.tf:47"],
     ),

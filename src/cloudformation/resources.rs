@@ -269,6 +269,15 @@ pub fn listener(r: &Resource<'_, '_>) -> Listener {
             "LoadBalancerArn",
         ),
         target_groups: forward_targets(items(r.prop("DefaultActions"))),
+        protocol: r.known_string("Protocol").map(|p| p.to_ascii_uppercase()),
+        tcp_idle_timeout: attribute(
+            r.prop("ListenerAttributes").as_ref(),
+            "tcp.idle_timeout.seconds",
+        )
+        .map(|v| {
+            let at = v.at.clone();
+            to_seconds(Some(v), at, "tcp.idle_timeout.seconds", None, &r.at)
+        }),
         at: r.at.clone(),
     }
 }

@@ -40,6 +40,7 @@ pub mod dr202;
 pub mod dr203;
 pub mod hc401;
 pub mod ka101;
+pub mod nl601;
 pub mod pa001;
 pub mod rq301;
 pub mod su001;
@@ -74,6 +75,7 @@ pub static CATALOG: &[&RuleMeta] = &[
     &dr203::META,
     &rq301::META,
     &hc401::META,
+    &nl601::META,
     &un001::META,
     &un002::META,
     &un003::META,
@@ -115,6 +117,7 @@ static CHAIN_RULES: &[(&RuleMeta, ChainRule)] = &[
     (&ka101::META, ka101::check),
     (&dr203::META, dr203::check),
     (&rq301::META, rq301::check),
+    (&nl601::META, nl601::check),
     (&un002::META, un002::check),
 ];
 

@@ -274,6 +274,13 @@ pub fn listener<S: Source>(r: &S) -> Listener {
             .iter()
             .flat_map(|a| forward_targets(r, a))
             .collect(),
+        protocol: r
+            .value(&root, "protocol", &never_default)
+            .and_then(|v| v.as_known_str().map(str::to_ascii_uppercase)),
+        tcp_idle_timeout: r
+            .value(&root, "tcp_idle_timeout_seconds", &never_default)
+            .is_some()
+            .then(|| seconds(r, &root, "tcp_idle_timeout_seconds", None)),
         at: r.at().clone(),
     }
 }

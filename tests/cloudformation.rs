@@ -135,6 +135,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["DR201 Service search-api.json:81"],
     ),
     (
+        "server-quarkus-yaml",
+        &["KA101 PricingService pricing.yaml:68"],
+    ),
+    (
         "server-spring-boot-yaml",
         &["KA101 CatalogService catalog.yaml:66"],
     ),

@@ -290,6 +290,13 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["NL601 aws_ecs_service.east main.tf:17"],
     ),
     (
+        "server-quarkus",
+        &[
+            "KA101 aws_ecs_service.catalog main.tf:58",
+            "NL601 aws_ecs_service.stream main.tf:121",
+        ],
+    ),
+    (
         "server-spring-boot",
         &["KA101 aws_ecs_service.orders orders.tf:47"],
     ),

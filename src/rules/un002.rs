@@ -26,6 +26,7 @@ declare_rule! {
     /// - Unicorn
     /// - nginx
     /// - Apache httpd
+    /// - Quarkus (`quarkus-run.jar`, a `quarkus.` property or `QUARKUS_*` variable)
     /// - Spring Boot on embedded Tomcat (`java` with Spring properties or `SPRING_*` variables)
     ///
     /// A plain `java -jar app.jar` with no sign of Spring is not taken for

@@ -23,6 +23,7 @@ mod nginx;
 mod node;
 mod puma;
 mod python;
+mod quarkus;
 mod spring;
 mod thruster;
 mod unicorn;
@@ -104,6 +105,10 @@ const RECOGNISERS: &[(&str, Recogniser)] = &[
     ("Unicorn", unicorn::recognise),
     ("nginx", nginx::recognise),
     ("Apache httpd", httpd::recognise),
+    (
+        "Quarkus (`quarkus-run.jar`, a `quarkus.` property or `QUARKUS_*` variable)",
+        quarkus::recognise,
+    ),
     (
         "Spring Boot on embedded Tomcat (`java` with Spring properties or `SPRING_*` variables)",
         spring::recognise,
@@ -243,6 +248,7 @@ const DECLARABLE: &[(&str, &[&str])] = &[
     ("nginx", &["nginx"]),
     ("httpd", &["httpd"]),
     ("apache", &["httpd"]),
+    ("quarkus", &["java", "-jar", "quarkus-run.jar"]),
     // A Spring property marks `java` as Spring Boot (bare `java` is not).
     (
         "spring-boot",

@@ -139,6 +139,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 PricingService pricing.yaml:68"],
     ),
     (
+        "server-varnish-kestrel-yaml",
+        &["KA101 ApiService edge.yaml:129"],
+    ),
+    (
         "server-spring-boot-yaml",
         &["KA101 CatalogService catalog.yaml:66"],
     ),

@@ -301,6 +301,13 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 aws_ecs_service.orders orders.tf:47"],
     ),
     ("server-uvicorn", &["KA101 aws_ecs_service.app ecs.tf:14"]),
+    (
+        "server-varnish-kestrel",
+        &[
+            "KA101 aws_ecs_service.cache main.tf:53",
+            "KA101 aws_ecs_service.reports main.tf:123",
+        ],
+    ),
     ("server-uvicorn-env", &[]),
     (
         "server-waitress",

@@ -26,6 +26,8 @@ declare_rule! {
     /// - Unicorn
     /// - nginx
     /// - Apache httpd
+    /// - Varnish (`varnishd`, the `varnish` image)
+    /// - ASP.NET Core on Kestrel (`dotnet App.dll`)
     /// - Quarkus (`quarkus-run.jar`, a `quarkus.` property or `QUARKUS_*` variable)
     /// - Spring Boot on embedded Tomcat (`java` with Spring properties or `SPRING_*` variables)
     ///
@@ -67,7 +69,7 @@ declare_rule! {
     /// ```toml
     /// [[service]]
     /// match = "aws_ecs_service.api"
-    /// server = "node"        # or any name: "kestrel", "go"
+    /// server = "node"        # or any name: "jetty", "go"
     /// keep-alive = 75        # seconds, as the application's code sets it
     /// ```
     pub struct Un002 {

@@ -19,6 +19,7 @@ mod gunicorn;
 mod httpd;
 mod hypercorn;
 mod js;
+mod kestrel;
 mod nginx;
 mod node;
 mod puma;
@@ -28,6 +29,7 @@ mod spring;
 mod thruster;
 mod unicorn;
 mod uvicorn;
+mod varnish;
 mod waitress;
 
 #[cfg(test)]
@@ -105,6 +107,14 @@ const RECOGNISERS: &[(&str, Recogniser)] = &[
     ("Unicorn", unicorn::recognise),
     ("nginx", nginx::recognise),
     ("Apache httpd", httpd::recognise),
+    (
+        "Varnish (`varnishd`, the `varnish` image)",
+        varnish::recognise,
+    ),
+    (
+        "ASP.NET Core on Kestrel (`dotnet App.dll`)",
+        kestrel::recognise,
+    ),
     (
         "Quarkus (`quarkus-run.jar`, a `quarkus.` property or `QUARKUS_*` variable)",
         quarkus::recognise,
@@ -249,6 +259,8 @@ const DECLARABLE: &[(&str, &[&str])] = &[
     ("httpd", &["httpd"]),
     ("apache", &["httpd"]),
     ("quarkus", &["java", "-jar", "quarkus-run.jar"]),
+    ("varnish", &["varnishd"]),
+    ("kestrel", &["dotnet", "app.dll"]),
     // A Spring property marks `java` as Spring Boot (bare `java` is not).
     (
         "spring-boot",

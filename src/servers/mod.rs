@@ -512,6 +512,29 @@ pub(crate) fn parse_number(s: &str) -> Option<f64> {
     s.parse().ok()
 }
 
+/// The time part of an ISO-8601 duration (`1H30M`, `65S`, `1M5.5S`: what
+/// follows `PT`), in seconds; at least one component, nothing else.
+pub(crate) fn iso_time(text: &str) -> Option<Seconds> {
+    let (mut total, mut parts, mut number) = (0.0, 0, String::new());
+    for c in text.chars() {
+        match c.to_ascii_uppercase() {
+            '0'..='9' | '.' => number.push(c),
+            unit @ ('H' | 'M' | 'S') => {
+                let factor = match unit {
+                    'H' => 3600.0,
+                    'M' => 60.0,
+                    _ => 1.0,
+                };
+                total += parse_number(&number)? * factor;
+                number.clear();
+                parts += 1;
+            }
+            _ => return None,
+        }
+    }
+    (number.is_empty() && parts > 0).then_some(total)
+}
+
 /// An image reference split for recognition.
 pub(crate) struct Image<'a> {
     /// Last path component, lowercased: `nginx` for `public.ecr.aws/nginx/nginx:stable`.

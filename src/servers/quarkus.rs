@@ -118,24 +118,7 @@ fn duration(text: &str) -> Option<Seconds> {
         .strip_prefix("PT")
         .or_else(|| text.strip_prefix("pt"))
         .unwrap_or(text);
-    let (mut total, mut parts, mut number) = (0.0, 0, String::new());
-    for c in iso.chars() {
-        match c.to_ascii_uppercase() {
-            '0'..='9' | '.' => number.push(c),
-            u @ ('H' | 'M' | 'S') => {
-                total += super::parse_number(&number)?
-                    * match u {
-                        'H' => 3600.0,
-                        'M' => 60.0,
-                        _ => 1.0,
-                    };
-                number.clear();
-                parts += 1;
-            }
-            _ => return None,
-        }
-    }
-    (number.is_empty() && parts > 0).then_some(total)
+    super::iso_time(iso)
 }
 
 #[cfg(test)]

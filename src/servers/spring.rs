@@ -316,26 +316,7 @@ fn duration(text: &str) -> Option<Duration> {
         return Some(Duration::Unlimited);
     }
     if let Some(iso) = text.strip_prefix("PT").or_else(|| text.strip_prefix("pt")) {
-        let mut total = 0.0;
-        let mut parts = 0;
-        let mut number = String::new();
-        for c in iso.chars() {
-            match c.to_ascii_uppercase() {
-                '0'..='9' | '.' => number.push(c),
-                u @ ('H' | 'M' | 'S') => {
-                    let n = super::parse_number(&number)?;
-                    number.clear();
-                    parts += 1;
-                    total += n * match u {
-                        'H' => 3600.0,
-                        'M' => 60.0,
-                        _ => 1.0,
-                    };
-                }
-                _ => return None,
-            }
-        }
-        return (number.is_empty() && parts > 0).then_some(Duration::Seconds(total));
+        return super::iso_time(iso).map(Duration::Seconds);
     }
     let split = text
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))

@@ -19,6 +19,7 @@ mod gunicorn;
 mod httpd;
 mod hypercorn;
 mod js;
+mod jvm;
 mod kestrel;
 mod nginx;
 mod node;

@@ -16,17 +16,18 @@
 //! duration with or without `PT` (`30M`, `PT65S`, `65s`), or milliseconds
 //! (`65000ms`).
 
-use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, secs};
+use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, jvm, secs};
 use crate::model::{Seconds, Setting, Word};
 
 const IDLE: &str = "quarkus.http.idle-timeout";
 const IDLE_VARIABLE: &str = "QUARKUS_HTTP_IDLE_TIMEOUT";
-/// Variables that carry JVM options, as the JVM and `run-java.sh` read them.
+/// Variables that carry JVM options, lowest precedence first, as the JVM
+/// and `run-java.sh` read them.
 const OPTION_VARIABLES: &[&str] = &[
-    "JAVA_OPTS_APPEND",
-    "JAVA_OPTS",
-    "JDK_JAVA_OPTIONS",
     "JAVA_TOOL_OPTIONS",
+    "JDK_JAVA_OPTIONS",
+    "JAVA_OPTS",
+    "JAVA_OPTS_APPEND",
 ];
 
 pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
@@ -38,19 +39,11 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         .env("JAVA_APP_JAR")
         .and_then(Result::ok)
         .is_some_and(|w| jar(&w.text));
-    let mut system: Vec<(String, Word)> = ctx
-        .argv
-        .iter()
-        .filter_map(|w| property(&w.text, w))
-        .collect();
-    for var in OPTION_VARIABLES {
-        if let Some(Ok(w)) = ctx.env(var) {
-            system.extend(
-                w.text
-                    .split_whitespace()
-                    .filter_map(|part| property(part, &w)),
-            );
-        }
+    // Lowest precedence first: the option variables, then the command line.
+    let mut system = jvm::from_variables(ctx, OPTION_VARIABLES);
+    system.extend(ctx.argv.iter().filter_map(|w| jvm::property(&w.text, w)));
+    for (name, _) in &mut system {
+        name.make_ascii_lowercase();
     }
     quarkus |= system.iter().any(|(n, _)| n.starts_with("quarkus."));
     quarkus |= ctx
@@ -80,12 +73,6 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         keep_alive_fix: |s| format!("QUARKUS_HTTP_IDLE_TIMEOUT={}s", secs(s)),
         graceful_fix: None,
     })
-}
-
-/// `-Dname=value` as a (lower-case name, value) pair, located at `at`.
-fn property(text: &str, at: &Word) -> Option<(String, Word)> {
-    let (name, value) = text.strip_prefix("-D")?.split_once('=')?;
-    Some((name.to_ascii_lowercase(), Word::new(value, at.at.clone())))
 }
 
 fn seconds(ctx: &Invocation, w: &Word, what: &str) -> Setting<Seconds> {
@@ -161,6 +148,15 @@ mod tests {
             )
             .build();
         assert_eq!(b.profile().value_of_ka(), Some(300.0));
+        // JAVA_OPTS_APPEND comes after JAVA_OPTS and JAVA_TOOL_OPTIONS.
+        let b = task()
+            .cmd(&["/opt/jboss/container/java/run/run-java.sh"])
+            .env("JAVA_APP_JAR", "/deployments/quarkus-run.jar")
+            .env("JAVA_TOOL_OPTIONS", "-Dquarkus.http.idle-timeout=10")
+            .env("JAVA_OPTS_APPEND", "-Dquarkus.http.idle-timeout=20")
+            .env("JAVA_OPTS", "-Dquarkus.http.idle-timeout=30")
+            .build();
+        assert_eq!(b.profile().value_of_ka(), Some(20.0));
         // A native executable takes -D too.
         let b = task()
             .cmd(&["./application", "-Dquarkus.http.host=0.0.0.0"])

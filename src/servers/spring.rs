@@ -26,7 +26,7 @@
 //! where it can see it (Spring Boot 3.4 made it the default; older versions
 //! stop immediately).
 
-use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, secs};
+use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, jvm, secs};
 use crate::model::{Seconds, Setting, Unresolved, Word};
 
 const KEEP_ALIVE: &str = "server.tomcat.keep-alive-timeout";
@@ -35,6 +35,10 @@ const CONNECTION: &str = "server.tomcat.connection-timeout";
 const CONNECTION_LEGACY: &str = "server.connection-timeout";
 const SHUTDOWN: &str = "server.shutdown";
 const SHUTDOWN_PHASE: &str = "spring.lifecycle.timeout-per-shutdown-phase";
+
+/// Variables that carry JVM options for `java` itself, lowest precedence
+/// first.
+const OPTION_VARIABLES: &[&str] = &["JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"];
 
 /// Property prefixes of servers other than Tomcat that Spring Boot embeds.
 const OTHER_SERVERS: &[&str] = &["server.jetty.", "server.undertow.", "server.netty."];
@@ -152,11 +156,7 @@ impl Properties {
                 "-jar" | "-cp" | "-classpath" | "--class-path" | "-p" | "--module-path" => {
                     value_of = Some(if text == "-jar" { "-jar" } else { "path" });
                 }
-                _ if text.starts_with("-D") => {
-                    if let Some((name, value)) = text[2..].split_once('=') {
-                        system.push((canonical(name), Word::new(value, w.at.clone())));
-                    }
-                }
+                _ if text.starts_with("-D") => system.extend(jvm::property(text, w)),
                 _ if text.starts_with('-') => {}
                 main_class => {
                     spring |= main_class.starts_with("org.springframework.boot.");
@@ -164,17 +164,12 @@ impl Properties {
                 }
             }
         }
-        for env in ["JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS"] {
-            if let Some(Ok(w)) = ctx.env(env) {
-                for part in w.text.split_whitespace() {
-                    if let Some((name, value)) =
-                        part.strip_prefix("-D").and_then(|t| t.split_once('='))
-                    {
-                        system.push((canonical(name), Word::new(value, w.at.clone())));
-                    }
-                }
-            }
-        }
+        // Lowest precedence first: the option variables, then the command line.
+        let system: Vec<(String, Word)> = jvm::from_variables(ctx, OPTION_VARIABLES)
+            .into_iter()
+            .chain(system)
+            .map(|(name, value)| (canonical(&name), value))
+            .collect();
         let mut names: Vec<String> = arguments
             .iter()
             .chain(&system)
@@ -238,7 +233,7 @@ impl Properties {
             Some(Err(u)) => return Some(Err(u)),
             None => {}
         }
-        if let Some((_, w)) = self.system.iter().find(|(n, _)| *n == key) {
+        if let Some((_, w)) = self.system.iter().rev().find(|(n, _)| *n == key) {
             return Some(Ok((w.clone(), format!("-D{name}"))));
         }
         let upper = name.replace('.', "_").to_ascii_uppercase();
@@ -435,6 +430,22 @@ mod tests {
             .env("SERVER_TOMCAT_KEEPALIVETIMEOUT", "40s")
             .build();
         assert_eq!(b.profile().value_of_ka(), Some(80.0));
+        // Among system properties the later setting wins, and the command
+        // line comes after JAVA_TOOL_OPTIONS.
+        let b = task()
+            .cmd(&[
+                "java",
+                "-Dserver.tomcat.keep-alive-timeout=30s",
+                "-Dserver.tomcat.keep-alive-timeout=40s",
+                "-jar",
+                "app.jar",
+            ])
+            .env(
+                "JAVA_TOOL_OPTIONS",
+                "-Dserver.tomcat.keep-alive-timeout=90s",
+            )
+            .build();
+        assert_eq!(b.profile().value_of_ka(), Some(40.0));
         // Variables, both spellings; a bare number is milliseconds.
         for var in [
             "SERVER_TOMCAT_KEEPALIVETIMEOUT",

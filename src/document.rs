@@ -51,9 +51,8 @@ impl Places {
     /// The place of `pointer` (`/services/0/load_balancer/idle_timeout`),
     /// or of the nearest value that holds it.
     pub fn find(&self, pointer: &str) -> Option<&Place> {
-        let rest = pointer.strip_prefix("/services/")?;
-        let (index, mut p) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
-        let service = self.0.get(index.parse::<usize>().ok()?)?;
+        let (index, mut p) = in_service(pointer)?;
+        let service = self.0.get(index)?;
         loop {
             if let Some((_, place)) = service.iter().rev().find(|(k, _)| k == p) {
                 return Some(place);
@@ -61,6 +60,15 @@ impl Places {
             p = &p[..p.rfind('/')?];
         }
     }
+}
+
+/// A pointer into the document's services as the service's index and the
+/// pointer within it: `/services/3/server/keep_alive` is
+/// `(3, "/server/keep_alive")`, `/services/3` is `(3, "")`.
+pub fn in_service(pointer: &str) -> Option<(usize, &str)> {
+    let rest = pointer.strip_prefix("/services/")?;
+    let (index, inner) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
+    Some((index.parse().ok()?, inner))
 }
 
 /// The keys a reader of the document can reach: the document is built

@@ -238,7 +238,11 @@ fn evaluate_part(
         {
             *pointer = None;
         }
-        let index = f.from.as_deref().and_then(service_index);
+        let index = f
+            .from
+            .as_deref()
+            .and_then(crate::document::in_service)
+            .map(|(index, _)| index);
         let place = f.from.as_deref().and_then(|p| places.find(p));
         let d = diagnostic(meta, &f, place, places);
         reported.push((index, *meta, d));
@@ -246,24 +250,14 @@ fn evaluate_part(
     Ok(reported)
 }
 
-/// `/services/N/…` → N.
-fn service_index(pointer: &str) -> Option<usize> {
-    pointer
-        .strip_prefix("/services/")?
-        .split('/')
-        .next()?
-        .parse()
-        .ok()
-}
-
 /// The field a pointer names, relative to its service:
 /// `server.keep_alive.value`.
 fn field(pointer: &str) -> String {
-    let rest = pointer
-        .strip_prefix("/services/")
-        .and_then(|r| r.split_once('/').map(|(_, f)| f))
-        .unwrap_or(pointer.trim_start_matches('/'));
-    rest.replace('/', ".")
+    let rest = match crate::document::in_service(pointer) {
+        Some((_, inner)) if !inner.is_empty() => inner,
+        _ => pointer,
+    };
+    rest.trim_start_matches('/').replace('/', ".")
 }
 
 fn diagnostic(meta: &RuleMeta, f: &Failure, place: Option<&Place>, places: &Places) -> Diagnostic {
@@ -394,15 +388,8 @@ fn computed(
     value: Option<&serde_json::Value>,
 ) -> bool {
     let Some(value) = value else { return false };
-    let Some(rest) = pointer.strip_prefix("/services/") else {
-        return false;
-    };
-    let (index, inner) = rest.find('/').map_or((rest, ""), |i| rest.split_at(i));
-    let Some(at) = index
-        .parse::<usize>()
-        .ok()
-        .and_then(|i| services.get(i))
-        .and_then(|s| s.pointer(inner))
+    let Some(at) = crate::document::in_service(pointer)
+        .and_then(|(index, inner)| services.get(index)?.pointer(inner))
     else {
         // A key Guard does not escape (`/` in a tag): trust the path.
         return false;

@@ -223,3 +223,8 @@ pub fn tags(v: &Val) -> std::collections::BTreeMap<String, Option<String>> {
         _ => Default::default(),
     }
 }
+
+/// A DNS name as compared: lower case, without the root's trailing dot.
+pub fn dns_name(name: &str) -> String {
+    name.trim().trim_end_matches('.').to_ascii_lowercase()
+}

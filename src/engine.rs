@@ -186,7 +186,8 @@ pub fn check_configured(
     settings: &RuleSettings,
 ) -> Vec<Finding> {
     let routes = crate::linker::routes(model, chains);
-    let mut findings = rules::check_without(chains, &routes, today, &settings.disabled);
+    let edges = crate::edge::edges(model, chains);
+    let mut findings = rules::check_without(chains, &routes, &edges, today, &settings.disabled);
     if let Some(p) = &settings.policies {
         findings.extend(crate::policy::check(p, chains, today, &settings.disabled));
     }

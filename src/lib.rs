@@ -8,6 +8,7 @@ pub mod containers;
 pub mod convert;
 pub mod dockerfile;
 pub mod document;
+pub mod edge;
 pub mod finding;
 pub mod image_files;
 pub mod images;

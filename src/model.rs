@@ -542,6 +542,50 @@ pub struct Model {
     /// image given as `${aws_ecr_repository.web.repository_url}:tag` is
     /// known to be `…/web`.
     pub ecr_repositories: Vec<(String, String)>,
+    /// CloudFront custom origins: the hop in front of a load balancer.
+    pub edge_origins: Vec<EdgeOrigin>,
+    /// DNS alias records (`aws_route53_record` `alias`,
+    /// `AWS::Route53::RecordSet` `AliasTarget`): how an origin's domain
+    /// name reaches a load balancer.
+    pub dns_aliases: Vec<DnsAlias>,
+}
+
+/// A custom origin of a CloudFront distribution (`origin` with
+/// `custom_origin_config`, `Origins` with `CustomOriginConfig`): CloudFront
+/// keeps idle connections to it and reuses them, as an ALB does to targets.
+#[derive(Clone, Debug)]
+pub struct EdgeOrigin {
+    /// The distribution.
+    pub id: ResourceId,
+    /// `origin_id` / `Id`, when known.
+    pub origin_id: Option<String>,
+    /// `domain_name` / `DomainName`: a load balancer's DNS name, a DNS
+    /// record, or a literal host name.
+    pub domain: Link,
+    /// `origin_keepalive_timeout` / `OriginKeepaliveTimeout` (5 s default).
+    pub keepalive_timeout: Setting<Seconds>,
+    /// `origin_read_timeout` / `OriginReadTimeout` (30 s default).
+    pub read_timeout: Setting<Seconds>,
+    /// `response_completion_timeout` / `ResponseCompletionTimeout`, when
+    /// set (unset: no limit).
+    pub response_completion_timeout: Option<Setting<Seconds>>,
+    /// `connection_attempts` / `ConnectionAttempts` (3 by default).
+    pub connection_attempts: Setting<Seconds>,
+    /// The origin's block or list item.
+    pub at: Location,
+    /// The distribution's suppressions.
+    pub ignore: Vec<crate::suppress::Ignore>,
+}
+
+/// A DNS record that aliases a name to another resource's DNS name.
+#[derive(Clone, Debug)]
+pub struct DnsAlias {
+    pub id: ResourceId,
+    /// The record's name, lower case without the trailing dot, when known.
+    pub name: Option<String>,
+    /// What it aliases (`alias.name`, `AliasTarget.DNSName`).
+    pub target: Link,
+    pub at: Location,
 }
 
 /// A CodeDeploy deployment group that shifts an ECS service between a pair
@@ -575,6 +619,8 @@ impl Model {
         self.deployment_groups.extend(other.deployment_groups);
         self.builds.extend(other.builds);
         self.ecr_repositories.extend(other.ecr_repositories);
+        self.edge_origins.extend(other.edge_origins);
+        self.dns_aliases.extend(other.dns_aliases);
     }
 }
 

@@ -275,6 +275,21 @@ pub fn for_route(route: &Route<'_>, id: &str, today: Date) -> Option<Suppression
         .map(Ignore::as_suppression)
 }
 
+/// The in-source suppression that silences rule `id` on a CloudFront
+/// origin today: written on the distribution or on its load balancer.
+pub fn for_edge(edge: &crate::edge::Edge<'_>, id: &str, today: Date) -> Option<Suppression> {
+    let lb = match &edge.load_balancer {
+        Some(Ok(lb)) => lb.ignore.as_slice(),
+        _ => &[],
+    };
+    edge.origin
+        .ignore
+        .iter()
+        .chain(lb)
+        .find(|i| i.silences(id, today))
+        .map(Ignore::as_suppression)
+}
+
 /// The in-source suppression that silences rule `id` on `chain` today.
 pub fn for_chain(chain: &Chain<'_>, id: &str, today: Date) -> Option<Suppression> {
     on_chain(chain)
@@ -399,7 +414,7 @@ pub fn bookkeeping(
                 address,
                 modelled: false,
             } => Some(format!(
-                "it is on {address}, which is not a load balancer, listener, listener rule, target group, ECS service or task definition"
+                "it is on {address}, which is not a load balancer, listener, listener rule, target group, ECS service, task definition or CloudFront distribution"
             )),
             Target::Other(what) => Some(format!(
                 "it is on {what}: a suppression applies to the resource it is written in or directly above"

@@ -107,6 +107,15 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["NL601 AgentService ingest.yaml:56"],
     ),
     (
+        "cloudfront-alb-yaml",
+        &[
+            "CF501 - edge.yaml:88",
+            "CF501 - edge.yaml:169",
+            "CF503 - edge.yaml:256",
+            "CF502 - edge.yaml:259",
+        ],
+    ),
+    (
         "yaml-flow-indentation",
         &["KA101 Service stream-consumer.yaml:83"],
     ),

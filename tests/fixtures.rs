@@ -290,6 +290,14 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["NL601 aws_ecs_service.east main.tf:17"],
     ),
     (
+        "cloudfront-alb",
+        &[
+            "CF502 - reports.tf:71",
+            "CF501 - store.tf:61",
+            "CF503 - store.tf:70",
+        ],
+    ),
+    (
         "server-quarkus",
         &[
             "KA101 aws_ecs_service.catalog main.tf:58",

@@ -442,6 +442,10 @@ fn read_resources(t: &Template, ev: &Evaluator<'_>, scope: &str, model: &mut Mod
                     model.ecr_repositories.push((logical_id.to_string(), name));
                 }
             }
+            "AWS::CloudFront::Distribution" => {
+                model.edge_origins.extend(resources::edge_origins(&r))
+            }
+            "AWS::Route53::RecordSet" => model.dns_aliases.extend(resources::dns_alias(&r)),
             other if resources::read_ec2(other, &r, &mut model.ec2) => {}
             other => {
                 if let Some((why, fix)) = unmodelled_service(other, node.get("Properties")) {

@@ -732,3 +732,73 @@ pub fn read_ec2(rtype: &str, r: &Resource<'_, '_>, ec2: &mut Ec2Model) -> bool {
     }
     true
 }
+
+/// A distribution's custom origins (`DistributionConfig.Origins` items with
+/// a `CustomOriginConfig`).
+pub fn edge_origins(r: &Resource<'_, '_>) -> Vec<EdgeOrigin> {
+    let config = r.prop("DistributionConfig");
+    let origins = items(field_or_unknown(config.as_ref(), "Origins"));
+    let mut out = Vec::new();
+    for origin in origins {
+        let at = origin.at.clone().unwrap_or(r.at.clone());
+        // An origin unknown as a whole may be anything: nothing to check.
+        let Some(custom) = field(&origin, "CustomOriginConfig") else {
+            continue;
+        };
+        // Unset values apply at the origin's domain name (a map's own span
+        // would cover every line of it).
+        let at = field(&origin, "DomainName")
+            .and_then(|d| d.at.clone())
+            .unwrap_or(at);
+        let custom_at = at.clone();
+        let timeout = |v: Option<&Val>, name: &str, default: Option<(f64, &str)>, at: &Location| {
+            let v = v.cloned();
+            let attr_at = v.as_ref().and_then(|v| v.at.clone());
+            to_seconds(v, attr_at, name, default, at)
+        };
+        out.push(EdgeOrigin {
+            id: r.id.clone(),
+            origin_id: field(&origin, "Id").and_then(|v| v.as_known_str().map(str::to_string)),
+            domain: {
+                let d = field(&origin, "DomainName");
+                let d_at = d.and_then(|d| d.at.clone()).or(Some(at.clone()));
+                to_link(d.cloned(), d_at, "origin DomainName")
+            },
+            keepalive_timeout: timeout(
+                field(custom, "OriginKeepaliveTimeout"),
+                "OriginKeepaliveTimeout",
+                Some((5.0, "CloudFront default OriginKeepaliveTimeout")),
+                &custom_at,
+            ),
+            read_timeout: timeout(
+                field(custom, "OriginReadTimeout"),
+                "OriginReadTimeout",
+                Some((30.0, "CloudFront default OriginReadTimeout")),
+                &custom_at,
+            ),
+            response_completion_timeout: field(&origin, "ResponseCompletionTimeout")
+                .map(|v| timeout(Some(v), "ResponseCompletionTimeout", None, &at)),
+            connection_attempts: timeout(
+                field(&origin, "ConnectionAttempts"),
+                "ConnectionAttempts",
+                Some((3.0, "CloudFront default ConnectionAttempts")),
+                &at,
+            ),
+            at,
+            ignore: r.ignore.clone(),
+        });
+    }
+    out
+}
+
+/// A record set aliasing a name (`AliasTarget.DNSName`) to a load balancer.
+pub fn dns_alias(r: &Resource<'_, '_>) -> Option<DnsAlias> {
+    let target = field(&r.prop("AliasTarget")?, "DNSName")?.clone();
+    let target_at = target.at.clone().or(Some(r.at.clone()));
+    Some(DnsAlias {
+        id: r.id.clone(),
+        name: r.known_string("Name").map(|n| crate::convert::dns_name(&n)),
+        target: to_link(Some(target), target_at, "AliasTarget DNSName"),
+        at: r.at.clone(),
+    })
+}

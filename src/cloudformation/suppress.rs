@@ -12,6 +12,7 @@ pub const MODELLED: &[&str] = &[
     "AWS::ElasticLoadBalancingV2::TargetGroup",
     "AWS::ECS::Service",
     "AWS::ECS::TaskDefinition",
+    "AWS::CloudFront::Distribution",
 ];
 
 /// `Metadata: {keepalign: {ignore: ...}}`: a rule ID, a list of IDs, or

@@ -1,6 +1,7 @@
 //! `keepalign services`: every chain with each value and where it came from.
 
 use super::escape_terminal;
+use crate::edge::Edge;
 use crate::linker::Chain;
 use crate::model::{Provenance, Seconds, Setting, fmt_secs};
 use crate::servers::KeepAlive;
@@ -50,15 +51,45 @@ macro_rules! emit {
     }};
 }
 
-/// A readable block per chain: each value with where it came from.
-pub fn render_text(chains: &[Chain<'_>]) -> String {
+/// A readable block per chain: each value with where it came from, from
+/// the CloudFront origins in front of its load balancer to its server.
+pub fn render_text(chains: &[Chain<'_>], edges: &[Edge<'_>]) -> String {
     let mut out = String::new();
     if chains.is_empty() {
         out.push_str("no load-balanced ECS services found\n");
         return out;
     }
-    for c in chains {
+    let mut in_front: Vec<Vec<&Edge<'_>>> = vec![Vec::new(); chains.len()];
+    for e in edges {
+        for &i in &e.chains {
+            if let Some(list) = in_front.get_mut(i) {
+                list.push(e);
+            }
+        }
+    }
+    for (c, in_front) in chains.iter().zip(&in_front) {
         emit!(out, "{}  ({})", c.service.id.address, c.service.at);
+        for e in in_front {
+            let via = e
+                .alias
+                .map(|a| format!(" via {}", a.id.address))
+                .unwrap_or_default();
+            emit!(
+                out,
+                "  cloudfront      {}{via}  ({})",
+                e.name(),
+                e.origin.at
+            );
+            emit!(
+                out,
+                "    keep-alive    {}",
+                secs(&e.origin.keepalive_timeout)
+            );
+            emit!(out, "    read timeout  {}", secs(&e.origin.read_timeout));
+            if let Some(t) = &e.origin.response_completion_timeout {
+                emit!(out, "    completion timeout {}", secs(t));
+            }
+        }
         match &c.load_balancer {
             Ok(lb) => {
                 let kind = lb

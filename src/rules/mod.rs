@@ -4,6 +4,7 @@
 //! Rules never evaluate IaC: they compare values the loaders and the linker
 //! resolved, and emit findings that point at both ends.
 
+use crate::edge::Edge;
 use crate::finding::{Finding, Related, RuleMeta, Suggestion};
 use crate::linker::{Chain, Route};
 use crate::model::{LbKind, LoadBalancer};
@@ -35,6 +36,9 @@ macro_rules! declare_rule {
     };
 }
 
+pub mod cf501;
+pub mod cf502;
+pub mod cf503;
 pub mod dr201;
 pub mod dr202;
 pub mod dr203;
@@ -76,6 +80,9 @@ pub static CATALOG: &[&RuleMeta] = &[
     &rq301::META,
     &hc401::META,
     &nl601::META,
+    &cf501::META,
+    &cf502::META,
+    &cf503::META,
     &un001::META,
     &un002::META,
     &un003::META,
@@ -131,12 +138,23 @@ static ROUTE_RULES: &[(&RuleMeta, RouteRule)] = &[
     (&hc401::META, hc401::check),
 ];
 
+/// Rules that read a CloudFront origin in front of a load balancer, with
+/// the service chains behind it.
+type EdgeRule = fn(&Edge<'_>, &[Chain<'_>], &mut Checker);
+
+static EDGE_RULES: &[(&RuleMeta, EdgeRule)] = &[
+    (&cf501::META, cf501::check),
+    (&cf502::META, cf502::check),
+    (&cf503::META, cf503::check),
+];
+
 /// Run every rule but the `disabled` ones (IDs, from the configuration) on
-/// the service chains and the routes: a disabled rule does not run, and
-/// values only it needs are not reported unresolved (UN001).
+/// the service chains, the routes and the edges: a disabled rule does not
+/// run, and values only it needs are not reported unresolved (UN001).
 pub fn check_without(
     chains: &[Chain<'_>],
     routes: &[Route<'_>],
+    edges: &[Edge<'_>],
     today: crate::suppress::Date,
     disabled: &[&str],
 ) -> Vec<Finding> {
@@ -153,6 +171,13 @@ pub fn check_without(
         for (meta, rule) in ROUTE_RULES {
             if !checker.is_disabled(meta.id) {
                 rule(route, &mut checker);
+            }
+        }
+    }
+    for edge in edges {
+        for (meta, rule) in EDGE_RULES {
+            if !checker.is_disabled(meta.id) {
+                rule(edge, chains, &mut checker);
             }
         }
     }
@@ -274,6 +299,43 @@ impl Subject for Route<'_> {
             (None, Some(u)) => Some(Err(u)),
             (None, None) => None,
         }
+    }
+}
+
+impl Subject for Edge<'_> {
+    fn scope(&self) -> &str {
+        &self.origin.id.scope
+    }
+    /// An origin is not one service's: its findings name the distribution.
+    fn service(&self) -> Option<&str> {
+        None
+    }
+    fn identity(&self) -> Vec<String> {
+        vec![
+            self.origin.id.scope.clone(),
+            self.origin.id.address.clone(),
+            self.origin.origin_id.clone().unwrap_or_default(),
+            match &self.load_balancer {
+                Some(Ok(lb)) => lb.id.address.clone(),
+                _ => String::new(),
+            },
+        ]
+    }
+    fn fallback(&self) -> Option<Location> {
+        Some(self.origin.at.clone())
+    }
+    fn suppression(
+        &self,
+        rule: &str,
+        today: crate::suppress::Date,
+    ) -> Option<crate::finding::Suppression> {
+        crate::suppress::for_edge(self, rule, today)
+    }
+    fn container_port(&self) -> Option<f64> {
+        None
+    }
+    fn load_balancer(&self) -> Option<Result<&LoadBalancer, &Unresolved>> {
+        self.load_balancer.as_ref().map(|r| r.as_ref().copied())
     }
 }
 

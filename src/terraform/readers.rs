@@ -661,8 +661,89 @@ pub fn read<S: Source>(rtype: &str, r: &S, model: &mut Model) {
                 model.ecr_repositories.push((r.id().address.clone(), name));
             }
         }
+        "aws_cloudfront_distribution" => model.edge_origins.extend(edge_origins(r)),
+        "aws_route53_record" => model.dns_aliases.extend(dns_alias(r)),
         _ => read_ec2(rtype, r, &mut model.ec2),
     }
+}
+
+/// A distribution's custom origins (`origin` blocks with a
+/// `custom_origin_config`; S3 and VPC origins are not load balancers
+/// reached by DNS name).
+fn edge_origins<S: Source>(r: &S) -> Vec<EdgeOrigin> {
+    let root = r.root();
+    let mut out = Vec::new();
+    for origin in r.blocks(&root, "origin") {
+        let Some(custom) = r.blocks(&origin, "custom_origin_config").into_iter().next() else {
+            continue;
+        };
+        // A value left unset applies at the origin.
+        let origin_at = r
+            .first_location(&origin, &["domain_name", "origin_id"])
+            .unwrap_or_else(|| r.at().clone());
+        let timeout = |b: &S::Block, name: &str, default: Option<(f64, &str)>| {
+            let at = r
+                .first_location(b, &[name])
+                .unwrap_or_else(|| origin_at.clone());
+            let d = default.map(|d| d.0);
+            let v = r.value(b, name, &|v| d.is_some() && v.to_number().ok() == d);
+            to_seconds(v, Some(at.clone()), name, default, &at)
+        };
+        // A plan records an unset response_completion_timeout as 0.
+        let completion = r
+            .value(&origin, "response_completion_timeout", &|v| {
+                v.to_number().ok() == Some(0.0)
+            })
+            .is_some()
+            .then(|| timeout(&origin, "response_completion_timeout", None));
+        out.push(EdgeOrigin {
+            id: r.id().clone(),
+            origin_id: r
+                .value(&origin, "origin_id", &never_default)
+                .and_then(|v| v.as_known_str().map(str::to_string)),
+            domain: r.link(
+                &origin,
+                "domain_name",
+                "origin domain_name",
+                Target::LoadBalancer,
+            ),
+            keepalive_timeout: timeout(
+                &custom,
+                "origin_keepalive_timeout",
+                Some((5.0, "CloudFront default origin_keepalive_timeout")),
+            ),
+            read_timeout: timeout(
+                &custom,
+                "origin_read_timeout",
+                Some((30.0, "CloudFront default origin_read_timeout")),
+            ),
+            response_completion_timeout: completion,
+            connection_attempts: timeout(
+                &origin,
+                "connection_attempts",
+                Some((3.0, "CloudFront default connection_attempts")),
+            ),
+            at: origin_at.clone(),
+            ignore: r.ignore(),
+        });
+    }
+    out
+}
+
+/// An alias record (`alias { name = aws_lb.web.dns_name }`): a domain name
+/// CloudFront may use to reach a load balancer.
+fn dns_alias<S: Source>(r: &S) -> Option<DnsAlias> {
+    let root = r.root();
+    let alias = r.blocks(&root, "alias").into_iter().next()?;
+    Some(DnsAlias {
+        id: r.id().clone(),
+        name: r
+            .known_string("fqdn")
+            .or_else(|| r.known_string("name"))
+            .map(|n| crate::convert::dns_name(&n)),
+        target: r.link(&alias, "name", "alias name", Target::LoadBalancer),
+        at: r.at().clone(),
+    })
 }
 
 /// A CodeDeploy deployment group: the ECS services it deploys and the
@@ -705,6 +786,7 @@ pub fn is_modelled(rtype: &str) -> bool {
             | "aws_alb_target_group"
             | "aws_ecs_service"
             | "aws_ecs_task_definition"
+            | "aws_cloudfront_distribution"
     )
 }
 
@@ -723,5 +805,6 @@ pub fn is_read(rtype: &str) -> bool {
                 | "aws_launch_configuration"
                 | "aws_codedeploy_deployment_group"
                 | "aws_ecr_repository"
+                | "aws_route53_record"
         )
 }

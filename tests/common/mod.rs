@@ -27,7 +27,7 @@ pub fn run_with(paths: &[PathBuf], inputs: Inputs) -> Run {
     Run {
         human: report::human::render(&findings, &summary, false),
         json: report::json::render(&findings, &chains, &summary),
-        services: report::services::render_text(&chains),
+        services: report::services::render_text(&chains, &keepalign::edge::edges(&model, &chains)),
         findings,
     }
 }

@@ -31,8 +31,19 @@ pub struct Discovered {
     /// Files that say how images are built (Compose files, workflows, CDK
     /// asset manifests).
     pub build_definitions: Vec<(PathBuf, crate::build_links::Kind)>,
+    /// Elastic Beanstalk bundles' `.platform/nginx/nginx.conf`, which
+    /// replace the platform's nginx configuration.
+    pub platform_nginx: Vec<PathBuf>,
     /// Entries that could not be read while walking.
     pub errors: Vec<InputError>,
+}
+
+/// Whether `path` is `…/.platform/nginx/nginx.conf`.
+pub fn is_platform_nginx(path: &Path) -> bool {
+    let mut parts = path.components().rev().map(|c| c.as_os_str());
+    parts.next() == Some("nginx.conf".as_ref())
+        && parts.next() == Some("nginx".as_ref())
+        && parts.next() == Some(".platform".as_ref())
 }
 
 /// Tool caches, VCS folders, and CDK asset folders (`cdk.out/asset.*`, which
@@ -164,6 +175,8 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
                         out.templates.push(p.to_path_buf());
                     } else if crate::images::is_dockerfile(p) {
                         out.dockerfiles.push(p.to_path_buf());
+                    } else if is_platform_nginx(p) {
+                        out.platform_nginx.push(p.to_path_buf());
                     }
                 }
                 Err(err) => {
@@ -185,6 +198,8 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
     out.templates.dedup();
     out.dockerfiles.sort();
     out.dockerfiles.dedup();
+    out.platform_nginx.sort();
+    out.platform_nginx.dedup();
     out.build_definitions.sort();
     out.build_definitions.dedup();
     for files in out.terraform_modules.values_mut() {

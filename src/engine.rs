@@ -96,6 +96,38 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
         &scan,
     ));
     model.input_errors.extend(found.errors);
+    for path in &found.platform_nginx {
+        let root = repo_root_for(path.parent().unwrap_or(Path::new(".")), &path_roots);
+        match crate::input::read_source(path, crate::input::Within::Repository(&root)) {
+            Ok(file) => model
+                .beanstalk
+                .platform_nginx
+                .push(crate::model::PlatformNginx {
+                    file: file.display.clone(),
+                    keepalive: crate::servers::nginx::platform::platform_keepalive(file, &root),
+                }),
+            Err(e) => {
+                // Unread, it still replaces the platform's file.
+                model
+                    .beanstalk
+                    .platform_nginx
+                    .push(crate::model::PlatformNginx {
+                        file: crate::source::display_path(path),
+                        keepalive: crate::model::Setting::unresolved(
+                            format!(
+                                "{} could not be read ({}), so nginx's keep-alive is unknown",
+                                crate::source::display_path(path),
+                                e.message
+                            ),
+                            None,
+                        ),
+                    });
+                model
+                    .input_errors
+                    .push(crate::terraform::read_error(path, e));
+            }
+        }
+    }
     model.builds = crate::images::Builds::load(
         found.dockerfiles,
         &found.build_definitions,
@@ -187,7 +219,13 @@ pub fn check_configured(
 ) -> Vec<Finding> {
     let routes = crate::linker::routes(model, chains);
     let edges = crate::edge::edges(model, chains);
-    let mut findings = rules::check_without(chains, &routes, &edges, today, &settings.disabled);
+    let environments = crate::beanstalk::environments(model);
+    let subjects = rules::Subjects {
+        routes: &routes,
+        edges: &edges,
+        environments: &environments,
+    };
+    let mut findings = rules::check_without(chains, &subjects, today, &settings.disabled);
     if let Some(p) = &settings.policies {
         findings.extend(crate::policy::check(p, chains, today, &settings.disabled));
     }

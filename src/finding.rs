@@ -54,7 +54,7 @@ impl RuleMeta {
             return &["policy"];
         }
         match self.id.get(..2).unwrap_or("") {
-            "KA" | "DR" | "RQ" | "HC" | "NL" | "CF" => &["reliability", "timeouts", "aws"],
+            "KA" | "DR" | "RQ" | "HC" | "NL" | "CF" | "EB" => &["reliability", "timeouts", "aws"],
             "UN" => &["coverage"],
             "PA" => &["input"],
             "SU" => &["suppression"],

@@ -28,6 +28,7 @@ mod testing;
 #[macro_use]
 pub mod rules;
 pub mod baseline;
+pub mod beanstalk;
 pub mod bluegreen;
 pub mod budget;
 pub mod config;

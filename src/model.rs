@@ -548,6 +548,65 @@ pub struct Model {
     /// `AWS::Route53::RecordSet` `AliasTarget`): how an origin's domain
     /// name reaches a load balancer.
     pub dns_aliases: Vec<DnsAlias>,
+    /// Elastic Beanstalk environments and saved configurations.
+    pub beanstalk: BeanstalkModel,
+}
+
+/// Elastic Beanstalk in the scan: environments, the saved configurations
+/// they start from, and the `.platform/nginx/nginx.conf` files of
+/// application bundles that replace the platform's nginx configuration.
+#[derive(Clone, Debug, Default)]
+pub struct BeanstalkModel {
+    pub environments: Vec<BeanstalkEnvironment>,
+    pub templates: Vec<BeanstalkTemplate>,
+    pub platform_nginx: Vec<PlatformNginx>,
+}
+
+/// One option setting (`setting` block, `OptionSettings` item).
+#[derive(Clone, Debug)]
+pub struct OptionSetting {
+    /// `None` when not known before deployment: it may set any option.
+    pub namespace: Option<String>,
+    pub name: Option<String>,
+    pub value: Setting<String>,
+    pub at: Location,
+}
+
+/// `aws_elastic_beanstalk_environment`, `AWS::ElasticBeanstalk::Environment`.
+#[derive(Clone, Debug)]
+pub struct BeanstalkEnvironment {
+    pub id: ResourceId,
+    /// `tier` / `Tier.Name`: `WebServer` (the default) or `Worker`.
+    pub tier: Option<String>,
+    /// `solution_stack_name` or `platform_arn` (`SolutionStackName`,
+    /// `PlatformArn`), when known.
+    pub platform: Option<String>,
+    pub settings: Vec<OptionSetting>,
+    /// `template_name` / `TemplateName`: the saved configuration it starts
+    /// from, whose settings apply where its own do not.
+    pub template: Option<Link>,
+    pub at: Location,
+    pub ignore: Vec<crate::suppress::Ignore>,
+}
+
+/// `aws_elastic_beanstalk_configuration_template`,
+/// `AWS::ElasticBeanstalk::ConfigurationTemplate`.
+#[derive(Clone, Debug)]
+pub struct BeanstalkTemplate {
+    pub id: ResourceId,
+    pub name: Option<String>,
+    pub platform: Option<String>,
+    pub settings: Vec<OptionSetting>,
+    pub at: Location,
+}
+
+/// A `.platform/nginx/nginx.conf` in the scanned tree: the keep-alive of
+/// its server on port 80, or why keepalign cannot tell.
+#[derive(Clone, Debug)]
+pub struct PlatformNginx {
+    /// The file, as shown in reports.
+    pub file: String,
+    pub keepalive: Setting<Seconds>,
 }
 
 /// A custom origin of a CloudFront distribution (`origin` with
@@ -621,6 +680,13 @@ impl Model {
         self.ecr_repositories.extend(other.ecr_repositories);
         self.edge_origins.extend(other.edge_origins);
         self.dns_aliases.extend(other.dns_aliases);
+        self.beanstalk
+            .environments
+            .extend(other.beanstalk.environments);
+        self.beanstalk.templates.extend(other.beanstalk.templates);
+        self.beanstalk
+            .platform_nginx
+            .extend(other.beanstalk.platform_nginx);
     }
 }
 

@@ -275,6 +275,18 @@ pub fn for_route(route: &Route<'_>, id: &str, today: Date) -> Option<Suppression
         .map(Ignore::as_suppression)
 }
 
+/// The first of `ignores` that silences rule `id` today.
+pub fn among<'a>(
+    ignores: impl IntoIterator<Item = &'a Ignore>,
+    id: &str,
+    today: Date,
+) -> Option<Suppression> {
+    ignores
+        .into_iter()
+        .find(|i| i.silences(id, today))
+        .map(Ignore::as_suppression)
+}
+
 /// The in-source suppression that silences rule `id` on a CloudFront
 /// origin today: written on the distribution or on its load balancer.
 pub fn for_edge(edge: &crate::edge::Edge<'_>, id: &str, today: Date) -> Option<Suppression> {
@@ -282,12 +294,7 @@ pub fn for_edge(edge: &crate::edge::Edge<'_>, id: &str, today: Date) -> Option<S
         Some(Ok(lb)) => lb.ignore.as_slice(),
         _ => &[],
     };
-    edge.origin
-        .ignore
-        .iter()
-        .chain(lb)
-        .find(|i| i.silences(id, today))
-        .map(Ignore::as_suppression)
+    among(edge.origin.ignore.iter().chain(lb), id, today)
 }
 
 /// The in-source suppression that silences rule `id` on `chain` today.
@@ -414,7 +421,7 @@ pub fn bookkeeping(
                 address,
                 modelled: false,
             } => Some(format!(
-                "it is on {address}, which is not a load balancer, listener, listener rule, target group, ECS service, task definition or CloudFront distribution"
+                "it is on {address}, which is not a load balancer, listener, listener rule, target group, ECS service, task definition, CloudFront distribution or Elastic Beanstalk environment"
             )),
             Target::Other(what) => Some(format!(
                 "it is on {what}: a suppression applies to the resource it is written in or directly above"

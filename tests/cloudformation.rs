@@ -106,6 +106,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "nlb-tcp-idle-timeout-yaml",
         &["NL601 AgentService ingest.yaml:56"],
     ),
+    ("beanstalk-nginx-yaml", &["EB701 Exports nginx.conf:34"]),
     (
         "cloudfront-alb-yaml",
         &[

@@ -290,6 +290,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["NL601 aws_ecs_service.east main.tf:17"],
     ),
     (
+        "beanstalk-nginx",
+        &["EB701 aws_elastic_beanstalk_environment.web main.tf:10"],
+    ),
+    (
         "cloudfront-alb",
         &[
             "CF502 - reports.tf:71",

@@ -446,6 +446,14 @@ fn read_resources(t: &Template, ev: &Evaluator<'_>, scope: &str, model: &mut Mod
                 model.edge_origins.extend(resources::edge_origins(&r))
             }
             "AWS::Route53::RecordSet" => model.dns_aliases.extend(resources::dns_alias(&r)),
+            "AWS::ElasticBeanstalk::Environment" => model
+                .beanstalk
+                .environments
+                .push(resources::beanstalk_environment(&r)),
+            "AWS::ElasticBeanstalk::ConfigurationTemplate" => model
+                .beanstalk
+                .templates
+                .push(resources::beanstalk_template(&r)),
             other if resources::read_ec2(other, &r, &mut model.ec2) => {}
             other => {
                 if let Some((why, fix)) = unmodelled_service(other, node.get("Properties")) {

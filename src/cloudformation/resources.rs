@@ -802,3 +802,78 @@ pub fn dns_alias(r: &Resource<'_, '_>) -> Option<DnsAlias> {
         at: r.at.clone(),
     })
 }
+
+/// `OptionSettings` of a Beanstalk environment or configuration template.
+fn option_settings(r: &Resource<'_, '_>) -> Vec<OptionSetting> {
+    items(r.prop("OptionSettings"))
+        .into_iter()
+        .map(|o| {
+            let at = o.at.clone().unwrap_or(r.at.clone());
+            if let Kind::Unknown(_) = o.kind {
+                return OptionSetting {
+                    namespace: None,
+                    name: None,
+                    value: Setting::Unresolved(unresolved_reason(
+                        &o,
+                        "OptionSettings",
+                        Some(at.clone()),
+                    )),
+                    at,
+                };
+            }
+            let word =
+                |name: &str| field(&o, name).and_then(|v| v.as_known_str().map(str::to_string));
+            let value = match field(&o, "Value") {
+                None => Setting::unresolved("the option setting has no Value", Some(at.clone())),
+                Some(v) => {
+                    let v_at = v.at.clone().unwrap_or(at.clone());
+                    match v.as_known_str() {
+                        Some(s) => Setting::explicit(s.to_string(), v_at),
+                        None => match v.to_number() {
+                            Ok(n) => Setting::explicit(fmt_secs(n), v_at),
+                            Err(h) => unresolved_from(&h, "OptionSettings Value", Some(v_at)),
+                        },
+                    }
+                }
+            };
+            let at = field(&o, "Value").and_then(|v| v.at.clone()).unwrap_or(at);
+            OptionSetting {
+                namespace: word("Namespace"),
+                name: word("OptionName"),
+                value,
+                at,
+            }
+        })
+        .collect()
+}
+
+pub fn beanstalk_environment(r: &Resource<'_, '_>) -> BeanstalkEnvironment {
+    let tier = r.prop("Tier");
+    BeanstalkEnvironment {
+        id: r.id.clone(),
+        tier: tier
+            .as_ref()
+            .and_then(|t| field(t, "Name"))
+            .and_then(|v| v.as_known_str().map(str::to_string)),
+        platform: r
+            .known_string("SolutionStackName")
+            .or_else(|| r.known_string("PlatformArn")),
+        settings: option_settings(r),
+        template: r.prop("TemplateName").map(|t| {
+            let at = t.at.clone().or(Some(r.at.clone()));
+            to_link(Some(t), at, "TemplateName")
+        }),
+        at: r.at.clone(),
+        ignore: r.ignore.clone(),
+    }
+}
+
+pub fn beanstalk_template(r: &Resource<'_, '_>) -> BeanstalkTemplate {
+    BeanstalkTemplate {
+        id: r.id.clone(),
+        name: None,
+        platform: r.known_string("SolutionStackName"),
+        settings: option_settings(r),
+        at: r.at.clone(),
+    }
+}

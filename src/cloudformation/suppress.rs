@@ -13,6 +13,7 @@ pub const MODELLED: &[&str] = &[
     "AWS::ECS::Service",
     "AWS::ECS::TaskDefinition",
     "AWS::CloudFront::Distribution",
+    "AWS::ElasticBeanstalk::Environment",
 ];
 
 /// `Metadata: {keepalign: {ignore: ...}}`: a rule ID, a list of IDs, or

@@ -458,7 +458,8 @@ impl<'a> Source for Res<'a> {
 /// The attribute a link reads: Classic ELBs are attached by name.
 fn link_attribute(target: Target) -> &'static str {
     match target {
-        Target::ClassicElb => "name",
+        Target::ClassicElb | Target::BeanstalkTemplate => "name",
+        Target::DnsName => "dns_name",
         _ => "arn",
     }
 }

@@ -4,6 +4,7 @@
 //! Rules never evaluate IaC: they compare values the loaders and the linker
 //! resolved, and emit findings that point at both ends.
 
+use crate::beanstalk::Environment;
 use crate::edge::Edge;
 use crate::finding::{Finding, Related, RuleMeta, Suggestion};
 use crate::linker::{Chain, Route};
@@ -42,6 +43,7 @@ pub mod cf503;
 pub mod dr201;
 pub mod dr202;
 pub mod dr203;
+pub mod eb701;
 pub mod hc401;
 pub mod ka101;
 pub mod nl601;
@@ -83,6 +85,7 @@ pub static CATALOG: &[&RuleMeta] = &[
     &cf501::META,
     &cf502::META,
     &cf503::META,
+    &eb701::META,
     &un001::META,
     &un002::META,
     &un003::META,
@@ -148,16 +151,33 @@ static EDGE_RULES: &[(&RuleMeta, EdgeRule)] = &[
     (&cf503::META, cf503::check),
 ];
 
+/// Rules that read an Elastic Beanstalk environment.
+type EnvironmentRule = fn(&Environment<'_>, &mut Checker);
+
+static ENVIRONMENT_RULES: &[(&RuleMeta, EnvironmentRule)] = &[(&eb701::META, eb701::check)];
+
+/// What the rules run on, besides the service chains.
+pub struct Subjects<'a, 'm> {
+    pub routes: &'a [Route<'m>],
+    pub edges: &'a [Edge<'m>],
+    pub environments: &'a [Environment<'m>],
+}
+
 /// Run every rule but the `disabled` ones (IDs, from the configuration) on
-/// the service chains, the routes and the edges: a disabled rule does not
-/// run, and values only it needs are not reported unresolved (UN001).
+/// the service chains, the routes, the edges and the Beanstalk
+/// environments: a disabled rule does not run, and values only it needs
+/// are not reported unresolved (UN001).
 pub fn check_without(
     chains: &[Chain<'_>],
-    routes: &[Route<'_>],
-    edges: &[Edge<'_>],
+    subjects: &Subjects<'_, '_>,
     today: crate::suppress::Date,
     disabled: &[&str],
 ) -> Vec<Finding> {
+    let Subjects {
+        routes,
+        edges,
+        environments,
+    } = subjects;
     let mut checker = Checker::new(today);
     checker.disabled = disabled.iter().map(|d| d.to_string()).collect();
     for chain in chains {
@@ -167,17 +187,24 @@ pub fn check_without(
             }
         }
     }
-    for route in routes {
+    for route in routes.iter() {
         for (meta, rule) in ROUTE_RULES {
             if !checker.is_disabled(meta.id) {
                 rule(route, &mut checker);
             }
         }
     }
-    for edge in edges {
+    for edge in edges.iter() {
         for (meta, rule) in EDGE_RULES {
             if !checker.is_disabled(meta.id) {
                 rule(edge, chains, &mut checker);
+            }
+        }
+    }
+    for environment in environments.iter() {
+        for (meta, rule) in ENVIRONMENT_RULES {
+            if !checker.is_disabled(meta.id) {
+                rule(environment, &mut checker);
             }
         }
     }
@@ -336,6 +363,36 @@ impl Subject for Edge<'_> {
     }
     fn load_balancer(&self) -> Option<Result<&LoadBalancer, &Unresolved>> {
         self.load_balancer.as_ref().map(|r| r.as_ref().copied())
+    }
+}
+
+impl Subject for Environment<'_> {
+    fn scope(&self) -> &str {
+        &self.env.id.scope
+    }
+    fn service(&self) -> Option<&str> {
+        Some(&self.env.id.address)
+    }
+    fn identity(&self) -> Vec<String> {
+        vec![self.env.id.scope.clone(), self.env.id.address.clone()]
+    }
+    fn fallback(&self) -> Option<Location> {
+        Some(self.env.at.clone())
+    }
+    fn suppression(
+        &self,
+        rule: &str,
+        today: crate::suppress::Date,
+    ) -> Option<crate::finding::Suppression> {
+        crate::suppress::among(&self.env.ignore, rule, today)
+    }
+    fn container_port(&self) -> Option<f64> {
+        None
+    }
+    /// A Beanstalk environment's load balancer is not a resource of the
+    /// scan: its settings are the environment's.
+    fn load_balancer(&self) -> Option<Result<&LoadBalancer, &Unresolved>> {
+        None
     }
 }
 

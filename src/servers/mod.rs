@@ -21,7 +21,7 @@ mod hypercorn;
 mod js;
 mod jvm;
 mod kestrel;
-mod nginx;
+pub mod nginx;
 mod node;
 mod puma;
 mod python;

@@ -45,6 +45,7 @@
 //! command writes to conf.d; a `keepalive_timeout` written there is read.
 
 mod conf;
+pub mod platform;
 
 use super::args;
 use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, secs};

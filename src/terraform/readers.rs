@@ -24,6 +24,10 @@ pub enum Target {
     LaunchTemplate,
     LaunchConfiguration,
     Service,
+    /// A CloudFront origin's or alias record's domain name: a load
+    /// balancer's DNS name, or a DNS record's.
+    DnsName,
+    BeanstalkTemplate,
 }
 
 impl Target {
@@ -40,6 +44,8 @@ impl Target {
             Target::LaunchTemplate => &["aws_launch_template"],
             Target::LaunchConfiguration => &["aws_launch_configuration"],
             Target::Service => &["aws_ecs_service"],
+            Target::DnsName => &["aws_lb", "aws_alb", "aws_elb", "aws_route53_record"],
+            Target::BeanstalkTemplate => &["aws_elastic_beanstalk_configuration_template"],
         }
     }
 
@@ -56,6 +62,8 @@ impl Target {
             Target::LaunchTemplate => "launch template",
             Target::LaunchConfiguration => "launch configuration",
             Target::Service => "ECS service",
+            Target::DnsName => "load balancer or DNS record",
+            Target::BeanstalkTemplate => "saved configuration",
         }
     }
 }
@@ -663,6 +671,37 @@ pub fn read<S: Source>(rtype: &str, r: &S, model: &mut Model) {
         }
         "aws_cloudfront_distribution" => model.edge_origins.extend(edge_origins(r)),
         "aws_route53_record" => model.dns_aliases.extend(dns_alias(r)),
+        "aws_elastic_beanstalk_environment" => {
+            let root = r.root();
+            let template = r.is_set(&root, "template_name").then(|| {
+                r.link(
+                    &root,
+                    "template_name",
+                    "template_name",
+                    Target::BeanstalkTemplate,
+                )
+            });
+            model.beanstalk.environments.push(BeanstalkEnvironment {
+                id: r.id().clone(),
+                tier: r.known_string("tier"),
+                platform: r
+                    .known_string("solution_stack_name")
+                    .or_else(|| r.known_string("platform_arn")),
+                settings: option_settings(r),
+                template,
+                at: r.at().clone(),
+                ignore: r.ignore(),
+            });
+        }
+        "aws_elastic_beanstalk_configuration_template" => {
+            model.beanstalk.templates.push(BeanstalkTemplate {
+                id: r.id().clone(),
+                name: r.known_string("name"),
+                platform: r.known_string("solution_stack_name"),
+                settings: option_settings(r),
+                at: r.at().clone(),
+            })
+        }
         _ => read_ec2(rtype, r, &mut model.ec2),
     }
 }
@@ -730,6 +769,37 @@ fn edge_origins<S: Source>(r: &S) -> Vec<EdgeOrigin> {
     out
 }
 
+/// The `setting` blocks of a Beanstalk environment or saved configuration.
+fn option_settings<S: Source>(r: &S) -> Vec<OptionSetting> {
+    let root = r.root();
+    r.blocks(&root, "setting")
+        .iter()
+        .map(|b| {
+            let word = |name: &str| {
+                r.value(b, name, &never_default)
+                    .and_then(|v| v.as_known_str().map(str::to_string))
+            };
+            let at = r.location(b, "value");
+            let value = match r.value(b, "value", &never_default) {
+                None => Setting::unresolved("the setting has no value", Some(at.clone())),
+                Some(v) => match v.as_known_str() {
+                    Some(s) => Setting::explicit(s.to_string(), v.at.clone().unwrap_or(at.clone())),
+                    None => match v.to_number() {
+                        Ok(n) => Setting::explicit(fmt_secs(n), v.at.clone().unwrap_or(at.clone())),
+                        Err(h) => unresolved_from(&h, "setting value", Some(at.clone())),
+                    },
+                },
+            };
+            OptionSetting {
+                namespace: word("namespace"),
+                name: word("name"),
+                value,
+                at,
+            }
+        })
+        .collect()
+}
+
 /// An alias record (`alias { name = aws_lb.web.dns_name }`): a domain name
 /// CloudFront may use to reach a load balancer.
 fn dns_alias<S: Source>(r: &S) -> Option<DnsAlias> {
@@ -741,7 +811,7 @@ fn dns_alias<S: Source>(r: &S) -> Option<DnsAlias> {
             .known_string("fqdn")
             .or_else(|| r.known_string("name"))
             .map(|n| crate::convert::dns_name(&n)),
-        target: r.link(&alias, "name", "alias name", Target::LoadBalancer),
+        target: r.link(&alias, "name", "alias name", Target::DnsName),
         at: r.at().clone(),
     })
 }
@@ -787,6 +857,7 @@ pub fn is_modelled(rtype: &str) -> bool {
             | "aws_ecs_service"
             | "aws_ecs_task_definition"
             | "aws_cloudfront_distribution"
+            | "aws_elastic_beanstalk_environment"
     )
 }
 
@@ -806,5 +877,6 @@ pub fn is_read(rtype: &str) -> bool {
                 | "aws_codedeploy_deployment_group"
                 | "aws_ecr_repository"
                 | "aws_route53_record"
+                | "aws_elastic_beanstalk_configuration_template"
         )
 }

@@ -108,6 +108,7 @@ pub fn agent_config(
                     name,
                     cluster: None,
                     user_data_at: ud_at,
+                    tcp_established_timeout: None,
                     at,
                 };
             }
@@ -123,6 +124,7 @@ pub fn agent_config(
                 name,
                 cluster: None,
                 user_data_at: ud_at,
+                tcp_established_timeout: None,
                 at,
             };
         }
@@ -147,6 +149,7 @@ pub fn agent_config(
         stop_timeout,
         cluster,
         user_data_at: ud_at,
+        tcp_established_timeout: None,
         at,
     }
 }

@@ -272,6 +272,19 @@ impl<'m> Resolver<'m> {
         }
     }
 
+    /// The launch templates (and launch configurations) of the EC2
+    /// instances `service` runs on: none unless it runs on EC2.
+    pub fn instance_configs(
+        &self,
+        service: &'m Service,
+        launch: &Launch<'m>,
+    ) -> Vec<&'m AgentConfig> {
+        match launch.launch_type {
+            Ok(LaunchType::Ec2) => self.agent_configs(service, launch),
+            _ => Vec::new(),
+        }
+    }
+
     /// The ECS agent settings of the instances `service` runs on.
     fn agent_configs(&self, service: &'m Service, launch: &Launch<'m>) -> Vec<&'m AgentConfig> {
         let mut out: Vec<&AgentConfig> = Vec::new();

@@ -30,6 +30,10 @@ pub struct Chain<'m> {
     /// How the container's image was followed to the Dockerfile that
     /// builds it, when it was.
     pub image: Option<crate::images::ImageLink>,
+    /// On the EC2 launch type: the launch templates (and launch
+    /// configurations) of the instances its tasks run on, as far as the
+    /// scan shows them.
+    pub instance_configs: Vec<&'m AgentConfig>,
 }
 
 impl Chain<'_> {
@@ -483,9 +487,9 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
             .resolve(scope, &service.task_definition, "task definition")
             .map(|v| v[0]);
         let mut unset_stop_timeout = None;
-        let launch_type = launch
-            .launch(service, task_definition.as_ref().ok().copied())
-            .launch_type;
+        let service_launch = launch.launch(service, task_definition.as_ref().ok().copied());
+        let instance_configs = launch.instance_configs(service, &service_launch);
+        let launch_type = service_launch.launch_type;
         for attachment in &service.attachments {
             let container = match (&task_definition, &attachment.container_name) {
                 (Err(u), _) => Err(u.clone()),
@@ -542,6 +546,7 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                 server: server.clone(),
                 launch_type: launch_type.clone(),
                 image: image.clone(),
+                instance_configs: instance_configs.clone(),
             };
             match &attachment.target {
                 AttachmentTarget::ClassicElb(l) => match lbs.resolve(scope, l, "Classic ELB") {

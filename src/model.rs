@@ -463,6 +463,9 @@ pub struct TaskDefinition {
     /// `requires_compatibilities` / `RequiresCompatibilities` when known,
     /// with where it is written.
     pub requires_compatibilities: Option<(Vec<String>, Location)>,
+    /// `network_mode` / `NetworkMode` in lower case, when known (unset:
+    /// `bridge` on EC2, `awsvpc` on Fargate).
+    pub network_mode: Option<String>,
     pub at: Location,
     /// Suppressions for chains through this resource (a Terraform
     /// `# keepalign:ignore` comment, CloudFormation `Metadata.keepalign`).
@@ -770,6 +773,10 @@ pub struct AgentConfig {
     pub cluster: Option<Link>,
     /// The user data attribute, or the resource when there is none.
     pub user_data_at: Location,
+    /// Launch templates: the shortest `tcp_established_timeout` of the
+    /// network interfaces' connection tracking, when one sets it (EC2
+    /// keeps an established flow 432,000 s otherwise).
+    pub tcp_established_timeout: Option<Setting<Seconds>>,
     pub at: Location,
 }
 

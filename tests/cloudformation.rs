@@ -106,6 +106,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
         "nlb-tcp-idle-timeout-yaml",
         &["NL601 AgentService ingest.yaml:56"],
     ),
+    ("nlb-ec2-conntrack-yaml", &["NL602 Service gateway.yaml:28"]),
     ("beanstalk-nginx-yaml", &["EB701 Exports nginx.conf:34"]),
     (
         "cloudfront-alb-yaml",

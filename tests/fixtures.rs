@@ -290,6 +290,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["NL601 aws_ecs_service.east main.tf:17"],
     ),
     (
+        "nlb-ec2-conntrack",
+        &["NL602 aws_ecs_service.bridge main.tf:34"],
+    ),
+    (
         "beanstalk-nginx",
         &["EB701 aws_elastic_beanstalk_environment.web main.tf:10"],
     ),

@@ -480,6 +480,9 @@ pub fn task_definition(r: &Resource<'_, '_>) -> TaskDefinition {
         id: r.id.clone(),
         ignore: r.ignore.clone(),
         family: r.known_string("Family"),
+        network_mode: r
+            .known_string("NetworkMode")
+            .map(|m| m.to_ascii_lowercase()),
         containers,
         requires_compatibilities: r.prop("RequiresCompatibilities").and_then(|v| {
             let names = v
@@ -712,12 +715,26 @@ pub fn read_ec2(rtype: &str, r: &Resource<'_, '_>, ec2: &mut Ec2Model) -> bool {
                 .props
                 .and_then(|p| p.get("LaunchTemplateData"))
                 .and_then(|d| d.get("UserData"));
-            ec2.agent_configs.push(agent_config(
-                r,
-                "launch template",
-                "LaunchTemplateName",
-                node,
-            ))
+            let mut config = agent_config(r, "launch template", "LaunchTemplateName", node);
+            let data = r.prop("LaunchTemplateData");
+            config.tcp_established_timeout =
+                items(field_or_unknown(data.as_ref(), "NetworkInterfaces"))
+                    .iter()
+                    .filter_map(|n| {
+                        let tracking =
+                            field_or_unknown(Some(n), "ConnectionTrackingSpecification")?;
+                        let v = field_or_unknown(Some(&tracking), "TcpEstablishedTimeout")?;
+                        let at = v.at.clone();
+                        Some(to_seconds(
+                            Some(v),
+                            at,
+                            "TcpEstablishedTimeout",
+                            None,
+                            &r.at,
+                        ))
+                    })
+                    .reduce(crate::terraform::readers::shorter);
+            ec2.agent_configs.push(config)
         }
         "AWS::AutoScaling::LaunchConfiguration" => {
             let node = r.props.and_then(|p| p.get("UserData"));

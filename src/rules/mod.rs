@@ -47,6 +47,7 @@ pub mod eb701;
 pub mod hc401;
 pub mod ka101;
 pub mod nl601;
+pub mod nl602;
 pub mod pa001;
 pub mod rq301;
 pub mod su001;
@@ -82,6 +83,7 @@ pub static CATALOG: &[&RuleMeta] = &[
     &rq301::META,
     &hc401::META,
     &nl601::META,
+    &nl602::META,
     &cf501::META,
     &cf502::META,
     &cf503::META,
@@ -128,6 +130,7 @@ static CHAIN_RULES: &[(&RuleMeta, ChainRule)] = &[
     (&dr203::META, dr203::check),
     (&rq301::META, rq301::check),
     (&nl601::META, nl601::check),
+    (&nl602::META, nl602::check),
     (&un002::META, un002::check),
 ];
 

@@ -125,6 +125,16 @@ pub trait Source {
     }
 }
 
+/// The shorter of two timeouts; an unknown one wins (it may be shorter).
+pub fn shorter(a: Setting<Seconds>, b: Setting<Seconds>) -> Setting<Seconds> {
+    match (a.value(), b.value()) {
+        (Some(x), Some(y)) if y < x => b,
+        (Some(_), Some(_)) => a,
+        (None, _) => a,
+        (_, None) => b,
+    }
+}
+
 fn never_default(_: &Val) -> bool {
     false
 }
@@ -509,6 +519,9 @@ pub fn task_definition<S: Source>(r: &S) -> TaskDefinition {
         family: r.known_string("family"),
         containers: r.container_definitions(),
         requires_compatibilities: compatibilities(r),
+        network_mode: r
+            .known_string("network_mode")
+            .map(|m| m.to_ascii_lowercase()),
         at: r.at().clone(),
     }
 }
@@ -634,7 +647,7 @@ fn read_ec2<S: Source>(rtype: &str, r: &S, ec2: &mut Ec2Model) {
                 (r.user_data("user_data", false), "user_data")
             };
             let at = r.is_set(&root, attr).then(|| r.location(&root, attr));
-            ec2.agent_configs.push(crate::agent::agent_config(
+            let mut config = crate::agent::agent_config(
                 r.id().clone(),
                 if template {
                     "launch template"
@@ -645,7 +658,17 @@ fn read_ec2<S: Source>(rtype: &str, r: &S, ec2: &mut Ec2Model) {
                 user_data,
                 at,
                 r.at().clone(),
-            ));
+            );
+            if template {
+                config.tcp_established_timeout = r
+                    .blocks(&root, "network_interfaces")
+                    .iter()
+                    .flat_map(|n| r.blocks(n, "connection_tracking_specification"))
+                    .filter(|c| r.is_set(c, "tcp_established_timeout"))
+                    .map(|c| seconds(r, &c, "tcp_established_timeout", None))
+                    .reduce(shorter);
+            }
+            ec2.agent_configs.push(config);
         }
         _ => {}
     }

@@ -15,6 +15,7 @@ declare_rule! {
     ///
     /// ## Servers keepalign recognises
     ///
+    /// - HAProxy (`haproxy`, the `haproxy` image)
     /// - Thruster
     /// - gunicorn
     /// - uvicorn (and `fastapi run`)

@@ -16,6 +16,7 @@ mod command;
 mod conf_files;
 mod daphne;
 mod gunicorn;
+mod haproxy;
 mod httpd;
 mod hypercorn;
 mod js;
@@ -90,6 +91,12 @@ type Recogniser = fn(&Invocation) -> Option<ServerProfile>;
 /// Each recogniser looks at the command when there is one, and at the
 /// image when `argv` is empty.
 const RECOGNISERS: &[(&str, Recogniser)] = &[
+    // Proxies first: an image or command that runs one is the proxy,
+    // whatever it fronts.
+    (
+        "HAProxy (`haproxy`, the `haproxy` image)",
+        haproxy::recognise,
+    ),
     // Before the servers it fronts: `thrust bin/rails server` is Thruster.
     ("Thruster", thruster::recognise),
     ("gunicorn", gunicorn::recognise),
@@ -261,6 +268,7 @@ const DECLARABLE: &[(&str, &[&str])] = &[
     ("apache", &["httpd"]),
     ("quarkus", &["java", "-jar", "quarkus-run.jar"]),
     ("varnish", &["varnishd"]),
+    ("haproxy", &["haproxy"]),
     ("kestrel", &["dotnet", "app.dll"]),
     // A Spring property marks `java` as Spring Boot (bare `java` is not).
     (

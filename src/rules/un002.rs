@@ -16,6 +16,7 @@ declare_rule! {
     /// ## Servers keepalign recognises
     ///
     /// - HAProxy (`haproxy`, the `haproxy` image)
+    /// - Traefik (`traefik`, the `traefik` image)
     /// - Thruster
     /// - gunicorn
     /// - uvicorn (and `fastapi run`)

@@ -29,6 +29,7 @@ mod python;
 mod quarkus;
 mod spring;
 mod thruster;
+mod traefik;
 mod unicorn;
 mod uvicorn;
 mod varnish;
@@ -96,6 +97,10 @@ const RECOGNISERS: &[(&str, Recogniser)] = &[
     (
         "HAProxy (`haproxy`, the `haproxy` image)",
         haproxy::recognise,
+    ),
+    (
+        "Traefik (`traefik`, the `traefik` image)",
+        traefik::recognise,
     ),
     // Before the servers it fronts: `thrust bin/rails server` is Thruster.
     ("Thruster", thruster::recognise),
@@ -269,6 +274,7 @@ const DECLARABLE: &[(&str, &[&str])] = &[
     ("quarkus", &["java", "-jar", "quarkus-run.jar"]),
     ("varnish", &["varnishd"]),
     ("haproxy", &["haproxy"]),
+    ("traefik", &["traefik"]),
     ("kestrel", &["dotnet", "app.dll"]),
     // A Spring property marks `java` as Spring Boot (bare `java` is not).
     (
@@ -542,6 +548,42 @@ pub(crate) fn iso_time(text: &str) -> Option<Seconds> {
         }
     }
     (number.is_empty() && parts > 0).then_some(total)
+}
+
+/// A Go duration (`time.ParseDuration`: `65s`, `1m30s`, `1.5h`, `500ms`,
+/// `0`), in seconds; with `days`, also `d` (Caddy's `caddy.ParseDuration`).
+/// Negative durations and anything else are `None`.
+pub(crate) fn go_duration(text: &str, days: bool) -> Option<Seconds> {
+    let text = text.strip_prefix('+').unwrap_or(text);
+    if text == "0" {
+        return Some(0.0);
+    }
+    let (mut total, mut parts) = (0.0, 0);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let n = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let number = parse_number(&rest[..n])?;
+        rest = &rest[n..];
+        let u = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let factor = match &rest[..u] {
+            "ns" => 1e-9,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            "d" if days => 86400.0,
+            _ => return None,
+        };
+        rest = &rest[u..];
+        total += number * factor;
+        parts += 1;
+    }
+    (parts > 0 && total.is_finite()).then_some(total)
 }
 
 /// An image reference split for recognition.
@@ -1215,6 +1257,24 @@ mod tests {
             ka(&b.profile()),
             &["shell variable keepalign does not expand"],
         );
+    }
+
+    #[test]
+    fn go_durations() {
+        for (t, s) in [
+            ("65s", 65.0),
+            ("1m30s", 90.0),
+            ("1.5h", 5400.0),
+            ("500ms", 0.5),
+            ("0", 0.0),
+            ("+3m", 180.0),
+        ] {
+            assert_eq!(go_duration(t, false), Some(s), "{t}");
+        }
+        assert_eq!(go_duration("1d", true), Some(86400.0));
+        for bad in ["", "65", "-5s", "1d", "5 s", "s", "1.2.3s", "5x", "\u{e9}"] {
+            assert_eq!(go_duration(bad, false), None, "{bad}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ declare_rule! {
     ///
     /// - HAProxy (`haproxy`, the `haproxy` image)
     /// - Traefik (`traefik`, the `traefik` image)
+    /// - Caddy (`caddy run`, `caddy start`, the `caddy` image)
     /// - Thruster
     /// - gunicorn
     /// - uvicorn (and `fastapi run`)

@@ -12,6 +12,7 @@
 //! `httpd:*`).
 
 mod args;
+mod caddy;
 mod command;
 mod conf_files;
 mod daphne;
@@ -101,6 +102,10 @@ const RECOGNISERS: &[(&str, Recogniser)] = &[
     (
         "Traefik (`traefik`, the `traefik` image)",
         traefik::recognise,
+    ),
+    (
+        "Caddy (`caddy run`, `caddy start`, the `caddy` image)",
+        caddy::recognise,
     ),
     // Before the servers it fronts: `thrust bin/rails server` is Thruster.
     ("Thruster", thruster::recognise),
@@ -275,6 +280,7 @@ const DECLARABLE: &[(&str, &[&str])] = &[
     ("varnish", &["varnishd"]),
     ("haproxy", &["haproxy"]),
     ("traefik", &["traefik"]),
+    ("caddy", &["caddy", "run"]),
     ("kestrel", &["dotnet", "app.dll"]),
     // A Spring property marks `java` as Spring Boot (bare `java` is not).
     (

@@ -18,6 +18,7 @@ declare_rule! {
     /// - HAProxy (`haproxy`, the `haproxy` image)
     /// - Traefik (`traefik`, the `traefik` image)
     /// - Caddy (`caddy run`, `caddy start`, the `caddy` image)
+    /// - Envoy (`envoy`, the `envoyproxy/envoy` images)
     /// - Thruster
     /// - gunicorn
     /// - uvicorn (and `fastapi run`)

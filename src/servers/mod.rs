@@ -16,6 +16,7 @@ mod caddy;
 mod command;
 mod conf_files;
 mod daphne;
+mod envoy;
 mod gunicorn;
 mod haproxy;
 mod httpd;
@@ -106,6 +107,10 @@ const RECOGNISERS: &[(&str, Recogniser)] = &[
     (
         "Caddy (`caddy run`, `caddy start`, the `caddy` image)",
         caddy::recognise,
+    ),
+    (
+        "Envoy (`envoy`, the `envoyproxy/envoy` images)",
+        envoy::recognise,
     ),
     // Before the servers it fronts: `thrust bin/rails server` is Thruster.
     ("Thruster", thruster::recognise),
@@ -281,6 +286,7 @@ const DECLARABLE: &[(&str, &[&str])] = &[
     ("haproxy", &["haproxy"]),
     ("traefik", &["traefik"]),
     ("caddy", &["caddy", "run"]),
+    ("envoy", &["envoy"]),
     ("kestrel", &["dotnet", "app.dll"]),
     // A Spring property marks `java` as Spring Boot (bare `java` is not).
     (

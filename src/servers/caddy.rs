@@ -106,7 +106,9 @@ fn profile(ctx: &Invocation, keep_alive: Setting<Seconds>, format: Format) -> Se
     ServerProfile {
         server: "caddy",
         description: match ctx.image() {
-            Some(i) if ctx.argv.is_empty() => format!("Caddy (image {})", i.full),
+            Some(i) if ctx.argv.is_empty() && ctx.files.is_none() => {
+                format!("Caddy (image {})", i.full)
+            }
             _ => "Caddy".into(),
         },
         identified_at: ctx.server_at(),

@@ -60,7 +60,9 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     Some(ServerProfile {
         server: "envoy",
         description: match ctx.image() {
-            Some(i) if ctx.argv.is_empty() => format!("Envoy (image {})", i.full),
+            Some(i) if ctx.argv.is_empty() && ctx.files.is_none() => {
+                format!("Envoy (image {})", i.full)
+            }
             _ => "Envoy".into(),
         },
         identified_at: ctx.server_at(),
@@ -158,10 +160,14 @@ fn read(
                 u.at.clone().or(w.at.clone()),
             ));
         }
-        // Parsed on its own; values are located inside the command's word.
-        let file = SourceFile::new("--config-yaml".into(), w.text.clone());
+        // Parsed on its own as YAML (a flow mapping `{...}` too, which the
+        // parser would take for JSON without the document marker); values
+        // are located inside the command's word.
+        const MARKER: &str = "---\n";
+        let file = SourceFile::new("--config-yaml".into(), format!("{MARKER}{}", w.text));
         let place = |r: std::ops::Range<usize>| {
-            w.sub(r)
+            let shift = |o: usize| o.saturating_sub(MARKER.len()).min(w.text.len());
+            w.sub(shift(r.start)..shift(r.end))
                 .at
                 .or_else(|| w.at.clone())
                 .unwrap_or_else(|| ctx.container.at.clone())
@@ -418,6 +424,10 @@ mod tests {
         let b = task().cmd(&["envoy", "--config-yaml", yaml]).build();
         let p = b.profile();
         assert_explicit(ka(&p), 55.0, &b.at("idle_timeout: 55s", "55s"));
+        // A flow mapping is YAML, not JSON.
+        let flow = yaml.replacen("static_resources: ", "{static_resources: ", 1) + "}";
+        let b = task().cmd(&["envoy", "--config-yaml", &flow]).build();
+        assert_explicit(ka(&b.profile()), 55.0, &b.at("idle_timeout: 55s", "55s"));
         // Not recognised: another image, an App Mesh sidecar.
         assert!(
             task()

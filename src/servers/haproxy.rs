@@ -86,7 +86,9 @@ fn profile(ctx: &Invocation, keep_alive: KeepAlive) -> ServerProfile {
     ServerProfile {
         server: "haproxy",
         description: match ctx.image() {
-            Some(i) if ctx.argv.is_empty() => format!("HAProxy (image {})", i.full),
+            Some(i) if ctx.argv.is_empty() && ctx.files.is_none() => {
+                format!("HAProxy (image {})", i.full)
+            }
             _ => "HAProxy".into(),
         },
         identified_at: ctx.server_at(),

@@ -87,7 +87,9 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     Some(ServerProfile {
         server: "traefik",
         description: match (ctx.image(), &name) {
-            (Some(i), _) if ctx.argv.is_empty() => format!("Traefik (image {})", i.full),
+            (Some(i), _) if ctx.argv.is_empty() && ctx.files.is_none() => {
+                format!("Traefik (image {})", i.full)
+            }
             (_, Some(n)) => format!("Traefik (entry point {n})"),
             _ => "Traefik".into(),
         },

@@ -270,13 +270,11 @@ enum Bind {
 struct Section {
     kind: Kind,
     name: String,
-    /// `from NAME`: the named defaults section it takes its defaults from.
-    from: Option<String>,
     timeouts: Timeouts,
     binds: Vec<Bind>,
     at: Location,
-    /// The defaults in force where this section starts (for a proxy: the
-    /// last anonymous-or-named `defaults` before it).
+    /// The defaults section it takes its defaults from: the one `from NAME`
+    /// names, else for a proxy the last one before it.
     inherited: Option<usize>,
 }
 
@@ -363,11 +361,18 @@ fn parse(file: &Arc<SourceFile>, sections: &mut Vec<Section>) {
                 [n, ..] => (n.to_string(), None),
                 [] => (String::new(), None),
             };
-            let inherited = sections.iter().rposition(|s| s.kind == Kind::Defaults);
+            // `from` names an earlier defaults section; otherwise a proxy
+            // takes the last one, and a defaults section starts afresh.
+            let inherited = match (&from, kind) {
+                (Some(n), _) => sections
+                    .iter()
+                    .rposition(|d| d.kind == Kind::Defaults && &d.name == n),
+                (None, Kind::Defaults) => None,
+                (None, _) => sections.iter().rposition(|d| d.kind == Kind::Defaults),
+            };
             sections.push(Section {
                 kind,
                 name,
-                from,
                 timeouts: Timeouts::default(),
                 binds: Vec::new(),
                 at: Location::new(file, first_at.clone()),
@@ -528,27 +533,12 @@ fn idle(t: &Timeouts) -> Idle {
 /// The keep-alive of the frontends the load balancer reaches.
 fn effective(ctx: &Invocation, sections: &[Section]) -> KeepAlive {
     let defaults_of = |s: &Section| -> Timeouts {
-        let mut seen = 0;
-        let mut index = match &s.from {
-            Some(name) => sections
-                .iter()
-                .rposition(|d| d.kind == Kind::Defaults && &d.name == name),
-            None => s.inherited,
-        };
         let mut chain = Vec::new();
-        // `defaults B from A`: bounded, a cycle cannot loop.
-        while let Some(i) = index {
-            let Some(d) = sections.get(i) else { break };
+        // Each step goes to an earlier section, so this ends.
+        let mut index = s.inherited;
+        while let Some(d) = index.and_then(|i| sections.get(i)) {
             chain.push(d.timeouts.clone());
-            seen += 1;
-            if seen > 16 {
-                break;
-            }
-            index = d.from.as_ref().and_then(|name| {
-                sections[..i]
-                    .iter()
-                    .rposition(|o| o.kind == Kind::Defaults && &o.name == name)
-            });
+            index = d.inherited.filter(|&j| Some(j) < index);
         }
         chain
             .into_iter()
@@ -766,10 +756,14 @@ mod tests {
                    defaults\n  timeout client 10s\n\
                    frontend a from long\n  bind :80\n";
         assert_eq!(run(cfg).value_of_ka(), Some(90.0));
-        // A cycle of `from` stops.
+        // `from` names an earlier section: a cycle cannot be written.
         let cfg = "defaults a from b\n  timeout client 1s\ndefaults b from a\n\
                    frontend f from b\n  bind :80\n";
-        let _ = run(cfg);
+        assert_eq!(run(cfg).value_of_ka(), Some(1.0));
+        // A defaults section's own `from`.
+        let cfg = "defaults base\n  timeout client 40s\ndefaults web from base\n  \
+                   timeout http-request 5s\nfrontend f from web\n  bind :80\n";
+        assert_eq!(run(cfg).value_of_ka(), Some(5.0));
     }
 
     #[test]

@@ -450,7 +450,7 @@ fn value(ctx: &Invocation, idle: &Option<Idle>) -> Setting<Seconds> {
     };
     match seconds {
         // 0 is unset: Caddy applies its default.
-        Some(s) if s == 0.0 => Setting::default(
+        Some(0.0) => Setting::default(
             DEFAULT,
             format!("{DEFAULT_SOURCE}, as an idle timeout of 0 is unset"),
             Some(idle.at.clone()),

@@ -280,8 +280,8 @@ fn duration(v: &Node, place: &dyn Fn(std::ops::Range<usize>) -> Location) -> Set
         NodeKind::Str(s, at) => (s.clone(), place(at.span.clone())),
         _ => (v.at.snippet().to_string(), place(v.at.span.clone())),
     };
-    match text.strip_suffix('s').and_then(|n| super::parse_number(n)) {
-        Some(s) if s == 0.0 => Setting::unresolved(
+    match text.strip_suffix('s').and_then(super::parse_number) {
+        Some(0.0) => Setting::unresolved(
             "Envoy's idle_timeout is 0, which turns the idle timeout off: Envoy never closes an \
              idle downstream connection, which no load balancer setting races; keepalign has no \
              number to compare (set idle_timeout)",

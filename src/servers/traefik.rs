@@ -446,9 +446,9 @@ fn toml_get<'t, 'i>(
     key: &str,
 ) -> Option<&'t toml::Spanned<toml::de::DeValue<'i>>> {
     t.iter()
-        .filter(|(k, _)| k.get_ref().eq_ignore_ascii_case(key))
+        .rev()
+        .find(|(k, _)| k.get_ref().eq_ignore_ascii_case(key))
         .map(|(_, v)| v)
-        .last()
 }
 
 fn toml_table<'t, 'i>(v: &'t toml::Spanned<toml::de::DeValue<'i>>) -> Option<&'t TomlTable<'i>> {

@@ -1,18 +1,22 @@
 //! HAProxy (`haproxy`, or the official `haproxy` image, whose entry point
 //! runs `haproxy` with the command's options and whose CMD is `haproxy -f
 //! /usr/local/etc/haproxy/haproxy.cfg`; docker-library/haproxy
-//! `docker-entrypoint.sh` and `Dockerfile`).
+//! `3.0/Dockerfile` and its `docker-entrypoint.sh`).
 //!
 //! The time HAProxy waits for the next request on an idle client
 //! connection is `timeout http-keep-alive`; when it is not set, `timeout
 //! http-request` applies, and when neither is, `timeout client` (HAProxy
-//! configuration manual, `timeout http-keep-alive`, 2.8 to 3.2; the
-//! behaviour the manual describes is the one haproxy/haproxy issue 2334
-//! fixed). A timeout of 0 is the same as none (HAProxy stores it as
-//! "eternity"). With none of the three, HAProxy never closes an idle client
-//! connection: keepalign has no number to compare then, as for Spring
-//! Boot's `-1`, and says so. `option httpclose` makes HAProxy close the
-//! client connection after each response.
+//! configuration manual, `timeout http-keep-alive`: "If this parameter is
+//! not set, the "http-request" timeout applies, and if both are not set,
+//! "timeout client" still applies"; haproxy/haproxy `src/mux_h1.c`,
+//! `h1_set_idle_expiration`, and issue 2334, which fixed a case where
+//! `timeout client` cut a longer keep-alive short). A timeout of 0 is the
+//! same as none: `proxy_parse_timeout` (`src/proxy.c`) stores it as the
+//! tick "eternity", which `tick_isset` reads as unset, so the next one in
+//! that order applies. With none of the three, HAProxy never closes an
+//! idle client connection: keepalign has no number to compare then, as for
+//! Spring Boot's `-1`, and says so. `option httpclose` makes HAProxy close
+//! the client connection after each response.
 //!
 //! The values are only in `haproxy.cfg`, so they are read from the image
 //! when a Dockerfile in the scan builds it: every `-f FILE` in order (a

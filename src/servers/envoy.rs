@@ -283,8 +283,9 @@ fn duration(v: &Node, place: &dyn Fn(std::ops::Range<usize>) -> Location) -> Set
     match text.strip_suffix('s').and_then(super::parse_number) {
         Some(0.0) => Setting::unresolved(
             "Envoy's idle_timeout is 0, which turns the idle timeout off: Envoy never closes an \
-             idle downstream connection, which no load balancer setting races; keepalign has no \
-             number to compare (set idle_timeout)",
+             idle downstream connection. An ALB closes it first, but an NLB forgets a flow idle \
+             for its TCP idle timeout (350 s by default) while Envoy still holds it; keepalign \
+             has no number to compare, so set idle_timeout (below the NLB's TCP idle timeout)",
             Some(at),
         ),
         Some(s) => Setting::explicit(s, at),

@@ -610,9 +610,11 @@ fn effective(ctx: &Invocation, sections: &[Section]) -> KeepAlive {
         Idle::NoLimit => KeepAlive::Timeout(Setting::unresolved(
             format!(
                 "HAProxy's {} `{}` and the defaults it takes set no timeout http-keep-alive, \
-                 http-request or client, so HAProxy never closes an idle client connection, \
-                 which no load balancer setting races; keepalign has no number to compare (set \
-                 timeout http-keep-alive)",
+                 http-request or client, so HAProxy never closes an idle client connection: \
+                 an ALB closes it first, but an NLB forgets a flow idle for its TCP idle \
+                 timeout (350 s by default) while HAProxy still holds it; keepalign has no \
+                 number to compare, so set timeout http-keep-alive (below the NLB's TCP idle \
+                 timeout)",
                 kind(section),
                 section.name
             ),

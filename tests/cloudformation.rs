@@ -150,6 +150,13 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["KA101 PricingService pricing.yaml:68"],
     ),
     (
+        "server-proxies-yaml",
+        &[
+            "KA101 RouterService proxies.yaml:117",
+            "KA101 EdgeService proxies.yaml:229",
+        ],
+    ),
+    (
         "server-varnish-kestrel-yaml",
         &["KA101 ApiService edge.yaml:129"],
     ),

@@ -324,6 +324,13 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "KA101 aws_ecs_service.reports main.tf:123",
         ],
     ),
+    (
+        "server-proxies",
+        &[
+            "KA101 aws_ecs_service.gateway haproxy.cfg:12",
+            "KA101 aws_ecs_service.docs Caddyfile:6",
+        ],
+    ),
     ("server-uvicorn-env", &[]),
     (
         "server-waitress",

@@ -15,6 +15,10 @@ declare_rule! {
     ///
     /// ## Servers keepalign recognises
     ///
+    /// - HAProxy (`haproxy`, the `haproxy` image)
+    /// - Traefik (`traefik`, the `traefik` image)
+    /// - Caddy (`caddy run`, `caddy start`, the `caddy` image)
+    /// - Envoy (`envoy`, the `envoyproxy/envoy` images)
     /// - Thruster
     /// - gunicorn
     /// - uvicorn (and `fastapi run`)
@@ -35,8 +39,8 @@ declare_rule! {
     /// Spring Boot: declare the server. A server is recognised from the container's `entryPoint` and
     /// `command` (through `sh -c`, wrappers such as `bundle exec`, `python
     /// -m` and `dumb-init`, and scripts in the task definition), or for
-    /// nginx and Apache httpd from an official image that runs its stock
-    /// command. When the image is built in the scanned repository and
+    /// nginx, Apache httpd, Varnish, HAProxy, Traefik, Caddy and Envoy from
+    /// an official image that runs its stock command. When the image is built in the scanned repository and
     /// keepalign can tell which Dockerfile builds it (an `[[image]]` entry,
     /// a Compose file, a CI workflow, a CDK asset manifest, the image's
     /// repository name, or the repository's only Dockerfile), the

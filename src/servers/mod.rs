@@ -12,10 +12,13 @@
 //! `httpd:*`).
 
 mod args;
+mod caddy;
 mod command;
 mod conf_files;
 mod daphne;
+mod envoy;
 mod gunicorn;
+mod haproxy;
 mod httpd;
 mod hypercorn;
 mod js;
@@ -28,6 +31,7 @@ mod python;
 mod quarkus;
 mod spring;
 mod thruster;
+mod traefik;
 mod unicorn;
 mod uvicorn;
 mod varnish;
@@ -90,6 +94,24 @@ type Recogniser = fn(&Invocation) -> Option<ServerProfile>;
 /// Each recogniser looks at the command when there is one, and at the
 /// image when `argv` is empty.
 const RECOGNISERS: &[(&str, Recogniser)] = &[
+    // Proxies first: an image or command that runs one is the proxy,
+    // whatever it fronts.
+    (
+        "HAProxy (`haproxy`, the `haproxy` image)",
+        haproxy::recognise,
+    ),
+    (
+        "Traefik (`traefik`, the `traefik` image)",
+        traefik::recognise,
+    ),
+    (
+        "Caddy (`caddy run`, `caddy start`, the `caddy` image)",
+        caddy::recognise,
+    ),
+    (
+        "Envoy (`envoy`, the `envoyproxy/envoy` images)",
+        envoy::recognise,
+    ),
     // Before the servers it fronts: `thrust bin/rails server` is Thruster.
     ("Thruster", thruster::recognise),
     ("gunicorn", gunicorn::recognise),
@@ -261,6 +283,10 @@ const DECLARABLE: &[(&str, &[&str])] = &[
     ("apache", &["httpd"]),
     ("quarkus", &["java", "-jar", "quarkus-run.jar"]),
     ("varnish", &["varnishd"]),
+    ("haproxy", &["haproxy"]),
+    ("traefik", &["traefik"]),
+    ("caddy", &["caddy", "run"]),
+    ("envoy", &["envoy"]),
     ("kestrel", &["dotnet", "app.dll"]),
     // A Spring property marks `java` as Spring Boot (bare `java` is not).
     (
@@ -534,6 +560,42 @@ pub(crate) fn iso_time(text: &str) -> Option<Seconds> {
         }
     }
     (number.is_empty() && parts > 0).then_some(total)
+}
+
+/// A Go duration (`time.ParseDuration`: `65s`, `1m30s`, `1.5h`, `500ms`,
+/// `0`), in seconds; with `days`, also `d` (Caddy's `caddy.ParseDuration`).
+/// Negative durations and anything else are `None`.
+pub(crate) fn go_duration(text: &str, days: bool) -> Option<Seconds> {
+    let text = text.strip_prefix('+').unwrap_or(text);
+    if text == "0" {
+        return Some(0.0);
+    }
+    let (mut total, mut parts) = (0.0, 0);
+    let mut rest = text;
+    while !rest.is_empty() {
+        let n = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let number = parse_number(&rest[..n])?;
+        rest = &rest[n..];
+        let u = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let factor = match &rest[..u] {
+            "ns" => 1e-9,
+            "us" | "\u{b5}s" | "\u{3bc}s" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            "d" if days => 86400.0,
+            _ => return None,
+        };
+        rest = &rest[u..];
+        total += number * factor;
+        parts += 1;
+    }
+    (parts > 0 && total.is_finite()).then_some(total)
 }
 
 /// An image reference split for recognition.
@@ -1207,6 +1269,24 @@ mod tests {
             ka(&b.profile()),
             &["shell variable keepalign does not expand"],
         );
+    }
+
+    #[test]
+    fn go_durations() {
+        for (t, s) in [
+            ("65s", 65.0),
+            ("1m30s", 90.0),
+            ("1.5h", 5400.0),
+            ("500ms", 0.5),
+            ("0", 0.0),
+            ("+3m", 180.0),
+        ] {
+            assert_eq!(go_duration(t, false), Some(s), "{t}");
+        }
+        assert_eq!(go_duration("1d", true), Some(86400.0));
+        for bad in ["", "65", "-5s", "1d", "5 s", "s", "1.2.3s", "5x", "\u{e9}"] {
+            assert_eq!(go_duration(bad, false), None, "{bad}");
+        }
     }
 
     #[test]

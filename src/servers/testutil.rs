@@ -300,6 +300,16 @@ pub(crate) fn with_image(
     dockerfile: &str,
     files: &[(&str, &str)],
 ) -> Result<ServerProfile, Unresolved> {
+    with_image_port(b, dockerfile, files, None)
+}
+
+/// [`with_image`], with the container port the load balancer sends to.
+pub(crate) fn with_image_port(
+    b: &Built,
+    dockerfile: &str,
+    files: &[(&str, &str)],
+    port: Option<u16>,
+) -> Result<ServerProfile, Unresolved> {
     use crate::image_files::{ImageFiles, ReadCache, guess_context};
     use crate::input::{Within, read_source};
     let dir = tempfile::tempdir().unwrap();
@@ -326,7 +336,7 @@ pub(crate) fn with_image(
         link: "test",
         workdir: None,
     };
-    super::identify_in(&b.container, Some(files), None)
+    super::identify_in(&b.container, Some(files), port)
 }
 
 impl ServerProfile {

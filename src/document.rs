@@ -348,7 +348,7 @@ fn service_with(c: &Chain<'_>, rec: &mut Recorder<'_, '_>) -> Value {
     let keep_alive = match &c.server {
         Ok(s) => match &s.keep_alive {
             KeepAlive::Timeout(t) => Some(t),
-            KeepAlive::ClosesEveryConnection { .. } => None,
+            KeepAlive::ClosesEveryConnection { .. } | KeepAlive::NoLimit { .. } => None,
         },
         Err(_) => None,
     };
@@ -506,6 +506,16 @@ fn server(rec: &mut Recorder<'_, '_>, c: &Chain<'_>) -> Value {
                 "reason": why,
                 "location": null,
             }),
+            KeepAlive::NoLimit { why, at } => {
+                rec.put("/server/keep_alive", at.as_ref(), Vec::new());
+                json!({
+                    "value": null,
+                    "source": "no limit",
+                    "default": null,
+                    "reason": why,
+                    "location": rec.loc_of(at.as_ref()),
+                })
+            }
         },
         "graceful_timeout": optional(rec, "/server/graceful_timeout", s.graceful_timeout.as_ref()),
         "request_timeout": optional(rec, "/server/request_timeout", s.request_timeout.as_ref()),

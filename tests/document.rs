@@ -127,6 +127,7 @@ fn every_fixture_document_matches_the_schema() {
             "declared",
             "default",
             "explicit",
+            "no limit",
             "not applicable",
             "unresolved"
         ]

@@ -287,7 +287,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     (
         "nlb-tcp-idle-timeout",
-        &["NL601 aws_ecs_service.east main.tf:17"],
+        &[
+            "NL601 aws_ecs_service.ledger ledger.tf:17",
+            "NL601 aws_ecs_service.east main.tf:17",
+        ],
     ),
     (
         "nlb-ec2-conntrack",
@@ -1298,5 +1301,62 @@ fn the_only_dockerfile_builds_only_an_ecr_repository_defined_here() {
         ),
         "{}",
         r.human
+    );
+}
+
+/// A server that never closes an idle connection is above any idle
+/// timeout: KA101 passes behind an ALB, NL601 fires behind an NLB.
+#[test]
+fn a_server_without_an_idle_limit_passes_an_alb_and_fails_an_nlb() {
+    let tf = |lb_type: &str, protocol: &str| {
+        format!(
+            r#"
+resource "aws_lb" "main" {{
+  load_balancer_type = "{lb_type}"
+}}
+resource "aws_lb_target_group" "app" {{
+  port     = 8080
+  protocol = "{protocol}"
+}}
+resource "aws_lb_listener" "main" {{
+  load_balancer_arn = aws_lb.main.arn
+  protocol          = "{protocol}"
+  port              = 80
+  default_action {{
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.app.arn
+  }}
+}}
+resource "aws_ecs_task_definition" "app" {{
+  family = "app"
+  container_definitions = jsonencode([{{
+    name    = "app"
+    image   = "example/orders:1.0"
+    command = ["java", "-jar", "app.jar", "--server.tomcat.keep-alive-timeout=-1"]
+  }}])
+}}
+resource "aws_ecs_service" "app" {{
+  task_definition = aws_ecs_task_definition.app.arn
+  load_balancer {{
+    target_group_arn = aws_lb_target_group.app.arn
+    container_name   = "app"
+    container_port   = 8080
+  }}
+}}
+"#
+        )
+    };
+    let scan = |text: String| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("main.tf"), text).unwrap();
+        summary(&run(dir.path()).findings)
+            .into_iter()
+            .filter(|f| !f.starts_with("DR2"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(scan(tf("application", "HTTP")), Vec::<String>::new());
+    assert_eq!(
+        scan(tf("network", "TCP")),
+        ["NL601 aws_ecs_service.app main.tf:23"]
     );
 }

@@ -246,6 +246,9 @@ fn chain_block(c: &Chain<'_>) -> String {
                 KeepAlive::ClosesEveryConnection { why } => {
                     row("Keep-alive", "none".into(), md(why));
                 }
+                KeepAlive::NoLimit { why, .. } => {
+                    row("Keep-alive", "no limit".into(), md(why));
+                }
             }
             if let Some(g) = &s.graceful_timeout {
                 let (v, f) = seconds(g);

@@ -188,6 +188,10 @@ pub fn render_text(chains: &[Chain<'_>], edges: &[Edge<'_>]) -> String {
                     KeepAlive::ClosesEveryConnection { why } => {
                         emit!(out, "    keep-alive    none: {why}");
                     }
+                    KeepAlive::NoLimit { why, at } => match at {
+                        Some(at) => emit!(out, "    keep-alive    no limit: {why}  ({at})"),
+                        None => emit!(out, "    keep-alive    no limit: {why}"),
+                    },
                 }
                 if let Some(g) = &s.graceful_timeout {
                     emit!(out, "    graceful      {}", secs(g));

@@ -130,7 +130,7 @@ pub fn check(edge: &Edge<'_>, chains: &[Chain<'_>], c: &mut Checker) {
             }
             let ka_setting = match &server.keep_alive {
                 KeepAlive::Timeout(s) => s,
-                KeepAlive::ClosesEveryConnection { .. } => return,
+                KeepAlive::ClosesEveryConnection { .. } | KeepAlive::NoLimit { .. } => return,
             };
             let target = below(ka);
             (
@@ -192,7 +192,7 @@ fn shortest_keepalive<'c, 'm>(
             let server = chain.server.as_ref().ok()?;
             match &server.keep_alive {
                 KeepAlive::Timeout(s) => Some((chain, server, *s.value()?)),
-                KeepAlive::ClosesEveryConnection { .. } => None,
+                KeepAlive::ClosesEveryConnection { .. } | KeepAlive::NoLimit { .. } => None,
             }
         })
         .min_by(|a, b| a.2.total_cmp(&b.2))

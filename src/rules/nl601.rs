@@ -1,7 +1,8 @@
 use super::{Checker, Diagnostic, describe, predicate, related};
 use crate::linker::Chain;
+use crate::model::Seconds;
 use crate::model::{LbKind, Setting, fmt_secs};
-use crate::servers::KeepAlive;
+use crate::servers::{KeepAlive, ServerProfile};
 
 /// An NLB forgets an idle TCP flow after this long unless the listener
 /// sets `tcp_idle_timeout_seconds` (TLS listeners: always).
@@ -26,7 +27,10 @@ declare_rule! {
     /// connection open longer than that still believes in it; the client's
     /// next request on it reaches an NLB that no longer knows the flow and
     /// answers with a TCP reset. This is the opposite direction of KA101:
-    /// here the server's keep-alive must be the shorter one. TCP keepalive
+    /// here the server's keep-alive must be the shorter one. A server that
+    /// never closes an idle connection (Tomcat's `-1`, Envoy's
+    /// `idle_timeout: 0`, HAProxy with no client timeout) is always above
+    /// it. TCP keepalive
     /// probes below the idle timeout (`net.ipv4.tcp_keepalive_time` in
     /// `systemControls`) keep a flow alive only when the server enables
     /// `SO_KEEPALIVE` on its sockets, which keepalign cannot see.
@@ -77,9 +81,9 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
     let Ok(server) = &chain.server else {
         return; // UN002 reports it
     };
-    let KeepAlive::Timeout(ka_setting) = &server.keep_alive else {
+    if matches!(server.keep_alive, KeepAlive::ClosesEveryConnection { .. }) {
         return;
-    };
+    }
     let protocol = match &listener.protocol {
         Some(p) => Setting::explicit(p.clone(), listener.at.clone()),
         None => Setting::unresolved(
@@ -110,6 +114,24 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         ),
     };
     let idle = c.need(chain, "NL601", "the NLB TCP idle timeout", &idle_setting);
+    let ka_setting = match &server.keep_alive {
+        KeepAlive::Timeout(s) => s,
+        KeepAlive::NoLimit { why, at } => {
+            if let Some(idle) = idle {
+                no_limit(
+                    chain,
+                    c,
+                    server,
+                    (why, at.as_ref()),
+                    (idle, &idle_setting),
+                    tls,
+                    listener,
+                );
+            }
+            return;
+        }
+        KeepAlive::ClosesEveryConnection { .. } => return,
+    };
     let what_ka = format!("{} keep-alive timeout", server.server);
     let (Some(idle), Some(ka)) = (idle, c.need(chain, "NL601", &what_ka, ka_setting)) else {
         return;
@@ -130,17 +152,7 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
         predicate(ka_setting, ka),
         server.server,
     );
-    let target = (idle - 10.0).max(1.0);
-    let lower = format!("set {}", server.keep_alive_fix_text(target));
-    let fix = if tls {
-        format!("{lower} (a TLS listener keeps idle flows 350 s, which cannot be raised)")
-    } else {
-        format!(
-            "{lower}, or raise the listener's tcp_idle_timeout_seconds (tcp.idle_timeout.seconds) \
-             above {} s (at most 6000)",
-            fmt_secs(ka)
-        )
-    };
+    let fix = fix(server, idle, tls, Some(ka));
     c.report(
         &META,
         chain,
@@ -156,6 +168,63 @@ pub fn check(chain: &Chain<'_>, c: &mut Checker) {
                 &idle_setting,
                 &listener.at,
                 format!("NLB TCP idle timeout {}", describe(&idle_setting)),
+            )],
+            suggestion: None,
+        },
+    );
+}
+
+/// Lower the keep-alive below the idle timeout, or raise a TCP listener's
+/// idle timeout above `ka` when it is a number.
+fn fix(server: &ServerProfile, idle: Seconds, tls: bool, ka: Option<Seconds>) -> String {
+    let target = (idle - 10.0).max(1.0);
+    let lower = format!("set {}", server.keep_alive_fix_text(target));
+    match (tls, ka) {
+        (true, _) => {
+            format!("{lower} (a TLS listener keeps idle flows 350 s, which cannot be raised)")
+        }
+        (false, Some(ka)) => format!(
+            "{lower}, or raise the listener's tcp_idle_timeout_seconds (tcp.idle_timeout.seconds) \
+             above {} s (at most 6000)",
+            fmt_secs(ka)
+        ),
+        (false, None) => lower,
+    }
+}
+
+/// A server that never closes an idle connection, behind an NLB that
+/// forgets idle flows: always above the TCP idle timeout.
+fn no_limit(
+    chain: &Chain<'_>,
+    c: &mut Checker,
+    server: &ServerProfile,
+    (why, at): (&str, Option<&crate::source::Location>),
+    (idle, idle_setting): (Seconds, &Setting<Seconds>),
+    tls: bool,
+    listener: &crate::model::Listener,
+) {
+    let idle_text = if idle_setting.is_default() {
+        format!("{} s (the AWS default)", fmt_secs(idle))
+    } else {
+        format!("{} s", fmt_secs(idle))
+    };
+    c.report(
+        &META,
+        chain,
+        Diagnostic {
+            message: format!(
+                "{} never closes an idle connection ({why}), so it keeps connections longer than \
+                 the NLB's TCP idle timeout of {idle_text}: the NLB forgets a flow idle that long, \
+                 and the next request on a connection {} still keeps gets a TCP reset",
+                server.description, server.server,
+            ),
+            fix: Some(fix(server, idle, tls, None)),
+            location: at.cloned().or_else(|| server.identified_at.clone()),
+            label: format!("{} keep-alive: no limit", server.server),
+            related: vec![related(
+                idle_setting,
+                &listener.at,
+                format!("NLB TCP idle timeout {}", describe(idle_setting)),
             )],
             suggestion: None,
         },

@@ -281,13 +281,8 @@ fn duration(v: &Node, place: &dyn Fn(std::ops::Range<usize>) -> Location) -> Set
         _ => (v.at.snippet().to_string(), place(v.at.span.clone())),
     };
     match text.strip_suffix('s').and_then(super::parse_number) {
-        Some(0.0) => Setting::unresolved(
-            "Envoy's idle_timeout is 0, which turns the idle timeout off: Envoy never closes an \
-             idle downstream connection. An ALB closes it first, but an NLB forgets a flow idle \
-             for its TCP idle timeout (350 s by default) while Envoy still holds it; keepalign \
-             has no number to compare, so set idle_timeout (below the NLB's TCP idle timeout)",
-            Some(at),
-        ),
+        // 0 turns the timeout off: held as no limit until `pick`.
+        Some(0.0) => Setting::explicit(f64::INFINITY, at),
         Some(s) => Setting::explicit(s, at),
         None => Setting::unresolved(
             format!(
@@ -331,7 +326,13 @@ fn pick(ctx: &Invocation, listeners: &Listeners) -> KeepAlive {
             ));
         }
     }
-    KeepAlive::Timeout(first.idle.clone())
+    match first.idle.value() {
+        Some(v) if v.is_infinite() => KeepAlive::NoLimit {
+            why: "Envoy's idle_timeout is 0, which turns the idle timeout off".into(),
+            at: first.idle.location().cloned(),
+        },
+        _ => KeepAlive::Timeout(first.idle.clone()),
+    }
 }
 
 #[cfg(test)]
@@ -393,7 +394,11 @@ mod tests {
         let b = task().image("envoyproxy/envoy:v1.31-latest").build();
         let zero = ENVOY_YAML.replace("75s", "0s");
         let p = with_image_port(&b, DF, &[("envoy.yaml", &zero)], Some(8080)).unwrap();
-        assert_unresolved(ka(&p), &["never closes an idle downstream connection"]);
+        assert!(
+            no_limit(&p).contains("idle_timeout is 0"),
+            "{}",
+            no_limit(&p)
+        );
         let bad = ENVOY_YAML.replace("75s", "75");
         let p = with_image_port(&b, DF, &[("envoy.yaml", &bad)], Some(8080)).unwrap();
         assert_unresolved(ka(&p), &["`75`", "not a duration"]);

@@ -607,19 +607,15 @@ fn effective(ctx: &Invocation, sections: &[Section]) -> KeepAlive {
                 at.start().0
             ),
         },
-        Idle::NoLimit => KeepAlive::Timeout(Setting::unresolved(
-            format!(
+        Idle::NoLimit => KeepAlive::NoLimit {
+            why: format!(
                 "HAProxy's {} `{}` and the defaults it takes set no timeout http-keep-alive, \
-                 http-request or client, so HAProxy never closes an idle client connection: \
-                 an ALB closes it first, but an NLB forgets a flow idle for its TCP idle \
-                 timeout (350 s by default) while HAProxy still holds it; keepalign has no \
-                 number to compare, so set timeout http-keep-alive (below the NLB's TCP idle \
-                 timeout)",
+                 http-request or client",
                 kind(section),
                 section.name
             ),
-            Some(section.at.clone()),
-        )),
+            at: Some(section.at.clone()),
+        },
         Idle::Timeout(v, which) => match v.ms {
             Some(ms) => KeepAlive::Timeout(Setting::explicit(ms as f64 / 1000.0, v.at.clone())),
             None => KeepAlive::Timeout(Setting::unresolved(
@@ -775,7 +771,11 @@ mod tests {
     #[test]
     fn no_timeout_is_no_limit_and_httpclose_closes() {
         let p = run("frontend web\n  bind :80\n");
-        assert_unresolved(ka(&p), &["never closes an idle client connection"]);
+        assert!(
+            no_limit(&p).contains("set no timeout http-keep-alive"),
+            "{}",
+            no_limit(&p)
+        );
         let p = run("defaults\n  option httpclose\nfrontend web\n  bind :80\n");
         assert!(closes(&p).contains("option httpclose"));
         let p = run(

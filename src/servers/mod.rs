@@ -85,6 +85,11 @@ pub enum KeepAlive {
     /// The server closes every connection after its response, so there is no
     /// idle connection to race (gunicorn `sync` with one thread, Unicorn).
     ClosesEveryConnection { why: String },
+    /// The server never closes an idle connection (Tomcat's `-1`, Envoy's
+    /// `idle_timeout: 0`, HAProxy without a client timeout): above any
+    /// load balancer's idle timeout (KA101 passes), and above an NLB's TCP
+    /// idle timeout (NL601 fires). `at` is where that is decided.
+    NoLimit { why: String, at: Option<Location> },
 }
 
 /// A server family's recogniser: `Some` when the invocation runs it.

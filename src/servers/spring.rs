@@ -28,6 +28,7 @@
 
 use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, jvm, secs};
 use crate::model::{Seconds, Setting, Unresolved, Word};
+use crate::source::Location;
 
 const KEEP_ALIVE: &str = "server.tomcat.keep-alive-timeout";
 const CONNECTION: &str = "server.tomcat.connection-timeout";
@@ -56,32 +57,38 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         .iter()
         .find_map(|n| OTHER_SERVERS.iter().find(|p| n.starts_with(&canonical(p))));
     let keep_alive = match other {
-        Some(prefix) => ctx.unresolved(format!(
+        Some(prefix) => Found::Timeout(ctx.unresolved(format!(
             "the app sets `{}…` properties, so Spring Boot runs another server than Tomcat, \
              whose keep-alive keepalign does not read; declare it in keepalign.toml",
             prefix
-        )),
+        ))),
         None => match props
             .find(ctx, KEEP_ALIVE)
             .or_else(|| props.find(ctx, CONNECTION))
             .or_else(|| props.find(ctx, CONNECTION_LEGACY))
         {
             Some(found) => found,
-            None => ctx.default(
+            None => Found::Timeout(ctx.default(
                 60.0,
                 "embedded Tomcat's connectionTimeout, which keepAliveTimeout falls back to when \
                  server.tomcat.keep-alive-timeout is not set",
-            ),
+            )),
         },
+    };
+    let keep_alive = match keep_alive {
+        Found::Timeout(s) => KeepAlive::Timeout(s),
+        Found::NoLimit { why, at } => KeepAlive::NoLimit { why, at },
     };
     let graceful = match props.value(ctx, SHUTDOWN) {
         Some(Ok((w, _))) if w.text.trim().eq_ignore_ascii_case("graceful") => {
-            Some(props.find(ctx, SHUTDOWN_PHASE).unwrap_or_else(|| {
-                ctx.default(
+            Some(match props.find(ctx, SHUTDOWN_PHASE) {
+                Some(Found::Timeout(s)) => s,
+                Some(Found::NoLimit { why, at }) => Setting::unresolved(why, at),
+                None => ctx.default(
                     30.0,
                     "Spring Boot default spring.lifecycle.timeout-per-shutdown-phase",
-                )
-            }))
+                ),
+            })
         }
         _ => None,
     };
@@ -89,7 +96,7 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         server: "spring-boot",
         description: "Spring Boot (embedded Tomcat)".into(),
         identified_at: ctx.server_at(),
-        keep_alive: KeepAlive::Timeout(keep_alive),
+        keep_alive,
         graceful_timeout: graceful,
         // Tomcat does not end a request that runs long.
         request_timeout: None,
@@ -248,8 +255,8 @@ impl Properties {
     }
 
     /// Property `name` as seconds, when some source sets it.
-    fn find(&self, ctx: &Invocation, name: &str) -> Option<Setting<Seconds>> {
-        Some(match self.value(ctx, name)? {
+    fn find(&self, ctx: &Invocation, name: &str) -> Option<Found> {
+        Some(Found::Timeout(match self.value(ctx, name)? {
             Err(u) => Setting::Unresolved(u),
             Ok((w, what)) => {
                 let at = w.at.clone().or_else(|| ctx.server_at());
@@ -258,14 +265,12 @@ impl Properties {
                         Some(at) => Setting::explicit(s, at),
                         None => ctx.unresolved(format!("{what} has no location")),
                     },
-                    Some(Duration::Unlimited) => Setting::unresolved(
-                        format!(
-                            "{what} is {}: Tomcat never closes an idle connection, which no \
-                             load balancer setting races; keepalign has no number to compare",
-                            w.text.trim()
-                        ),
-                        at,
-                    ),
+                    Some(Duration::Unlimited) => {
+                        return Some(Found::NoLimit {
+                            why: format!("{what} is {}: no timeout", w.text.trim()),
+                            at,
+                        });
+                    }
                     None => Setting::unresolved(
                         format!(
                             "{what} is `{}`, not a duration keepalign can read (`65s`, \
@@ -276,8 +281,14 @@ impl Properties {
                     ),
                 }
             }
-        })
+        }))
     }
+}
+
+/// A property's duration: seconds (or why unknown), or no limit.
+enum Found {
+    Timeout(Setting<Seconds>),
+    NoLimit { why: String, at: Option<Location> },
 }
 
 /// The value of a (canonical) dotted property in `SPRING_APPLICATION_JSON`,
@@ -488,7 +499,7 @@ mod tests {
                 "--server.tomcat.keep-alive-timeout=-1",
             ])
             .build();
-        assert_unresolved(ka(&b.profile()), &["never closes"]);
+        assert!(no_limit(&b.profile()).contains("is -1"));
         let b = task()
             .cmd(&["java", "-jar", "app.jar", "--server.jetty.threads.max=50"])
             .build();

@@ -225,6 +225,15 @@ pub(crate) fn ka(p: &ServerProfile) -> &Setting<Seconds> {
     match &p.keep_alive {
         KeepAlive::Timeout(s) => s,
         KeepAlive::ClosesEveryConnection { why } => panic!("closes every connection: {why}"),
+        KeepAlive::NoLimit { why, .. } => panic!("no limit: {why}"),
+    }
+}
+
+/// Why the server never closes an idle connection; panics otherwise.
+pub(crate) fn no_limit(p: &ServerProfile) -> &str {
+    match &p.keep_alive {
+        KeepAlive::NoLimit { why, .. } => why,
+        other => panic!("not unlimited: {other:?}"),
     }
 }
 
@@ -288,7 +297,7 @@ pub(crate) fn assert_unresolved(s: &Setting<Seconds>, reason_has: &[&str]) -> Un
 pub(crate) fn closes(p: &ServerProfile) -> &str {
     match &p.keep_alive {
         KeepAlive::ClosesEveryConnection { why } => why,
-        KeepAlive::Timeout(s) => panic!("keeps alive: {s:?}"),
+        other => panic!("keeps alive: {other:?}"),
     }
 }
 
@@ -344,7 +353,7 @@ impl ServerProfile {
     pub(crate) fn value_of_ka(&self) -> Option<Seconds> {
         match &self.keep_alive {
             KeepAlive::Timeout(s) => s.value().copied(),
-            KeepAlive::ClosesEveryConnection { .. } => None,
+            KeepAlive::ClosesEveryConnection { .. } | KeepAlive::NoLimit { .. } => None,
         }
     }
 }

@@ -13,7 +13,11 @@ container definitions take in real repositories, rotating:
   module         the root calls the shared local module modules/ecs-service
 
 Every fifth service also has a CloudFormation template (stacks/svcNNNNN.yaml)
-with the same settings. Roughly a third of the services are misaligned in one
+with the same settings. With --variants, some Terraform-only services sit
+behind a Network Load Balancer TCP listener instead (the NL601 side of the
+keep-alive, and the NLB's own health-check and draining semantics), and
+some ALB services are served through a CloudFront distribution whose origin
+is the ALB's DNS name (CF501, CF502). Roughly a third of the services are misaligned in one
 way (keep-alive not above the idle timeout, deregistration delay below it,
 health check timeout not below its interval, stopTimeout below the graceful
 shutdown timeout); the rest are aligned. A few files that are not
@@ -72,17 +76,51 @@ class Service:
             self.graceful = rnd.choice([45, 90])
             self.stop_timeout = rnd.choice([10, 30])
 
+    def vary(self, rnd):
+        """--variants: an NLB in front of some services, CloudFront in front
+        of others. Only services without a CloudFormation twin and not built
+        by the shared module, which writes an ALB."""
+        self.nlb = False
+        self.tcp_idle = None  # AWS's 350 s
+        self.cloudfront = None
+        if self.i % 5 == 0 or self.shape == "module":
+            return
+        if self.i % 7 == 3:
+            self.nlb = True
+            self.tcp_idle = rnd.choice([None, 120, 600])
+            if self.flaw == "KA101":
+                # A short keep-alive is fine behind an NLB; make it long.
+                self.keep_alive = rnd.choice([360, 400])
+        elif self.i % 7 == 5:
+            self.cloudfront = (rnd.choice([5, 30, 60]), rnd.choice([30, 60]))
+
     def graceful_timeout(self):
         return self.graceful if self.graceful is not None else GRACEFUL_DEFAULT.get(self.server)
 
     def expected(self):
         rules = set()
-        if self.keep_alive <= self.idle:
-            rules.add("KA101")
-        if self.dereg < self.idle:
-            rules.add("DR201")
-        if self.hc_timeout >= self.interval:
-            rules.add("HC401")
+        if getattr(self, "nlb", False):
+            # An NLB reuses no connections: no KA101, no DR201; its flows are
+            # forgotten after the TCP idle timeout (NL601); it accepts a
+            # health check timeout equal to the interval.
+            if self.keep_alive >= (self.tcp_idle or 350):
+                rules.add("NL601")
+            if self.hc_timeout > self.interval:
+                rules.add("HC401")
+        else:
+            if self.keep_alive <= self.idle:
+                rules.add("KA101")
+            if self.dereg < self.idle:
+                rules.add("DR201")
+            if self.hc_timeout >= self.interval:
+                rules.add("HC401")
+        if getattr(self, "cloudfront", None):
+            keepalive, read = self.cloudfront
+            if keepalive >= self.idle:
+                rules.add("CF501")
+            # The idle timeout is always written, so it is explicit.
+            if read < self.idle:
+                rules.add("CF502")
         stop = self.stop_timeout if self.stop_timeout is not None else ECS_STOP_TIMEOUT_DEFAULT
         graceful = self.graceful_timeout()
         if graceful is not None and stop < graceful:
@@ -216,6 +254,85 @@ variable "image_tag" {
 """
 
 
+def nlb_tf(s, dereg_expr):
+    idle = "" if s.tcp_idle is None else "\n  tcp_idle_timeout_seconds = %d" % s.tcp_idle
+    return """resource "aws_lb" "this" {
+  name               = "%(name)s"
+  internal           = true
+  load_balancer_type = "network"
+  subnets            = var.private_subnet_ids
+}
+
+resource "aws_lb_target_group" "app" {
+  name                 = "%(name)s"
+  port                 = %(port)d
+  protocol             = "TCP"
+  target_type          = "ip"
+  vpc_id               = var.vpc_id
+  deregistration_delay = %(dereg)s
+
+  health_check {
+    protocol = "TCP"
+    interval = %(interval)d
+    timeout  = %(timeout)d
+  }
+}
+
+resource "aws_lb_listener" "http" {
+  load_balancer_arn = aws_lb.this.arn
+  port              = 80
+  protocol          = "TCP"%(idle)s
+
+  default_action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.app.arn
+  }
+}
+""" % {"name": s.name, "port": s.port, "dereg": dereg_expr, "idle": idle,
+       "interval": s.interval, "timeout": s.hc_timeout}
+
+
+def cloudfront_tf(s):
+    keepalive, read = s.cloudfront
+    return """resource "aws_cloudfront_distribution" "this" {
+  enabled = true
+  comment = "%(name)s"
+
+  origin {
+    domain_name = aws_lb.this.dns_name
+    origin_id   = "alb"
+
+    custom_origin_config {
+      http_port                = 80
+      https_port               = 443
+      origin_protocol_policy   = "http-only"
+      origin_ssl_protocols     = ["TLSv1.2"]
+      origin_keepalive_timeout = %(keepalive)d
+      origin_read_timeout      = %(read)d
+    }
+  }
+
+  default_cache_behavior {
+    target_origin_id       = "alb"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+    cached_methods         = ["GET", "HEAD"]
+    cache_policy_id        = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+  }
+
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+
+  viewer_certificate {
+    cloudfront_default_certificate = true
+  }
+}
+""" % {"name": s.name, "keepalive": keepalive, "read": read}
+
+
 def lb_tf(s, idle_expr, dereg_expr):
     return """resource "aws_lb" "this" {
   name               = "%(name)s"
@@ -329,7 +446,12 @@ def terraform_root(out, s):
         lines.append("}")
         files["service.tf"] = "\n".join(lines) + "\n"
     else:
-        files["lb.tf"] = lb_tf(s, "var.idle_timeout", "local.deregistration_delay")
+        if getattr(s, "nlb", False):
+            files["lb.tf"] = nlb_tf(s, "local.deregistration_delay")
+        else:
+            files["lb.tf"] = lb_tf(s, "var.idle_timeout", "local.deregistration_delay")
+        if getattr(s, "cloudfront", None):
+            files["cloudfront.tf"] = cloudfront_tf(s)
         files["variables.tf"] += '\nvariable "idle_timeout" {\n  type    = number\n  default = 60\n}\n'
         files["terraform.tfvars"] = "idle_timeout = %d\n" % s.idle
         files["locals.tf"] = "locals {\n  deregistration_delay = %d\n  keep_alive           = %d\n}\n" % (
@@ -620,6 +742,8 @@ def main():
     ap.add_argument("--services", type=int, required=True)
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--truth", help="where to write the expected findings (default OUT/../truth.json)")
+    ap.add_argument("--variants", action="store_true",
+                    help="put some services behind an NLB TCP listener and some ALBs behind CloudFront")
     ap.add_argument("--images", action="store_true",
                     help="build each service's image from a Dockerfile in the repository whose CMD starts the server")
     a = ap.parse_args()
@@ -628,11 +752,19 @@ def main():
     out = a.out.rstrip("/")
     truth_path = a.truth or os.path.join(os.path.dirname(os.path.abspath(out)), "truth.json")
     rnd = random.Random(a.seed)
+    # Its own stream, so that the services without variants stay as they are.
+    variants = random.Random(a.seed + 1)
     services = {}
     for i in range(a.services):
         s = Service(i, rnd)
+        if a.variants:
+            s.vary(variants)
         terraform_root(out, s)
         entry = {"shape": s.shape, "server": s.server, "terraform": s.expected()}
+        if getattr(s, "nlb", False):
+            entry["variant"] = "nlb"
+        elif getattr(s, "cloudfront", None):
+            entry["variant"] = "cloudfront"
         if i % 5 == 0:
             cloudformation(out, s)
             entry["cloudformation"] = s.expected()

@@ -8,7 +8,8 @@
 #   (the policy packs' overhead); the ground truth then ignores policy rules.
 #   GENERATOR takes `OUT --services N --truth TRUTH.json` (default bench/gen_repo.py);
 #   `bench/monorepo.sh 2000 bench/gen_repo.py --images` builds every image
-#   from a Dockerfile in the repository.
+#   from a Dockerfile in the repository; `... --variants` puts some services
+#   behind an NLB and some ALBs behind CloudFront.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 services=${1:-2000}

@@ -27,7 +27,11 @@ fn run_source(source: std::sync::Arc<SourceFile>, config_dir: Option<&Path>) -> 
     Run {
         human: report::human::render(&findings, &summary, false),
         json: report::json::render(&findings, &chains, &summary),
-        services: report::services::render_text(&chains, &keepalign::edge::edges(&model, &chains)),
+        services: report::services::render_text(
+            &chains,
+            &keepalign::edge::edges(&model, &chains),
+            &keepalign::beanstalk::environments(&model),
+        ),
         findings,
     }
 }

@@ -19,6 +19,14 @@ pub fn render_json(chains: &[Chain<'_>]) -> String {
     super::json_safe(s)
 }
 
+/// An unknown text setting's reason.
+fn text_setting(s: &Setting<String>) -> String {
+    match s {
+        Setting::Unresolved(u) => format!("unknown  ({})", u.reason),
+        Setting::Known { value, .. } => value.clone(),
+    }
+}
+
 fn secs(s: &Setting<Seconds>) -> String {
     match s {
         Setting::Known {
@@ -53,11 +61,38 @@ macro_rules! emit {
 
 /// A readable block per chain: each value with where it came from, from
 /// the CloudFront origins in front of its load balancer to its server.
-pub fn render_text(chains: &[Chain<'_>], edges: &[Edge<'_>]) -> String {
+pub fn render_text(
+    chains: &[Chain<'_>],
+    edges: &[Edge<'_>],
+    environments: &[crate::beanstalk::Environment<'_>],
+) -> String {
     let mut out = String::new();
-    if chains.is_empty() {
+    if chains.is_empty() && environments.is_empty() {
         out.push_str("no load-balanced ECS services found\n");
         return out;
+    }
+    for e in environments {
+        emit!(out, "{}  ({})", e.env.id.address, e.env.at);
+        let kind = match e.lb_kind.value() {
+            Some(k) => k.short_name().to_string(),
+            None => "unknown".to_string(),
+        };
+        let lb = match e.load_balanced.value() {
+            Some(true) => format!("{kind}, idle timeout {}", secs(&e.idle_timeout)),
+            Some(false) => "none (single instance or worker)".to_string(),
+            None => "unknown".to_string(),
+        };
+        emit!(out, "  load balancer   {lb}");
+        match (e.no_proxy_platform, e.proxy.value()) {
+            (Some(why), _) => emit!(out, "  proxy           none: {why}"),
+            (None, Some(p)) if p == "nginx" => {
+                emit!(out, "  proxy           nginx");
+                emit!(out, "    keep-alive    {}", secs(&e.keepalive));
+            }
+            (None, Some(p)) => emit!(out, "  proxy           {p}"),
+            (None, None) => emit!(out, "  proxy           {}", text_setting(&e.proxy)),
+        }
+        out.push('\n');
     }
     let mut in_front: Vec<Vec<&Edge<'_>>> = vec![Vec::new(); chains.len()];
     for e in edges {
@@ -124,6 +159,25 @@ pub fn render_text(chains: &[Chain<'_>], edges: &[Edge<'_>]) -> String {
                 .map(|r| format!(" → {}", r.id.address))
                 .unwrap_or_default();
             emit!(out, "  listener        {}{via}", l.id.address);
+            let nlb = matches!(&c.load_balancer, Ok(lb) if lb.kind.value() == Some(&crate::model::LbKind::Network));
+            match (nlb, l.protocol.as_deref(), &l.tcp_idle_timeout) {
+                (true, Some("TLS"), _) => {
+                    emit!(
+                        out,
+                        "    tcp idle timeout  350 s  (fixed for TLS listeners)"
+                    )
+                }
+                (true, Some("TCP" | "TCP_UDP"), Some(t)) => {
+                    emit!(out, "    tcp idle timeout  {}", secs(t))
+                }
+                (true, Some("TCP" | "TCP_UDP"), None) => {
+                    emit!(
+                        out,
+                        "    tcp idle timeout  350 s  (AWS default NLB TCP idle timeout)"
+                    )
+                }
+                _ => {}
+            }
         }
         match &c.target_group {
             Some(Ok(tg)) => {

@@ -30,10 +30,10 @@ declare_rule! {
     /// here the server's keep-alive must be the shorter one. A server that
     /// never closes an idle connection (Tomcat's `-1`, Envoy's
     /// `idle_timeout: 0`, HAProxy with no client timeout) is always above
-    /// it. TCP keepalive
-    /// probes below the idle timeout (`net.ipv4.tcp_keepalive_time` in
-    /// `systemControls`) keep a flow alive only when the server enables
-    /// `SO_KEEPALIVE` on its sockets, which keepalign cannot see.
+    /// it. TCP keepalive probes below the idle timeout
+    /// (`net.ipv4.tcp_keepalive_time` in `systemControls`) keep a flow
+    /// alive only when the server enables `SO_KEEPALIVE` on its sockets,
+    /// which keepalign cannot see.
     ///
     /// Not checked for ALBs and Classic ELBs (KA101 is), nor for UDP
     /// listeners, nor for servers that close every connection after the

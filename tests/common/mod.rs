@@ -27,7 +27,11 @@ pub fn run_with(paths: &[PathBuf], inputs: Inputs) -> Run {
     Run {
         human: report::human::render(&findings, &summary, false),
         json: report::json::render(&findings, &chains, &summary),
-        services: report::services::render_text(&chains, &keepalign::edge::edges(&model, &chains)),
+        services: report::services::render_text(
+            &chains,
+            &keepalign::edge::edges(&model, &chains),
+            &keepalign::beanstalk::environments(&model),
+        ),
         findings,
     }
 }

@@ -34,6 +34,35 @@ pub struct Chain<'m> {
     /// configurations) of the instances its tasks run on, as far as the
     /// scan shows them.
     pub instance_configs: Vec<&'m AgentConfig>,
+    /// When the targeted container runs a proxy (nginx, Envoy, HAProxy,
+    /// Traefik, Caddy, Varnish): the other containers of the task whose
+    /// server keepalign identifies, the second hop behind the proxy. Shown
+    /// by `services`; the rules check the proxy, which the load balancer
+    /// talks to.
+    pub behind_proxy: Vec<(&'m Container, ServerProfile)>,
+}
+
+/// Servers that pass requests on to another container of the task.
+const PROXIES: &[&str] = &["nginx", "envoy", "haproxy", "traefik", "caddy", "varnish"];
+
+/// The identified servers of the task's other containers, when `server`
+/// is a proxy in `container`.
+fn behind_proxy<'m>(
+    model: &'m Model,
+    td: Option<&'m TaskDefinition>,
+    container: &'m Container,
+    server: &Result<ServerProfile, Unresolved>,
+) -> Vec<(&'m Container, ServerProfile)> {
+    let proxy = matches!(server, Ok(s) if PROXIES.contains(&s.server));
+    let Some(Ok(containers)) = td.map(|td| &td.containers).filter(|_| proxy) else {
+        return Vec::new();
+    };
+    containers
+        .iter()
+        .filter(|c| !std::ptr::eq(*c, container))
+        .filter_map(|c| Some((c, crate::images::identify(&model.builds, c, None).0.ok()?)))
+        .filter(|(_, s)| !PROXIES.contains(&s.server))
+        .collect()
 }
 
 impl Chain<'_> {
@@ -507,7 +536,7 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                     }),
                 },
             };
-            let (server, image) = match &container {
+            let (server, image, behind) = match &container {
                 Ok(c) => {
                     let port = attachment
                         .container_port
@@ -515,9 +544,12 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                         .and_then(|p| p.value().copied())
                         .filter(|p| p.fract() == 0.0 && (1.0..=65535.0).contains(p))
                         .map(|p| p as u16);
-                    crate::images::identify(&model.builds, c, port)
+                    let (server, image) = crate::images::identify(&model.builds, c, port);
+                    let behind =
+                        behind_proxy(model, task_definition.as_ref().ok().copied(), c, &server);
+                    (server, image, behind)
                 }
-                Err(u) => (Err(u.clone()), None),
+                Err(u) => (Err(u.clone()), None, Vec::new()),
             };
             let (stop_timeout, stop_timeout_agent) = match &container {
                 Ok(c) if c.stop_timeout.is_default() => {
@@ -547,6 +579,7 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                 launch_type: launch_type.clone(),
                 image: image.clone(),
                 instance_configs: instance_configs.clone(),
+                behind_proxy: behind.clone(),
             };
             match &attachment.target {
                 AttachmentTarget::ClassicElb(l) => match lbs.resolve(scope, l, "Classic ELB") {

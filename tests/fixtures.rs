@@ -495,6 +495,10 @@ fn services_tables() {
         "trap-classic-no-draining",
         "trap-health-check-nlb",
         "ec2-agent-stop-timeout",
+        "server-nginx-sidecar",
+        "cloudfront-alb",
+        "beanstalk-nginx",
+        "nlb-tcp-idle-timeout",
     ] {
         insta::assert_snapshot!(format!("services-{name}"), run(fixture(name)).services);
     }

@@ -253,6 +253,23 @@ pub fn render_text(
                 if let Some(r) = &s.request_timeout {
                     emit!(out, "    request timeout {}", secs(r));
                 }
+                for (container, app) in &c.behind_proxy {
+                    emit!(
+                        out,
+                        "  behind it       {} in container {}  (second hop, not compared with the load balancer)",
+                        app.description,
+                        container.name
+                    );
+                    match &app.keep_alive {
+                        KeepAlive::Timeout(t) => emit!(out, "    keep-alive    {}", secs(t)),
+                        KeepAlive::ClosesEveryConnection { why } => {
+                            emit!(out, "    keep-alive    none: {why}")
+                        }
+                        KeepAlive::NoLimit { why, .. } => {
+                            emit!(out, "    keep-alive    no limit: {why}")
+                        }
+                    }
+                }
             }
             Err(u) => {
                 emit!(out, "  server          unknown  ({})", u.reason);

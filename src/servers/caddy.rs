@@ -34,12 +34,7 @@ const DEFAULT_SOURCE: &str =
 const OFFICIAL_CADDYFILE: &str = "/etc/caddy/Caddyfile";
 
 fn official(repo: &str) -> bool {
-    let repo = repo
-        .strip_prefix("docker.io/")
-        .or_else(|| repo.strip_prefix("public.ecr.aws/docker/"))
-        .or_else(|| repo.strip_prefix("mirror.gcr.io/"))
-        .unwrap_or(repo);
-    matches!(repo, "caddy" | "library/caddy")
+    super::hub_repo(repo) == "caddy"
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -105,12 +100,7 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
 fn profile(ctx: &Invocation, keep_alive: Setting<Seconds>, format: Format) -> ServerProfile {
     ServerProfile {
         server: "caddy",
-        description: match ctx.image() {
-            Some(i) if ctx.argv.is_empty() && ctx.files.is_none() => {
-                format!("Caddy (image {})", i.full)
-            }
-            _ => "Caddy".into(),
-        },
+        description: ctx.described("Caddy"),
         identified_at: ctx.server_at(),
         keep_alive: KeepAlive::Timeout(keep_alive),
         graceful_timeout: None,
@@ -143,15 +133,8 @@ fn configured(
     format: Format,
     image_official: bool,
 ) -> Setting<Seconds> {
-    if path.unknown.is_some() || path.text.contains('$') {
-        return Setting::unresolved(
-            format!(
-                "Caddy reads the configuration `{}`, which keepalign cannot resolve; write the \
-                 path in the command",
-                path.display()
-            ),
-            path.at.clone().or_else(|| ctx.server_at()),
-        );
+    if let Some(u) = ctx.unresolvable_config("Caddy", path) {
+        return u;
     }
     let stock = || {
         ctx.default(

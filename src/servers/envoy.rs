@@ -32,19 +32,11 @@ const DEFAULT_SOURCE: &str = "Envoy default HTTP connection manager idle_timeout
 const OFFICIAL_CONFIG: &str = "/etc/envoy/envoy.yaml";
 
 fn official(repo: &str) -> bool {
-    let repo = repo.strip_prefix("docker.io/").unwrap_or(repo);
-    repo.starts_with("envoyproxy/envoy")
+    super::hub_repo(repo).starts_with("envoyproxy/envoy")
 }
 
 pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
-    let by_command = matches!(ctx.program(), Some("envoy"));
-    let by_image = !by_command
-        && ctx.image().is_some_and(|i| official(&i.repo))
-        && ctx.argv.first().is_none_or(|w| w.text.starts_with('-'));
-    if !(by_command || by_image) {
-        return None;
-    }
-    let options: &[Word] = if by_command { ctx.args() } else { &ctx.argv };
+    let options = ctx.options_for("envoy", official)?;
     let path = super::args::find(options, &["--config-path"], &["-c"]).map(|f| f.value);
     let inline = super::args::find(options, &["--config-yaml"], &[]).map(|f| f.value);
     let path = match (path, &inline, ctx.argv.is_empty()) {
@@ -59,12 +51,7 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     };
     Some(ServerProfile {
         server: "envoy",
-        description: match ctx.image() {
-            Some(i) if ctx.argv.is_empty() && ctx.files.is_none() => {
-                format!("Envoy (image {})", i.full)
-            }
-            _ => "Envoy".into(),
-        },
+        description: ctx.described("Envoy"),
         identified_at: ctx.server_at(),
         keep_alive,
         graceful_timeout: None,
@@ -103,15 +90,8 @@ fn read(
 ) -> Result<Listeners, Setting<Seconds>> {
     let mut managers = Vec::new();
     if let Some(w) = path {
-        if w.unknown.is_some() || w.text.contains('$') {
-            return Err(Setting::unresolved(
-                format!(
-                    "Envoy reads the configuration `{}`, which keepalign cannot resolve; write \
-                     the path in the command",
-                    w.display()
-                ),
-                w.at.clone().or_else(|| ctx.server_at()),
-            ));
+        if let Some(u) = ctx.unresolvable_config("Envoy", w) {
+            return Err(u);
         }
         let Some(files) = &ctx.files else {
             return Err(Setting::unresolved(

@@ -47,25 +47,14 @@ const OFFICIAL_CFG: &str = "/usr/local/etc/haproxy/haproxy.cfg";
 
 /// Image repositories of HAProxy's official images.
 fn official(repo: &str) -> bool {
-    let repo = repo
-        .strip_prefix("docker.io/")
-        .or_else(|| repo.strip_prefix("public.ecr.aws/docker/"))
-        .or_else(|| repo.strip_prefix("mirror.gcr.io/"))
-        .unwrap_or(repo);
-    matches!(repo, "haproxy" | "library/haproxy") || repo.starts_with("haproxytech/haproxy-")
+    let repo = super::hub_repo(repo);
+    repo == "haproxy" || repo.starts_with("haproxytech/haproxy-")
 }
 
 pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
-    let by_command = matches!(ctx.program(), Some("haproxy"));
     // The official image's entry point runs haproxy with options given as
     // the command.
-    let by_image = !by_command
-        && ctx.image().is_some_and(|i| official(&i.repo))
-        && ctx.argv.first().is_none_or(|w| w.text.starts_with('-'));
-    if !(by_command || by_image) {
-        return None;
-    }
-    let options: &[Word] = if by_command { ctx.args() } else { &ctx.argv };
+    let options = ctx.options_for("haproxy", official)?;
     let configs = config_flags(options);
     let keep_alive = match &ctx.files {
         None => ctx.unresolved(format!(
@@ -89,12 +78,7 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
 fn profile(ctx: &Invocation, keep_alive: KeepAlive) -> ServerProfile {
     ServerProfile {
         server: "haproxy",
-        description: match ctx.image() {
-            Some(i) if ctx.argv.is_empty() && ctx.files.is_none() => {
-                format!("HAProxy (image {})", i.full)
-            }
-            _ => "HAProxy".into(),
-        },
+        description: ctx.described("HAProxy"),
         identified_at: ctx.server_at(),
         keep_alive,
         graceful_timeout: None,
@@ -152,15 +136,8 @@ fn read_config(
 ) -> Result<Vec<Section>, Setting<Seconds>> {
     let mut paths: Vec<(String, Option<Location>)> = Vec::new();
     for w in flags {
-        if w.unknown.is_some() || w.text.contains('$') {
-            return Err(Setting::unresolved(
-                format!(
-                    "HAProxy reads the configuration `{}`, which keepalign cannot resolve; write \
-                     the path in the command",
-                    w.display()
-                ),
-                w.at.clone().or_else(|| ctx.server_at()),
-            ));
+        if let Some(u) = ctx.unresolvable_config("HAProxy", w) {
+            return Err(u);
         }
         paths.push((files.absolute(&w.text), w.at.clone()));
     }

@@ -614,6 +614,17 @@ pub(crate) struct Image<'a> {
 }
 
 /// An image reference split into repository, name and tag.
+/// An image repository without the registries that mirror Docker Hub
+/// (`docker.io/`, `public.ecr.aws/docker/`, `mirror.gcr.io/`) and without
+/// Docker Hub's `library/` namespace: `caddy`, `envoyproxy/envoy`.
+pub(crate) fn hub_repo(repo: &str) -> &str {
+    let repo = ["docker.io/", "public.ecr.aws/docker/", "mirror.gcr.io/"]
+        .iter()
+        .find_map(|p| repo.strip_prefix(p))
+        .unwrap_or(repo);
+    repo.strip_prefix("library/").unwrap_or(repo)
+}
+
 pub(crate) fn split_image(full: &str) -> Image<'_> {
     let no_digest = full.split('@').next().unwrap_or(full);
     let last_slash = no_digest.rfind('/').map_or(0, |i| i + 1);
@@ -660,6 +671,46 @@ impl<'a> Invocation<'a> {
     /// The program's name without its directory: `gunicorn` for `/venv/bin/gunicorn`.
     pub fn program(&self) -> Option<&str> {
         self.argv.first().map(|w| basename(&w.text))
+    }
+
+    /// The options given to `program` when this invocation runs it: the
+    /// arguments of a command that starts it, or the whole command (none
+    /// at all, or options only) for an image `official` recognises, whose
+    /// entry point starts the program with the command as its options.
+    pub fn options_for(&self, program: &str, official: fn(&str) -> bool) -> Option<&[Word]> {
+        if self.program() == Some(program) {
+            return Some(self.args());
+        }
+        let by_image = self.image().is_some_and(|i| official(&i.repo))
+            && self.argv.first().is_none_or(|w| w.text.starts_with('-'));
+        by_image.then_some(self.argv.as_slice())
+    }
+
+    /// Why the configuration file `path` of `server` cannot be followed
+    /// (part of it unknown, or a variable the shell would expand), or
+    /// `None` when it can.
+    pub fn unresolvable_config(&self, server: &str, path: &Word) -> Option<Setting<Seconds>> {
+        (path.unknown.is_some() || path.text.contains('$')).then(|| {
+            Setting::unresolved(
+                format!(
+                    "{server} reads the configuration `{}`, which keepalign cannot resolve; \
+                     write the path in the command",
+                    path.display()
+                ),
+                path.at.clone().or_else(|| self.server_at()),
+            )
+        })
+    }
+
+    /// The server's name for messages: with the image it runs from when
+    /// that image is all keepalign saw of it (no command, not built here).
+    pub fn described(&self, name: &str) -> String {
+        match self.image() {
+            Some(i) if self.argv.is_empty() && self.files.is_none() => {
+                format!("{name} (image {})", i.full)
+            }
+            _ => name.to_string(),
+        }
     }
 
     pub fn args(&self) -> &[Word] {

@@ -313,16 +313,7 @@ fn read_image_conf(
         .as_ref()
         .is_some_and(|i| i.name == "nginx-unprivileged");
     let path = match &flag {
-        Some(w) if w.unknown.is_some() || w.text.contains('$') => {
-            return Err(Setting::unresolved(
-                format!(
-                    "nginx reads the config `{}`, which keepalign cannot resolve; write the path \
-                     in the command",
-                    w.display()
-                ),
-                w.at.clone().or_else(|| ctx.server_at()),
-            ));
-        }
+        Some(w) if let Some(u) = ctx.unresolvable_config("nginx", w) => return Err(u),
         Some(w) => crate::image_files::absolute("/etc/nginx", &w.text),
         None => "/etc/nginx/nginx.conf".to_string(),
     };

@@ -32,12 +32,7 @@ const DEFAULT_SOURCE: &str =
     "Traefik default respondingTimeouts.idleTimeout 180s (pkg/config/static/static_config.go)";
 
 fn official(repo: &str) -> bool {
-    let repo = repo
-        .strip_prefix("docker.io/")
-        .or_else(|| repo.strip_prefix("public.ecr.aws/docker/"))
-        .or_else(|| repo.strip_prefix("mirror.gcr.io/"))
-        .unwrap_or(repo);
-    matches!(repo, "traefik" | "library/traefik" | "traefik/traefik")
+    matches!(super::hub_repo(repo), "traefik" | "traefik/traefik")
 }
 
 /// One entry point as configured: its name, and the address and idle
@@ -57,14 +52,7 @@ enum Source {
 }
 
 pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
-    let by_command = matches!(ctx.program(), Some("traefik"));
-    let by_image = !by_command
-        && ctx.image().is_some_and(|i| official(&i.repo))
-        && ctx.argv.first().is_none_or(|w| w.text.starts_with('-'));
-    if !(by_command || by_image) {
-        return None;
-    }
-    let options: &[Word] = if by_command { ctx.args() } else { &ctx.argv };
+    let options = ctx.options_for("traefik", official)?;
     // `traefik version`, `traefik healthcheck`: not the server.
     if options.first().is_some_and(|w| !w.text.starts_with('-')) {
         return None;

@@ -7,17 +7,15 @@
 use super::{Invocation, KeepAlive, RequestTimeoutEnd, ServerProfile, Unit, secs};
 use crate::model::Word;
 
+/// The Varnish image, under any registry or organisation.
+fn official(repo: &str) -> bool {
+    repo.rsplit('/').next() == Some("varnish")
+}
+
 pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
-    let by_command = matches!(ctx.program(), Some("varnishd"));
     // The official image's entry point starts varnishd and passes the
     // command's options on.
-    let by_image = !by_command
-        && ctx.image().is_some_and(|i| i.name == "varnish")
-        && ctx.argv.first().is_none_or(|w| w.text.starts_with('-'));
-    if !(by_command || by_image) {
-        return None;
-    }
-    let options: &[Word] = if by_command { ctx.args() } else { &ctx.argv };
+    let options = ctx.options_for("varnishd", official)?;
     let keep_alive = match parameter(options, "timeout_idle") {
         Some(w) => ctx.seconds(&w, ctx.shell, "varnishd -p timeout_idle", Unit::Seconds),
         None => ctx.default(5.0, "Varnish default timeout_idle"),

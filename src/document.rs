@@ -253,7 +253,7 @@ fn unknown_part(
 
 fn optional<T: serde::Serialize>(
     rec: &mut Recorder<'_, '_>,
-    path: &'static str,
+    path: impl Into<Cow<'static, str>>,
     s: Option<&Setting<T>>,
 ) -> Value {
     s.map_or(Value::Null, |s| setting(rec, path, s))
@@ -394,7 +394,27 @@ fn service_with(c: &Chain<'_>, rec: &mut Recorder<'_, '_>) -> Value {
         "keep_alive_margin": margin(rec, "/keep_alive_margin", keep_alive, idle),
         "drain_margin": margin(rec, "/drain_margin", drain, idle),
         "stop_margin": margin(rec, "/stop_margin", Some(&c.stop_timeout), graceful),
+        "cloudfront": cloudfront(rec, c),
     })
+}
+
+/// The CloudFront origins in front of the chain's load balancer.
+fn cloudfront(rec: &mut Recorder<'_, '_>, c: &Chain<'_>) -> Value {
+    let origins = c.cloudfront.iter().enumerate().map(|(i, (origin, alias))| {
+        let path = |key: &str| format!("/cloudfront/{i}/{key}");
+        rec.put(format!("/cloudfront/{i}"), Some(&origin.at), Vec::new());
+        object!(rec, {
+            "distribution": origin.id.address,
+            "origin_id": origin.origin_id,
+            "via": alias.map(|a| a.id.address.clone()),
+            "keepalive_timeout": setting(rec, path("keepalive_timeout"), &origin.keepalive_timeout),
+            "read_timeout": setting(rec, path("read_timeout"), &origin.read_timeout),
+            "response_completion_timeout": optional(rec, path("response_completion_timeout"), origin.response_completion_timeout.as_ref()),
+            "connection_attempts": setting(rec, path("connection_attempts"), &origin.connection_attempts),
+            "location": rec.loc(&origin.at),
+        })
+    });
+    Value::Array(origins.collect())
 }
 
 fn launch_type(rec: &mut Recorder<'_, '_>, c: &Chain<'_>) -> Option<&'static str> {

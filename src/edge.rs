@@ -26,10 +26,7 @@ impl Edge<'_> {
     /// The origin as users know it: `aws_cloudfront_distribution.cdn`
     /// origin `api`.
     pub fn name(&self) -> String {
-        match &self.origin.origin_id {
-            Some(id) => format!("{} origin \"{id}\"", self.origin.id.address),
-            None => self.origin.id.address.clone(),
-        }
+        self.origin.name()
     }
 }
 

@@ -40,6 +40,9 @@ pub struct Chain<'m> {
     /// by `services`; the rules check the proxy, which the load balancer
     /// talks to.
     pub behind_proxy: Vec<(&'m Container, ServerProfile)>,
+    /// The CloudFront origins in front of its load balancer, with the DNS
+    /// alias record each reaches it through (see `crate::edge`).
+    pub cloudfront: Vec<(&'m EdgeOrigin, Option<&'m DnsAlias>)>,
 }
 
 /// Servers that pass requests on to another container of the task.
@@ -580,6 +583,7 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                 image: image.clone(),
                 instance_configs: instance_configs.clone(),
                 behind_proxy: behind.clone(),
+                cloudfront: Vec::new(),
             };
             match &attachment.target {
                 AttachmentTarget::ClassicElb(l) => match lbs.resolve(scope, l, "Classic ELB") {
@@ -640,6 +644,15 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                     }
                 }
             }
+        }
+    }
+    let in_front: Vec<(usize, &EdgeOrigin, Option<&DnsAlias>)> = crate::edge::edges(model, &chains)
+        .iter()
+        .flat_map(|e| e.chains.iter().map(|&i| (i, e.origin, e.alias)))
+        .collect();
+    for (i, origin, alias) in in_front {
+        if let Some(chain) = chains.get_mut(i) {
+            chain.cloudfront.push((origin, alias));
         }
     }
     chains

@@ -762,11 +762,9 @@ fn services(
     let model = load(paths, input, &setup, config_args)?;
     let chains = chains(&model, paths, &setup)?;
     let text = match args.format {
-        Format::Human => report::services::render_text(
-            &chains,
-            &keepalign::edge::edges(&model, &chains),
-            &keepalign::beanstalk::environments(&model),
-        ),
+        Format::Human => {
+            report::services::render_text(&chains, &keepalign::beanstalk::environments(&model))
+        }
         Format::Json => report::services::render_json(&chains),
         other => {
             return Err(format!(

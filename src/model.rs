@@ -639,6 +639,17 @@ pub struct EdgeOrigin {
     pub ignore: Vec<crate::suppress::Ignore>,
 }
 
+impl EdgeOrigin {
+    /// The origin as users know it: `aws_cloudfront_distribution.cdn`
+    /// origin `"api"`.
+    pub fn name(&self) -> String {
+        match &self.origin_id {
+            Some(id) => format!("{} origin \"{id}\"", self.id.address),
+            None => self.id.address.clone(),
+        }
+    }
+}
+
 /// A DNS record that aliases a name to another resource's DNS name.
 #[derive(Clone, Debug)]
 pub struct DnsAlias {

@@ -29,7 +29,6 @@ fn run_source(source: std::sync::Arc<SourceFile>, config_dir: Option<&Path>) -> 
         json: report::json::render(&findings, &chains, &summary),
         services: report::services::render_text(
             &chains,
-            &keepalign::edge::edges(&model, &chains),
             &keepalign::beanstalk::environments(&model),
         ),
         findings,

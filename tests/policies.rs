@@ -474,3 +474,27 @@ fn a_policy_that_multiplies_the_work_is_stopped_by_its_budget() {
     assert!(message.contains("budget"), "{message}");
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn a_policy_sees_the_cloudfront_origins_in_front_of_a_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("cloudfront.guard");
+    std::fs::write(
+        &policy,
+        "# CloudFront keeps origin connections at most 30 s.\n\
+         rule cloudfront_keepalive_short {\n    services[*] {\n        cloudfront[*] {\n            \
+         keepalive_timeout.value <= 30\n        }\n    }\n}\n",
+    )
+    .unwrap();
+    let out = check(
+        "testdata/terraform/cloudfront-alb",
+        &["--policy", policy.to_str().unwrap()],
+    );
+    let got: Vec<String> = findings(&out)
+        .into_iter()
+        .filter(|f| f.starts_with("cloudfront_keepalive_short"))
+        .collect();
+    // The store origin's 60 s, at the line that writes it; the reports
+    // origin's 5 s default passes.
+    assert_eq!(got, ["cloudfront_keepalive_short warning store.tf:61"]);
+}

@@ -1,7 +1,6 @@
 //! `keepalign services`: every chain with each value and where it came from.
 
 use super::escape_terminal;
-use crate::edge::Edge;
 use crate::linker::Chain;
 use crate::model::{Provenance, Seconds, Setting, fmt_secs};
 use crate::servers::KeepAlive;
@@ -63,7 +62,6 @@ macro_rules! emit {
 /// the CloudFront origins in front of its load balancer to its server.
 pub fn render_text(
     chains: &[Chain<'_>],
-    edges: &[Edge<'_>],
     environments: &[crate::beanstalk::Environment<'_>],
 ) -> String {
     let mut out = String::new();
@@ -94,34 +92,21 @@ pub fn render_text(
         }
         out.push('\n');
     }
-    let mut in_front: Vec<Vec<&Edge<'_>>> = vec![Vec::new(); chains.len()];
-    for e in edges {
-        for &i in &e.chains {
-            if let Some(list) = in_front.get_mut(i) {
-                list.push(e);
-            }
-        }
-    }
-    for (c, in_front) in chains.iter().zip(&in_front) {
+    for c in chains {
         emit!(out, "{}  ({})", c.service.id.address, c.service.at);
-        for e in in_front {
-            let via = e
-                .alias
+        for (origin, alias) in &c.cloudfront {
+            let via = alias
                 .map(|a| format!(" via {}", a.id.address))
                 .unwrap_or_default();
             emit!(
                 out,
                 "  cloudfront      {}{via}  ({})",
-                e.name(),
-                e.origin.at
+                origin.name(),
+                origin.at
             );
-            emit!(
-                out,
-                "    keep-alive    {}",
-                secs(&e.origin.keepalive_timeout)
-            );
-            emit!(out, "    read timeout  {}", secs(&e.origin.read_timeout));
-            if let Some(t) = &e.origin.response_completion_timeout {
+            emit!(out, "    keep-alive    {}", secs(&origin.keepalive_timeout));
+            emit!(out, "    read timeout  {}", secs(&origin.read_timeout));
+            if let Some(t) = &origin.response_completion_timeout {
                 emit!(out, "    completion timeout {}", secs(t));
             }
         }

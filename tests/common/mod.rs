@@ -29,7 +29,6 @@ pub fn run_with(paths: &[PathBuf], inputs: Inputs) -> Run {
         json: report::json::render(&findings, &chains, &summary),
         services: report::services::render_text(
             &chains,
-            &keepalign::edge::edges(&model, &chains),
             &keepalign::beanstalk::environments(&model),
         ),
         findings,

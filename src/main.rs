@@ -664,6 +664,7 @@ fn report(
         keepalign::input::write_output(file, keepalign::baseline::create(&findings).as_bytes())?;
     }
     let mut summary = Summary::new(&findings, model.files, chains.len());
+    summary.environments = model.beanstalk.environments.len();
     summary.nothing_checked = nothing_checked(model, paths);
     for why in &model.not_read {
         eprintln!("keepalign: {}", report::escape_terminal(why));

@@ -23,7 +23,8 @@ fn run_source(source: std::sync::Arc<SourceFile>, config_dir: Option<&Path>) -> 
     let model = plan::read(source, config_dir).expect("a readable plan");
     let chains = linker::link(&model);
     let findings = engine::check(&model, &chains);
-    let summary = Summary::new(&findings, model.files, chains.len());
+    let mut summary = Summary::new(&findings, model.files, chains.len());
+    summary.environments = model.beanstalk.environments.len();
     Run {
         human: report::human::render(&findings, &summary, false),
         json: report::json::render(&findings, &chains, &summary),

@@ -79,6 +79,7 @@ pub fn render(findings: &[Finding], chains: &[Chain<'_>], summary: &Summary) -> 
                 &json!({
                     "files": self.summary.files,
                     "services": self.summary.services,
+                    "environments": self.summary.environments,
                     "not_checked": self.summary.not_checked,
                     "errors": self.summary.errors,
                     "warnings": self.summary.warnings,

@@ -86,6 +86,8 @@ pub fn json_safe(json: String) -> String {
 pub struct Summary {
     pub files: usize,
     pub services: usize,
+    /// Elastic Beanstalk environments checked (they are no service chain).
+    pub environments: usize,
     /// What may be a load-balanced service but was not checked (UN003
     /// notes that count).
     pub not_checked: usize,
@@ -126,6 +128,7 @@ impl Summary {
             suppressed: silenced(false),
             baselined: silenced(true),
             nothing_checked: None,
+            environments: 0,
         }
     }
 
@@ -167,8 +170,16 @@ impl Summary {
         } else {
             String::new()
         };
+        let environments = if self.environments > 0 {
+            format!(
+                " and {}",
+                plural(self.environments, "Elastic Beanstalk environment")
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "{what} in {}{not_checked} ({}{silenced})",
+            "{what} in {}{environments}{not_checked} ({}{silenced})",
             plural(self.services, "service chain"),
             plural(self.files, "file")
         )

@@ -23,7 +23,8 @@ pub fn run_with(paths: &[PathBuf], inputs: Inputs) -> Run {
     let model = engine::load(paths, &opts).expect("paths exist");
     let chains = linker::link(&model);
     let findings = engine::check(&model, &chains);
-    let summary = Summary::new(&findings, model.files, chains.len());
+    let mut summary = Summary::new(&findings, model.files, chains.len());
+    summary.environments = model.beanstalk.environments.len();
     Run {
         human: report::human::render(&findings, &summary, false),
         json: report::json::render(&findings, &chains, &summary),

@@ -31,9 +31,10 @@ pub struct Discovered {
     /// Files that say how images are built (Compose files, workflows, CDK
     /// asset manifests).
     pub build_definitions: Vec<(PathBuf, crate::build_links::Kind)>,
-    /// Elastic Beanstalk bundles' `.platform/nginx/nginx.conf`, which
-    /// replace the platform's nginx configuration.
-    pub platform_nginx: Vec<PathBuf>,
+    /// Elastic Beanstalk bundles' files: `.platform/nginx/nginx.conf`
+    /// (which replaces the platform's nginx configuration) and
+    /// `.ebextensions/*.config` (option settings).
+    pub beanstalk_files: Vec<PathBuf>,
     /// Entries that could not be read while walking.
     pub errors: Vec<InputError>,
 }
@@ -44,6 +45,27 @@ pub fn is_platform_nginx(path: &Path) -> bool {
     parts.next() == Some("nginx.conf".as_ref())
         && parts.next() == Some("nginx".as_ref())
         && parts.next() == Some(".platform".as_ref())
+}
+
+/// Whether `path` is `…/.ebextensions/NAME.config`.
+pub fn is_ebextension(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "config")
+        && path
+            .parent()
+            .and_then(Path::file_name)
+            .is_some_and(|d| d == ".ebextensions")
+}
+
+/// The application bundle a Beanstalk file belongs to: the directory
+/// holding its `.platform` or `.ebextensions`.
+pub fn bundle_dir(path: &Path) -> Option<&Path> {
+    if is_platform_nginx(path) {
+        path.ancestors().nth(3)
+    } else if is_ebextension(path) {
+        path.ancestors().nth(2)
+    } else {
+        None
+    }
 }
 
 /// Tool caches, VCS folders, and CDK asset folders (`cdk.out/asset.*`, which
@@ -175,8 +197,8 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
                         out.templates.push(p.to_path_buf());
                     } else if crate::images::is_dockerfile(p) {
                         out.dockerfiles.push(p.to_path_buf());
-                    } else if is_platform_nginx(p) {
-                        out.platform_nginx.push(p.to_path_buf());
+                    } else if is_platform_nginx(p) || is_ebextension(p) {
+                        out.beanstalk_files.push(p.to_path_buf());
                     }
                 }
                 Err(err) => {
@@ -198,8 +220,8 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
     out.templates.dedup();
     out.dockerfiles.sort();
     out.dockerfiles.dedup();
-    out.platform_nginx.sort();
-    out.platform_nginx.dedup();
+    out.beanstalk_files.sort();
+    out.beanstalk_files.dedup();
     out.build_definitions.sort();
     out.build_definitions.dedup();
     for files in out.terraform_modules.values_mut() {

@@ -96,38 +96,12 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
         &scan,
     ));
     model.input_errors.extend(found.errors);
-    for path in &found.platform_nginx {
-        let root = repo_root_for(path.parent().unwrap_or(Path::new(".")), &path_roots);
-        match crate::input::read_source(path, crate::input::Within::Repository(&root)) {
-            Ok(file) => model
-                .beanstalk
-                .platform_nginx
-                .push(crate::model::PlatformNginx {
-                    file: file.display.clone(),
-                    keepalive: crate::servers::nginx::platform::platform_keepalive(file, &root),
-                }),
-            Err(e) => {
-                // Unread, it still replaces the platform's file.
-                model
-                    .beanstalk
-                    .platform_nginx
-                    .push(crate::model::PlatformNginx {
-                        file: crate::source::display_path(path),
-                        keepalive: crate::model::Setting::unresolved(
-                            format!(
-                                "{} could not be read ({}), so nginx's keep-alive is unknown",
-                                crate::source::display_path(path),
-                                e.message
-                            ),
-                            None,
-                        ),
-                    });
-                model
-                    .input_errors
-                    .push(crate::terraform::read_error(path, e));
-            }
-        }
-    }
+    let (bundles, unread) =
+        crate::beanstalk::bundle::load(&found.beanstalk_files, &|dir: &Path| {
+            repo_root_for(dir, &path_roots)
+        });
+    model.beanstalk.bundles = bundles;
+    model.input_errors.extend(unread);
     model.builds = crate::images::Builds::load(
         found.dockerfiles,
         &found.build_definitions,

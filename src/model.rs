@@ -556,13 +556,13 @@ pub struct Model {
 }
 
 /// Elastic Beanstalk in the scan: environments, the saved configurations
-/// they start from, and the `.platform/nginx/nginx.conf` files of
-/// application bundles that replace the platform's nginx configuration.
+/// they start from, and the application bundles in the tree (their
+/// `.ebextensions` option settings and `.platform/nginx/nginx.conf`).
 #[derive(Clone, Debug, Default)]
 pub struct BeanstalkModel {
     pub environments: Vec<BeanstalkEnvironment>,
     pub templates: Vec<BeanstalkTemplate>,
-    pub platform_nginx: Vec<PlatformNginx>,
+    pub bundles: Vec<BeanstalkBundle>,
 }
 
 /// One option setting (`setting` block, `OptionSettings` item).
@@ -572,7 +572,8 @@ pub struct OptionSetting {
     pub namespace: Option<String>,
     pub name: Option<String>,
     pub value: Setting<String>,
-    pub at: Location,
+    /// Where it is written; `None` for a file that could not be read.
+    pub at: Option<Location>,
 }
 
 /// `aws_elastic_beanstalk_environment`, `AWS::ElasticBeanstalk::Environment`.
@@ -603,13 +604,19 @@ pub struct BeanstalkTemplate {
     pub at: Location,
 }
 
-/// A `.platform/nginx/nginx.conf` in the scanned tree: the keep-alive of
-/// its server on port 80, or why keepalign cannot tell.
+/// An application bundle in the scanned tree: a directory holding
+/// `.ebextensions/*.config` or `.platform/nginx/nginx.conf`.
 #[derive(Clone, Debug)]
-pub struct PlatformNginx {
-    /// The file, as shown in reports.
-    pub file: String,
-    pub keepalive: Setting<Seconds>,
+pub struct BeanstalkBundle {
+    /// The bundle's directory, as shown in reports.
+    pub dir: String,
+    /// The keep-alive of the port-80 server of its
+    /// `.platform/nginx/nginx.conf` (which replaces the platform's), or why
+    /// it is unknown; `None` when it has none.
+    pub nginx: Option<Setting<Seconds>>,
+    /// The `option_settings` of its `.ebextensions/*.config` files, in the
+    /// order Beanstalk applies them (file name order; later ones win).
+    pub settings: Vec<OptionSetting>,
 }
 
 /// A custom origin of a CloudFront distribution (`origin` with
@@ -698,9 +705,7 @@ impl Model {
             .environments
             .extend(other.beanstalk.environments);
         self.beanstalk.templates.extend(other.beanstalk.templates);
-        self.beanstalk
-            .platform_nginx
-            .extend(other.beanstalk.platform_nginx);
+        self.beanstalk.bundles.extend(other.beanstalk.bundles);
     }
 }
 

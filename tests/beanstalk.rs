@@ -97,7 +97,7 @@ fn the_bundles_nginx_conf_is_read_and_two_of_them_are_ambiguous() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].starts_with("UN001"), "{got:?}");
     assert!(
-        human.contains("cannot tell which application bundle"),
+        human.contains("cannot tell which one this environment runs"),
         "{human}"
     );
 }
@@ -148,4 +148,43 @@ fn a_suppression_on_the_environment_silences_it() {
         got,
         ["EB701 aws_elastic_beanstalk_environment.web main.tf:3 (suppressed)"]
     );
+}
+
+#[test]
+fn ebextensions_option_settings_apply_after_the_environments_own() {
+    // The bundle raises the idle timeout to 300 s; nginx keeps 60 s.
+    let tf = ENV.replace("EXTRA", "").replace(
+        r#"  setting {
+    namespace = "aws:elbv2:loadbalancer"
+    name      = "IdleTimeout"
+    value     = var.idle
+  }
+"#,
+        "",
+    );
+    let map_form = "option_settings:\n  aws:elbv2:loadbalancer:\n    IdleTimeout: 300\n";
+    let (got, human) = scan(&tf, &[("app/.ebextensions/01-alb.config", map_form)]);
+    assert_eq!(
+        got,
+        ["EB701 aws_elastic_beanstalk_environment.web main.tf:2"]
+    );
+    assert!(human.contains("01-alb.config"), "{human}");
+    let list_form = r#"{"option_settings": [{"namespace": "aws:elbv2:loadbalancer", "option_name": "IdleTimeout", "value": "45"}]}"#;
+    let (got, _) = scan(&tf, &[("app/.ebextensions/01-alb.config", list_form)]);
+    assert_eq!(got, Vec::<String>::new(), "45 s is below nginx's 60 s");
+    // The environment's own setting wins over the bundle's.
+    let (got, _) = scan(
+        &ENV.replace("EXTRA", "")
+            .replace("default = 90", "default = 30"),
+        &[("app/.ebextensions/01-alb.config", map_form)],
+    );
+    assert_eq!(got, Vec::<String>::new());
+    // A broken file is reported, and what it may set is unknown.
+    let (got, _) = scan(
+        &tf,
+        &[("app/.ebextensions/01-alb.config", "option_settings: [")],
+    );
+    assert!(got.iter().any(|f| f.starts_with("PA001")), "{got:?}");
+    assert!(got.iter().any(|f| f.starts_with("UN001")), "{got:?}");
+    assert!(!got.iter().any(|f| f.starts_with("EB701")), "{got:?}");
 }

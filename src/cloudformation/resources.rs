@@ -835,7 +835,7 @@ fn option_settings(r: &Resource<'_, '_>) -> Vec<OptionSetting> {
                         "OptionSettings",
                         Some(at.clone()),
                     )),
-                    at,
+                    at: Some(at),
                 };
             }
             let word =
@@ -858,7 +858,7 @@ fn option_settings(r: &Resource<'_, '_>) -> Vec<OptionSetting> {
                 namespace: word("Namespace"),
                 name: word("OptionName"),
                 value,
-                at,
+                at: Some(at),
             }
         })
         .collect()

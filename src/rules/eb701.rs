@@ -29,7 +29,10 @@ declare_rule! {
     /// platform's file; when the scan holds one, its keep-alive is read
     /// instead. A file in `.platform/nginx/conf.d/` cannot raise it: it is
     /// included at the `http` level, and the platform's `server` block sets
-    /// its own value. Settings in the bundle's `.ebextensions` are not read.
+    /// its own value. The bundle's `.ebextensions/*.config` option settings
+    /// apply after the environment's own and its saved configuration's.
+    /// When the scan holds several bundles, keepalign cannot tell which one
+    /// an environment runs, and says so.
     /// Not checked for single-instance and worker environments, Network
     /// Load Balancers, `ProxyServer` `none` or `apache`, Windows platforms
     /// and the ECS multicontainer Docker platform.

@@ -817,7 +817,7 @@ fn option_settings<S: Source>(r: &S) -> Vec<OptionSetting> {
                 namespace: word("namespace"),
                 name: word("name"),
                 value,
-                at,
+                at: Some(at),
             }
         })
         .collect()

@@ -2,9 +2,12 @@
 //! that decide whether the environment has a load balancer, which one, its
 //! idle timeout and the proxy in front of the application, resolved the
 //! way Beanstalk applies them (the environment's own settings, then its
-//! saved configuration's, then the documented defaults). Settings written
-//! in the application bundle (`.ebextensions`) are not in the IaC: the
-//! messages say so.
+//! saved configuration's, then the `.ebextensions` of the application
+//! bundle in the scan, then the documented defaults). With several bundles
+//! in the scan, which one an environment runs is not in the IaC: what a
+//! bundle sets is then unknown, with the reason.
+
+pub mod bundle;
 
 use crate::linker::Index;
 use crate::model::*;
@@ -36,10 +39,13 @@ pub struct Environment<'m> {
     pub no_proxy_platform: Option<&'static str>,
 }
 
-/// An environment's settings, its own before its saved configuration's.
+/// An environment's settings: its own, then its saved configuration's,
+/// then those of the application bundle it runs (`.ebextensions`), the
+/// order in which Beanstalk lets one override the next.
 struct Options<'m> {
     env: &'m BeanstalkEnvironment,
     template: Option<&'m BeanstalkTemplate>,
+    bundles: &'m [BeanstalkBundle],
 }
 
 impl Options<'_> {
@@ -60,23 +66,49 @@ impl Options<'_> {
                 }
             }
             unknown_key.map(|s| {
-                Setting::unresolved(
-                    format!(
-                        "an option setting whose namespace or name is not known before \
-                         deployment may set {namespace} {name}"
+                let at = s.at.clone().or_else(|| s.value.location().cloned());
+                match &s.value {
+                    // An unreadable file says why it is unknown.
+                    Setting::Unresolved(u) if s.at.is_none() => Setting::Unresolved(u.clone()),
+                    _ => Setting::unresolved(
+                        format!(
+                            "an option setting whose namespace or name is not known before \
+                             deployment may set {namespace} {name}"
+                        ),
+                        at,
                     ),
-                    Some(s.at.clone()),
-                )
+                }
             })
         };
-        from(&self.env.settings).or_else(|| self.template.and_then(|t| from(&t.settings)))
+        from(&self.env.settings)
+            .or_else(|| self.template.and_then(|t| from(&t.settings)))
+            .or_else(|| match self.bundles {
+                [] => None,
+                [one] => from(&one.settings),
+                several => {
+                    let setting = several.iter().find_map(|b| from(&b.settings))?;
+                    Some(Setting::unresolved(
+                        format!(
+                            "{} in the .ebextensions of one of {} application bundles ({}), and \
+                             keepalign cannot tell which one this environment runs",
+                            match &setting {
+                                Setting::Known { .. } => format!("{namespace} {name} is set"),
+                                Setting::Unresolved(_) => format!("{namespace} {name} may be set"),
+                            },
+                            several.len(),
+                            bundle_dirs(several)
+                        ),
+                        setting.location().cloned(),
+                    ))
+                }
+            })
     }
 }
 
 /// Every Beanstalk environment of the model, resolved.
 pub fn environments(model: &Model) -> Vec<Environment<'_>> {
     let templates = Index::new(&model.beanstalk.templates, |t| &t.id, |t| t.name.as_deref());
-    let platform_nginx = &model.beanstalk.platform_nginx;
+    let bundles = model.beanstalk.bundles.as_slice();
     model
         .beanstalk
         .environments
@@ -91,7 +123,11 @@ pub fn environments(model: &Model) -> Vec<Environment<'_>> {
                         .ok()
                 })
                 .map(|found| found[0]);
-            let o = Options { env, template };
+            let o = Options {
+                env,
+                template,
+                bundles,
+            };
             let platform = env
                 .platform
                 .as_deref()
@@ -113,7 +149,7 @@ pub fn environments(model: &Model) -> Vec<Environment<'_>> {
                         Some(env.at.clone()),
                     ),
                 },
-                keepalive: keepalive(env, platform_nginx),
+                keepalive: keepalive(env, bundles),
                 no_proxy_platform: no_proxy(platform),
             }
         })
@@ -221,28 +257,37 @@ fn idle_timeout(e: &Options<'_>, kind: &Setting<LbKind>) -> Setting<Seconds> {
 }
 
 /// The platform's 60 s, or the `.platform/nginx/nginx.conf` of the
-/// application bundle when the scan holds exactly one.
-fn keepalive(env: &BeanstalkEnvironment, platform_nginx: &[PlatformNginx]) -> Setting<Seconds> {
-    match platform_nginx {
-        [] => Setting::default(
+/// application bundle when the scan holds exactly one bundle.
+fn keepalive(env: &BeanstalkEnvironment, bundles: &[BeanstalkBundle]) -> Setting<Seconds> {
+    let default = || {
+        Setting::default(
             PLATFORM_NGINX_KEEPALIVE,
             "Elastic Beanstalk's nginx.conf on Amazon Linux 2 and 2023 platforms sets \
              keepalive_timeout 60 (no .platform/nginx/nginx.conf in the scan)",
             Some(env.at.clone()),
-        ),
-        [one] => one.keepalive.clone(),
-        several => Setting::unresolved(
+        )
+    };
+    match bundles {
+        [one] => one.nginx.clone().unwrap_or_else(default),
+        several if several.iter().any(|b| b.nginx.is_some()) => Setting::unresolved(
             format!(
-                "the scan holds {} .platform/nginx/nginx.conf files ({}), and keepalign cannot \
-                 tell which application bundle this environment runs",
+                "the scan holds {} application bundles ({}), some with a \
+                 .platform/nginx/nginx.conf, and keepalign cannot tell which one this \
+                 environment runs",
                 several.len(),
-                several
-                    .iter()
-                    .map(|p| p.file.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                bundle_dirs(several)
             ),
             Some(env.at.clone()),
         ),
+        _ => default(),
     }
+}
+
+/// The bundles' directories, for messages.
+fn bundle_dirs(bundles: &[BeanstalkBundle]) -> String {
+    bundles
+        .iter()
+        .map(|b| b.dir.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

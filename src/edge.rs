@@ -154,6 +154,17 @@ impl<'m> Resolver<'_, 'm> {
     /// The load balancer an alias record points at, when it points at one.
     fn alias_target(&self, alias: &'m DnsAlias) -> Option<Result<&'m LoadBalancer, Unresolved>> {
         match &alias.target.target {
+            // A VPC origin's endpoint: the load balancer's ARN.
+            Ok(Reference::Literal(arn)) if arn.starts_with("arn:") => {
+                if !arn.contains(":loadbalancer/") {
+                    return None;
+                }
+                Some(
+                    self.lbs
+                        .resolve(&alias.id.scope, &alias.target, "load balancer")
+                        .map(|v| v[0]),
+                )
+            }
             Ok(Reference::Literal(host)) => {
                 let host = crate::convert::dns_name(host);
                 let name = elb_name(&host)?;
@@ -173,7 +184,11 @@ impl<'m> Resolver<'_, 'm> {
                     .resolve(&alias.id.scope, &alias.target, "load balancer")
                 {
                     Ok(found) => Some(Ok(found[0])),
-                    Err(u) if matches!(attribute.as_str(), "dns_name" | "DNSName") => Some(Err(u)),
+                    Err(u)
+                        if matches!(attribute.as_str(), "dns_name" | "DNSName" | "arn" | "Ref") =>
+                    {
+                        Some(Err(u))
+                    }
                     // A CloudFront distribution, an S3 website, an API.
                     Err(_) => None,
                 }

@@ -657,13 +657,16 @@ impl EdgeOrigin {
     }
 }
 
-/// A DNS record that aliases a name to another resource's DNS name.
+/// A DNS record that aliases a name to another resource's DNS name, or a
+/// CloudFront VPC origin (`aws_cloudfront_vpc_origin`,
+/// `AWS::CloudFront::VpcOrigin`) that stands for a load balancer by ARN.
 #[derive(Clone, Debug)]
 pub struct DnsAlias {
     pub id: ResourceId,
     /// The record's name, lower case without the trailing dot, when known.
     pub name: Option<String>,
-    /// What it aliases (`alias.name`, `AliasTarget.DNSName`).
+    /// What it aliases (`alias.name`, `AliasTarget.DNSName`, the VPC
+    /// origin's endpoint ARN).
     pub target: Link,
     pub at: Location,
 }

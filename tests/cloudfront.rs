@@ -134,3 +134,52 @@ fn keepalive_below_the_idle_timeout_and_completion_at_the_read_timeout_pass() {
     assert_eq!(got.len(), 1, "{got:?}");
     assert!(got[0].starts_with("CF503 - main.tf:"), "{got:?}");
 }
+
+#[test]
+fn a_vpc_origin_reaches_its_internal_load_balancer_by_arn() {
+    let tf = r#"
+resource "aws_lb" "internal" {
+  name     = "api-internal"
+  internal = true
+}
+resource "aws_cloudfront_vpc_origin" "api" {
+  vpc_origin_endpoint_config {
+    name                   = "api"
+    arn                    = aws_lb.internal.arn
+    http_port              = 80
+    https_port             = 443
+    origin_protocol_policy = "http-only"
+    origin_ssl_protocols {
+      items    = ["TLSv1.2"]
+      quantity = 1
+    }
+  }
+}
+resource "aws_cloudfront_distribution" "cdn" {
+  enabled = true
+  origin {
+    domain_name = aws_lb.internal.dns_name
+    origin_id   = "api"
+    vpc_origin_config {
+      vpc_origin_id            = aws_cloudfront_vpc_origin.api.id
+      origin_keepalive_timeout = 60
+    }
+  }
+}
+"#;
+    let got = scan(tf);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].starts_with("CF501 - main.tf:26"), "{got:?}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("main.tf"),
+        tf.replace(
+            "aws_lb.internal.arn",
+            "\"arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/api-internal/50dc6c495c0c9188\"",
+        ),
+    )
+    .unwrap();
+    let got = summary(&run(dir.path()).findings);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(got[0].starts_with("CF501"), "{got:?}");
+}

@@ -446,6 +446,7 @@ fn read_resources(t: &Template, ev: &Evaluator<'_>, scope: &str, model: &mut Mod
                 model.edge_origins.extend(resources::edge_origins(&r))
             }
             "AWS::Route53::RecordSet" => model.dns_aliases.extend(resources::dns_alias(&r)),
+            "AWS::CloudFront::VpcOrigin" => model.dns_aliases.extend(resources::vpc_origin(&r)),
             "AWS::ElasticBeanstalk::Environment" => model
                 .beanstalk
                 .environments

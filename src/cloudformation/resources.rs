@@ -758,9 +758,16 @@ pub fn edge_origins(r: &Resource<'_, '_>) -> Vec<EdgeOrigin> {
     let mut out = Vec::new();
     for origin in origins {
         let at = origin.at.clone().unwrap_or(r.at.clone());
-        // An origin unknown as a whole may be anything: nothing to check.
-        let Some(custom) = field(&origin, "CustomOriginConfig") else {
-            continue;
+        // A custom origin names its host; a VPC origin (an internal load
+        // balancer) names an AWS::CloudFront::VpcOrigin. An origin unknown
+        // as a whole may be anything: nothing to check.
+        let (custom, domain_key) = match (
+            field(&origin, "CustomOriginConfig"),
+            field(&origin, "VpcOriginConfig"),
+        ) {
+            (Some(c), _) => (c, None),
+            (None, Some(v)) => (v, Some("VpcOriginId")),
+            (None, None) => continue,
         };
         // Unset values apply at the origin's domain name (a map's own span
         // would cover every line of it).
@@ -777,9 +784,12 @@ pub fn edge_origins(r: &Resource<'_, '_>) -> Vec<EdgeOrigin> {
             id: r.id.clone(),
             origin_id: field(&origin, "Id").and_then(|v| v.as_known_str().map(str::to_string)),
             domain: {
-                let d = field(&origin, "DomainName");
+                let (d, what) = match domain_key {
+                    Some(key) => (field(custom, key), "VpcOriginId"),
+                    None => (field(&origin, "DomainName"), "origin DomainName"),
+                };
                 let d_at = d.and_then(|d| d.at.clone()).or(Some(at.clone()));
-                to_link(d.cloned(), d_at, "origin DomainName")
+                to_link(d.cloned(), d_at, what)
             },
             keepalive_timeout: timeout(
                 field(custom, "OriginKeepaliveTimeout"),
@@ -806,6 +816,18 @@ pub fn edge_origins(r: &Resource<'_, '_>) -> Vec<EdgeOrigin> {
         });
     }
     out
+}
+
+/// A CloudFront VPC origin: the load balancer its endpoint ARN names.
+pub fn vpc_origin(r: &Resource<'_, '_>) -> Option<DnsAlias> {
+    let arn = field(&r.prop("VpcOriginEndpointConfig")?, "Arn")?.clone();
+    let at = arn.at.clone().or(Some(r.at.clone()));
+    Some(DnsAlias {
+        id: r.id.clone(),
+        name: None,
+        target: to_link(Some(arn), at, "VpcOriginEndpointConfig Arn"),
+        at: r.at.clone(),
+    })
 }
 
 /// A record set aliasing a name (`AliasTarget.DNSName`) to a load balancer.

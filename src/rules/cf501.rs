@@ -9,7 +9,9 @@ declare_rule! {
     ///
     /// A CloudFront distribution's custom origin that is a load balancer
     /// (its `domain_name` / `DomainName` is the load balancer's DNS name,
-    /// directly, through a Route 53 alias record, or written out): CloudFront's
+    /// directly, through a Route 53 alias record, or written out), or a VPC
+    /// origin (`vpc_origin_config`) whose endpoint is the load balancer's
+    /// ARN: CloudFront's
     /// `origin_keepalive_timeout` (`OriginKeepaliveTimeout`, 5 s by
     /// default) must be below the load balancer's idle timeout. Behind a
     /// Network Load Balancer, which passes CloudFront's connections through,

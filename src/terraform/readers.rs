@@ -44,7 +44,13 @@ impl Target {
             Target::LaunchTemplate => &["aws_launch_template"],
             Target::LaunchConfiguration => &["aws_launch_configuration"],
             Target::Service => &["aws_ecs_service"],
-            Target::DnsName => &["aws_lb", "aws_alb", "aws_elb", "aws_route53_record"],
+            Target::DnsName => &[
+                "aws_lb",
+                "aws_alb",
+                "aws_elb",
+                "aws_route53_record",
+                "aws_cloudfront_vpc_origin",
+            ],
             Target::BeanstalkTemplate => &["aws_elastic_beanstalk_configuration_template"],
         }
     }
@@ -694,6 +700,26 @@ pub fn read<S: Source>(rtype: &str, r: &S, model: &mut Model) {
         }
         "aws_cloudfront_distribution" => model.edge_origins.extend(edge_origins(r)),
         "aws_route53_record" => model.dns_aliases.extend(dns_alias(r)),
+        "aws_cloudfront_vpc_origin" => {
+            let root = r.root();
+            if let Some(endpoint) = r
+                .blocks(&root, "vpc_origin_endpoint_config")
+                .into_iter()
+                .next()
+            {
+                model.dns_aliases.push(DnsAlias {
+                    id: r.id().clone(),
+                    name: None,
+                    target: r.link(
+                        &endpoint,
+                        "arn",
+                        "vpc_origin_endpoint_config arn",
+                        Target::LoadBalancer,
+                    ),
+                    at: r.at().clone(),
+                });
+            }
+        }
         "aws_elastic_beanstalk_environment" => {
             let root = r.root();
             let template = r.is_set(&root, "template_name").then(|| {
@@ -736,8 +762,27 @@ fn edge_origins<S: Source>(r: &S) -> Vec<EdgeOrigin> {
     let root = r.root();
     let mut out = Vec::new();
     for origin in r.blocks(&root, "origin") {
-        let Some(custom) = r.blocks(&origin, "custom_origin_config").into_iter().next() else {
-            continue;
+        // A custom origin names its host; a VPC origin (an internal load
+        // balancer) names an aws_cloudfront_vpc_origin. Both keep idle
+        // connections and wait for responses the same way.
+        let (custom, domain) = match (
+            r.blocks(&origin, "custom_origin_config").into_iter().next(),
+            r.blocks(&origin, "vpc_origin_config").into_iter().next(),
+        ) {
+            (Some(c), _) => {
+                let domain = r.link(
+                    &origin,
+                    "domain_name",
+                    "origin domain_name",
+                    Target::DnsName,
+                );
+                (c, domain)
+            }
+            (None, Some(v)) => {
+                let domain = r.link(&v, "vpc_origin_id", "vpc_origin_id", Target::DnsName);
+                (v, domain)
+            }
+            (None, None) => continue,
         };
         // A value left unset applies at the origin.
         let origin_at = r
@@ -763,12 +808,7 @@ fn edge_origins<S: Source>(r: &S) -> Vec<EdgeOrigin> {
             origin_id: r
                 .value(&origin, "origin_id", &never_default)
                 .and_then(|v| v.as_known_str().map(str::to_string)),
-            domain: r.link(
-                &origin,
-                "domain_name",
-                "origin domain_name",
-                Target::LoadBalancer,
-            ),
+            domain,
             keepalive_timeout: timeout(
                 &custom,
                 "origin_keepalive_timeout",
@@ -900,6 +940,7 @@ pub fn is_read(rtype: &str) -> bool {
                 | "aws_codedeploy_deployment_group"
                 | "aws_ecr_repository"
                 | "aws_route53_record"
+                | "aws_cloudfront_vpc_origin"
                 | "aws_elastic_beanstalk_configuration_template"
         )
 }

@@ -32,6 +32,7 @@ declare_rule! {
     /// - Apache httpd
     /// - Varnish (`varnishd`, the `varnish` image)
     /// - ASP.NET Core on Kestrel (`dotnet App.dll`)
+    /// - Apache Tomcat (`catalina.sh run`, the `tomcat` image)
     /// - Quarkus (`quarkus-run.jar`, a `quarkus.` property or `QUARKUS_*` variable)
     /// - Spring Boot on embedded Tomcat (`java` with Spring properties or `SPRING_*` variables)
     ///
@@ -39,7 +40,7 @@ declare_rule! {
     /// Spring Boot: declare the server. A server is recognised from the container's `entryPoint` and
     /// `command` (through `sh -c`, wrappers such as `bundle exec`, `python
     /// -m` and `dumb-init`, and scripts in the task definition), or for
-    /// nginx, Apache httpd, Varnish, HAProxy, Traefik, Caddy and Envoy from
+    /// nginx, Apache httpd, Varnish, HAProxy, Traefik, Caddy, Envoy and Tomcat from
     /// an official image that runs its stock command. When the image is built in the scanned repository and
     /// keepalign can tell which Dockerfile builds it (an `[[image]]` entry,
     /// a Compose file, a CI workflow, a CDK asset manifest, the image's

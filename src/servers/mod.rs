@@ -31,6 +31,7 @@ mod python;
 mod quarkus;
 mod spring;
 mod thruster;
+mod tomcat;
 mod traefik;
 mod unicorn;
 mod uvicorn;
@@ -142,6 +143,11 @@ const RECOGNISERS: &[(&str, Recogniser)] = &[
     (
         "ASP.NET Core on Kestrel (`dotnet App.dll`)",
         kestrel::recognise,
+    ),
+    // Before Quarkus and Spring Boot, which also run `java`.
+    (
+        "Apache Tomcat (`catalina.sh run`, the `tomcat` image)",
+        tomcat::recognise,
     ),
     (
         "Quarkus (`quarkus-run.jar`, a `quarkus.` property or `QUARKUS_*` variable)",
@@ -287,6 +293,7 @@ const DECLARABLE: &[(&str, &[&str])] = &[
     ("httpd", &["httpd"]),
     ("apache", &["httpd"]),
     ("quarkus", &["java", "-jar", "quarkus-run.jar"]),
+    ("tomcat", &["catalina.sh", "run"]),
     ("varnish", &["varnishd"]),
     ("haproxy", &["haproxy"]),
     ("traefik", &["traefik"]),

@@ -21,6 +21,7 @@ mod gunicorn;
 mod haproxy;
 mod httpd;
 mod hypercorn;
+mod jetty;
 mod js;
 mod jvm;
 mod kestrel;
@@ -150,11 +151,15 @@ const RECOGNISERS: &[(&str, Recogniser)] = &[
         tomcat::recognise,
     ),
     (
+        "Jetty (`java -jar $JETTY_HOME/start.jar`, the `jetty` image)",
+        jetty::recognise,
+    ),
+    (
         "Quarkus (`quarkus-run.jar`, a `quarkus.` property or `QUARKUS_*` variable)",
         quarkus::recognise,
     ),
     (
-        "Spring Boot on embedded Tomcat (`java` with Spring properties or `SPRING_*` variables)",
+        "Spring Boot on embedded Tomcat or Jetty (`java` with Spring properties or `SPRING_*` variables)",
         spring::recognise,
     ),
 ];
@@ -294,6 +299,7 @@ const DECLARABLE: &[(&str, &[&str])] = &[
     ("apache", &["httpd"]),
     ("quarkus", &["java", "-jar", "quarkus-run.jar"]),
     ("tomcat", &["catalina.sh", "run"]),
+    ("jetty", &["java", "-jar", "/usr/local/jetty/start.jar"]),
     ("varnish", &["varnishd"]),
     ("haproxy", &["haproxy"]),
     ("traefik", &["traefik"]),

@@ -157,6 +157,13 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "server-java-tomcat-jetty-yaml",
+        &[
+            "KA101 ReportsService shop.yaml:172",
+            "KA101 StorefrontService server.xml:12",
+        ],
+    ),
+    (
         "server-varnish-kestrel-yaml",
         &["KA101 ApiService edge.yaml:129"],
     ),

@@ -334,6 +334,13 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "KA101 aws_ecs_service.docs Caddyfile:6",
         ],
     ),
+    (
+        "server-java-tomcat-jetty",
+        &[
+            "KA101 aws_ecs_service.legacy main.tf:112",
+            "KA101 aws_ecs_service.orders main.tf:254",
+        ],
+    ),
     ("server-uvicorn-env", &[]),
     (
         "server-waitress",

@@ -33,8 +33,8 @@ use crate::source::Location;
 pub(super) const PROPERTY: &str = "jetty.http.idleTimeout";
 /// The official image's `JETTY_BASE`.
 const OFFICIAL_BASE: &str = "/var/lib/jetty";
-const DEFAULT: &str = "Jetty's default jetty.http.idleTimeout, 30000 ms (AbstractConnector, \
-                       etc/jetty-http.xml)";
+const DEFAULT: &str = "Jetty default jetty.http.idleTimeout (30000 ms: AbstractConnector, \
+                       etc/jetty-http.xml";
 /// Variables that carry JVM options, lowest precedence first.
 const OPTION_VARIABLES: &[&str] = &["JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "JAVA_OPTIONS"];
 /// More ini files than this are not read.
@@ -134,9 +134,9 @@ fn keep_alive(ctx: &Invocation, jvm_args: &[Word], start_args: &[Word]) -> KeepA
     KeepAlive::Timeout(ctx.default(
         30.0,
         if ctx.files.is_some() {
-            DEFAULT.to_string()
+            format!("{DEFAULT})")
         } else {
-            format!("{DEFAULT}; a start.d/*.ini in the image may set it")
+            format!("{DEFAULT}; a start.d/*.ini in the image may set it)")
         },
     ))
 }

@@ -84,8 +84,8 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
             Some(found) => found,
             None => Found::Timeout(ctx.default(
                 30.0,
-                "Jetty's default connector idle timeout, 30000 ms (AbstractConnector), which \
-                 Spring Boot leaves when server.jetty.connection-idle-timeout is not set",
+                "Jetty default connector idle timeout (30000 ms, AbstractConnector, which Spring \
+                 Boot leaves when server.jetty.connection-idle-timeout is not set)",
             )),
         },
         None => match props

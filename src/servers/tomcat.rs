@@ -41,12 +41,12 @@ use std::sync::Arc;
 const OFFICIAL_HOME: &str = "/usr/local/tomcat";
 /// The stock server.xml's HTTP connector.
 const STOCK_PORT: u16 = 8080;
-const STOCK: &str = "connectionTimeout=\"20000\" on the port-8080 HTTP connector of the stock \
-                     conf/server.xml of Apache Tomcat (tomcat 11.0.25 conf/server.xml), which \
-                     keepAliveTimeout falls back to";
-const BUILT_IN: &str = "Tomcat's built-in connectionTimeout of 60000 ms \
-                        (http11/Constants.DEFAULT_CONNECTION_TIMEOUT), which keepAliveTimeout \
-                        falls back to, as the connector sets neither";
+const STOCK: &str = "Tomcat's stock conf/server.xml (connectionTimeout=\"20000\" on its port-8080 \
+                     HTTP connector, which keepAliveTimeout falls back to; tomcat 11.0.25 \
+                     conf/server.xml)";
+const BUILT_IN: &str = "Tomcat built-in connectionTimeout (60000 ms, \
+                        http11/Constants.DEFAULT_CONNECTION_TIMEOUT, which keepAliveTimeout falls \
+                        back to, as the connector sets neither)";
 /// More connectors than this in one server.xml are not read.
 const MAX_CONNECTORS: usize = 256;
 

@@ -25,6 +25,7 @@ declare_rule! {
     /// - hypercorn
     /// - daphne
     /// - waitress
+    /// - uWSGI (`uwsgi`, with `--ini` files and `UWSGI_*` variables)
     /// - Node.js (`node`, `npm`/`pnpm`/`yarn` scripts, `pm2-runtime`, `next start`, `fastify start`)
     /// - Puma (`puma`, `pumactl start`, `rails server`)
     /// - Unicorn

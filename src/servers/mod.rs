@@ -36,6 +36,7 @@ mod tomcat;
 mod traefik;
 mod unicorn;
 mod uvicorn;
+mod uwsgi;
 mod varnish;
 mod waitress;
 
@@ -126,6 +127,10 @@ const RECOGNISERS: &[(&str, Recogniser)] = &[
     ("hypercorn", hypercorn::recognise),
     ("daphne", daphne::recognise),
     ("waitress", waitress::recognise),
+    (
+        "uWSGI (`uwsgi`, with `--ini` files and `UWSGI_*` variables)",
+        uwsgi::recognise,
+    ),
     (
         "Node.js (`node`, `npm`/`pnpm`/`yarn` scripts, `pm2-runtime`, `next start`, `fastify start`)",
         node::recognise,
@@ -287,6 +292,7 @@ const DECLARABLE: &[(&str, &[&str])] = &[
     ("hypercorn", &["hypercorn"]),
     ("daphne", &["daphne"]),
     ("waitress", &["waitress-serve"]),
+    ("uwsgi", &["uwsgi"]),
     ("node", &["node"]),
     ("nodejs", &["node"]),
     ("next", &["next", "start"]),

@@ -27,6 +27,8 @@ declare_rule! {
     /// - waitress
     /// - uWSGI (`uwsgi`, with `--ini` files and `UWSGI_*` variables)
     /// - Node.js (`node`, `npm`/`pnpm`/`yarn` scripts, `pm2-runtime`, `next start`, `fastify start`)
+    /// - Bun (`bun run app.ts`, `bun app.ts`, the `oven/bun` image)
+    /// - Deno (`deno run`, `deno serve`, the `denoland/deno` image)
     /// - Puma (`puma`, `pumactl start`, `rails server`)
     /// - Unicorn
     /// - nginx

@@ -12,10 +12,12 @@
 //! `httpd:*`).
 
 mod args;
+mod bun;
 mod caddy;
 mod command;
 mod conf_files;
 mod daphne;
+mod deno;
 mod envoy;
 mod gunicorn;
 mod haproxy;
@@ -134,6 +136,14 @@ const RECOGNISERS: &[(&str, Recogniser)] = &[
     (
         "Node.js (`node`, `npm`/`pnpm`/`yarn` scripts, `pm2-runtime`, `next start`, `fastify start`)",
         node::recognise,
+    ),
+    (
+        "Bun (`bun run app.ts`, `bun app.ts`, the `oven/bun` image)",
+        bun::recognise,
+    ),
+    (
+        "Deno (`deno run`, `deno serve`, the `denoland/deno` image)",
+        deno::recognise,
     ),
     (
         "Puma (`puma`, `pumactl start`, `rails server`)",
@@ -297,6 +307,8 @@ const DECLARABLE: &[(&str, &[&str])] = &[
     ("nodejs", &["node"]),
     ("next", &["next", "start"]),
     ("fastify", &["fastify", "start"]),
+    ("bun", &["bun", "run", "index.ts"]),
+    ("deno", &["deno", "run", "main.ts"]),
     ("puma", &["puma"]),
     ("thruster", &["thrust"]),
     ("unicorn", &["unicorn"]),

@@ -164,6 +164,13 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "server-uwsgi-bun-deno-yaml",
+        &[
+            "UN001 LegacyService apps.yaml:114",
+            "KA101 StorefrontService apps.yaml:173",
+        ],
+    ),
+    (
         "server-varnish-kestrel-yaml",
         &["KA101 ApiService edge.yaml:129"],
     ),

@@ -343,6 +343,14 @@ const EXPECTED: &[(&str, &[&str])] = &[
     ),
     ("server-uvicorn-env", &[]),
     (
+        "server-uwsgi-bun-deno",
+        &[
+            "KA101 aws_ecs_service.edge main.tf:178",
+            "UN001 aws_ecs_service.realtime main.tf:239",
+            "KA101 aws_ecs_service.api Dockerfile:8",
+        ],
+    ),
+    (
         "server-waitress",
         &["KA101 aws_ecs_service.portal ecs.tf:18"],
     ),

@@ -58,8 +58,8 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         identified_at: ctx.server_at(),
         keep_alive: KeepAlive::Timeout(ctx.default(
             10.0,
-            "Bun.serve default idleTimeout (10 s, src/bun.js/api/server/ServerConfig.zig; set \
-             only in the app's code, and an app on node:http differs)",
+            "Bun.serve default idleTimeout (src/bun.js/api/server/ServerConfig.zig; set only \
+             in the app's code, and an app on node:http differs)",
         )),
         graceful_timeout: None,
         request_timeout: None,

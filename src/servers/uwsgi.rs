@@ -378,8 +378,8 @@ fn keep_alive(ctx: &Invocation, opts: &[Opt]) -> KeepAlive {
             Some(o) => seconds(ctx, o, "--socket-timeout"),
             None => ctx.default(
                 4.0,
-                "uWSGI default --socket-timeout (4 s, core/init.c, the wait for the next request \
-                 on an --http11-socket connection)",
+                "uWSGI default --socket-timeout (core/init.c; the wait for the next request on an \
+                 --http11-socket connection)",
             ),
         }),
         Kind::Router => match last("http-keepalive") {
@@ -409,8 +409,8 @@ fn keep_alive(ctx: &Invocation, opts: &[Opt]) -> KeepAlive {
                     Some(o) => seconds(ctx, o, "--http-timeout"),
                     None => ctx.default(
                         60.0,
-                        "uWSGI default --http-timeout (60 s, plugins/corerouter/corerouter.c, \
-                         which a bare --http-keepalive leaves as the idle timeout)",
+                        "uWSGI default --http-timeout (plugins/corerouter/corerouter.c; a bare \
+                         --http-keepalive leaves it as the idle timeout)",
                     ),
                 })
             }

@@ -39,6 +39,7 @@ declare_rule! {
     /// - Jetty (`java -jar $JETTY_HOME/start.jar`, the `jetty` image)
     /// - Quarkus (`quarkus-run.jar`, a `quarkus.` property or `QUARKUS_*` variable)
     /// - Spring Boot on embedded Tomcat or Jetty (`java` with Spring properties or `SPRING_*` variables)
+    /// - Go (a binary built by `go build -o` in a `golang` stage of the image's Dockerfile)
     ///
     /// A plain `java -jar app.jar` with no sign of Spring is not taken for
     /// Spring Boot: declare the server. A server is recognised from the container's `entryPoint` and

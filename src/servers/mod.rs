@@ -19,6 +19,7 @@ mod conf_files;
 mod daphne;
 mod deno;
 mod envoy;
+mod go;
 mod gunicorn;
 mod haproxy;
 mod httpd;
@@ -176,6 +177,11 @@ const RECOGNISERS: &[(&str, Recogniser)] = &[
     (
         "Spring Boot on embedded Tomcat or Jetty (`java` with Spring properties or `SPRING_*` variables)",
         spring::recognise,
+    ),
+    // Last: only a binary the Dockerfile in the scan builds with `go build`.
+    (
+        "Go (a binary built by `go build -o` in a `golang` stage of the image's Dockerfile)",
+        go::recognise,
     ),
 ];
 

@@ -14,7 +14,10 @@
 //! `conf/server.xml` (the same in 10.1.x, 11.0.x and main) has one HTTP
 //! connector, `<Connector port="8080" protocol="HTTP/1.1"
 //! connectionTimeout="20000" redirectPort="8443" />`, and it is what the
-//! official image runs: 20 s, below an ALB's default 60 s (KA101). A value
+//! official image runs (docker-library/tomcat `11.0/jdk21/temurin-noble/
+//! Dockerfile` unpacks the release into `CATALINA_HOME=/usr/local/tomcat`
+//! without touching `conf/`, with `ENTRYPOINT []` and `CMD ["catalina.sh",
+//! "run"]`): 20 s, below an ALB's default 60 s (KA101). A value
 //! of `-1` (any value not above 0: `NioEndpoint`'s poller times a
 //! connection out only when `timeout > 0`) is no timeout.
 //!

@@ -157,6 +157,20 @@ const EXPECTED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "server-java-tomcat-jetty-yaml",
+        &[
+            "KA101 ReportsService shop.yaml:172",
+            "KA101 StorefrontService server.xml:12",
+        ],
+    ),
+    (
+        "server-uwsgi-bun-deno-yaml",
+        &[
+            "UN001 LegacyService apps.yaml:114",
+            "KA101 StorefrontService apps.yaml:173",
+        ],
+    ),
+    (
         "server-varnish-kestrel-yaml",
         &["KA101 ApiService edge.yaml:129"],
     ),

@@ -334,7 +334,22 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "KA101 aws_ecs_service.docs Caddyfile:6",
         ],
     ),
+    (
+        "server-java-tomcat-jetty",
+        &[
+            "KA101 aws_ecs_service.legacy main.tf:112",
+            "KA101 aws_ecs_service.orders main.tf:254",
+        ],
+    ),
     ("server-uvicorn-env", &[]),
+    (
+        "server-uwsgi-bun-deno",
+        &[
+            "KA101 aws_ecs_service.edge main.tf:178",
+            "UN001 aws_ecs_service.realtime main.tf:239",
+            "KA101 aws_ecs_service.api Dockerfile:8",
+        ],
+    ),
     (
         "server-waitress",
         &["KA101 aws_ecs_service.portal ecs.tf:18"],

@@ -246,11 +246,11 @@ mod kind_tests {
                 assert_eq!(s.location(), Some(&at), "{kind}");
             }
         }
-        let p = servers::declared("jetty", None, &at);
-        assert_eq!(p.server, "jetty");
+        let p = servers::declared("lighttpd", None, &at);
+        assert_eq!(p.server, "lighttpd");
         assert_eq!(
             p.keep_alive_fix_text(65.0),
-            "the keep-alive timeout of jetty to 65 s"
+            "the keep-alive timeout of lighttpd to 65 s"
         );
         assert!(matches!(
             p.keep_alive,

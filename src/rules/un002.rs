@@ -25,21 +25,27 @@ declare_rule! {
     /// - hypercorn
     /// - daphne
     /// - waitress
+    /// - uWSGI (`uwsgi`, with `--ini` files and `UWSGI_*` variables)
     /// - Node.js (`node`, `npm`/`pnpm`/`yarn` scripts, `pm2-runtime`, `next start`, `fastify start`)
+    /// - Bun (`bun run app.ts`, `bun app.ts`, the `oven/bun` image)
+    /// - Deno (`deno run`, `deno serve`, the `denoland/deno` image)
     /// - Puma (`puma`, `pumactl start`, `rails server`)
     /// - Unicorn
     /// - nginx
     /// - Apache httpd
     /// - Varnish (`varnishd`, the `varnish` image)
     /// - ASP.NET Core on Kestrel (`dotnet App.dll`)
+    /// - Apache Tomcat (`catalina.sh run`, the `tomcat` image)
+    /// - Jetty (`java -jar $JETTY_HOME/start.jar`, the `jetty` image)
     /// - Quarkus (`quarkus-run.jar`, a `quarkus.` property or `QUARKUS_*` variable)
-    /// - Spring Boot on embedded Tomcat (`java` with Spring properties or `SPRING_*` variables)
+    /// - Spring Boot on embedded Tomcat or Jetty (`java` with Spring properties or `SPRING_*` variables)
+    /// - Go (a binary built by `go build -o` in a `golang` stage of the image's Dockerfile)
     ///
     /// A plain `java -jar app.jar` with no sign of Spring is not taken for
     /// Spring Boot: declare the server. A server is recognised from the container's `entryPoint` and
     /// `command` (through `sh -c`, wrappers such as `bundle exec`, `python
     /// -m` and `dumb-init`, and scripts in the task definition), or for
-    /// nginx, Apache httpd, Varnish, HAProxy, Traefik, Caddy and Envoy from
+    /// nginx, Apache httpd, Varnish, HAProxy, Traefik, Caddy, Envoy, Tomcat and Jetty from
     /// an official image that runs its stock command. When the image is built in the scanned repository and
     /// keepalign can tell which Dockerfile builds it (an `[[image]]` entry,
     /// a Compose file, a CI workflow, a CDK asset manifest, the image's
@@ -73,7 +79,7 @@ declare_rule! {
     /// ```toml
     /// [[service]]
     /// match = "aws_ecs_service.api"
-    /// server = "node"        # or any name: "jetty", "go"
+    /// server = "node"        # or any name: "lighttpd", "go"
     /// keep-alive = 75        # seconds, as the application's code sets it
     /// ```
     pub struct Un002 {

@@ -12,15 +12,19 @@
 //! `httpd:*`).
 
 mod args;
+mod bun;
 mod caddy;
 mod command;
 mod conf_files;
 mod daphne;
+mod deno;
 mod envoy;
+mod go;
 mod gunicorn;
 mod haproxy;
 mod httpd;
 mod hypercorn;
+mod jetty;
 mod js;
 mod jvm;
 mod kestrel;
@@ -31,9 +35,11 @@ mod python;
 mod quarkus;
 mod spring;
 mod thruster;
+mod tomcat;
 mod traefik;
 mod unicorn;
 mod uvicorn;
+mod uwsgi;
 mod varnish;
 mod waitress;
 
@@ -125,8 +131,20 @@ const RECOGNISERS: &[(&str, Recogniser)] = &[
     ("daphne", daphne::recognise),
     ("waitress", waitress::recognise),
     (
+        "uWSGI (`uwsgi`, with `--ini` files and `UWSGI_*` variables)",
+        uwsgi::recognise,
+    ),
+    (
         "Node.js (`node`, `npm`/`pnpm`/`yarn` scripts, `pm2-runtime`, `next start`, `fastify start`)",
         node::recognise,
+    ),
+    (
+        "Bun (`bun run app.ts`, `bun app.ts`, the `oven/bun` image)",
+        bun::recognise,
+    ),
+    (
+        "Deno (`deno run`, `deno serve`, the `denoland/deno` image)",
+        deno::recognise,
     ),
     (
         "Puma (`puma`, `pumactl start`, `rails server`)",
@@ -143,13 +161,27 @@ const RECOGNISERS: &[(&str, Recogniser)] = &[
         "ASP.NET Core on Kestrel (`dotnet App.dll`)",
         kestrel::recognise,
     ),
+    // Before Quarkus and Spring Boot, which also run `java`.
+    (
+        "Apache Tomcat (`catalina.sh run`, the `tomcat` image)",
+        tomcat::recognise,
+    ),
+    (
+        "Jetty (`java -jar $JETTY_HOME/start.jar`, the `jetty` image)",
+        jetty::recognise,
+    ),
     (
         "Quarkus (`quarkus-run.jar`, a `quarkus.` property or `QUARKUS_*` variable)",
         quarkus::recognise,
     ),
     (
-        "Spring Boot on embedded Tomcat (`java` with Spring properties or `SPRING_*` variables)",
+        "Spring Boot on embedded Tomcat or Jetty (`java` with Spring properties or `SPRING_*` variables)",
         spring::recognise,
+    ),
+    // Last: only a binary the Dockerfile in the scan builds with `go build`.
+    (
+        "Go (a binary built by `go build -o` in a `golang` stage of the image's Dockerfile)",
+        go::recognise,
     ),
 ];
 
@@ -276,10 +308,13 @@ const DECLARABLE: &[(&str, &[&str])] = &[
     ("hypercorn", &["hypercorn"]),
     ("daphne", &["daphne"]),
     ("waitress", &["waitress-serve"]),
+    ("uwsgi", &["uwsgi"]),
     ("node", &["node"]),
     ("nodejs", &["node"]),
     ("next", &["next", "start"]),
     ("fastify", &["fastify", "start"]),
+    ("bun", &["bun", "run", "index.ts"]),
+    ("deno", &["deno", "run", "main.ts"]),
     ("puma", &["puma"]),
     ("thruster", &["thrust"]),
     ("unicorn", &["unicorn"]),
@@ -287,6 +322,8 @@ const DECLARABLE: &[(&str, &[&str])] = &[
     ("httpd", &["httpd"]),
     ("apache", &["httpd"]),
     ("quarkus", &["java", "-jar", "quarkus-run.jar"]),
+    ("tomcat", &["catalina.sh", "run"]),
+    ("jetty", &["java", "-jar", "/usr/local/jetty/start.jar"]),
     ("varnish", &["varnishd"]),
     ("haproxy", &["haproxy"]),
     ("traefik", &["traefik"]),

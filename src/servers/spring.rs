@@ -1,4 +1,4 @@
-//! Spring Boot on its embedded Tomcat (`java -jar app.jar` with a sign of
+//! Spring Boot on its embedded Tomcat or Jetty (`java -jar app.jar` with a sign of
 //! Spring: `--server.…`/`--spring.…` arguments, `-Dspring.…`/`-Dserver.…`
 //! properties, `SPRING_*` variables, Spring Boot's launcher class, or a
 //! Spring image).
@@ -19,6 +19,14 @@
 //! underscores between words is read too) (Spring Boot reference,
 //! "Externalized Configuration"). An `application.properties` packaged in
 //! the jar is not visible to keepalign: its value is the default's caveat.
+//!
+//! On Jetty (a `server.jetty.…` property or `SERVER_JETTY_…` variable says
+//! so), the connectors' idle timeout is `server.jetty.connection-idle-timeout`
+//! (Spring Boot's `JettyWebServerFactoryCustomizer` maps it to
+//! `AbstractConnector.setIdleTimeout`, and leaves Jetty's 30,000 ms when it
+//! is not set; a value not above 0 disables the timeout), read through the
+//! same sources, `SERVER_JETTY_CONNECTIONIDLETIMEOUT` in the environment.
+//! Undertow and Reactor Netty are not modelled: unknown with the reason.
 //!
 //! Graceful shutdown: with `server.shutdown=graceful`, Spring waits up to
 //! `spring.lifecycle.timeout-per-shutdown-phase` (30 s) for requests to
@@ -41,8 +49,12 @@ const SHUTDOWN_PHASE: &str = "spring.lifecycle.timeout-per-shutdown-phase";
 /// first.
 const OPTION_VARIABLES: &[&str] = &["JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"];
 
-/// Property prefixes of servers other than Tomcat that Spring Boot embeds.
-const OTHER_SERVERS: &[&str] = &["server.jetty.", "server.undertow.", "server.netty."];
+const JETTY_IDLE: &str = "server.jetty.connection-idle-timeout";
+const JETTY: &str = "server.jetty.";
+
+/// Property prefixes of servers other than Tomcat and Jetty that Spring Boot
+/// embeds.
+const OTHER_SERVERS: &[&str] = &["server.undertow.", "server.netty."];
 
 pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
     if ctx.program()? != "java" {
@@ -56,12 +68,26 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         .names
         .iter()
         .find_map(|n| OTHER_SERVERS.iter().find(|p| n.starts_with(&canonical(p))));
+    let jetty = props.names.iter().any(|n| n.starts_with(JETTY));
     let keep_alive = match other {
         Some(prefix) => Found::Timeout(ctx.unresolved(format!(
-            "the app sets `{}…` properties, so Spring Boot runs another server than Tomcat, \
-             whose keep-alive keepalign does not read; declare it in keepalign.toml",
+            "the app sets `{}…` properties, so Spring Boot runs another server than Tomcat or \
+             Jetty, whose keep-alive keepalign does not read; declare it in keepalign.toml",
             prefix
         ))),
+        None if jetty => match props.find(ctx, JETTY_IDLE) {
+            // Jetty disables the idle timeout for a value not above 0.
+            Some(Found::Timeout(s)) if s.value() == Some(&0.0) => Found::NoLimit {
+                why: format!("{JETTY_IDLE} is 0: Jetty never closes an idle connection"),
+                at: s.location().cloned(),
+            },
+            Some(found) => found,
+            None => Found::Timeout(ctx.default(
+                30.0,
+                "Jetty default connector idle timeout (30000 ms, AbstractConnector, which Spring \
+                 Boot leaves when server.jetty.connection-idle-timeout is not set)",
+            )),
+        },
         None => match props
             .find(ctx, KEEP_ALIVE)
             .or_else(|| props.find(ctx, CONNECTION))
@@ -92,23 +118,39 @@ pub(super) fn recognise(ctx: &Invocation) -> Option<ServerProfile> {
         }
         _ => None,
     };
-    Some(ServerProfile {
-        server: "spring-boot",
-        description: "Spring Boot (embedded Tomcat)".into(),
-        identified_at: ctx.server_at(),
-        keep_alive,
-        graceful_timeout: graceful,
-        // Tomcat does not end a request that runs long.
-        request_timeout: None,
-        request_timeout_end: RequestTimeoutEnd::Killed,
-        keep_alive_fix: |s| {
+    let keep_alive_fix: fn(Seconds) -> String = if jetty {
+        |s| {
+            format!(
+                "--server.jetty.connection-idle-timeout={}s (or \
+                 SERVER_JETTY_CONNECTIONIDLETIMEOUT={}s in the environment)",
+                secs(s),
+                secs(s)
+            )
+        }
+    } else {
+        |s| {
             format!(
                 "--server.tomcat.keep-alive-timeout={}s (or SERVER_TOMCAT_KEEPALIVETIMEOUT={}s in \
                  the environment)",
                 secs(s),
                 secs(s)
             )
+        }
+    };
+    Some(ServerProfile {
+        server: "spring-boot",
+        description: if jetty {
+            "Spring Boot (embedded Jetty)".into()
+        } else {
+            "Spring Boot (embedded Tomcat)".into()
         },
+        identified_at: ctx.server_at(),
+        keep_alive,
+        graceful_timeout: graceful,
+        // Tomcat does not end a request that runs long.
+        request_timeout: None,
+        request_timeout_end: RequestTimeoutEnd::Killed,
+        keep_alive_fix,
         graceful_fix: Some(|s| {
             format!("--spring.lifecycle.timeout-per-shutdown-phase={}s", secs(s))
         }),
@@ -501,9 +543,60 @@ mod tests {
             .build();
         assert!(no_limit(&b.profile()).contains("is -1"));
         let b = task()
+            .cmd(&["java", "-jar", "app.jar", "--server.undertow.threads.io=4"])
+            .build();
+        assert_unresolved(ka(&b.profile()), &["another server than Tomcat or Jetty"]);
+    }
+
+    #[test]
+    fn spring_boot_on_jetty_reads_jettys_idle_timeout() {
+        // A Jetty property: Jetty's 30 s default.
+        let b = task()
             .cmd(&["java", "-jar", "app.jar", "--server.jetty.threads.max=50"])
             .build();
-        assert_unresolved(ka(&b.profile()), &["another server than Tomcat"]);
+        let p = b.profile();
+        assert_eq!(p.description, "Spring Boot (embedded Jetty)");
+        assert_default(ka(&p), 30.0, "30000 ms", Some(&b.at("\"java\"", "java")));
+        assert!(
+            (p.keep_alive_fix)(65.0)
+                .starts_with("--server.jetty.connection-idle-timeout=65s (or SERVER_JETTY_")
+        );
+        // The variable, in Spring's relaxed form.
+        let b = task()
+            .cmd(&["java", "-jar", "app.jar"])
+            .env("SERVER_JETTY_CONNECTIONIDLETIMEOUT", "75s")
+            .build();
+        assert_explicit(ka(&b.profile()), 75.0, &b.at("\"75s\"", "75s"));
+        // An argument over the variable; a bare number is milliseconds.
+        let b = task()
+            .cmd(&[
+                "java",
+                "-jar",
+                "app.jar",
+                "--server.jetty.connection-idle-timeout=90000",
+            ])
+            .env("SERVER_JETTY_CONNECTIONIDLETIMEOUT", "75s")
+            .build();
+        assert_eq!(b.profile().value_of_ka(), Some(90.0));
+        // Tomcat's properties do not apply on Jetty.
+        let b = task()
+            .cmd(&[
+                "java",
+                "-jar",
+                "app.jar",
+                "--server.tomcat.keep-alive-timeout=75s",
+            ])
+            .env("SERVER_JETTY_THREADS_MAX", "50")
+            .build();
+        assert_eq!(b.profile().value_of_ka(), Some(30.0));
+        // 0 and -1 disable Jetty's idle timeout.
+        for v in ["0", "-1"] {
+            let b = task()
+                .cmd(&["java", "-jar", "app.jar"])
+                .env("SERVER_JETTY_CONNECTIONIDLETIMEOUT", v)
+                .build();
+            no_limit(&b.profile());
+        }
     }
 
     #[test]

@@ -503,6 +503,19 @@ impl<'a> ImageFiles<'a> {
                 copied_at: copy.at.clone(),
             });
         }
+        // A source the build context does not hold (generated before the
+        // build, or left out of the repository) may bring the path: what it
+        // brings is unknown, not the base image's.
+        let may_bring = file_target(src, dest) == path
+            || (path == dest && !copy.dest_is_dir)
+            || (src.ends_with('/') && relative_to(path, dest).is_some());
+        if may_bring && std::fs::symlink_metadata(&host).is_err() && !self.ignored(&host) {
+            return unknown(format!(
+                "the COPY of `{src}` may bring it, but {} is not in the build context (made \
+                 before the build?), so keepalign cannot read it",
+                display_path(&host)
+            ));
+        }
         None
     }
 
@@ -728,7 +741,9 @@ mod tests {
                  COPY <<EOF /app/inline.py\nx = 1\nEOF\n\
                  ADD vendor.tar.gz /opt/\n\
                  COPY --from=ghcr.io/acme/tools /bin/tool /usr/bin/\n\
-                 COPY conf/*.conf /etc/extra/\n",
+                 COPY conf/*.conf /etc/extra/\n\
+                 COPY generated/haproxy.cfg /usr/local/etc/haproxy/\n\
+                 COPY dist/ /usr/share/site/\n",
             ),
             ("web/gunicorn.conf.py", "keepalive = 75\n"),
             ("web/deploy/gunicorn.conf.py", "keepalive = 5\n"),
@@ -770,6 +785,18 @@ mod tests {
         assert_eq!(found(&files, "/etc/extra/a.conf").as_deref(), Some("a\n"));
         assert_eq!(found(&files, "/etc/extra/b.txt"), None);
         assert_eq!(found(&files, "/etc/passwd"), None);
+        // A source the context does not hold: unknown, not the base image's.
+        assert!(
+            found(&files, "/usr/local/etc/haproxy/haproxy.cfg")
+                .unwrap()
+                .contains("is not in the build context")
+        );
+        assert!(
+            found(&files, "/usr/share/site/index.html")
+                .unwrap()
+                .contains("`dist/`")
+        );
+        assert_eq!(found(&files, "/usr/local/etc/haproxy/other.cfg"), None);
         assert!(found(&files, "inline.py").unwrap().contains("heredoc"));
         assert!(
             found(&files, "/opt/x.conf")

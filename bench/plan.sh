@@ -17,3 +17,19 @@ if command -v hyperfine > /dev/null; then
 fi
 /usr/bin/time -f "single run: wall %e s, peak RSS %M KiB" "${run[@]}"
 python3 bench/large_plan.py verify "$out/report.json" --services "$services"
+# The plan gate's default output: the human report must stay within 1.2x
+# of the JSON one (it once rebuilt each file's source for every finding).
+human=("$bin" plan "$out/plan.json" --output "$out/report.txt" --fail-on never)
+# CPU seconds (user + sys), the median of three runs.
+cpu() {
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{print $1 + $2}'
+  done | sort -n | sed -n 2p
+}
+"${human[@]}" > /dev/null 2>&1  # warm-up
+json_cpu=$(cpu "${run[@]}")
+human_cpu=$(cpu "${human[@]}")
+awk -v j="$json_cpu" -v h="$human_cpu" 'BEGIN {
+  printf "CPU: json %.2f s, human %.2f s, human/json %.2f (budget 1.2)\n", j, h, h / j
+  exit (h / j > 1.2)
+}'

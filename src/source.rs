@@ -13,7 +13,18 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     line_starts: Vec<usize>,
+    /// Made on first need: (byte offset, characters before it) every
+    /// [`CHAR_MARK`] bytes, so a column deep in a long line (a plan is one
+    /// line of megabytes) is counted from the nearest mark, not from the
+    /// line's start.
+    char_marks: std::sync::OnceLock<Vec<(usize, usize)>>,
 }
+
+/// Bytes between two character-count marks of a file.
+const CHAR_MARK: usize = 1 << 16;
+
+/// Columns closer than this to their line's start are counted directly.
+const SHORT_COLUMN: usize = 4096;
 
 impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> Arc<SourceFile> {
@@ -25,7 +36,30 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            char_marks: std::sync::OnceLock::new(),
         })
+    }
+
+    /// How many characters come before byte `offset` (a character
+    /// boundary, or the one before it).
+    pub fn chars_before(&self, offset: usize) -> usize {
+        let marks = self.char_marks.get_or_init(|| {
+            let mut marks = vec![(0, 0)];
+            let mut next = CHAR_MARK;
+            for (chars, (byte, _)) in self.text.char_indices().enumerate() {
+                if byte >= next {
+                    marks.push((byte, chars));
+                    next = byte + CHAR_MARK;
+                }
+            }
+            marks
+        });
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let (byte, chars) = marks[marks.partition_point(|&(b, _)| b <= offset) - 1];
+        chars + self.text[byte..offset].chars().count()
     }
 
     /// 1-based line and column (in characters) of a byte offset.
@@ -33,11 +67,14 @@ impl SourceFile {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let col = self
-            .text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(offset - start);
+        let col = if offset - start < SHORT_COLUMN {
+            self.text
+                .get(start..offset)
+                .map(|s| s.chars().count())
+                .unwrap_or(offset - start)
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        };
         (line + 1, col + 1)
     }
 

@@ -3,7 +3,7 @@
 use super::{Summary, defuse, escape_terminal, is_workflow_command, shown_escaped};
 use crate::finding::{Finding, Severity};
 use crate::source::{Location, SourceFile, char_range};
-use ariadne::{Color, Config, IndexType, Label, Report, ReportKind, sources};
+use ariadne::{Cache, Color, Config, IndexType, Label, Report, ReportKind, Source};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::ops::Range;
@@ -11,6 +11,10 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 const MAX_SNIPPET_LINE: usize = 400;
+
+/// Labels of one file further apart than this many lines are shown in
+/// snippets of their own.
+const FAR_LINES: usize = 100;
 
 pub fn render(findings: &[Finding], summary: &Summary, color: bool) -> String {
     // A service address defined in several roots or templates (`Service`,
@@ -28,8 +32,8 @@ pub fn render(findings: &[Finding], summary: &Summary, color: bool) -> String {
             .is_some_and(|s| scopes.get(s).is_some_and(|set| set.len() > 1))
     };
     let mut out = Vec::new();
-    // Each file's text as ariadne echoes it, made once per report.
-    let mut shown = HashMap::new();
+    // Each file's text as ariadne echoes it, line-indexed once per report.
+    let mut shown = Shown::default();
     for f in &findings {
         render_one(f, ambiguous(f), color, &mut shown, &mut out);
     }
@@ -43,13 +47,7 @@ pub fn render(findings: &[Finding], summary: &Summary, color: bool) -> String {
     s
 }
 
-fn render_one(
-    f: &Finding,
-    show_scope: bool,
-    color: bool,
-    shown: &mut HashMap<*const SourceFile, Rc<str>>,
-    out: &mut Vec<u8>,
-) {
+fn render_one(f: &Finding, show_scope: bool, color: bool, shown: &mut Shown, out: &mut Vec<u8>) {
     // Lower-case severities, as rustc and clippy print them.
     let c = match f.severity() {
         Severity::Error => Color::Red,
@@ -85,17 +83,14 @@ fn render_one(
     // ariadne echoes each source line: it is given a copy where every
     // character never printed raw is one visible character, and spans in
     // characters, which that copy keeps in place.
-    let mut files = HashMap::new();
-    let mut source = |l: &Location| {
-        let id = FileId::of(l);
-        let text = shown
-            .entry(Arc::as_ptr(&l.file))
-            .or_insert_with(|| shown_source(&l.file.text).into())
-            .clone();
-        files.insert(id.clone(), text);
-        (id, char_span(&l.file.text, &l.span))
+    let mut source = |l: &Location, part: usize| {
+        let id = FileId::of(l, part);
+        shown
+            .files
+            .entry(id.source())
+            .or_insert_with(|| Source::from(Rc::<str>::from(shown_source(&l.file.text))));
+        (id, char_span(&l.file, &l.span))
     };
-    let primary_span = source(primary);
     // ariadne starts a new snippet whenever a label's line goes backwards, so
     // order labels by position: the primary file first, then by line.
     let mut labels: Vec<(&Location, &str, Color)> = vec![(primary, f.label.as_str(), c)];
@@ -111,7 +106,24 @@ fn render_one(
             l.span.start,
         )
     });
-    let mut report = Report::build(kind, primary_span)
+    // ariadne walks every line between two labels of a snippet; labels far
+    // apart in one file (a plan is a million lines) get a snippet each.
+    let mut parts = Vec::with_capacity(labels.len());
+    let mut part = 0;
+    for (i, (l, _, _)) in labels.iter().enumerate() {
+        if let Some((prev, _, _)) = i.checked_sub(1).map(|p| labels[p])
+            && Arc::ptr_eq(&prev.file, &l.file)
+            && l.start().0 > prev.end().0 + FAR_LINES
+        {
+            part += 1;
+        }
+        parts.push(part);
+    }
+    let primary_part = labels
+        .iter()
+        .position(|(l, _, _)| std::ptr::eq(*l, primary))
+        .map_or(0, |i| parts[i]);
+    let mut report = Report::build(kind, source(primary, primary_part))
         .with_config(
             Config::default()
                 .with_color(color)
@@ -119,9 +131,12 @@ fn render_one(
         )
         .with_code(f.rule.id)
         .with_message(escape_terminal(&f.message));
-    for (order, (loc, message, color)) in labels.into_iter().enumerate() {
+    // The primary label's snippet first: ariadne heads the report with it.
+    let mut labels: Vec<_> = labels.into_iter().zip(parts).collect();
+    labels.sort_by_key(|(_, part)| *part != primary_part);
+    for (order, ((loc, message, color), part)) in labels.into_iter().enumerate() {
         report = report.with_label(
-            Label::new(source(loc))
+            Label::new(source(loc, part))
                 .with_message(escape_terminal(message))
                 .with_color(color)
                 .with_order(order as i32),
@@ -140,24 +155,60 @@ fn render_one(
     if let Some(fix) = &f.fix {
         report = report.with_help(escape_terminal(fix));
     }
-    let _ = report.finish().write(sources(files), &mut *out);
+    let _ = report.finish().write(&mut *shown, &mut *out);
     out.push(b'\n');
 }
 
 /// A file as ariadne names it: shown by its escaped path, told apart by the
-/// real one, so two paths that escape alike stay two files.
+/// real one and by the loaded file itself, so two paths that escape alike
+/// stay two files.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct FileId {
     path: String,
     shown: String,
+    file: *const SourceFile,
+    /// Which snippet of the file, for labels far apart in it.
+    part: usize,
 }
 
 impl FileId {
-    fn of(l: &Location) -> FileId {
+    fn of(l: &Location, part: usize) -> FileId {
         FileId {
             path: l.file.display.clone(),
             shown: escape_terminal(&l.file.display),
+            file: Arc::as_ptr(&l.file),
+            part,
         }
+    }
+
+    /// The file whatever the snippet: its text is made once.
+    fn source(&self) -> FileId {
+        FileId {
+            part: 0,
+            ..self.clone()
+        }
+    }
+}
+
+/// The files of a report as ariadne reads them, each made and line-indexed
+/// once: a finding in a large file (a plan is megabytes) does not index it
+/// again.
+#[derive(Default)]
+struct Shown {
+    files: HashMap<FileId, Source<Rc<str>>>,
+}
+
+impl Cache<FileId> for Shown {
+    type Storage = Rc<str>;
+
+    fn fetch(&mut self, id: &FileId) -> Result<&Source<Rc<str>>, impl fmt::Debug> {
+        self.files
+            .get(&id.source())
+            .ok_or_else(|| format!("no source for {id}"))
+    }
+
+    fn display<'a>(&self, id: &'a FileId) -> Option<impl fmt::Display + 'a> {
+        Some(id)
     }
 }
 
@@ -208,10 +259,10 @@ fn shown_source(text: &str) -> String {
 /// A byte span as character offsets, for ariadne. Clamped to the text and
 /// widened to whole characters first: a span that cuts a character must
 /// not panic the report (`Location::new` already prevents it).
-fn char_span(text: &str, span: &Range<usize>) -> Range<usize> {
-    let span = char_range(text, span.clone());
-    let start = text[..span.start].chars().count();
-    start..start + text[span].chars().count()
+fn char_span(file: &SourceFile, span: &Range<usize>) -> Range<usize> {
+    let span = char_range(&file.text, span.clone());
+    let start = file.chars_before(span.start);
+    start..start + file.text[span].chars().count()
 }
 
 /// The last pass over the report. ariadne colours custom report kinds even
@@ -283,11 +334,23 @@ mod tests {
 
     #[test]
     fn spans_become_whole_characters() {
-        let text = "x = “web”";
+        let text = SourceFile::new("a.tf".into(), "x = “web”".into());
         // 4..5 cuts the first quote (bytes 4..7).
-        assert_eq!(char_span(text, &(4..5)), 4..5);
-        assert_eq!(char_span(text, &(5..9)), 4..7);
-        assert_eq!(char_span(text, &(50..60)), 9..9);
+        assert_eq!(char_span(&text, &(4..5)), 4..5);
+        assert_eq!(char_span(&text, &(5..9)), 4..7);
+        assert_eq!(char_span(&text, &(50..60)), 9..9);
+        // Deep in a long line with characters of several bytes, counted
+        // from the nearest mark as from the start.
+        let long = format!("{}é{}", "é".repeat(100_000), "x".repeat(70_000));
+        let file = SourceFile::new("plan.json".into(), long.clone());
+        let at = long.len() - 10;
+        assert_eq!(file.chars_before(at), long[..at].chars().count());
+        assert_eq!(file.line_col(at), (1, long[..at].chars().count() + 1));
+        assert_eq!(
+            file.chars_before(3),
+            1,
+            "inside a character: the one before"
+        );
     }
 
     #[test]

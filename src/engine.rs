@@ -151,7 +151,7 @@ fn not_iac(path: &Path) -> Option<String> {
 /// The repository of a module directory: that of the scanned path that
 /// contains it (`path_roots`, found once per scan), else its own.
 fn repo_root_for(dir: &Path, path_roots: &[PathBuf]) -> PathBuf {
-    let canon = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let canon = crate::input::canonical_or_same(dir);
     path_roots
         .iter()
         .find(|root| canon.starts_with(root))

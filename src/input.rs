@@ -282,6 +282,31 @@ fn open_nonblocking(path: &Path, _: bool) -> std::io::Result<File> {
 }
 
 /// The directory `path` is in (`.` for a bare file name).
+/// A directory's canonical path, resolved once per scan process: every
+/// file of a directory is confined through it (a scan reads thousands of
+/// files in hundreds of directories; resolving each path whole was a fifth
+/// of a scan's CPU). Failures are not kept; keepalign never changes its
+/// working directory, so a relative key keeps its meaning.
+pub fn canonical_dir(dir: &Path) -> std::io::Result<PathBuf> {
+    use std::sync::{Mutex, OnceLock};
+    static DIRS: OnceLock<Mutex<std::collections::HashMap<PathBuf, PathBuf>>> = OnceLock::new();
+    let dirs = DIRS.get_or_init(Default::default);
+    if let Some(c) = dirs.lock().ok().and_then(|d| d.get(dir).cloned()) {
+        return Ok(c);
+    }
+    let c = dir.canonicalize()?;
+    if let Ok(mut d) = dirs.lock() {
+        d.insert(dir.to_path_buf(), c.clone());
+    }
+    Ok(c)
+}
+
+/// A directory's canonical path (resolved once, see [`canonical_dir`]),
+/// or the path itself when it cannot be resolved.
+pub fn canonical_or_same(dir: &Path) -> PathBuf {
+    canonical_dir(dir).unwrap_or_else(|_| dir.to_path_buf())
+}
+
 fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -292,16 +317,32 @@ fn parent_dir(path: &Path) -> PathBuf {
 /// `path` confined to `root`: its directory resolved (scan paths may pass
 /// through symlinks to directories), then the file itself.
 fn confine_file(path: &Path, root: &Path) -> Confined {
-    // A relative path without `..` (every file found by scanning) cannot
-    // leave by its text; one resolution then decides. Others are first
-    // judged by their text, as `confine` does for paths the IaC writes.
-    let plain = path.is_relative()
-        && path
-            .components()
-            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-    if plain {
-        return match path.canonicalize() {
-            Ok(c) if c.starts_with(root) => Confined::Inside(c),
+    // A path without `..` (every file found by scanning), relative or
+    // written under the root, cannot leave by its text: its directory's
+    // resolution (shared by the directory's files) and the file itself
+    // decide. Others are first judged by their text, as `confine` does for
+    // paths the IaC writes.
+    let no_parent = path.components().all(|c| {
+        matches!(
+            c,
+            Component::Normal(_) | Component::CurDir | Component::RootDir
+        )
+    });
+    let plain = no_parent && (path.is_relative() || path.starts_with(root));
+    if let (true, Some(name)) = (plain, path.file_name()) {
+        let dir = match canonical_dir(&parent_dir(path)) {
+            Ok(d) => d,
+            Err(e) => return Confined::Unreadable(e),
+        };
+        let candidate = dir.join(name);
+        return match std::fs::symlink_metadata(&candidate) {
+            // A link is resolved whole: it may lead anywhere.
+            Ok(m) if m.file_type().is_symlink() => match candidate.canonicalize() {
+                Ok(c) if c.starts_with(root) => Confined::Inside(c),
+                Ok(_) => Confined::Outside,
+                Err(e) => Confined::Unreadable(e),
+            },
+            Ok(_) if candidate.starts_with(root) => Confined::Inside(candidate),
             Ok(_) => Confined::Outside,
             Err(e) => Confined::Unreadable(e),
         };

@@ -246,7 +246,7 @@ fn load_root(
     let mut ev = Evaluator::new(&files.files, dir.to_path_buf(), files.repo_root.clone());
     ev.workspace = Some(ws);
     ev.meter = meter;
-    ev.ancestors = vec![dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())];
+    ev.ancestors = vec![input::canonical_or_same(dir)];
     ev.terraform_workspace = Some(terraform_workspace(
         dir,
         &files.repo_root,
@@ -310,7 +310,7 @@ fn load_root(
     let mut declared: Vec<String> = ev.variables.keys().map(|k| k.to_string()).collect();
     declared.sort();
     model.roots.push(crate::model::LoadedRoot {
-        path: dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()),
+        path: input::canonical_or_same(dir),
         inputs: declared,
     });
     ev.inputs = given.into_iter().collect();

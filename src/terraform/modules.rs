@@ -38,7 +38,7 @@ pub struct Workspace {
 }
 
 fn canonical(p: &Path) -> PathBuf {
-    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+    crate::input::canonical_or_same(p)
 }
 
 /// A `module` block's `source`, as written (it is always a literal).

@@ -115,6 +115,7 @@ const EXPECTED: &[(&str, &[&str])] = &[
             "CF501 - edge.yaml:169",
             "CF503 - edge.yaml:256",
             "CF502 - edge.yaml:259",
+            "CF501 - edge.yaml:292",
         ],
     ),
     (

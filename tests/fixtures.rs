@@ -297,6 +297,10 @@ const EXPECTED: &[(&str, &[&str])] = &[
         &["NL602 aws_ecs_service.bridge main.tf:34"],
     ),
     (
+        "beanstalk-ebextensions",
+        &["EB701 aws_elastic_beanstalk_environment.billing main.tf:8"],
+    ),
+    (
         "beanstalk-nginx",
         &["EB701 aws_elastic_beanstalk_environment.web main.tf:10"],
     ),

@@ -270,9 +270,7 @@ pub fn on_route<'a>(route: &'a Route<'_>) -> impl Iterator<Item = &'a Ignore> {
 
 /// The in-source suppression that silences rule `id` on `route` today.
 pub fn for_route(route: &Route<'_>, id: &str, today: Date) -> Option<Suppression> {
-    on_route(route)
-        .find(|i| i.silences(id, today))
-        .map(Ignore::as_suppression)
+    among(on_route(route), id, today)
 }
 
 /// The first of `ignores` that silences rule `id` today.
@@ -299,9 +297,7 @@ pub fn for_edge(edge: &crate::edge::Edge<'_>, id: &str, today: Date) -> Option<S
 
 /// The in-source suppression that silences rule `id` on `chain` today.
 pub fn for_chain(chain: &Chain<'_>, id: &str, today: Date) -> Option<Suppression> {
-    on_chain(chain)
-        .find(|i| i.silences(id, today))
-        .map(Ignore::as_suppression)
+    among(on_chain(chain), id, today)
 }
 
 /// `ignore-file` also silences findings located in its file (a keep-alive

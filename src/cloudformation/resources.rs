@@ -774,12 +774,6 @@ pub fn edge_origins(r: &Resource<'_, '_>) -> Vec<EdgeOrigin> {
         let at = field(&origin, "DomainName")
             .and_then(|d| d.at.clone())
             .unwrap_or(at);
-        let custom_at = at.clone();
-        let timeout = |v: Option<&Val>, name: &str, default: Option<(f64, &str)>, at: &Location| {
-            let v = v.cloned();
-            let attr_at = v.as_ref().and_then(|v| v.at.clone());
-            to_seconds(v, attr_at, name, default, at)
-        };
         out.push(EdgeOrigin {
             id: r.id.clone(),
             origin_id: field(&origin, "Id").and_then(|v| v.as_known_str().map(str::to_string)),
@@ -791,24 +785,31 @@ pub fn edge_origins(r: &Resource<'_, '_>) -> Vec<EdgeOrigin> {
                 let d_at = d.and_then(|d| d.at.clone()).or(Some(at.clone()));
                 to_link(d.cloned(), d_at, what)
             },
-            keepalive_timeout: timeout(
-                field(custom, "OriginKeepaliveTimeout"),
+            keepalive_timeout: seconds_of(
+                field(custom, "OriginKeepaliveTimeout").cloned(),
                 "OriginKeepaliveTimeout",
-                Some((5.0, "CloudFront default OriginKeepaliveTimeout")),
-                &custom_at,
+                (5.0, "CloudFront default OriginKeepaliveTimeout"),
+                &at,
             ),
-            read_timeout: timeout(
-                field(custom, "OriginReadTimeout"),
+            read_timeout: seconds_of(
+                field(custom, "OriginReadTimeout").cloned(),
                 "OriginReadTimeout",
-                Some((30.0, "CloudFront default OriginReadTimeout")),
-                &custom_at,
+                (30.0, "CloudFront default OriginReadTimeout"),
+                &at,
             ),
-            response_completion_timeout: field(&origin, "ResponseCompletionTimeout")
-                .map(|v| timeout(Some(v), "ResponseCompletionTimeout", None, &at)),
-            connection_attempts: timeout(
-                field(&origin, "ConnectionAttempts"),
+            response_completion_timeout: field(&origin, "ResponseCompletionTimeout").map(|v| {
+                to_seconds(
+                    Some(v.clone()),
+                    v.at.clone(),
+                    "ResponseCompletionTimeout",
+                    None,
+                    &at,
+                )
+            }),
+            connection_attempts: seconds_of(
+                field(&origin, "ConnectionAttempts").cloned(),
                 "ConnectionAttempts",
-                Some((3.0, "CloudFront default ConnectionAttempts")),
+                (3.0, "CloudFront default ConnectionAttempts"),
                 &at,
             ),
             at,

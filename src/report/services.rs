@@ -18,6 +18,16 @@ pub fn render_json(chains: &[Chain<'_>]) -> String {
     super::json_safe(s)
 }
 
+/// A server's keep-alive with how it is known.
+fn keep_alive(k: &KeepAlive) -> String {
+    match k {
+        KeepAlive::Timeout(t) => secs(t),
+        KeepAlive::ClosesEveryConnection { why } => format!("none: {why}"),
+        KeepAlive::NoLimit { why, at: Some(at) } => format!("no limit: {why}  ({at})"),
+        KeepAlive::NoLimit { why, at: None } => format!("no limit: {why}"),
+    }
+}
+
 /// An unknown text setting's reason.
 fn text_setting(s: &Setting<String>) -> String {
     match s {
@@ -220,18 +230,7 @@ pub fn render_text(
                         emit!(out, "    started by    {at}");
                     }
                 }
-                match &s.keep_alive {
-                    KeepAlive::Timeout(t) => {
-                        emit!(out, "    keep-alive    {}", secs(t));
-                    }
-                    KeepAlive::ClosesEveryConnection { why } => {
-                        emit!(out, "    keep-alive    none: {why}");
-                    }
-                    KeepAlive::NoLimit { why, at } => match at {
-                        Some(at) => emit!(out, "    keep-alive    no limit: {why}  ({at})"),
-                        None => emit!(out, "    keep-alive    no limit: {why}"),
-                    },
-                }
+                emit!(out, "    keep-alive    {}", keep_alive(&s.keep_alive));
                 if let Some(g) = &s.graceful_timeout {
                     emit!(out, "    graceful      {}", secs(g));
                 }
@@ -245,15 +244,7 @@ pub fn render_text(
                         app.description,
                         container.name
                     );
-                    match &app.keep_alive {
-                        KeepAlive::Timeout(t) => emit!(out, "    keep-alive    {}", secs(t)),
-                        KeepAlive::ClosesEveryConnection { why } => {
-                            emit!(out, "    keep-alive    none: {why}")
-                        }
-                        KeepAlive::NoLimit { why, .. } => {
-                            emit!(out, "    keep-alive    no limit: {why}")
-                        }
-                    }
+                    emit!(out, "    keep-alive    {}", keep_alive(&app.keep_alive));
                 }
             }
             Err(u) => {

@@ -151,9 +151,24 @@ fn seconds<S: Source>(
     name: &str,
     default: Option<(f64, &str)>,
 ) -> Setting<Seconds> {
+    seconds_at(r, b, name, default, r.at())
+}
+
+/// `seconds`, with an unset value's default applying at `unset_at` (a
+/// nested block's owner rather than the resource).
+fn seconds_at<S: Source>(
+    r: &S,
+    b: &S::Block,
+    name: &str,
+    default: Option<(f64, &str)>,
+    unset_at: &Location,
+) -> Setting<Seconds> {
     let d = default.map(|d| d.0);
     let v = r.value(b, name, &|v| d.is_some() && v.to_number().ok() == d);
-    to_seconds(v, Some(r.location(b, name)), name, default, r.at())
+    let at = r
+        .first_location(b, &[name])
+        .unwrap_or_else(|| unset_at.clone());
+    to_seconds(v, Some(at), name, default, unset_at)
 }
 
 pub fn load_balancer<S: Source>(r: &S, classic: bool) -> LoadBalancer {
@@ -789,12 +804,7 @@ fn edge_origins<S: Source>(r: &S) -> Vec<EdgeOrigin> {
             .first_location(&origin, &["domain_name", "origin_id"])
             .unwrap_or_else(|| r.at().clone());
         let timeout = |b: &S::Block, name: &str, default: Option<(f64, &str)>| {
-            let at = r
-                .first_location(b, &[name])
-                .unwrap_or_else(|| origin_at.clone());
-            let d = default.map(|d| d.0);
-            let v = r.value(b, name, &|v| d.is_some() && v.to_number().ok() == d);
-            to_seconds(v, Some(at.clone()), name, default, &at)
+            seconds_at(r, b, name, default, &origin_at)
         };
         // A plan records an unset response_completion_timeout as 0.
         let completion = r

@@ -437,3 +437,56 @@ impl Scan {
         self.done.notify_all();
     }
 }
+
+/// The part of the syntax-tree budget that roots share while they are
+/// evaluated: a root parses its files once their estimated cost fits in
+/// what the roots in progress leave, and gives it back when it is dropped.
+/// Admission waits rather than refuses, so which files are parsed does not
+/// depend on timing; only a root that could never fit loses files, and
+/// that is decided before it waits (`capacity`).
+pub struct Held {
+    capacity: u64,
+    left: std::sync::Mutex<u64>,
+    freed: std::sync::Condvar,
+}
+
+/// A root's share of `Held`, given back on drop.
+pub struct Hold<'h> {
+    held: &'h Held,
+    cost: u64,
+}
+
+impl Held {
+    pub fn new(capacity: u64) -> Held {
+        Held {
+            capacity,
+            left: std::sync::Mutex::new(capacity),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
+    /// What one root may hold at most: all of it.
+    pub fn capacity(&self) -> u64 {
+        self.capacity
+    }
+
+    /// Wait until `cost` (at most the capacity) fits, and take it. A root
+    /// holding a share never waits, so every wait ends.
+    pub fn hold(&self, cost: u64) -> Hold<'_> {
+        let cost = cost.min(self.capacity);
+        let mut left = self.left.lock().unwrap_or_else(|e| e.into_inner());
+        while *left < cost {
+            left = self.freed.wait(left).unwrap_or_else(|e| e.into_inner());
+        }
+        *left -= cost;
+        Hold { held: self, cost }
+    }
+}
+
+impl Drop for Hold<'_> {
+    fn drop(&mut self) {
+        let mut left = self.held.left.lock().unwrap_or_else(|e| e.into_inner());
+        *left += self.cost;
+        self.held.freed.notify_all();
+    }
+}

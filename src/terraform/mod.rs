@@ -196,25 +196,55 @@ pub fn load(
     repo_root: &(dyn Fn(&Path) -> PathBuf + Sync),
     scan: &crate::budget::Scan,
 ) -> Model {
-    let ws = modules::Workspace::build(discovered, repo_root);
-    let roots = ws.roots(discovered);
-    // Roots count against the scan's budget in path order.
-    let first = scan.reserve(roots.len());
-    let indexed: Vec<(usize, &PathBuf)> = roots.iter().enumerate().collect();
-    let models = modules::parallel_map(&indexed, |(i, dir)| {
-        let meter = std::rc::Rc::new(scan.meter(first + i));
-        let model = load_root(&ws, dir, &inputs(dir), meter.clone());
-        scan.finish(first + i, &meter);
-        model
-    });
-    let (errors, read) = ws.inputs_read();
-    let mut model = Model {
-        files: read,
-        input_errors: errors,
-        suppressions: ws.suppression_sites(),
-        ..Model::default()
+    let (ws, roots) = modules::Workspace::build(discovered, repo_root);
+    // Roots count against the scan's budget in path order, each parsed,
+    // evaluated and dropped in turn (unless it is also a kept module).
+    let first = scan.reserve(roots.certain.len());
+    let evaluate = |i: usize, mut root: modules::RootDir| {
+        let meter = std::rc::Rc::new(scan.meter(i));
+        let files = ws.open(&mut root);
+        let model = load_root(&ws, &files, &inputs(&root.dir), meter.clone());
+        scan.finish(i, &meter);
+        let read = match &files {
+            modules::OpenRoot::Parsed(m, _) => Some(ws.dir_read(m)),
+            modules::OpenRoot::Kept(_) => None,
+        };
+        (root.dir, model, read)
     };
-    for m in models {
+    let mut loaded =
+        modules::parallel_map_owned(roots.certain, |i, root| evaluate(first + i, root));
+    // A directory another's text names as a module source is a root after
+    // all when no parsed module call reaches it (the name was in a comment).
+    let mut reads: Vec<modules::DirRead> = loaded.iter_mut().filter_map(|l| l.2.take()).collect();
+    let streamed: std::collections::HashSet<PathBuf> = reads
+        .iter()
+        .map(|r| input::canonical_or_same(&r.dir))
+        .collect();
+    reads.extend(ws.kept_reads(&streamed));
+    let called: std::collections::HashSet<&PathBuf> = reads
+        .iter()
+        .filter(|r| discovered.contains_key(&r.dir))
+        .flat_map(|r| &r.calls)
+        .collect();
+    let late: Vec<modules::RootDir> = roots
+        .named
+        .into_iter()
+        .filter(|d| !called.contains(&input::canonical_or_same(d)))
+        .map(modules::RootDir::kept)
+        .collect();
+    let first = scan.reserve(late.len());
+    loaded.extend(modules::parallel_map_owned(late, |i, root| {
+        evaluate(first + i, root)
+    }));
+    loaded.sort_by(|a, b| a.0.cmp(&b.0));
+    reads.sort_by(|a, b| a.dir.cmp(&b.dir));
+    let mut model = Model::default();
+    for r in reads {
+        model.files += r.read;
+        model.input_errors.extend(r.errors);
+        model.suppressions.extend(r.suppressions);
+    }
+    for (_, m, _) in loaded {
         model.extend(m);
     }
     model
@@ -235,14 +265,12 @@ pub fn load_module(dir: &Path, files: &[PathBuf], inputs: &Inputs, repo_root: &P
 
 fn load_root(
     ws: &modules::Workspace,
-    dir: &Path,
+    files: &modules::ModuleFiles,
     inputs: &Inputs,
     meter: std::rc::Rc<crate::budget::Meter>,
 ) -> Model {
     let mut model = Model::default();
-    let Some(files) = ws.get(dir) else {
-        return model;
-    };
+    let dir = files.dir.as_path();
     let mut ev = Evaluator::new(&files.files, dir.to_path_buf(), files.repo_root.clone());
     ev.workspace = Some(ws);
     ev.meter = meter;

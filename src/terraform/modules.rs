@@ -25,16 +25,87 @@ pub struct ModuleFiles {
     /// The repository the directory belongs to: module sources and
     /// `file()` stay inside it.
     pub repo_root: PathBuf,
-    /// Modules `terraform init` downloaded when this directory is a root
-    /// (`.terraform/modules/modules.json`), read once: key to directory,
-    /// relative to this one.
-    pub downloaded: BTreeMap<String, PathBuf>,
 }
 
-/// All module directories of a scan, by canonical path.
-#[derive(Default)]
+/// What a scan keeps of a module directory once its syntax trees are gone:
+/// its input errors, its file count, its suppressions, and the directories
+/// its module calls reach.
+pub struct DirRead {
+    pub dir: PathBuf,
+    pub errors: Vec<InputError>,
+    pub read: usize,
+    pub suppressions: Vec<crate::suppress::Site>,
+    pub calls: Vec<PathBuf>,
+}
+
+/// The module directories of a scan that some module call may reach,
+/// parsed once and kept while roots are evaluated, and the modules
+/// `terraform init` downloaded for each directory. Roots no call reaches
+/// are parsed one at a time by `open`, evaluated and dropped, so memory
+/// follows the shared modules and the roots in progress, not the
+/// repository.
 pub struct Workspace {
     modules: HashMap<PathBuf, ModuleFiles>,
+    /// `.terraform/modules/modules.json` of every directory read: module
+    /// key to directory, relative to it.
+    downloaded: HashMap<PathBuf, BTreeMap<String, PathBuf>>,
+    /// What the kept modules leave of the scan's syntax-tree budget: the
+    /// roots being evaluated share it.
+    in_progress: crate::budget::Held,
+}
+
+/// A root of the scan: kept as a module too, or its files read and waiting
+/// to be parsed.
+pub struct RootDir {
+    pub dir: PathBuf,
+    texts: Option<DirTexts>,
+}
+
+impl RootDir {
+    /// A root that is also a kept module.
+    pub fn kept(dir: PathBuf) -> RootDir {
+        RootDir { dir, texts: None }
+    }
+}
+
+/// The roots of a scan, in path order.
+pub struct Roots {
+    /// Discovered directories that no discovered directory's text names as
+    /// a module source.
+    pub certain: Vec<RootDir>,
+    /// Discovered directories whose name appears as a module `source` in
+    /// another's text (in a comment, say): kept as modules, and roots if no
+    /// parsed module call reaches them (`Workspace::late_roots`).
+    pub named: Vec<PathBuf>,
+}
+
+/// A root's parsed files: the kept module, or its own, parsed for its
+/// evaluation and holding their share of the syntax-tree budget until
+/// dropped.
+pub enum OpenRoot<'w> {
+    Kept(&'w ModuleFiles),
+    Parsed(ModuleFiles, crate::budget::Hold<'w>),
+}
+
+impl std::ops::Deref for OpenRoot<'_> {
+    type Target = ModuleFiles;
+    fn deref(&self) -> &ModuleFiles {
+        match self {
+            OpenRoot::Kept(m) => m,
+            OpenRoot::Parsed(m, _) => m,
+        }
+    }
+}
+
+/// A directory's Terraform files read but not parsed, with every
+/// directory a module `source` in their text may name.
+struct DirTexts {
+    dir: PathBuf,
+    key: PathBuf,
+    repo_root: PathBuf,
+    sources: Sources,
+    manifest_error: Option<InputError>,
+    named: Vec<(PathBuf, PathBuf)>,
 }
 
 fn canonical(p: &Path) -> PathBuf {
@@ -46,6 +117,52 @@ pub fn call_source(body: BodyRef<'_>) -> Option<String> {
     let loc = body.attr("source")?.location()?;
     let s = loc.snippet().trim();
     Some(s.trim_matches('"').to_string())
+}
+
+/// Every string written as a `source` attribute or key anywhere in
+/// `text` (`source = "…"`, `"source": "…"`), as written between its
+/// quotes, comments and heredocs included: a superset of the module
+/// sources `call_source` reads from the parsed file, found without parsing.
+pub fn named_sources(text: &str) -> Vec<&str> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices("source") {
+        let before = at.checked_sub(1).map(|i| bytes[i]);
+        if before.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
+            continue;
+        }
+        let mut i = at + "source".len();
+        if bytes.get(i) == Some(&b'"') {
+            i += 1;
+        }
+        let skip_space = |mut i: usize| {
+            while bytes.get(i).is_some_and(|b| b.is_ascii_whitespace()) {
+                i += 1;
+            }
+            i
+        };
+        i = skip_space(i);
+        if !matches!(bytes.get(i), Some(b'=' | b':')) {
+            continue;
+        }
+        i = skip_space(i + 1);
+        if bytes.get(i) != Some(&b'"') {
+            continue;
+        }
+        let start = i + 1;
+        let mut end = start;
+        while let Some(&b) = bytes.get(end) {
+            match b {
+                b'\\' => end += 2,
+                b'"' | b'\n' => break,
+                _ => end += 1,
+            }
+        }
+        if let Some(s) = text.get(start..end.min(text.len())) {
+            out.push(s);
+        }
+    }
+    out
 }
 
 /// Whether a module `source`, written in the module in `dir`, is a local
@@ -66,96 +183,175 @@ pub fn is_local_source(dir: &Path, source: &str) -> bool {
     !remote && dir.join(source).is_dir()
 }
 
+/// Directories module calls in `dir` reach, as written and canonical:
+/// the local `sources`, and every module `terraform init` downloaded for
+/// it. Targets outside the repository or missing are left out; the call
+/// says why when it is evaluated.
+fn reached<'s>(
+    dir: &Path,
+    repo_root: &Path,
+    sources: impl Iterator<Item = &'s str>,
+    downloaded: Option<&BTreeMap<String, PathBuf>>,
+) -> Vec<(PathBuf, PathBuf)> {
+    let mut seen = HashSet::new();
+    sources
+        .filter(|s| seen.insert(*s) && is_local_source(dir, s))
+        .map(PathBuf::from)
+        .chain(downloaded.into_iter().flat_map(|d| d.values().cloned()))
+        .filter_map(|written| match confine(dir, &written, repo_root) {
+            Confined::Inside(c) => Some((dir.join(written), c)),
+            _ => None,
+        })
+        .collect()
+}
+
 impl Workspace {
-    /// Parse the discovered directories (in parallel), then every directory
-    /// their module calls reach, each once.
+    /// Read the discovered directories (in parallel) and find, in their
+    /// text, every directory a module call may reach; parse those (and the
+    /// directories their calls reach, each once) and keep them. The other
+    /// discovered directories are the roots, parsed by `open` when they are
+    /// evaluated.
     pub fn build(
         discovered: &BTreeMap<PathBuf, Vec<PathBuf>>,
         repo_root: &(dyn Fn(&Path) -> PathBuf + Sync),
-    ) -> Workspace {
-        // Files are read in parallel, the budget is shared out in discovery
-        // order, then the admitted files are parsed in parallel: which files
-        // the budget leaves out does not depend on timing.
-        let discovered: Vec<(&PathBuf, &Vec<PathBuf>)> = discovered.iter().collect();
-        let read = parallel_map(&discovered, |(dir, files)| {
-            let root = repo_root(dir);
-            let sources = read_all(files, &root);
-            (*dir, sources, root)
-        });
-        let mut left = crate::budget::MAX_SYNTAX;
-        let dirs: Vec<_> = read
-            .into_iter()
-            .map(|(dir, sources, root)| (dir, admit(sources, &mut left), root))
-            .collect();
-        let parsed = parallel_map(&dirs, |(dir, admitted, root)| {
-            parse_dir(dir, admitted, root.clone())
-        });
-        let mut ws = Workspace::default();
-        for m in parsed {
-            ws.modules.insert(canonical(&m.dir), m);
+    ) -> (Workspace, Roots) {
+        let listed: Vec<(&PathBuf, &Vec<PathBuf>)> = discovered.iter().collect();
+        let mut downloaded = HashMap::new();
+        let texts: Vec<DirTexts> = parallel_map(&listed, |(dir, files)| {
+            read_dir_texts(dir, files, repo_root(dir))
+        })
+        .into_iter()
+        .map(|(t, d)| {
+            downloaded.insert(t.key.clone(), d);
+            t
+        })
+        .collect();
+        // Which directories the texts name, then what those name, each
+        // once, breadth first in path order: the kept modules, and the
+        // order they take the budget in.
+        let mut named_by_discovered: HashSet<PathBuf> = HashSet::new();
+        for t in &texts {
+            named_by_discovered.extend(
+                t.named
+                    .iter()
+                    .map(|(_, c)| c.clone())
+                    .filter(|c| *c != t.key),
+            );
         }
-        // Follow module calls to directories that were not discovered
-        // (outside the scanned paths, or downloaded under .terraform).
-        let mut pending: Vec<PathBuf> = ws.modules.keys().cloned().collect();
-        let mut seen: HashSet<PathBuf> = pending.iter().cloned().collect();
-        while let Some(key) = pending.pop() {
-            for (dir, c) in ws.call_targets(&key) {
-                if seen.insert(c.clone()) {
-                    let root = ws.modules[&key].repo_root.clone();
-                    let admitted = admit(read_all(&tf_files(&dir), &root), &mut left);
-                    ws.modules
-                        .insert(c.clone(), parse_dir(&dir, &admitted, root));
-                    pending.push(c);
+        let discovered_keys: HashSet<PathBuf> = texts.iter().map(|t| t.key.clone()).collect();
+        let mut kept_order: Vec<PathBuf> = Vec::new();
+        let mut seen: HashSet<PathBuf> = HashSet::new();
+        let mut followed: HashMap<PathBuf, DirTexts> = HashMap::new();
+        let mut frontier: Vec<(PathBuf, PathBuf, PathBuf)> = texts
+            .iter()
+            .flat_map(|t| {
+                t.named
+                    .iter()
+                    .map(|(w, c)| (w.clone(), c.clone(), t.repo_root.clone()))
+            })
+            .collect();
+        while !frontier.is_empty() {
+            let mut next = Vec::new();
+            for (written, key, root) in frontier {
+                if !seen.insert(key.clone()) {
+                    continue;
                 }
+                kept_order.push(key.clone());
+                if discovered_keys.contains(&key) {
+                    continue;
+                }
+                let (t, d) = read_dir_texts(&written, &tf_files(&written), root);
+                downloaded.insert(key.clone(), d);
+                next.extend(
+                    t.named
+                        .iter()
+                        .map(|(w, c)| (w.clone(), c.clone(), t.repo_root.clone())),
+                );
+                followed.insert(key, t);
+            }
+            frontier = next;
+        }
+        // Kept directories take the budget first, discovered ones in path
+        // order and then the rest as reached; which files it leaves out
+        // does not depend on timing.
+        let mut left = crate::budget::MAX_SYNTAX;
+        let mut certain = Vec::new();
+        let mut named = Vec::new();
+        let mut to_parse = Vec::new();
+        let kept: HashSet<&PathBuf> = kept_order.iter().collect();
+        for t in texts {
+            let is_kept = kept.contains(&t.key);
+            if named_by_discovered.contains(&t.key) {
+                named.push(t.dir.clone());
+            } else {
+                certain.push(RootDir {
+                    dir: t.dir.clone(),
+                    texts: None,
+                });
+            }
+            if is_kept {
+                to_parse.push(admit(t, &mut left));
+            } else if let Some(root) = certain.last_mut() {
+                root.texts = Some(t);
             }
         }
-        ws
+        let mut followed_in_order: Vec<DirTexts> = kept_order
+            .iter()
+            .filter_map(|k| followed.remove(k))
+            .collect();
+        to_parse.extend(followed_in_order.drain(..).map(|t| admit(t, &mut left)));
+        let parsed = parallel_map(&to_parse, parse_dir);
+        let modules = parsed.into_iter().map(|m| (canonical(&m.dir), m)).collect();
+        let ws = Workspace {
+            modules,
+            downloaded,
+            in_progress: crate::budget::Held::new(left),
+        };
+        (ws, Roots { certain, named })
+    }
+
+    /// The parsed files of `root`: the kept module, or its own parsed now,
+    /// once the roots in progress leave room for them in the scan's
+    /// syntax-tree budget (files that could never fit are errors).
+    pub fn open(&self, root: &mut RootDir) -> OpenRoot<'_> {
+        let Some(texts) = root.texts.take() else {
+            return match self.get(&root.dir) {
+                Some(m) => OpenRoot::Kept(m),
+                None => OpenRoot::Parsed(
+                    ModuleFiles {
+                        dir: root.dir.clone(),
+                        files: Vec::new(),
+                        errors: Vec::new(),
+                        read: 0,
+                        repo_root: root.dir.clone(),
+                    },
+                    self.in_progress.hold(0),
+                ),
+            };
+        };
+        let mut left = self.in_progress.capacity();
+        let admitted = admit(texts, &mut left);
+        let hold = self.in_progress.hold(self.in_progress.capacity() - left);
+        OpenRoot::Parsed(parse_dir(&admitted), hold)
     }
 
     /// Where `terraform init` put the module with this key (`api.db`) for
     /// the root `root`, relative to it.
     pub fn downloaded(&self, root: &Path, key: &str) -> Option<PathBuf> {
-        self.get(root)?.downloaded.get(key).cloned()
+        self.downloaded.get(&canonical(root))?.get(key).cloned()
     }
 
     pub fn get(&self, dir: &Path) -> Option<&ModuleFiles> {
         self.modules.get(&canonical(dir))
     }
 
-    /// Discovered directories that no other discovered directory calls as a
-    /// local module: the roots Terraform runs in.
-    pub fn roots(&self, discovered: &BTreeMap<PathBuf, Vec<PathBuf>>) -> Vec<PathBuf> {
-        let mut called = HashSet::new();
-        for dir in discovered.keys() {
-            let key = canonical(dir);
-            for (_, t) in self.call_targets(&key) {
-                if t != key {
-                    called.insert(t);
-                }
-            }
-        }
-        discovered
-            .keys()
-            .filter(|d| !called.contains(&canonical(d)))
-            .cloned()
-            .collect()
-    }
-
-    /// Input errors and file counts of every module directory, once each.
-    pub fn inputs_read(&self) -> (Vec<InputError>, usize) {
-        let mut mods: Vec<&ModuleFiles> = self.modules.values().collect();
-        mods.sort_by(|a, b| a.dir.cmp(&b.dir));
-        let errors = mods.iter().flat_map(|m| m.errors.iter().cloned()).collect();
-        (errors, mods.iter().map(|m| m.read).sum())
-    }
-
-    /// Every suppression written in the scan's Terraform files, once per
-    /// file however many module instances use it.
-    pub fn suppression_sites(&self) -> Vec<crate::suppress::Site> {
-        let mut mods: Vec<&ModuleFiles> = self.modules.values().collect();
-        mods.sort_by(|a, b| a.dir.cmp(&b.dir));
-        mods.iter()
-            .flat_map(|m| &m.files)
+    /// What the scan keeps of a module directory: its errors, file count,
+    /// suppressions (once per file however many module instances use it)
+    /// and the directories its module calls reach.
+    pub fn dir_read(&self, m: &ModuleFiles) -> DirRead {
+        let suppressions = m
+            .files
+            .iter()
             .flat_map(|f| {
                 super::comments::sites(
                     &f.directives,
@@ -164,30 +360,70 @@ impl Workspace {
                     &super::readers::is_modelled,
                 )
             })
-            .collect()
+            .collect();
+        let sources: Vec<String> = m
+            .files
+            .iter()
+            .flat_map(|f| f.top_blocks())
+            .filter(|b| b.kind == "module")
+            .filter_map(|b| call_source(b.body))
+            .collect();
+        let key = canonical(&m.dir);
+        let calls = reached(
+            &m.dir,
+            &m.repo_root,
+            sources.iter().map(String::as_str),
+            self.downloaded.get(&key),
+        )
+        .into_iter()
+        .map(|(_, c)| c)
+        .filter(|c| *c != key)
+        .collect();
+        DirRead {
+            dir: m.dir.clone(),
+            errors: m.errors.clone(),
+            read: m.read,
+            suppressions,
+            calls,
+        }
     }
 
-    /// Directories the module calls of `key` reach (as written, and
-    /// canonical): local sources, and every module `terraform init`
-    /// downloaded for a root. Targets outside the repository or missing are
-    /// left out; the call says why when it is evaluated.
-    fn call_targets(&self, key: &Path) -> Vec<(PathBuf, PathBuf)> {
-        let Some(m) = self.modules.get(key) else {
-            return Vec::new();
-        };
-        let local = m.files.iter().flat_map(|f| f.top_blocks()).filter_map(|b| {
-            let src =
-                call_source(b.body).filter(|s| b.kind == "module" && is_local_source(&m.dir, s))?;
-            Some(PathBuf::from(src))
-        });
-        local
-            .chain(m.downloaded.values().cloned())
-            .filter_map(|written| match confine(&m.dir, &written, &m.repo_root) {
-                Confined::Inside(c) => Some((m.dir.join(written), c)),
-                _ => None,
-            })
-            .collect()
+    /// What the scan keeps of every kept module directory but `except`
+    /// (the roots, whose reads come with their evaluation).
+    pub fn kept_reads(&self, except: &HashSet<PathBuf>) -> Vec<DirRead> {
+        let mut kept: Vec<&ModuleFiles> = self
+            .modules
+            .iter()
+            .filter(|(k, _)| !except.contains(*k))
+            .map(|(_, m)| m)
+            .collect();
+        kept.sort_by(|a, b| a.dir.cmp(&b.dir));
+        parallel_map(&kept, |m| self.dir_read(m))
     }
+}
+
+fn read_dir_texts(
+    dir: &Path,
+    files: &[PathBuf],
+    repo_root: PathBuf,
+) -> (DirTexts, BTreeMap<String, PathBuf>) {
+    let sources = read_all(files, &repo_root);
+    let (downloaded, manifest_error) = init_modules(dir, &repo_root);
+    let written: Vec<&str> = sources
+        .iter()
+        .filter_map(|(_, s)| s.as_ref().ok())
+        .flat_map(|s| named_sources(&s.text))
+        .collect();
+    let named = reached(dir, &repo_root, written.into_iter(), Some(&downloaded));
+    let texts = DirTexts {
+        dir: dir.to_path_buf(),
+        key: canonical(dir),
+        repo_root,
+        sources,
+        manifest_error,
+        named,
+    };
+    (texts, downloaded)
 }
 
 /// `.terraform/modules/modules.json` of a root: module key (`api`, `api.db`)
@@ -273,18 +509,22 @@ fn read_all(files: &[PathBuf], repo_root: &Path) -> Sources {
 
 /// The files of a directory the scan's budget admits.
 struct Admitted {
+    dir: PathBuf,
+    repo_root: PathBuf,
     sources: Vec<Result<Arc<SourceFile>, InputError>>,
+    manifest_error: Option<InputError>,
     /// Every file considered, admitted or not.
     read: usize,
 }
 
-/// Take each file's syntax cost from what is `left` of the scan's budget;
-/// a file that does not fit, or is too large a syntax tree for one file,
-/// is an error that says so, and costs nothing. A file over the size cap
-/// is left to the parser to report.
-fn admit(sources: Sources, left: &mut u64) -> Admitted {
-    let read = sources.len();
-    let sources = sources
+/// Take each file's syntax cost from what is `left` of the budget; a file
+/// that does not fit, or is too large a syntax tree for one file, is an
+/// error that says so, and costs nothing. A file over the size cap is left
+/// to the parser to report.
+fn admit(texts: DirTexts, left: &mut u64) -> Admitted {
+    let read = texts.sources.len();
+    let sources = texts
+        .sources
         .into_iter()
         .map(|(path, source)| {
             let source = source?;
@@ -303,18 +543,22 @@ fn admit(sources: Sources, left: &mut u64) -> Admitted {
             }
         })
         .collect();
-    Admitted { sources, read }
+    Admitted {
+        dir: texts.dir,
+        repo_root: texts.repo_root,
+        sources,
+        manifest_error: texts.manifest_error,
+        read,
+    }
 }
 
-fn parse_dir(dir: &Path, admitted: &Admitted, repo_root: PathBuf) -> ModuleFiles {
-    let (downloaded, modules_error) = init_modules(dir, &repo_root);
+fn parse_dir(admitted: &Admitted) -> ModuleFiles {
     let mut m = ModuleFiles {
-        dir: dir.to_path_buf(),
+        dir: admitted.dir.clone(),
         files: Vec::new(),
-        errors: modules_error.into_iter().collect(),
+        errors: admitted.manifest_error.iter().cloned().collect(),
         read: admitted.read,
-        downloaded,
-        repo_root,
+        repo_root: admitted.repo_root.clone(),
     };
     for source in &admitted.sources {
         match source.clone().and_then(super::parse_source) {
@@ -402,6 +646,43 @@ pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(item) = items.get(i) else { break };
                     let r = f(item);
+                    results
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((i, r));
+                }
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Map `f` over `items` (with their index) on all cores, taking each item
+/// by value, so that what it holds is freed as soon as it is done; the
+/// results keep the order.
+pub fn parallel_map_owned<T: Send, R: Send>(
+    items: Vec<T>,
+    f: impl Fn(usize, T) -> R + Sync,
+) -> Vec<R> {
+    use std::sync::Mutex;
+    let n = items.len();
+    let queue = Mutex::new(items.into_iter().enumerate());
+    let results: Mutex<Vec<(usize, R)>> = Mutex::new(Vec::with_capacity(n));
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(n.max(1));
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| {
+                loop {
+                    // Taken in order: roots count against the scan's
+                    // budget by index and wait for the ones before them.
+                    let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                    let Some((i, item)) = next else { break };
+                    let r = f(i, item);
                     results
                         .lock()
                         .unwrap_or_else(|e| e.into_inner())

@@ -1280,8 +1280,13 @@ fn with_root<T>(files: &[(&str, &str)], f: impl FnOnce(&Evaluator<'_>) -> T) -> 
         .collect();
     let discovered = std::collections::BTreeMap::from([(root.clone(), top)]);
     let repo = root.clone();
-    let ws = super::modules::Workspace::build(&discovered, &move |_| repo.clone());
-    let module = ws.get(&root).expect("the root is loaded");
+    let (ws, roots) = super::modules::Workspace::build(&discovered, &move |_| repo.clone());
+    let mut dir = roots
+        .certain
+        .into_iter()
+        .next()
+        .expect("the root is a root");
+    let module = ws.open(&mut dir);
     let mut ev = Evaluator::new(&module.files, root.clone(), root.clone());
     ev.workspace = Some(&ws);
     ev.ancestors = vec![root];
@@ -1539,4 +1544,107 @@ locals {
         assert!(hole.reason.contains("budget"), "{}", hole.reason);
         assert!(started.elapsed() < std::time::Duration::from_secs(60));
     });
+}
+
+/// Roots are found from the directories' text before anything is parsed:
+/// a directory named as a module source is kept as a module and evaluated
+/// through its caller, and one named only in a comment or a heredoc is
+/// still a root once the parsed calls show nobody calls it.
+#[test]
+fn roots_are_the_directories_no_parsed_module_call_reaches() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        (
+            "app/main.tf",
+            r#"
+module "svc" {
+  source = "../modules/svc"
+}
+# module "old" {
+#   source = "../legacy"
+# }
+resource "aws_s3_object" "notes" {
+  bucket  = "b"
+  key     = "k"
+  content = <<EOT
+source = "../heredoc"
+EOT
+}
+"#,
+        ),
+        (
+            "modules/svc/main.tf",
+            r#"resource "aws_ecs_service" "svc" { name = "svc" }"#,
+        ),
+        (
+            "legacy/main.tf",
+            r#"resource "aws_ecs_service" "legacy" { name = "legacy" }"#,
+        ),
+        (
+            "heredoc/main.tf",
+            r#"resource "aws_ecs_service" "h" { name = "h" }"#,
+        ),
+    ];
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let root = dir.path().canonicalize().unwrap();
+    let discovered: std::collections::BTreeMap<_, _> = ["app", "modules/svc", "legacy", "heredoc"]
+        .iter()
+        .map(|d| (root.join(d), vec![root.join(d).join("main.tf")]))
+        .collect();
+    let repo = root.clone();
+    let model = super::load(
+        &discovered,
+        &|_: &Path| super::Inputs::default(),
+        &move |_: &Path| repo.clone(),
+        &crate::budget::Scan::default(),
+    );
+    let mut services: Vec<(String, String)> = model
+        .services
+        .iter()
+        .map(|s| {
+            let scope = Path::new(&s.id.scope)
+                .strip_prefix(&root)
+                .map(|p| p.display().to_string())
+                .unwrap_or(s.id.scope.clone());
+            (scope, s.id.address.clone())
+        })
+        .collect();
+    services.sort();
+    assert_eq!(
+        services,
+        [
+            ("app".into(), "module.svc.aws_ecs_service.svc".into()),
+            ("heredoc".into(), "aws_ecs_service.h".into()),
+            ("legacy".into(), "aws_ecs_service.legacy".into()),
+        ]
+    );
+    let roots: Vec<_> = model.roots.iter().map(|r| r.path.clone()).collect();
+    assert_eq!(
+        roots,
+        [root.join("app"), root.join("heredoc"), root.join("legacy")]
+    );
+    assert_eq!(model.files, 4);
+    assert!(model.input_errors.is_empty(), "{:?}", model.input_errors);
+}
+
+#[test]
+fn named_sources_finds_every_source_string_as_written() {
+    let text = r#"
+module "a" { source = "./a" }
+module "b" {
+  source="../b"
+}
+data_source = "./not"
+# source = "./commented"
+{"module": {"c": {"source" : "./c\"d"}}}
+resource "x" "y" { source = var.s }
+"#;
+    assert_eq!(
+        super::modules::named_sources(text),
+        ["./a", "../b", "./commented", r#"./c\"d"#]
+    );
 }

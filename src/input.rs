@@ -221,6 +221,15 @@ fn is_fifo(_: &std::fs::FileType) -> bool {
 /// CI runner, and keepalign writes nowhere but the files it is given. The
 /// target must be a regular file (or not exist yet).
 pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    write_output_with(path, &mut |out| out.write_all(bytes))
+}
+
+/// `write_output` of what `write` writes, through a buffer, so that a
+/// report is written as it is produced.
+pub fn write_output_with(
+    path: &Path,
+    write: &mut dyn FnMut(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     use std::io::Write;
     let shown = path.display();
     if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
@@ -228,13 +237,17 @@ pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), String> {
             "cannot write {shown}: it is a symbolic link; keepalign does not write through links (remove it or write elsewhere)"
         ));
     }
-    let mut file = open_for_writing(path).map_err(|e| format!("cannot write {shown}: {e}"))?;
+    let file = open_for_writing(path).map_err(|e| format!("cannot write {shown}: {e}"))?;
     match file.metadata() {
         Ok(m) if m.is_file() => {}
         _ => return Err(format!("cannot write {shown}: not a regular file")),
     }
     file.set_len(0)
-        .and_then(|_| file.write_all(bytes))
+        .and_then(|_| {
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+            write(&mut out)?;
+            out.flush()
+        })
         .map_err(|e| format!("cannot write {shown}: {e}"))
 }
 

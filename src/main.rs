@@ -702,12 +702,13 @@ fn report(
                 && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
         }
     };
-    write_out(
-        args.output.as_deref(),
-        &report::render(args.format, &scan(args.format), color),
-    )?;
+    write_out(args.output.as_deref(), &mut |out| {
+        report::write(args.format, &scan(args.format), color, out)
+    })?;
     for (format, file) in &args.reports {
-        write_out(Some(file), &report::render(*format, &scan(*format), false))?;
+        write_out(Some(file), &mut |out| {
+            report::write(*format, &scan(*format), false, out)
+        })?;
     }
     // The report went elsewhere: the verdict still belongs on the terminal.
     if !main_on_stdout || summary.nothing_checked.is_some() {
@@ -779,7 +780,7 @@ fn services(
             ));
         }
     };
-    write_out(args.output.as_deref(), &text)?;
+    write_text(args.output.as_deref(), &text)?;
     if let Some(why) = nothing_checked(&model, paths) {
         eprintln!(
             "keepalign: nothing checked: {}",
@@ -826,7 +827,7 @@ fn explain(id: &str, args: &ReportArgs, config_args: &ConfigArgs) -> Result<u8, 
                 ),
         },
     };
-    write_out(args.output.as_deref(), &text).map(|_| 0)
+    write_text(args.output.as_deref(), &text).map(|_| 0)
 }
 
 fn list_rules(args: &ReportArgs, config_args: &ConfigArgs) -> Result<u8, String> {
@@ -857,7 +858,7 @@ fn list_rules(args: &ReportArgs, config_args: &ConfigArgs) -> Result<u8, String>
             })
             .collect(),
     };
-    write_out(args.output.as_deref(), &text).map(|_| 0)
+    write_text(args.output.as_deref(), &text).map(|_| 0)
 }
 
 fn json_text(v: &serde_json::Value) -> String {
@@ -867,14 +868,20 @@ fn json_text(v: &serde_json::Value) -> String {
 }
 
 /// Write to FILE, or to standard output for `None` or `-`.
-fn write_out(path: Option<&Path>, text: &str) -> Result<(), String> {
+fn write_text(path: Option<&Path>, text: &str) -> Result<(), String> {
+    write_out(path, &mut |out| out.write_all(text.as_bytes()))
+}
+
+fn write_out(
+    path: Option<&Path>,
+    write: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), String> {
     match path.filter(|p| p.as_os_str() != "-") {
-        Some(p) => keepalign::input::write_output(p, text.as_bytes()),
+        Some(p) => keepalign::input::write_output_with(p, write),
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             // A closed pipe (`| head`) is not an error worth reporting.
-            let _ = out.write_all(text.as_bytes());
-            let _ = out.flush();
+            let _ = write(&mut out).and_then(|_| out.flush());
             Ok(())
         }
     }

@@ -12,7 +12,8 @@ pub struct SourceFile {
     /// Absolute (or as-given) path used for reading neighbours.
     pub path: PathBuf,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Made on first need: most files read are never pointed into.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     /// Made on first need: (byte offset, characters before it) every
     /// [`CHAR_MARK`] bytes, so a column deep in a long line (a plan is one
     /// line of megabytes) is counted from the nearest mark, not from the
@@ -29,13 +30,11 @@ const SHORT_COLUMN: usize = 4096;
 impl SourceFile {
     pub fn new(path: PathBuf, text: String) -> Arc<SourceFile> {
         let display = display_path(&path);
-        let mut line_starts = vec![0];
-        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         Arc::new(SourceFile {
             display,
             path,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
             char_marks: std::sync::OnceLock::new(),
         })
     }
@@ -62,11 +61,21 @@ impl SourceFile {
         chars + self.text[byte..offset].chars().count()
     }
 
+    /// Byte offset of the start of every line.
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
+            starts
+        })
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = line_starts[line];
         let col = if offset - start < SHORT_COLUMN {
             self.text
                 .get(start..offset)
@@ -79,9 +88,9 @@ impl SourceFile {
     }
 
     pub fn line_text(&self, line: usize) -> &str {
-        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
-        let end = self
-            .line_starts
+        let line_starts = self.line_starts();
+        let start = line_starts.get(line - 1).copied().unwrap_or(0);
+        let end = line_starts
             .get(line)
             .map(|e| e - 1)
             .unwrap_or(self.text.len());

@@ -53,6 +53,19 @@ impl<T, F: Fn(&T) -> Value> serde::Serialize for LazySeq<'_, T, F> {
 }
 
 pub fn render(findings: &[Finding], chains: &[Chain<'_>], summary: &Summary) -> String {
+    let mut out = Vec::new();
+    let _ = write(findings, chains, summary, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// The report written to `out` as it is serialised: the report of a large
+/// scan is never held whole in memory.
+pub fn write(
+    findings: &[Finding],
+    chains: &[Chain<'_>],
+    summary: &Summary,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     use serde::ser::SerializeMap;
     struct Report<'a, 'c> {
         findings: &'a [Finding],
@@ -98,7 +111,6 @@ pub fn render(findings: &[Finding], chains: &[Chain<'_>], summary: &Summary) -> 
         chains,
         summary,
     };
-    let mut out = serde_json::to_vec_pretty(&report).unwrap_or_default();
-    out.push(b'\n');
-    String::from_utf8(out).unwrap_or_default()
+    serde_json::to_writer_pretty(&mut *out, &report)?;
+    out.write_all(b"\n")
 }

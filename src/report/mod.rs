@@ -71,6 +71,55 @@ pub fn render(format: Format, scan: &Scan<'_, '_>, color: bool) -> String {
     }
 }
 
+/// Write `scan` as `format` to `out`; JSON is written as it is
+/// serialised, the other formats are rendered first.
+pub fn write(
+    format: Format,
+    scan: &Scan<'_, '_>,
+    color: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => {
+            let mut safe = JsonSafe { out, hashes: 0 };
+            json::write(scan.findings, scan.chains, scan.summary, &mut safe)
+        }
+        _ => out.write_all(render(format, scan, color).as_bytes()),
+    }
+}
+
+/// `json_safe` as the JSON is written: a `[` after two `#` is written
+/// `\u005b`. Only the run of `#` before the next byte matters, so it
+/// is all the writer remembers.
+struct JsonSafe<'w> {
+    out: &'w mut dyn std::io::Write,
+    hashes: usize,
+}
+
+impl std::io::Write for JsonSafe<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut from = 0;
+        for (i, &b) in buf.iter().enumerate() {
+            if b == b'[' && self.hashes >= 2 {
+                self.out.write_all(&buf[from..i])?;
+                self.out.write_all(b"\\u005b")?;
+                from = i + 1;
+            }
+            self.hashes = if b == b'#' {
+                self.hashes.saturating_add(1)
+            } else {
+                0
+            };
+        }
+        self.out.write_all(&buf[from..])?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// A JSON document that can be printed in a CI log: the runner takes `##[`
 /// anywhere in a line for a legacy workflow command, and in JSON it can
 /// only be inside a string, where `\u005b` is the same `[`.
@@ -311,5 +360,32 @@ mod tests {
             assert!(!super::is_workflow_command(&escape_terminal(hostile)));
         }
         assert_eq!(escape_terminal("a\u{202e}b"), "a\\u{202e}b");
+    }
+
+    /// The streaming writer escapes exactly what `json_safe` escapes,
+    /// however the text is cut into writes.
+    #[test]
+    fn json_safe_writer_matches_json_safe_across_write_boundaries() {
+        use std::io::Write;
+        for text in [
+            "##[", "###[", "#[#[", "##[##[", "a##[b", "[##", "## [", "####[[",
+        ] {
+            let want = super::json_safe(text.to_string());
+            for chunk in 1..=text.len() {
+                let mut out = Vec::new();
+                let mut safe = super::JsonSafe {
+                    out: &mut out,
+                    hashes: 0,
+                };
+                for part in text.as_bytes().chunks(chunk) {
+                    safe.write_all(part).unwrap();
+                }
+                assert_eq!(
+                    String::from_utf8(out).unwrap(),
+                    want,
+                    "{text:?} in writes of {chunk}"
+                );
+            }
+        }
     }
 }

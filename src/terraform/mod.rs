@@ -209,13 +209,22 @@ pub fn load(
             modules::OpenRoot::Parsed(m, _) => Some(ws.dir_read(m)),
             modules::OpenRoot::Kept(_) => None,
         };
-        (root.dir, model, read)
+        (model, read)
     };
-    let mut loaded =
-        modules::parallel_map_owned(roots.certain, |i, root| evaluate(first + i, root));
+    // Each root's model joins the scan's as soon as the roots before it
+    // have: the roots' models are never all held apart at once.
+    let mut model = Model::default();
+    let mut reads: Vec<modules::DirRead> = Vec::new();
+    modules::parallel_in_order(
+        roots.certain,
+        |i, root| evaluate(first + i, root),
+        |(m, read)| {
+            model.extend(m);
+            reads.extend(read);
+        },
+    );
     // A directory another's text names as a module source is a root after
     // all when no parsed module call reaches it (the name was in a comment).
-    let mut reads: Vec<modules::DirRead> = loaded.iter_mut().filter_map(|l| l.2.take()).collect();
     let streamed: std::collections::HashSet<PathBuf> = reads
         .iter()
         .map(|r| input::canonical_or_same(&r.dir))
@@ -233,21 +242,21 @@ pub fn load(
         .map(modules::RootDir::kept)
         .collect();
     let first = scan.reserve(late.len());
-    loaded.extend(modules::parallel_map_owned(late, |i, root| {
-        evaluate(first + i, root)
-    }));
-    loaded.sort_by(|a, b| a.0.cmp(&b.0));
+    modules::parallel_in_order(
+        late,
+        |i, root| evaluate(first + i, root),
+        |(m, _)| model.extend(m),
+    );
     reads.sort_by(|a, b| a.dir.cmp(&b.dir));
-    let mut model = Model::default();
+    // What was read comes first, then what the roots loaded.
+    let mut read = Model::default();
     for r in reads {
-        model.files += r.read;
-        model.input_errors.extend(r.errors);
-        model.suppressions.extend(r.suppressions);
+        read.files += r.read;
+        read.input_errors.extend(r.errors);
+        read.suppressions.extend(r.suppressions);
     }
-    for (_, m, _) in loaded {
-        model.extend(m);
-    }
-    model
+    read.extend(model);
+    read
 }
 
 /// Load one root module directory (used directly by tests).

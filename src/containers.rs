@@ -179,7 +179,9 @@ fn words(v: Option<&Val>, name: &str, fallback: &Location) -> Option<Setting<Vec
                         text: t.s.clone(),
                         at: str_location(item),
                         unknown: None,
-                        map: Some(t.clone()),
+                        // A text of one piece maps no better than `at`: not
+                        // kept, so the container definition's tree is freed.
+                        map: (!t.is_one_piece()).then(|| t.clone()),
                     });
                     continue;
                 }
@@ -381,5 +383,32 @@ mod tests {
         )[0];
         assert_eq!(c.stop_timeout.value(), Some(&120.0));
         assert_eq!(words(&c.entry_point), ["b"]);
+    }
+
+    /// A word keeps its source map only when the map knows more than the
+    /// word's location; either way a part of it is located the same.
+    #[test]
+    fn a_word_locates_its_parts_with_or_without_a_kept_map() {
+        let json =
+            r#"[{"name": "app", "image": "app:1", "command": ["--keep-alive=75", "a\u0062c"]}]"#;
+        let c = &containers(json)[0];
+        let Some(Setting::Known { value: command, .. }) = &c.command else {
+            panic!("command not known: {:?}", c.command);
+        };
+        // One piece, written as is: no map, and "75" is found in the file.
+        assert!(command[0].map.is_none());
+        let at = command[0].locate(13..15).expect("located");
+        assert_eq!(at.snippet(), "75");
+        // Written with an escape: the whole word, as the map would say.
+        assert!(command[1].map.is_none());
+        assert_eq!(command[1].locate(1..2).unwrap().snippet(), r#"a\u0062c"#);
+        // A map of several pieces is kept.
+        let mut text = crate::value::Text::default();
+        let file = SourceFile::new("t".into(), "ab".into());
+        text.push_str("a", Some(Location::new(&file, 0..1)));
+        text.push_str("b", Some(Location::new(&file, 1..2)));
+        assert!(!text.is_one_piece());
+        text.segs.truncate(1);
+        assert!(!text.is_one_piece(), "a piece that covers part of the text");
     }
 }

@@ -98,6 +98,15 @@ impl Text {
         }
     }
 
+    /// Whether the source map is one piece for the whole text: then the
+    /// text's own location (`locate(0..len)`) locates any part as well.
+    pub fn is_one_piece(&self) -> bool {
+        match self.segs.as_slice() {
+            [seg] => seg.range == (0..self.s.len()),
+            _ => false,
+        }
+    }
+
     pub fn has_holes(&self) -> bool {
         !self.holes.is_empty()
     }

@@ -17,6 +17,7 @@ pub mod json;
 pub mod launch;
 pub mod linker;
 pub mod model;
+pub mod parallel;
 pub mod plan;
 pub mod servers;
 pub mod source;

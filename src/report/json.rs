@@ -42,14 +42,42 @@ pub fn finding_json(f: &Finding) -> Value {
     })
 }
 
-/// A sequence serialised one element at a time, so a large report never
-/// holds every chain's JSON tree at once.
-pub struct LazySeq<'a, T, F>(pub &'a [T], pub F);
+/// Elements rendered together on every core, then written in order: a
+/// large report never holds more than this many elements' text.
+const BATCH: usize = 512;
 
-impl<T, F: Fn(&T) -> Value> serde::Serialize for LazySeq<'_, T, F> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.0.iter().map(&self.1))
+/// `items` as a pretty-printed JSON array that is the value of a top-level
+/// key, as `serde_json::to_writer_pretty` writes it: each element rendered
+/// by `f` on every core, indented to its depth, and written in order.
+fn write_array<T: Sync>(
+    out: &mut dyn std::io::Write,
+    items: &[T],
+    f: impl Fn(&T) -> Value + Sync,
+) -> std::io::Result<()> {
+    if items.is_empty() {
+        return out.write_all(b"[]");
     }
+    out.write_all(b"[")?;
+    for (n, batch) in items.chunks(BATCH).enumerate() {
+        let texts = crate::parallel::parallel_map(batch, |item| pretty(&f(item), "\n    "));
+        for (i, text) in texts.iter().enumerate() {
+            if n > 0 || i > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(b"\n    ")?;
+            out.write_all(text.as_bytes())?;
+        }
+    }
+    out.write_all(b"\n  ]")
+}
+
+/// `v` pretty-printed with every line after the first indented by
+/// `newline` (JSON strings hold no raw line ends, so only the layout's
+/// line ends are changed).
+fn pretty(v: &Value, newline: &str) -> String {
+    serde_json::to_string_pretty(v)
+        .unwrap_or_default()
+        .replace('\n', newline)
 }
 
 pub fn render(findings: &[Finding], chains: &[Chain<'_>], summary: &Summary) -> String {
@@ -66,51 +94,26 @@ pub fn write(
     summary: &Summary,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    use serde::ser::SerializeMap;
-    struct Report<'a, 'c> {
-        findings: &'a [Finding],
-        chains: &'a [Chain<'c>],
-        summary: &'a Summary,
-    }
-    impl serde::Serialize for Report<'_, '_> {
-        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-            let mut m = s.serialize_map(Some(4))?;
-            m.serialize_entry("version", &1)?;
-            // Suppressed and baselined findings are counted, not listed.
-            let active: Vec<&Finding> = self
-                .findings
-                .iter()
-                .filter(|f| !f.is_suppressed())
-                .collect();
-            m.serialize_entry(
-                "findings",
-                &LazySeq(&active, |f: &&Finding| finding_json(f)),
-            )?;
-            m.serialize_entry("services", &LazySeq(self.chains, chain_json))?;
-            m.serialize_entry(
-                "summary",
-                &json!({
-                    "files": self.summary.files,
-                    "services": self.summary.services,
-                    "environments": self.summary.environments,
-                    "not_checked": self.summary.not_checked,
-                    "errors": self.summary.errors,
-                    "warnings": self.summary.warnings,
-                    "notes": self.summary.notes,
-                    "suppressed": self.summary.suppressed,
-                    "baselined": self.summary.baselined,
-                    "checked": self.summary.nothing_checked.is_none(),
-                    "nothing_checked": self.summary.nothing_checked,
-                }),
-            )?;
-            m.end()
-        }
-    }
-    let report = Report {
-        findings,
-        chains,
-        summary,
-    };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    out.write_all(b"\n")
+    out.write_all(b"{\n  \"version\": 1,\n  \"findings\": ")?;
+    // Suppressed and baselined findings are counted, not listed.
+    let active: Vec<&Finding> = findings.iter().filter(|f| !f.is_suppressed()).collect();
+    write_array(out, &active, |f| finding_json(f))?;
+    out.write_all(b",\n  \"services\": ")?;
+    write_array(out, chains, chain_json)?;
+    out.write_all(b",\n  \"summary\": ")?;
+    let summary = json!({
+        "files": summary.files,
+        "services": summary.services,
+        "environments": summary.environments,
+        "not_checked": summary.not_checked,
+        "errors": summary.errors,
+        "warnings": summary.warnings,
+        "notes": summary.notes,
+        "suppressed": summary.suppressed,
+        "baselined": summary.baselined,
+        "checked": summary.nothing_checked.is_none(),
+        "nothing_checked": summary.nothing_checked,
+    });
+    out.write_all(pretty(&summary, "\n  ").as_bytes())?;
+    out.write_all(b"\n}\n")
 }

@@ -17,6 +17,7 @@ pub mod types;
 
 use crate::input::{self, ReadError};
 use crate::model::{InputError, Model, NotChecked, ResourceId};
+use crate::parallel;
 use crate::source::{Location, SourceFile};
 use crate::value::Val;
 use eval::{Evaluator, Scope};
@@ -215,7 +216,7 @@ pub fn load(
     // have: the roots' models are never all held apart at once.
     let mut model = Model::default();
     let mut reads: Vec<modules::DirRead> = Vec::new();
-    modules::parallel_in_order(
+    parallel::parallel_in_order(
         roots.certain,
         |i, root| evaluate(first + i, root),
         |(m, read)| {
@@ -242,7 +243,7 @@ pub fn load(
         .map(modules::RootDir::kept)
         .collect();
     let first = scan.reserve(late.len());
-    modules::parallel_in_order(
+    parallel::parallel_in_order(
         late,
         |i, root| evaluate(first + i, root),
         |(m, _)| model.extend(m),

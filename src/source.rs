@@ -110,12 +110,14 @@ impl fmt::Debug for SourceFile {
 /// Render a path the way users expect in reports: relative to the current
 /// directory when it is under it, with `/` separators.
 pub fn display_path(path: &Path) -> String {
-    let cwd = std::env::current_dir().ok();
+    // keepalign never changes its directory: asked once, not per file.
+    static CWD: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let cwd = CWD.get_or_init(|| std::env::current_dir().ok());
     // `live/../modules/svc/main.tf` is shown as `modules/svc/main.tf`, the
     // path annotation tools and editors match.
     let abs = crate::input::lexically_normal(&if path.is_absolute() {
         path.to_path_buf()
-    } else if let Some(cwd) = &cwd {
+    } else if let Some(cwd) = cwd {
         cwd.join(path)
     } else {
         path.to_path_buf()

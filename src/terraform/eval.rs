@@ -209,7 +209,7 @@ pub struct Evaluator<'a> {
     pub in_templatefile: std::cell::Cell<bool>,
     /// For a root: the tfvars files beside it that Terraform does not load
     /// unless named with `-var-file`, by the variables each sets.
-    pub unloaded_var_files: HashMap<String, Vec<String>>,
+    pub unloaded_var_files: super::UnloadedVarFiles,
     /// Module calls and resources used as whole values (see `collections`).
     pub(super) wholes: super::collections::Wholes,
 }
@@ -245,7 +245,7 @@ impl<'a> Evaluator<'a> {
             rendered: RefCell::default(),
             rendering: RefCell::default(),
             in_templatefile: std::cell::Cell::new(false),
-            unloaded_var_files: HashMap::new(),
+            unloaded_var_files: super::UnloadedVarFiles::default(),
             wholes: Default::default(),
         };
         for file in files {
@@ -704,10 +704,10 @@ impl<'a> Evaluator<'a> {
                  one: set `{name}` in the module block)"
             );
         }
-        match self.unloaded_var_files.get(name).map(Vec::as_slice) {
-            Some([first, rest @ ..]) => {
+        let unloaded = self.unloaded_var_files.by_variable();
+        match unloaded.get(name).map(Vec::as_slice) {
+            Some(all @ [first, rest @ ..]) => {
                 const SHOWN: usize = 3;
-                let all = self.unloaded_var_files[name].as_slice();
                 let files = match all.len() {
                     1 => first.clone(),
                     n if n <= SHOWN => {

@@ -344,7 +344,15 @@ fn load_root(
             }
         }
     }
-    ev.unloaded_var_files = unloaded_var_files(dir, &files.repo_root, &auto_files, inputs);
+    ev.unloaded_var_files = UnloadedVarFiles::beside(
+        dir,
+        &files.repo_root,
+        auto_files
+            .iter()
+            .chain(inputs.var_files())
+            .cloned()
+            .collect(),
+    );
     let mut declared: Vec<String> = ev.variables.keys().map(|k| k.to_string()).collect();
     declared.sort();
     model.roots.push(crate::model::LoadedRoot {
@@ -746,18 +754,39 @@ const MAX_UNLOADED_VAR_FILES: usize = 32;
 /// Terraform loads only when named (`env/prod.tfvars`), by the variables
 /// each sets: a variable with no value names the files that would give it
 /// one. Files already loaded or given on the command line are left out.
+/// The tfvars files beside a root that Terraform does not load unless
+/// named, by the variables each sets: advice for a variable with no value,
+/// so they are looked for only when one is asked about.
+#[derive(Default)]
+pub struct UnloadedVarFiles {
+    /// The root's directory, its repository, and the files it loads.
+    root: Option<(PathBuf, PathBuf, Vec<PathBuf>)>,
+    found: std::cell::OnceCell<std::collections::HashMap<String, Vec<String>>>,
+}
+
+impl UnloadedVarFiles {
+    fn beside(dir: &Path, repo_root: &Path, loaded: Vec<PathBuf>) -> UnloadedVarFiles {
+        UnloadedVarFiles {
+            root: Some((dir.to_path_buf(), repo_root.to_path_buf(), loaded)),
+            found: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub fn by_variable(&self) -> &std::collections::HashMap<String, Vec<String>> {
+        self.found.get_or_init(|| match &self.root {
+            Some((dir, repo_root, loaded)) => unloaded_var_files(dir, repo_root, loaded),
+            None => std::collections::HashMap::new(),
+        })
+    }
+}
+
 fn unloaded_var_files(
     dir: &Path,
     repo_root: &Path,
     loaded: &[PathBuf],
-    inputs: &Inputs,
 ) -> std::collections::HashMap<String, Vec<String>> {
     let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let skip: std::collections::HashSet<PathBuf> = loaded
-        .iter()
-        .chain(inputs.var_files())
-        .map(|p| canonical(p))
-        .collect();
+    let skip: std::collections::HashSet<PathBuf> = loaded.iter().map(|p| canonical(p)).collect();
     let is_var_file = |p: &Path| {
         let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
         (n.ends_with(".tfvars") || n.ends_with(".tfvars.json"))

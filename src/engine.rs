@@ -34,6 +34,9 @@ impl Options {
     /// The Terraform inputs of the root in `dir`: its own, then the command line's.
     pub fn terraform_inputs(&self, dir: &Path) -> Inputs {
         let mut inputs = self.terraform.clone();
+        if self.root_terraform.is_empty() {
+            return inputs;
+        }
         if let Some(own) = self.root_terraform.get(&canonical(dir)) {
             inputs.config_var_files = own.config_var_files.clone();
             inputs.config_vars = own.config_vars.clone();
@@ -44,6 +47,9 @@ impl Options {
     /// The parameters of the template at `path`: its own, then the command line's.
     pub fn cloudformation_inputs(&self, path: &Path) -> crate::cloudformation::Inputs {
         let mut inputs = self.cloudformation.clone();
+        if self.root_cloudformation.is_empty() {
+            return inputs;
+        }
         if let Some(own) = self.root_cloudformation.get(&canonical(path)) {
             inputs.config_parameter_files = own.config_parameter_files.clone();
             inputs.config_parameters = own.config_parameters.clone();
@@ -53,7 +59,7 @@ impl Options {
 }
 
 fn canonical(p: &Path) -> PathBuf {
-    p.canonicalize().unwrap_or_else(|_| p.to_path_buf())
+    crate::input::canonical_or_same(p)
 }
 
 /// Load every input under `paths` into one model.

@@ -184,7 +184,8 @@ impl Finding {
         let Some(first) = self.identity.first_mut() else {
             return;
         };
-        let Ok(canonical) = std::path::Path::new(first.as_str()).canonicalize() else {
+        let Ok(canonical) = crate::input::canonical_dir(std::path::Path::new(first.as_str()))
+        else {
             return;
         };
         if let Ok(rel) = canonical.strip_prefix(root) {

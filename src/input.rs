@@ -79,10 +79,9 @@ pub fn read_text(path: &Path, within: Within<'_>, cap: u64) -> Result<String, Re
 
 /// Read the regular file at `path`, not larger than `cap` bytes.
 pub fn read_bytes(path: &Path, within: Within<'_>, cap: u64) -> Result<Vec<u8>, ReadError> {
-    let file = open(path, within)?;
     // The opened file's length, not the path's: nothing can be swapped in
     // between; `read_capped` still stops at the cap if it grows.
-    let len = file.metadata().map_err(ReadError::io)?.len();
+    let (file, len) = open(path, within)?;
     if len > cap {
         return Err(too_large(len, cap));
     }
@@ -94,6 +93,7 @@ pub fn read_bytes(path: &Path, within: Within<'_>, cap: u64) -> Result<Vec<u8>, 
 pub fn read_prefix(path: &Path, within: Within<'_>, limit: u64) -> Result<Vec<u8>, ReadError> {
     let mut bytes = Vec::new();
     open(path, within)?
+        .0
         .take(limit)
         .read_to_end(&mut bytes)
         .map_err(ReadError::io)?;
@@ -167,8 +167,8 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
 
 /// Open `path` for reading once it is confined, without blocking (a FIFO
 /// with no writer would block the open forever), and refuse anything but
-/// a regular file by the opened file's own metadata.
-fn open(path: &Path, within: Within<'_>) -> Result<File, ReadError> {
+/// a regular file by the opened file's own metadata; with its length.
+fn open(path: &Path, within: Within<'_>) -> Result<(File, u64), ReadError> {
     let root = match within {
         Within::Repository(root) => Some(root.to_path_buf()),
         Within::Named => work_tree_by_text(path),
@@ -184,9 +184,10 @@ fn open(path: &Path, within: Within<'_>) -> Result<File, ReadError> {
         None => (path.to_path_buf(), false),
     };
     let file = open_nonblocking(&target, resolved).map_err(ReadError::io)?;
-    let ft = file.metadata().map_err(ReadError::io)?.file_type();
+    let meta = file.metadata().map_err(ReadError::io)?;
+    let ft = meta.file_type();
     if ft.is_file() {
-        return Ok(file);
+        return Ok((file, meta.len()));
     }
     if ft.is_dir() {
         return Err(ReadError::new(
@@ -294,12 +295,13 @@ fn open_nonblocking(path: &Path, _: bool) -> std::io::Result<File> {
     File::open(path)
 }
 
-/// The directory `path` is in (`.` for a bare file name).
-/// A directory's canonical path, resolved once per scan process: every
-/// file of a directory is confined through it (a scan reads thousands of
-/// files in hundreds of directories; resolving each path whole was a fifth
-/// of a scan's CPU). Failures are not kept; keepalign never changes its
-/// working directory, so a relative key keeps its meaning.
+/// A path's canonical form, resolved once per scan process: every file of
+/// a directory is confined through the directory's, and module
+/// directories, roots and templates are named again and again (a scan
+/// reads thousands of files in hundreds of directories; resolving each
+/// path whole was a fifth of a scan's CPU). Failures are not kept;
+/// keepalign never changes its working directory, so a relative key keeps
+/// its meaning.
 pub fn canonical_dir(dir: &Path) -> std::io::Result<PathBuf> {
     use std::sync::{Mutex, OnceLock};
     static DIRS: OnceLock<Mutex<std::collections::HashMap<PathBuf, PathBuf>>> = OnceLock::new();
@@ -320,6 +322,7 @@ pub fn canonical_or_same(dir: &Path) -> PathBuf {
     canonical_dir(dir).unwrap_or_else(|_| dir.to_path_buf())
 }
 
+/// The directory `path` is in (`.` for a bare file name).
 fn parent_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -461,14 +464,12 @@ pub fn confine(base: &Path, written: &Path, root: &Path) -> Confined {
         // `base` is inside the repository; its canonical form makes the
         // path comparable with the canonical root (scan paths may be
         // relative or pass through symlinks).
-        base.canonicalize()
-            .unwrap_or_else(|_| base.to_path_buf())
-            .join(written)
+        canonical_or_same(base).join(written)
     };
     if !lexically_normal(&anchored).starts_with(root) {
         return Confined::Outside;
     }
-    match anchored.canonicalize() {
+    match canonical_dir(&anchored) {
         Ok(c) if c.starts_with(root) => Confined::Inside(c),
         Ok(_) => Confined::Outside,
         Err(e) => Confined::Unreadable(e),

@@ -181,15 +181,9 @@ pub fn load(
             .map(|(k, _, _)| k.clone())
             .collect();
         declared.sort();
-        let path = t
-            .file
-            .path
-            .canonicalize()
-            .unwrap_or_else(|_| t.file.path.clone());
+        let path = crate::input::canonical_or_same(&t.file.path);
         scanned.paths.push(path.clone());
-        scanned
-            .roots
-            .push(root.canonicalize().unwrap_or_else(|_| root.clone()));
+        scanned.roots.push(crate::input::canonical_or_same(&root));
         model.roots.push(crate::model::LoadedRoot {
             path,
             inputs: declared,

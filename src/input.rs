@@ -309,7 +309,7 @@ pub fn canonical_dir(dir: &Path) -> std::io::Result<PathBuf> {
     if let Some(c) = dirs.lock().ok().and_then(|d| d.get(dir).cloned()) {
         return Ok(c);
     }
-    let c = dir.canonicalize()?;
+    let c = canonical_from_parent(dir)?;
     if let Ok(mut d) = dirs.lock() {
         d.insert(dir.to_path_buf(), c.clone());
     }
@@ -320,6 +320,24 @@ pub fn canonical_dir(dir: &Path) -> std::io::Result<PathBuf> {
 /// or the path itself when it cannot be resolved.
 pub fn canonical_or_same(dir: &Path) -> PathBuf {
     canonical_dir(dir).unwrap_or_else(|_| dir.to_path_buf())
+}
+
+/// A path's canonical form through its parent's (cached): a name that is
+/// not a link adds one `lstat`, where resolving the whole path again reads
+/// every component. Anything else (a link, `..`, a bare name) is resolved
+/// whole.
+fn canonical_from_parent(path: &Path) -> std::io::Result<PathBuf> {
+    if let (Some(parent), Some(Component::Normal(name))) =
+        (path.parent(), path.components().next_back())
+        && !parent.as_os_str().is_empty()
+        && path.file_name() == Some(name)
+    {
+        let parent = canonical_dir(parent)?;
+        if !std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+            return Ok(parent.join(name));
+        }
+    }
+    path.canonicalize()
 }
 
 /// The directory `path` is in (`.` for a bare file name).
@@ -501,6 +519,38 @@ pub fn lexically_normal(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Resolving through the parent agrees with resolving the whole
+    /// path, links anywhere included.
+    #[cfg(unix)]
+    #[test]
+    fn a_path_resolved_through_its_parent_is_its_canonical_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("real/sub")).unwrap();
+        std::fs::write(root.join("real/sub/main.tf"), "").unwrap();
+        std::os::unix::fs::symlink(root.join("real"), root.join("link")).unwrap();
+        std::os::unix::fs::symlink(root.join("real/sub"), root.join("real/sublink")).unwrap();
+        for p in [
+            "real/sub",
+            "real/sub/main.tf",
+            "link/sub",
+            "link/sub/main.tf",
+            "real/sublink",
+            "real/sublink/main.tf",
+            "real/sub/../sub",
+            "real/sub/.",
+            "real/sub/",
+        ] {
+            let path = root.join(p);
+            assert_eq!(
+                canonical_from_parent(&path).unwrap(),
+                path.canonicalize().unwrap(),
+                "{p}"
+            );
+        }
+        assert!(canonical_from_parent(&root.join("real/missing")).is_err());
+    }
 
     #[test]
     fn a_byte_order_mark_is_not_part_of_the_text() {

@@ -17,12 +17,12 @@ pub struct SourceFile {
     /// Made on first need: (byte offset, characters before it) every
     /// [`CHAR_MARK`] bytes, so a column deep in a long line (a plan is one
     /// line of megabytes) is counted from the nearest mark, not from the
-    /// line's start.
+    /// line's start; none for ASCII text, where characters are bytes.
     char_marks: std::sync::OnceLock<Vec<(usize, usize)>>,
 }
 
 /// Bytes between two character-count marks of a file.
-const CHAR_MARK: usize = 1 << 16;
+const CHAR_MARK: usize = 1 << 12;
 
 /// Columns closer than this to their line's start are counted directly.
 const SHORT_COLUMN: usize = 4096;
@@ -43,6 +43,11 @@ impl SourceFile {
     /// boundary, or the one before it).
     pub fn chars_before(&self, offset: usize) -> usize {
         let marks = self.char_marks.get_or_init(|| {
+            // ASCII text (plans, most IaC) has a character per byte: one
+            // mark says so, and no character is ever counted.
+            if self.text.is_ascii() {
+                return Vec::new();
+            }
             let mut marks = vec![(0, 0)];
             let mut next = CHAR_MARK;
             for (chars, (byte, _)) in self.text.char_indices().enumerate() {
@@ -54,6 +59,9 @@ impl SourceFile {
             marks
         });
         let mut offset = offset.min(self.text.len());
+        if marks.is_empty() {
+            return offset;
+        }
         while !self.text.is_char_boundary(offset) {
             offset -= 1;
         }
@@ -270,5 +278,29 @@ mod tests {
         let (start, end) = (13, 2);
         assert_eq!(Location::new(&f, start..end).span, 12..12);
         assert_eq!(char_at("", 0), 0..0);
+    }
+
+    /// Characters before an offset, counted from marks in text with
+    /// multi-byte characters and taken as the offset in ASCII text.
+    #[test]
+    fn characters_before_an_offset_deep_in_a_long_line() {
+        let mixed: String = (0..20_000)
+            .map(|i| if i % 7 == 0 { 'é' } else { 'a' })
+            .collect();
+        let ascii = "a".repeat(20_000);
+        for text in [mixed, ascii] {
+            let f = SourceFile::new("plan.json".into(), text.clone());
+            for offset in [0, 1, 4095, 4096, 4097, 12_345, text.len() - 1, text.len()] {
+                let mut boundary = offset;
+                while !text.is_char_boundary(boundary) {
+                    boundary -= 1;
+                }
+                assert_eq!(
+                    f.chars_before(offset),
+                    text[..boundary].chars().count(),
+                    "{offset}"
+                );
+            }
+        }
     }
 }

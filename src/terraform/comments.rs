@@ -26,6 +26,15 @@ pub struct Comment {
     pub multiline: bool,
 }
 
+/// Whether `text` has `keepalign:` in it, in any case (as
+/// `parse_directive` reads it): without it, no comment is a directive.
+fn may_hold_directive(text: &str) -> bool {
+    const MARK: &[u8] = b"keepalign:";
+    text.as_bytes()
+        .windows(MARK.len())
+        .any(|w| (w[0] | 0x20) == b'k' && w.eq_ignore_ascii_case(MARK))
+}
+
 /// Every comment of an HCL file, outside strings and heredocs.
 pub fn comments(text: &str) -> Vec<Comment> {
     let b = text.as_bytes();
@@ -170,6 +179,11 @@ pub struct Directive {
 /// attribute starts: `ignore-file` must come before it.
 pub fn directives(file: &Arc<SourceFile>, first_block: Option<usize>) -> Vec<Directive> {
     let mut out = Vec::new();
+    // Most files hold no directive: one pass over the bytes says so,
+    // without finding their comments.
+    if !may_hold_directive(&file.text) {
+        return out;
+    }
     for c in comments(&file.text) {
         let at = Location::new(file, c.span.clone());
         let Some(mut ignore) = parse_directive(&c.text, at) else {
@@ -313,6 +327,14 @@ mod tests {
 
     fn texts(src: &str) -> Vec<String> {
         comments(src).into_iter().map(|c| c.text).collect()
+    }
+
+    #[test]
+    fn only_text_with_the_mark_may_hold_a_directive() {
+        assert!(may_hold_directive("# KeepAlign: ignore KA101"));
+        assert!(may_hold_directive("x = 1 // keepalign:ignore-file all"));
+        assert!(!may_hold_directive("# keepalign ignore KA101\nkeepalign"));
+        assert!(!may_hold_directive(""));
     }
 
     #[test]

@@ -44,11 +44,12 @@ pub const BYTES_PER_ELEMENT: u64 = 384;
 pub const MAX_FILE_SYNTAX: u64 = 512 * 1024 * 1024;
 
 /// The syntax trees one scan holds at once, as estimated by
-/// `syntax_cost`: for Terraform every module stays parsed while the roots
-/// that call it are evaluated, for CloudFormation every template while
-/// exports are resolved across them. The two are loaded one after the
-/// other, each within this. The 2,000-service benchmark's Terraform (6 MB)
-/// is estimated at 300 MiB.
+/// `syntax_cost`: for Terraform the module directories some `source`
+/// names (kept while roots are evaluated) and the roots in progress
+/// (`Held`), for CloudFormation every template while exports are resolved
+/// across them. The two are loaded one after the other, each within this.
+/// The 2,000-service benchmark's Terraform (6 MB) is estimated at
+/// 300 MiB, all of it at once before roots were streamed.
 pub const MAX_SYNTAX: u64 = 2 * 1024 * 1024 * 1024;
 
 /// The memory parsing `text` is estimated to take (see `BYTES_PER_ELEMENT`),

@@ -239,6 +239,12 @@ fn too_long(l: &Location) -> bool {
 /// anywhere in a line, becomes U+FFFD as well. (A line starting with `::`
 /// is safe: ariadne puts the line number before it.)
 fn shown_source(text: &str) -> String {
+    // Printable ASCII with line ends and tabs (most files, and plans) is
+    // shown as it is: one pass over the bytes instead of one per character.
+    let printable = |b: &u8| matches!(b, b' '..=b'~' | b'\n' | b'\t');
+    if text.as_bytes().iter().all(printable) && !text.contains("##[") {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -330,6 +336,17 @@ mod tests {
                 .chars()
                 .any(|c| shown_escaped(c) && !"\r\n\t".contains(c))
         );
+    }
+
+    /// The fast path for printable ASCII gives what the character-by-
+    /// character path gives, and leaves it for anything else.
+    #[test]
+    fn printable_ascii_is_echoed_as_it_is() {
+        let plain = "resource \"aws_lb\" \"x\" {\n\tidle_timeout = 60 # [x]\n}\n";
+        assert_eq!(shown_source(plain), plain);
+        assert_eq!(shown_source("a ##[b"), "a ##\u{fffd}b");
+        assert_eq!(shown_source("a\rb"), "a␍b");
+        assert_eq!(shown_source("a\u{7f}"), "a␡");
     }
 
     #[test]

@@ -226,11 +226,7 @@ pub fn load(
     );
     // A directory another's text names as a module source is a root after
     // all when no parsed module call reaches it (the name was in a comment).
-    let streamed: std::collections::HashSet<PathBuf> = reads
-        .iter()
-        .map(|r| input::canonical_or_same(&r.dir))
-        .collect();
-    reads.extend(ws.kept_reads(&streamed));
+    reads.extend(ws.kept_reads());
     let called: std::collections::HashSet<&PathBuf> = reads
         .iter()
         .filter(|r| discovered.contains_key(&r.dir))
@@ -750,10 +746,6 @@ fn variable_files(dir: &Path, inputs: &Inputs) -> Vec<PathBuf> {
 /// At most this many tfvars files are read for `--var-file` advice.
 const MAX_UNLOADED_VAR_FILES: usize = 32;
 
-/// The tfvars files in a root and its immediate subdirectories that
-/// Terraform loads only when named (`env/prod.tfvars`), by the variables
-/// each sets: a variable with no value names the files that would give it
-/// one. Files already loaded or given on the command line are left out.
 /// The tfvars files beside a root that Terraform does not load unless
 /// named, by the variables each sets: advice for a variable with no value,
 /// so they are looked for only when one is asked about.
@@ -780,6 +772,10 @@ impl UnloadedVarFiles {
     }
 }
 
+/// The tfvars files in a root and its immediate subdirectories that
+/// Terraform loads only when named (`env/prod.tfvars`), by the variables
+/// each sets: a variable with no value names the files that would give it
+/// one. Files already loaded or given on the command line are left out.
 fn unloaded_var_files(
     dir: &Path,
     repo_root: &Path,

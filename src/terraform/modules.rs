@@ -228,8 +228,8 @@ impl Workspace {
         })
         .collect();
         // Which directories the texts name, then what those name, each
-        // once, breadth first in path order: the kept modules, and the
-        // order they take the budget in.
+        // once, breadth first from the discovered directories in path
+        // order: the kept modules, and the order they take the budget in.
         let mut named_by_discovered: HashSet<PathBuf> = HashSet::new();
         for t in &texts {
             named_by_discovered.extend(
@@ -389,15 +389,10 @@ impl Workspace {
         }
     }
 
-    /// What the scan keeps of every kept module directory but `except`
-    /// (the roots, whose reads come with their evaluation).
-    pub fn kept_reads(&self, except: &HashSet<PathBuf>) -> Vec<DirRead> {
-        let mut kept: Vec<&ModuleFiles> = self
-            .modules
-            .iter()
-            .filter(|(k, _)| !except.contains(*k))
-            .map(|(_, m)| m)
-            .collect();
+    /// What the scan keeps of every kept module directory (a root parsed
+    /// for its evaluation alone gives its own, `dir_read`).
+    pub fn kept_reads(&self) -> Vec<DirRead> {
+        let mut kept: Vec<&ModuleFiles> = self.modules.values().collect();
         kept.sort_by(|a, b| a.dir.cmp(&b.dir));
         parallel_map(&kept, |m| self.dir_read(m))
     }

@@ -30,4 +30,10 @@ impl Random {
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
+
+    /// A text of fewer than `most` pieces picked from `pieces`: the
+    /// hostile inputs of the configuration readers' no-panic tests.
+    pub fn text(&mut self, pieces: &[&str], most: usize) -> String {
+        (0..self.below(most)).map(|_| *self.pick(pieces)).collect()
+    }
 }

@@ -640,9 +640,7 @@ mod tests {
         ];
         let mut random = crate::testing::Random::new(11);
         for _ in 0..500 {
-            let text: String = (0..random.below(50))
-                .map(|_| PIECES[random.below(PIECES.len())])
-                .collect();
+            let text = random.text(PIECES, 50);
             let _ = caddyfile_servers(&SourceFile::new("Caddyfile".into(), text));
         }
         let deep = "{\n".repeat(100_000);

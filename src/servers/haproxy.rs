@@ -827,9 +827,7 @@ mod tests {
         ];
         let mut random = crate::testing::Random::new(7);
         for _ in 0..300 {
-            let text: String = (0..random.below(60))
-                .map(|_| PIECES[random.below(PIECES.len())])
-                .collect();
+            let text = random.text(PIECES, 60);
             let f = SourceFile::new("h.cfg".into(), text);
             let mut sections = Vec::new();
             parse(&f, &mut sections);

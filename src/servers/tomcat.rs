@@ -667,9 +667,7 @@ mod tests {
         ];
         let mut random = crate::testing::Random::new(0x7c15_9e37_79b9_4f6c);
         for _ in 0..3000 {
-            let text: String = (0..random.below(30))
-                .map(|_| PIECES[random.below(PIECES.len())])
-                .collect();
+            let text = random.text(PIECES, 30);
             let _ = connectors(&text);
         }
     }

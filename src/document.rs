@@ -109,14 +109,62 @@ struct Recorder<'p, 'w> {
 macro_rules! object {
     ($rec:expr, { $first:literal : $first_value:expr $(, $key:literal : $value:expr)* $(,)? }) => {{
         let mut m = Map::new();
-        m.insert($first.to_string(), json!($first_value));
+        m.insert($first.to_string(), IntoJson::into_json($first_value));
         $(
             if $rec.wants($key) {
-                m.insert($key.to_string(), json!($value));
+                m.insert($key.to_string(), IntoJson::into_json($value));
             }
         )*
         Value::Object(m)
     }};
+}
+
+/// A value of the document, moved in: `json!` would serialise a `Value`
+/// again into a copy, and nested objects were copied once per level.
+trait IntoJson {
+    fn into_json(self) -> Value;
+}
+
+impl IntoJson for Value {
+    fn into_json(self) -> Value {
+        self
+    }
+}
+
+impl IntoJson for &str {
+    fn into_json(self) -> Value {
+        Value::String(self.to_string())
+    }
+}
+
+impl IntoJson for &String {
+    fn into_json(self) -> Value {
+        Value::String(self.clone())
+    }
+}
+
+impl<T: IntoJson> IntoJson for Option<T> {
+    fn into_json(self) -> Value {
+        self.map_or(Value::Null, IntoJson::into_json)
+    }
+}
+
+impl IntoJson for &Option<String> {
+    fn into_json(self) -> Value {
+        self.as_ref().into_json()
+    }
+}
+
+impl IntoJson for String {
+    fn into_json(self) -> Value {
+        Value::String(self)
+    }
+}
+
+impl IntoJson for Map<String, Value> {
+    fn into_json(self) -> Value {
+        Value::Object(self)
+    }
 }
 
 impl Recorder<'_, '_> {
@@ -370,8 +418,8 @@ fn service_with(c: &Chain<'_>, rec: &mut Recorder<'_, '_>) -> Value {
         .and_then(|s| s.graceful_timeout.as_ref())
         .map(|g| (g, "server graceful timeout"));
     object!(rec, {
-        "service": c.service.id.address,
-        "scope": c.service.id.scope,
+        "service": &c.service.id.address,
+        "scope": &c.service.id.scope,
         "location": rec.loc(&c.service.at),
         "launch_type": launch_type(rec, c),
         "public": public(rec, lb_ok.copied()),
@@ -404,8 +452,8 @@ fn cloudfront(rec: &mut Recorder<'_, '_>, c: &Chain<'_>) -> Value {
         let path = |key: &str| format!("/cloudfront/{i}/{key}");
         rec.put(format!("/cloudfront/{i}"), Some(&origin.at), Vec::new());
         object!(rec, {
-            "distribution": origin.id.address,
-            "origin_id": origin.origin_id,
+            "distribution": &origin.id.address,
+            "origin_id": &origin.origin_id,
             "via": alias.map(|a| a.id.address.clone()),
             "keepalive_timeout": setting(rec, path("keepalive_timeout"), &origin.keepalive_timeout),
             "read_timeout": setting(rec, path("read_timeout"), &origin.read_timeout),
@@ -447,7 +495,7 @@ fn load_balancer(rec: &mut Recorder<'_, '_>, c: &Chain<'_>) -> Value {
     };
     rec.put("/load_balancer", Some(&lb.at), Vec::new());
     object!(rec, {
-        "address": lb.id.address,
+        "address": &lb.id.address,
         "type": setting(rec, "/load_balancer/type", &lb.kind.clone().map(|k| k.short_name())),
         "idle_timeout": setting(rec, "/load_balancer/idle_timeout", &lb.idle_timeout),
         "connection_draining": optional(rec, "/load_balancer/connection_draining", lb.connection_draining.as_ref()),
@@ -468,7 +516,7 @@ fn target_group(rec: &mut Recorder<'_, '_>, c: &Chain<'_>) -> Value {
     };
     rec.put("/target_group", Some(&tg.at), Vec::new());
     object!(rec, {
-        "address": tg.id.address,
+        "address": &tg.id.address,
         "deregistration_delay": setting(rec, "/target_group/deregistration_delay", &tg.deregistration_delay),
         "health_check_interval": setting(rec, "/target_group/health_check_interval", &tg.health_check_interval),
         "health_check_timeout": setting(rec, "/target_group/health_check_timeout", &tg.health_check_timeout),
@@ -491,7 +539,7 @@ fn container(rec: &mut Recorder<'_, '_>, c: &Chain<'_>) -> Value {
     };
     rec.put("/container", Some(&ct.at), Vec::new());
     object!(rec, {
-        "name": ct.name,
+        "name": &ct.name,
         "image": setting(rec, "/container/image", &ct.image),
         "stop_timeout": setting(rec, "/container/stop_timeout", &c.stop_timeout),
         "location": rec.loc(&ct.at),
@@ -516,7 +564,7 @@ fn server(rec: &mut Recorder<'_, '_>, c: &Chain<'_>) -> Value {
     rec.put("/server", s.identified_at.as_ref(), Vec::new());
     object!(rec, {
         "name": s.server,
-        "description": s.description,
+        "description": &s.description,
         "keep_alive": match &s.keep_alive {
             KeepAlive::Timeout(t) => setting(rec, "/server/keep_alive", t),
             KeepAlive::ClosesEveryConnection { why } => json!({

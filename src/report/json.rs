@@ -59,13 +59,13 @@ fn write_array<T: Sync>(
     }
     out.write_all(b"[")?;
     for (n, batch) in items.chunks(BATCH).enumerate() {
-        let texts = crate::parallel::parallel_map(batch, |item| pretty(&f(item), "\n    "));
+        let texts = crate::parallel::parallel_map(batch, |item| pretty(&f(item), b"\n    "));
         for (i, text) in texts.iter().enumerate() {
             if n > 0 || i > 0 {
                 out.write_all(b",")?;
             }
             out.write_all(b"\n    ")?;
-            out.write_all(text.as_bytes())?;
+            out.write_all(text)?;
         }
     }
     out.write_all(b"\n  ]")
@@ -74,10 +74,38 @@ fn write_array<T: Sync>(
 /// `v` pretty-printed with every line after the first indented by
 /// `newline` (JSON strings hold no raw line ends, so only the layout's
 /// line ends are changed).
-fn pretty(v: &Value, newline: &str) -> String {
-    serde_json::to_string_pretty(v)
-        .unwrap_or_default()
-        .replace('\n', newline)
+fn pretty(v: &Value, newline: &[u8]) -> Vec<u8> {
+    let mut out = Indented {
+        out: Vec::with_capacity(4096),
+        newline,
+    };
+    // Writing to memory cannot fail, nor can serialising a `Value`.
+    let _ = serde_json::to_writer_pretty(&mut out, v);
+    out.out
+}
+
+/// Bytes with each line end replaced by `newline`, as they are written.
+struct Indented<'a> {
+    out: Vec<u8>,
+    newline: &'a [u8],
+}
+
+impl std::io::Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let mut lines = buf.split(|&b| b == b'\n');
+        if let Some(first) = lines.next() {
+            self.out.extend_from_slice(first);
+        }
+        for line in lines {
+            self.out.extend_from_slice(self.newline);
+            self.out.extend_from_slice(line);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 pub fn render(findings: &[Finding], chains: &[Chain<'_>], summary: &Summary) -> String {
@@ -114,6 +142,6 @@ pub fn write(
         "checked": summary.nothing_checked.is_none(),
         "nothing_checked": summary.nothing_checked,
     });
-    out.write_all(pretty(&summary, "\n  ").as_bytes())?;
+    out.write_all(&pretty(&summary, b"\n  "))?;
     out.write_all(b"\n}\n")
 }

@@ -563,7 +563,16 @@ fn check(
 ) -> Result<u8, String> {
     let setup = setup(&paths[0], args, config_args)?;
     let model = load(paths, input, &setup, config_args)?;
-    report(&model, args, paths, &setup)
+    let code = report(&model, args, paths, &setup);
+    exit_without_freeing(model);
+    code
+}
+
+/// The model of a large scan is hundreds of thousands of allocations, and
+/// the process ends right after its report: freeing them one by one was
+/// 1.5 % of a scan's CPU for nothing.
+fn exit_without_freeing(model: keepalign::model::Model) {
+    std::mem::forget(model);
 }
 
 fn plan_gate(
@@ -616,7 +625,9 @@ fn plan_gate(
     };
     let setup = setup(&start, args, config_args)?;
     let model = keepalign::plan::read(source, config_dir.as_deref())?;
-    report(&model, args, &[plan.to_path_buf()], &setup)
+    let code = report(&model, args, &[plan.to_path_buf()], &setup);
+    exit_without_freeing(model);
+    code
 }
 
 /// The plan piped in (`terraform show -json tfplan | keepalign plan -`),

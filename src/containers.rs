@@ -44,10 +44,13 @@ pub fn read(v: &Val, attr_at: Location) -> Result<Vec<Container>, Unresolved> {
             ));
         }
     };
-    Ok(items
+    let mut containers: Vec<Container> = items
         .iter()
         .filter_map(|c| container(c, &attr_at))
-        .collect())
+        .collect();
+    // A filtered collect starts at room for four; most tasks run one.
+    containers.shrink_to_fit();
+    Ok(containers)
 }
 
 fn parse(text: &Text, attr_at: &Location) -> Result<Val, Unresolved> {
@@ -166,7 +169,7 @@ fn words(v: Option<&Val>, name: &str, fallback: &Location) -> Option<Setting<Vec
     let at = v.at.clone().unwrap_or(fallback.clone());
     Some(match &v.kind {
         Kind::List(items) => {
-            let mut out = Vec::new();
+            let mut out = Vec::with_capacity(items.len());
             for item in items.iter() {
                 // Keep a partly unknown word, so the rest of the command is
                 // still understood and only the settings it holds are unknown.
@@ -280,6 +283,8 @@ fn container(c: &Val, attr_at: &Location) -> Option<Container> {
         );
         Some(EnvVar { name: n, value })
     }));
+    // Kept in the model for the whole scan: no growth slack.
+    environment.shrink_to_fit();
     let environment_files = list(field(c, "environmentFiles"))
         .map(|f| {
             let value = field(f, "value").unwrap_or(f);
@@ -341,10 +346,10 @@ fn unknown_word(v: &Val) -> Option<Word> {
         },
         at: str_location(v).or(hole.at.clone()),
         // The server names the setting; the reason says why it is unknown.
-        unknown: Some(Unresolved::new(
+        unknown: Some(Box::new(Unresolved::new(
             hole.reason.clone(),
             hole.at.clone().or(v.at.clone()),
-        )),
+        ))),
     })
 }
 

@@ -496,13 +496,13 @@ impl<'a> Parser<'a> {
         let at = self.loc(l, &r);
         let mut w = Word::new(text, Some(at.clone()));
         if !unknown.is_empty() {
-            w.unknown = Some(Unresolved::new(
+            w.unknown = Some(Box::new(Unresolved::new(
                 format!(
                     "`{}` has no value in the Dockerfile (a build argument or the base image's environment)",
                     unknown.join("`, `")
                 ),
                 Some(at),
-            ));
+            )));
         }
         w
     }

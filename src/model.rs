@@ -347,7 +347,7 @@ pub struct Word {
     pub at: Option<Location>,
     /// Set when part of the word is not knowable (a variable with no value):
     /// the text then holds `crate::json::HOLE` markers where it is unknown.
-    pub unknown: Option<Unresolved>,
+    pub unknown: Option<Box<Unresolved>>,
     /// Where each part of the text was written, when it was assembled from
     /// several places (a `!Sub` script, a template): lets `locate` point at
     /// the parameter a `${KeepAlive}` came from.
@@ -684,31 +684,42 @@ pub struct DeploymentGroup {
     pub at: Location,
 }
 
+/// `more` after `all`; taken whole when `all` is empty, so a scan's
+/// model is not copied again each time it joins an empty one.
+fn append<T>(all: &mut Vec<T>, mut more: Vec<T>) {
+    if all.is_empty() {
+        std::mem::swap(all, &mut more);
+    } else {
+        all.append(&mut more);
+    }
+}
+
 impl Model {
     pub fn extend(&mut self, other: Model) {
-        self.load_balancers.extend(other.load_balancers);
-        self.listeners.extend(other.listeners);
-        self.listener_rules.extend(other.listener_rules);
-        self.target_groups.extend(other.target_groups);
-        self.services.extend(other.services);
-        self.task_definitions.extend(other.task_definitions);
-        self.input_errors.extend(other.input_errors);
+        append(&mut self.load_balancers, other.load_balancers);
+        append(&mut self.listeners, other.listeners);
+        append(&mut self.listener_rules, other.listener_rules);
+        append(&mut self.target_groups, other.target_groups);
+        append(&mut self.services, other.services);
+        append(&mut self.task_definitions, other.task_definitions);
+        append(&mut self.input_errors, other.input_errors);
         self.files += other.files;
-        self.not_read.extend(other.not_read);
-        self.suppressions.extend(other.suppressions);
-        self.roots.extend(other.roots);
-        self.not_checked.extend(other.not_checked);
+        append(&mut self.not_read, other.not_read);
+        append(&mut self.suppressions, other.suppressions);
+        append(&mut self.roots, other.roots);
+        append(&mut self.not_checked, other.not_checked);
         self.ec2.extend(other.ec2);
-        self.deployment_groups.extend(other.deployment_groups);
+        append(&mut self.deployment_groups, other.deployment_groups);
         self.builds.extend(other.builds);
-        self.ecr_repositories.extend(other.ecr_repositories);
-        self.edge_origins.extend(other.edge_origins);
-        self.dns_aliases.extend(other.dns_aliases);
-        self.beanstalk
-            .environments
-            .extend(other.beanstalk.environments);
-        self.beanstalk.templates.extend(other.beanstalk.templates);
-        self.beanstalk.bundles.extend(other.beanstalk.bundles);
+        append(&mut self.ecr_repositories, other.ecr_repositories);
+        append(&mut self.edge_origins, other.edge_origins);
+        append(&mut self.dns_aliases, other.dns_aliases);
+        append(
+            &mut self.beanstalk.environments,
+            other.beanstalk.environments,
+        );
+        append(&mut self.beanstalk.templates, other.beanstalk.templates);
+        append(&mut self.beanstalk.bundles, other.beanstalk.bundles);
     }
 }
 
@@ -810,10 +821,10 @@ pub struct Ec2Model {
 
 impl Ec2Model {
     pub fn extend(&mut self, other: Ec2Model) {
-        self.clusters.extend(other.clusters);
-        self.cluster_strategies.extend(other.cluster_strategies);
-        self.capacity_providers.extend(other.capacity_providers);
-        self.auto_scaling_groups.extend(other.auto_scaling_groups);
-        self.agent_configs.extend(other.agent_configs);
+        append(&mut self.clusters, other.clusters);
+        append(&mut self.cluster_strategies, other.cluster_strategies);
+        append(&mut self.capacity_providers, other.capacity_providers);
+        append(&mut self.auto_scaling_groups, other.auto_scaling_groups);
+        append(&mut self.agent_configs, other.agent_configs);
     }
 }

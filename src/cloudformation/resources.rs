@@ -372,7 +372,7 @@ pub fn target_group(r: &Resource<'_, '_>) -> TargetGroup {
 pub fn service(r: &Resource<'_, '_>) -> Service {
     // An unknown attachment (or list of them) stands for what it may hold,
     // so the service is reported as unknown rather than not load-balanced.
-    let attachments = items(r.prop("LoadBalancers"))
+    let mut attachments: Vec<Attachment> = items(r.prop("LoadBalancers"))
         .into_iter()
         .flat_map(|lb| {
             let at = lb.at.clone().unwrap_or(r.at.clone());
@@ -440,6 +440,8 @@ pub fn service(r: &Resource<'_, '_>) -> Service {
             .collect::<Vec<_>>()
         })
         .collect();
+    // Kept for the whole scan: a flattened collect starts at room for four.
+    attachments.shrink_to_fit();
     let tags = items(r.prop("Tags"))
         .iter()
         .filter_map(|t| {

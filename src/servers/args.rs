@@ -77,13 +77,13 @@ fn opaque_argument(args: &[Word], i: usize, long: &[&str], short: &[&str]) -> Op
     }
     let flag = long.first().or(short.first()).copied().unwrap_or_default();
     let mut value = w.clone();
-    value.unknown = Some(crate::model::Unresolved::new(
+    value.unknown = Some(Box::new(crate::model::Unresolved::new(
         format!(
             "an argument that may set it is not known here: {}",
             why.reason
         ),
         why.at.clone().or(w.at.clone()),
-    ));
+    )));
     Some(Found {
         flag: flag.to_string(),
         value,
@@ -134,7 +134,7 @@ mod tests {
 
     fn unknown(reason: &str) -> Word {
         let mut w = Word::new(format!("{h}0{h}", h = crate::json::HOLE), None);
-        w.unknown = Some(crate::model::Unresolved::new(reason, None));
+        w.unknown = Some(Box::new(crate::model::Unresolved::new(reason, None)));
         w
     }
 

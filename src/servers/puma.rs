@@ -490,7 +490,7 @@ fn environment(ctx: &Invocation, kind: Kind, rest: &[Word]) -> Result<String, Un
         && let Some(f) = args::find(rest, &["--environment"], &["-e"])
     {
         if let Some(u) = f.value.unknown {
-            return Err(u);
+            return Err(*u);
         }
         return Ok(f.value.text);
     }

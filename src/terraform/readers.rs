@@ -413,7 +413,7 @@ pub fn target_group<S: Source>(r: &S) -> TargetGroup {
 
 pub fn service<S: Source>(r: &S) -> Service {
     let root = r.root();
-    let attachments = r
+    let mut attachments: Vec<Attachment> = r
         .blocks(&root, "load_balancer")
         .iter()
         .flat_map(|lb| {
@@ -484,6 +484,8 @@ pub fn service<S: Source>(r: &S) -> Service {
             .collect::<Vec<_>>()
         })
         .collect();
+    // Kept for the whole scan: a flattened collect starts at room for four.
+    attachments.shrink_to_fit();
     let launch_type =
         r.value(&root, "launch_type", &never_default)
             .map(|v| match v.as_known_str() {

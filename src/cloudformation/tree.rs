@@ -6,7 +6,7 @@
 use super::reindent;
 use crate::json::{JsonKind, JsonNode};
 use crate::source::{Location, SourceFile};
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
+use saphyr::{MarkedYaml, Scalar, YamlData};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -108,21 +108,16 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, ParseError> {
         message,
         offset: char_to_byte(text, index),
     };
-    check_aliases(text).map_err(|(m, i)| error(m, i))?;
-    let (docs, reindented) = match MarkedYaml::load_from_str(text) {
-        Ok(docs) => (docs, None),
+    let mut reindented = None;
+    let docs = match load_checked(text) {
+        Ok(docs) => docs,
+        Err(Refused::Checked(m, i)) => return Err(error(m, i)),
         // What PyYAML, and so CloudFormation and cfn-lint, accept must
         // not be a parse error: retry with flow collections re-indented.
-        Err(e) => match reindent::reindent(text) {
+        Err(Refused::Syntax(e)) => match reindent::reindent(text) {
             Ok(r) => {
-                check_aliases(&r.text).map_err(|(m, i)| error(m, r.original(i)))?;
-                let docs = MarkedYaml::load_from_str(&r.text).map_err(|e| {
-                    error(
-                        format!("invalid YAML: {}", e.info()),
-                        r.original(e.marker().index()),
-                    )
-                })?;
-                (docs, Some(r))
+                reindented = Some(r);
+                Vec::new()
             }
             Err(Some(stuck)) => {
                 return Err(error(
@@ -138,13 +133,23 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, ParseError> {
             }
         },
     };
+    let docs = match &reindented {
+        None => docs,
+        Some(r) => load_checked(&r.text).map_err(|refused| match refused {
+            Refused::Checked(m, i) => error(m, r.original(i)),
+            Refused::Syntax(e) => error(
+                format!("invalid YAML: {}", e.info()),
+                r.original(e.marker().index()),
+            ),
+        })?,
+    };
     let Some(doc) = docs.first() else {
         return Err(ParseError {
             message: "empty YAML document".into(),
             offset: 0,
         });
     };
-    let index = CharIndex::new(text, reindented);
+    let index = CharIndex::new(text, reindented.as_ref());
     Ok(from_yaml(doc, file, &index, None))
 }
 
@@ -153,35 +158,74 @@ pub fn parse(file: &Arc<SourceFile>) -> Result<Node, ParseError> {
 /// aliases so that a few lines expand to billions of nodes.
 pub const MAX_ALIAS_NODES: usize = 100_000;
 
-/// Refuse a YAML file nested deeper than the JSON parser allows, or whose
-/// aliases would expand to more than `MAX_ALIAS_NODES` nodes, before
-/// anything is expanded. saphyr has a
-/// budget of its own, but it counts a mapping key as one node whatever it
-/// holds, so `? [*a, *a, ...] : v` nested a few levels gets past it. Here
-/// every node counts, keys included: one linear pass over the events, with
+/// Why a YAML text was not loaded: refused by [`Limits`] (message and
+/// character index), or not YAML.
+enum Refused {
+    Checked(String, usize),
+    Syntax(saphyr::ScanError),
+}
+
+/// The documents of `text`, refused when nested deeper than the JSON
+/// parser allows or when its aliases would expand to more than
+/// `MAX_ALIAS_NODES` nodes. saphyr has a budget of its own, but it counts
+/// a mapping key as one node whatever it holds, so `? [*a, *a, ...] : v`
+/// nested a few levels gets past it. The limits see each event before the
+/// loader does, in the one pass that parses the text, so nothing beyond
+/// them is ever built.
+fn load_checked(text: &str) -> Result<Vec<MarkedYaml<'_>>, Refused> {
+    let mut limits = Limits {
+        loader: saphyr::YamlLoader::default(),
+        sizes: HashMap::new(),
+        open: Vec::new(),
+        expanded: 0,
+        refused: None,
+    };
+    let parsed = saphyr_parser::Parser::new_from_str(text).load(&mut limits, true);
+    // A refusal comes first: the events after it were not looked at.
+    if let Some((message, index)) = limits.refused {
+        return Err(Refused::Checked(message, index));
+    }
+    parsed.map_err(Refused::Syntax)?;
+    if let Some(e) = limits.loader.error() {
+        return Err(Refused::Syntax(e.clone()));
+    }
+    Ok(limits.loader.into_documents())
+}
+
+/// The loader behind the limits: every node counts, keys included, with
 /// the size of each anchored node remembered.
-fn check_aliases(text: &str) -> Result<(), (String, usize)> {
-    use saphyr_parser::{Event, Parser};
-    let mut sizes: HashMap<usize, usize> = HashMap::new();
-    // Open sequences and mappings: (anchor id, nodes so far).
-    let mut open: Vec<(usize, usize)> = Vec::new();
-    let mut expanded: usize = 0;
-    for event in Parser::new_from_str(text) {
-        // A syntax error is the loader's to report, with its own message.
-        let Ok((event, span)) = event else {
-            return Ok(());
-        };
-        let (anchor, size) = match event {
+struct Limits<'i> {
+    loader: saphyr::YamlLoader<'i, MarkedYaml<'i>>,
+    sizes: HashMap<usize, usize>,
+    /// Open sequences and mappings: (anchor id, nodes so far).
+    open: Vec<(usize, usize)>,
+    expanded: usize,
+    refused: Option<(String, usize)>,
+}
+
+impl<'i> saphyr_parser::SpannedEventReceiver<'i> for Limits<'i> {
+    fn on_event(&mut self, event: saphyr_parser::Event<'i>, span: saphyr_parser::Span) {
+        if self.refused.is_some() {
+            return;
+        }
+        match self.check(&event) {
+            Ok(()) => self.loader.on_event(event, span),
+            Err(message) => self.refused = Some((message, span.start.index())),
+        }
+    }
+}
+
+impl Limits<'_> {
+    fn check(&mut self, event: &saphyr_parser::Event<'_>) -> Result<(), String> {
+        use saphyr_parser::Event;
+        let (anchor, size) = match *event {
             Event::Scalar(_, _, anchor, _) => (anchor, 1),
             Event::Alias(id) => {
-                let n = sizes.get(&id).copied().unwrap_or(1);
-                expanded = expanded.saturating_add(n);
-                if expanded > MAX_ALIAS_NODES {
-                    return Err((
-                        format!(
-                            "invalid YAML: aliases would expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)"
-                        ),
-                        span.start.index(),
+                let n = self.sizes.get(&id).copied().unwrap_or(1);
+                self.expanded = self.expanded.saturating_add(n);
+                if self.expanded > MAX_ALIAS_NODES {
+                    return Err(format!(
+                        "invalid YAML: aliases would expand to more than {MAX_ALIAS_NODES} nodes (an alias bomb?)"
                     ));
                 }
                 (0, n)
@@ -189,32 +233,29 @@ fn check_aliases(text: &str) -> Result<(), (String, usize)> {
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 // The tree is built and read recursively: bound its depth as
                 // the JSON parser does, before anything recurses.
-                if open.len() >= crate::json::MAX_DEPTH {
-                    return Err((
-                        format!(
-                            "invalid YAML: nested deeper than {} levels",
-                            crate::json::MAX_DEPTH
-                        ),
-                        span.start.index(),
+                if self.open.len() >= crate::json::MAX_DEPTH {
+                    return Err(format!(
+                        "invalid YAML: nested deeper than {} levels",
+                        crate::json::MAX_DEPTH
                     ));
                 }
-                open.push((anchor, 1));
-                continue;
+                self.open.push((anchor, 1));
+                return Ok(());
             }
-            Event::SequenceEnd | Event::MappingEnd => match open.pop() {
+            Event::SequenceEnd | Event::MappingEnd => match self.open.pop() {
                 Some(done) => done,
-                None => continue,
+                None => return Ok(()),
             },
-            _ => continue,
+            _ => return Ok(()),
         };
         if anchor > 0 {
-            sizes.insert(anchor, size);
+            self.sizes.insert(anchor, size);
         }
-        if let Some((_, n)) = open.last_mut() {
+        if let Some((_, n)) = self.open.last_mut() {
             *n = n.saturating_add(size);
         }
+        Ok(())
     }
-    Ok(())
 }
 
 fn from_json(n: &JsonNode, f: &Arc<SourceFile>) -> Node {
@@ -245,15 +286,15 @@ fn from_json(n: &JsonNode, f: &Arc<SourceFile>) -> Node {
 
 /// saphyr positions are in characters (of the re-indented text, if it was);
 /// locations are in bytes of the file as written.
-struct CharIndex {
+struct CharIndex<'r> {
     /// Byte offset of every char, only for non-ASCII text.
     bytes: Option<Vec<usize>>,
     len: usize,
-    reindented: Option<reindent::Reindented>,
+    reindented: Option<&'r reindent::Reindented>,
 }
 
-impl CharIndex {
-    fn new(text: &str, reindented: Option<reindent::Reindented>) -> CharIndex {
+impl<'r> CharIndex<'r> {
+    fn new(text: &str, reindented: Option<&'r reindent::Reindented>) -> CharIndex<'r> {
         CharIndex {
             bytes: (!text.is_ascii()).then(|| text.char_indices().map(|(b, _)| b).collect()),
             len: text.len(),
@@ -262,7 +303,7 @@ impl CharIndex {
     }
 
     fn byte(&self, char_index: usize) -> usize {
-        let char_index = match &self.reindented {
+        let char_index = match self.reindented {
             Some(r) => r.original(char_index),
             None => char_index,
         };

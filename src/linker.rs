@@ -512,7 +512,9 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
     let launch = crate::launch::Resolver::new(model);
 
     let mut reach: HashMap<&ResourceId, Reached> = HashMap::new();
-    let mut chains = Vec::new();
+    // A chain per attachment: most services have one, and a vector grown
+    // by doubling to 20,000 chains copies them and holds the copy twice.
+    let mut chains = Vec::with_capacity(model.services.len());
     for service in &model.services {
         let scope = service.id.scope.as_str();
         let task_definition = tds

@@ -56,6 +56,11 @@ impl<'a> Evaluator<'a> {
         }
     }
 
+    /// The template this evaluates.
+    pub fn root(&self) -> &'a Node {
+        self.root
+    }
+
     fn section(&self, name: &str) -> Option<&'a Node> {
         self.root.get(name)
     }

@@ -16,6 +16,8 @@ use crate::source::{Location, SourceFile};
 use crate::value::Val;
 use eval::{Evaluator, Export};
 use resources::Resource;
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -83,7 +85,49 @@ fn unreadable_is_reported(path: &Path, within: Within<'_>, e: &ReadError) -> boo
 
 struct Template {
     file: Arc<SourceFile>,
-    root: Node,
+    /// Its syntax tree: kept from the first pass for a template whose
+    /// stacks nest others, and for others while the kept trees fit
+    /// `KEPT_TREES`; else parsed again when it is evaluated.
+    root: OnceCell<Node>,
+}
+
+/// The syntax trees, in `budget::syntax_cost`, that the first pass over
+/// the templates keeps for their evaluation. A tree takes about eight
+/// times its text: a monorepo of thousands of templates would hold them
+/// all at once, so past this each is parsed again when it is evaluated
+/// (once, for the tens of megabytes of trees it saves).
+const KEPT_TREES: u64 = 16 * 1024 * 1024;
+
+impl Template {
+    /// The template's tree, parsed again and kept if it was not.
+    fn root(&self) -> &Node {
+        self.root.get_or_init(|| self.parse_again())
+    }
+
+    /// The template's tree for one use: the kept one, or one parsed for
+    /// this use and dropped after it.
+    fn tree(&self) -> Cow<'_, Node> {
+        match self.root.get() {
+            Some(root) => Cow::Borrowed(root),
+            None => Cow::Owned(self.parse_again()),
+        }
+    }
+
+    /// The text parsed in the first pass, so it parses again; a failure
+    /// cannot happen, and would read as a template with no resources.
+    fn parse_again(&self) -> Node {
+        tree::parse(&self.file)
+            .unwrap_or_else(|_| Node::new(NodeKind::Null, Location::new(&self.file, 0..0)))
+    }
+}
+
+/// Whether a template has a nested stack (`AWS::CloudFormation::Stack`).
+fn nests_stacks(root: &Node) -> bool {
+    root.get("Resources")
+        .map(Node::entries)
+        .unwrap_or(&[])
+        .iter()
+        .any(|(_, _, node)| node.get("Type").and_then(Node::as_str) == Some(nested::STACK))
 }
 
 /// Load every template among `files`; files that are not templates are
@@ -97,7 +141,15 @@ pub fn load(
 ) -> Model {
     let mut model = Model::default();
     let mut templates = Vec::new();
+    let mut givens = Vec::new();
+    let mut scanned = nested::Scanned {
+        paths: Vec::new(),
+        roots: Vec::new(),
+    };
+    // Exports first, so every template can import from every other.
+    let mut exports = Vec::new();
     let mut syntax_left = crate::budget::MAX_SYNTAX;
+    let mut kept_left = KEPT_TREES;
     for path in files {
         let root = repo_root(path);
         let within = Within::Repository(&root);
@@ -129,36 +181,35 @@ pub fn load(
             });
             continue;
         }
-        match tree::parse(&file) {
-            Ok(root) => match template_check(&root) {
-                Check::Template => templates.push(Template { file, root }),
-                Check::NotTemplate => model.files -= 1,
-                Check::Broken(message, at) => model.input_errors.push(InputError {
+        let tree = match tree::parse(&file) {
+            Ok(tree) => tree,
+            Err(e) => {
+                model.input_errors.push(InputError {
+                    file: file.display.clone(),
+                    message: e.message,
+                    at: Some(Location::char_at(&file, e.offset)),
+                    line_col: None,
+                });
+                continue;
+            }
+        };
+        match template_check(&tree) {
+            Check::Template => {}
+            Check::NotTemplate => {
+                model.files -= 1;
+                continue;
+            }
+            Check::Broken(message, at) => {
+                model.input_errors.push(InputError {
                     file: file.display.clone(),
                     message,
                     at: Some(at),
                     line_col: None,
-                }),
-            },
-            Err(e) => model.input_errors.push(InputError {
-                file: file.display.clone(),
-                message: e.message,
-                at: Some(Location::char_at(&file, e.offset)),
-                line_col: None,
-            }),
+                });
+                continue;
+            }
         }
-    }
-    if templates.is_empty() {
-        return model;
-    }
-    let mut givens = Vec::new();
-    let mut scanned = nested::Scanned {
-        paths: Vec::new(),
-        roots: Vec::new(),
-    };
-    for t in &templates {
-        let root = repo_root(&t.file.path);
-        let given = match parameters(&inputs(&t.file.path), &root) {
+        let given = match parameters(&inputs(&file.path), &root) {
             Ok(g) => g,
             Err(e) => {
                 // A broken parameters file given for every template is reported once.
@@ -172,8 +223,7 @@ pub fn load(
                 HashMap::new()
             }
         };
-        let mut declared: Vec<String> = t
-            .root
+        let mut declared: Vec<String> = tree
             .get("Parameters")
             .map(Node::entries)
             .unwrap_or(&[])
@@ -181,25 +231,18 @@ pub fn load(
             .map(|(k, _, _)| k.clone())
             .collect();
         declared.sort();
-        let path = crate::input::canonical_or_same(&t.file.path);
-        scanned.paths.push(path.clone());
+        let canonical = crate::input::canonical_or_same(&file.path);
+        scanned.paths.push(canonical.clone());
         scanned.roots.push(crate::input::canonical_or_same(&root));
         model.roots.push(crate::model::LoadedRoot {
-            path,
+            path: canonical,
             inputs: declared,
         });
-        givens.push(given);
-    }
-    // Exports first, so every template can import from every other; and
-    // which scanned template each nested stack deploys.
-    let mut exports = Vec::new();
-    let mut targets = HashMap::new();
-    // Each pass over each template counts against the scan's budget, in order.
-    let first = scan.reserve(templates.len());
-    for (i, (t, given)) in templates.iter().zip(&givens).enumerate() {
-        let mut ev = Evaluator::new(&t.root, given, &[]);
-        ev.meter = scan.meter(first + i);
-        for (_, _, output) in t.root.get("Outputs").map(Node::entries).unwrap_or(&[]) {
+        // Each pass over each template counts against the scan's budget, in order.
+        let slot = scan.reserve(1);
+        let mut ev = Evaluator::new(&tree, &given, &[]);
+        ev.meter = scan.meter(slot);
+        for (_, _, output) in tree.get("Outputs").map(Node::entries).unwrap_or(&[]) {
             let (Some(name), Some(value)) = (
                 output.get("Export").and_then(|e| e.get("Name")),
                 output.get("Value"),
@@ -211,11 +254,39 @@ pub fn load(
             };
             exports.push(Export {
                 name: Arc::unwrap_or_clone(name),
-                value: eval::in_scope(ev.eval(value), &t.file.display),
-                file: t.file.display.clone(),
+                value: eval::in_scope(ev.eval(value), &file.display),
+                file: file.display.clone(),
             });
         }
-        for (id, _, node) in t.root.get("Resources").map(Node::entries).unwrap_or(&[]) {
+        model.input_errors.extend(ev.meter.report(&file.display));
+        scan.finish(slot, &ev.meter);
+        drop(ev);
+        // A template that nests stacks is read again to find their
+        // templates once every template is known.
+        let cost = crate::budget::syntax_cost(&file.text);
+        let kept = OnceCell::new();
+        if nests_stacks(&tree) {
+            let _ = kept.set(tree);
+        } else if cost <= kept_left {
+            kept_left -= cost;
+            let _ = kept.set(tree);
+        }
+        templates.push(Template { file, root: kept });
+        givens.push(given);
+    }
+    if templates.is_empty() {
+        return model;
+    }
+    // Which scanned template each nested stack deploys.
+    let mut targets = HashMap::new();
+    for (i, (t, given)) in templates.iter().zip(&givens).enumerate() {
+        let Some(tree) = t.root.get().filter(|tree| nests_stacks(tree)) else {
+            continue;
+        };
+        let slot = scan.reserve(1);
+        let mut ev = Evaluator::new(tree, given, &[]);
+        ev.meter = scan.meter(slot);
+        for (id, _, node) in tree.get("Resources").map(Node::entries).unwrap_or(&[]) {
             // Whatever its Condition: a template nested here is never
             // deployed standalone, even when this stack is not created.
             if node.get("Type").and_then(Node::as_str) != Some(nested::STACK) {
@@ -225,7 +296,7 @@ pub fn load(
             targets.insert((i, id.clone()), target);
         }
         model.input_errors.extend(ev.meter.report(&t.file.display));
-        scan.finish(first + i, &ev.meter);
+        scan.finish(slot, &ev.meter);
     }
     let nest = nested::Nest::new(&templates, &exports, &targets);
     // Top-level stacks first, each followed by the stacks it nests; then
@@ -261,12 +332,19 @@ fn evaluate(
     model: &mut Model,
 ) -> Vec<Arc<nested::Instance>> {
     let t = &nest.templates[inst.template];
+    // A template no stack nests is evaluated once: a tree parsed again
+    // for it is dropped after.
+    let tree = if nest.nestings[inst.template] == 0 {
+        t.tree()
+    } else {
+        Cow::Borrowed(t.root())
+    };
     let slot = scan.reserve(1);
-    let mut ev = nest.evaluator(inst);
+    let mut ev = nest.evaluator(inst, &tree);
     ev.meter = scan.meter(slot);
-    read_resources(t, &ev, &inst.scope, model);
+    read_resources(&tree, &ev, &inst.scope, model);
     let mut children = Vec::new();
-    for (id, key_at, node) in t.root.get("Resources").map(Node::entries).unwrap_or(&[]) {
+    for (id, key_at, node) in tree.get("Resources").map(Node::entries).unwrap_or(&[]) {
         if node.get("Type").and_then(Node::as_str) != Some(nested::STACK)
             || node
                 .get("Condition")
@@ -376,8 +454,8 @@ fn unmodelled_service(rtype: &str, props: Option<&Node>) -> Option<(String, Stri
 
 /// Read the template's resources into `model`, as evaluated by `ev`, in
 /// `scope` (the template's file, or which nesting of it this is).
-fn read_resources(t: &Template, ev: &Evaluator<'_>, scope: &str, model: &mut Model) {
-    for (logical_id, key_at, node) in t.root.get("Resources").map(Node::entries).unwrap_or(&[]) {
+fn read_resources(root: &Node, ev: &Evaluator<'_>, scope: &str, model: &mut Model) {
+    for (logical_id, key_at, node) in root.get("Resources").map(Node::entries).unwrap_or(&[]) {
         let Some(rtype) = node.get("Type").and_then(Node::as_str) else {
             continue;
         };

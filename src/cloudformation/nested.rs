@@ -363,12 +363,8 @@ impl<'t> Nest<'t> {
     }
 
     /// The evaluator of an instance.
-    pub fn evaluator<'s>(&'s self, inst: &'s Arc<Instance>) -> Evaluator<'s> {
-        let mut ev = Evaluator::new(
-            &self.templates[inst.template].root,
-            &inst.given,
-            self.exports,
-        );
+    pub fn evaluator<'s>(&'s self, inst: &'s Arc<Instance>, root: &'s Node) -> Evaluator<'s> {
+        let mut ev = Evaluator::new(root, &inst.given, self.exports);
         ev.nested = Some((self, inst.clone()));
         ev
     }
@@ -491,8 +487,7 @@ impl<'t> Nest<'t> {
         let Some((_, inst)) = &ev.nested else {
             return Val::unknown(format!("{stack}.Outputs.{output} is not known"), at);
         };
-        let root = &self.templates[inst.template].root;
-        let Some(node) = root.get("Resources").and_then(|r| r.get(stack)) else {
+        let Some(node) = ev.root().get("Resources").and_then(|r| r.get(stack)) else {
             return Val::error(format!("{stack} is not a resource of this template"), at);
         };
         let key_at = at.clone().unwrap_or_else(|| node.at.clone());
@@ -512,7 +507,7 @@ impl<'t> Nest<'t> {
         if let Some(v) = self.outputs.borrow().get(&cache_key) {
             return v.clone();
         }
-        let child_root = &self.templates[child.template].root;
+        let child_root = self.templates[child.template].root();
         let Some(value) = child_root
             .get("Outputs")
             .and_then(|o| o.get(output))
@@ -529,7 +524,7 @@ impl<'t> Nest<'t> {
         if let Some(limit) = ev.meter.spent() {
             return ev.meter.cut(limit, at);
         }
-        let mut cev = self.evaluator(&child);
+        let mut cev = self.evaluator(&child, child_root);
         // The child may use only what is left of the parent's budget.
         cev.meter = crate::budget::Meter::with_allowance(
             crate::budget::MAX_WORK.saturating_sub(ev.meter.work()),

@@ -6,6 +6,7 @@
 use crate::model::*;
 use crate::servers::ServerProfile;
 use std::collections::HashMap;
+use smallvec::SmallVec;
 
 pub struct Chain<'m> {
     pub service: &'m Service,
@@ -286,8 +287,9 @@ fn forwarding<'m>(
     model: &'m Model,
     listeners: &Index<'m, Listener>,
     tgs: &Index<'m, TargetGroup>,
-) -> HashMap<&'m ResourceId, Vec<Forward<'m>>> {
-    let mut routes: HashMap<&ResourceId, Vec<Forward>> = HashMap::new();
+) -> HashMap<&'m ResourceId, Forwards<'m>> {
+    let mut routes: HashMap<&ResourceId, Forwards> =
+        HashMap::with_capacity(model.target_groups.len());
     for l in &model.listeners {
         for t in &l.target_groups {
             if let Ok(found) = tgs.resolve(&l.id.scope, t, "target group") {
@@ -316,10 +318,14 @@ fn forwarding<'m>(
     routes
 }
 
+/// The resources an address or a name stands for: almost always one,
+/// kept inline (an index entry per resource of a large scan).
+type Found<'m, T> = SmallVec<[&'m T; 1]>;
+
 /// Resources of one kind, indexed by (scope, address) and by name.
 pub(crate) struct Index<'m, T> {
-    by_address: HashMap<(&'m str, &'m str), Vec<&'m T>>,
-    by_name: HashMap<&'m str, Vec<&'m T>>,
+    by_address: HashMap<(&'m str, &'m str), Found<'m, T>>,
+    by_name: HashMap<&'m str, Found<'m, T>>,
     id: fn(&T) -> &ResourceId,
 }
 
@@ -329,8 +335,9 @@ impl<'m, T> Index<'m, T> {
         id: fn(&T) -> &ResourceId,
         name: fn(&T) -> Option<&str>,
     ) -> Self {
-        let mut by_address: HashMap<(&str, &str), Vec<&T>> = HashMap::new();
-        let mut by_name: HashMap<&str, Vec<&T>> = HashMap::new();
+        let mut by_address: HashMap<(&str, &str), Found<T>> =
+            HashMap::with_capacity(items.len());
+        let mut by_name: HashMap<&str, Found<T>> = HashMap::with_capacity(items.len());
         for item in items {
             let rid = id(item);
             by_address
@@ -378,7 +385,7 @@ impl<'m, T> Index<'m, T> {
                             .all(|r| without_instance_key(&(self.id)(r).address).is_none())
                     });
                 match self.by_address.get(&(scope, addr)).or(unindexed) {
-                    Some(found) => Ok(found.clone()),
+                    Some(found) => Ok(found.to_vec()),
                     None if address.starts_with("data.terraform_remote_state.") => {
                         Err(Unresolved::new(
                             format!(
@@ -429,7 +436,7 @@ impl<'m, T> Index<'m, T> {
                             .filter(|r| (self.id)(r).scope == scope)
                             .collect();
                         Ok(if local.is_empty() {
-                            found.clone()
+                            found.to_vec()
                         } else {
                             local
                         })
@@ -501,6 +508,8 @@ pub(crate) fn name_from_arn(s: &str) -> &str {
 
 /// A way traffic reaches a target group: a listener, possibly through a rule.
 type Forward<'m> = (Result<&'m Listener, Unresolved>, Option<&'m ListenerRule>);
+/// The routes to a target group: almost always one.
+type Forwards<'m> = SmallVec<[Forward<'m>; 1]>;
 
 pub fn link(model: &Model) -> Vec<Chain<'_>> {
     let lbs = Index::new(&model.load_balancers, |x| &x.id, |x| x.name.as_deref());
@@ -675,18 +684,18 @@ type Reach<'m> = (
 /// The routes to a target group, one per load balancer (or per reason it
 /// is unknown), and how many load balancers were left out past the cap.
 struct Reached<'m> {
-    routes: Vec<Reach<'m>>,
+    routes: SmallVec<[Reach<'m>; 1]>,
     cut: usize,
 }
 
 fn reaching<'m>(
-    routes: &HashMap<&ResourceId, Vec<Forward<'m>>>,
+    routes: &HashMap<&ResourceId, Forwards<'m>>,
     lbs: &Index<'m, LoadBalancer>,
     tg: &ResourceId,
 ) -> Reached<'m> {
     let mut seen = std::collections::HashSet::new();
     let mut out = Reached {
-        routes: Vec::new(),
+        routes: SmallVec::new(),
         cut: 0,
     };
     for (listener, rule) in routes.get(tg).into_iter().flatten() {

@@ -5,8 +5,8 @@
 
 use crate::model::*;
 use crate::servers::ServerProfile;
-use std::collections::HashMap;
 use smallvec::SmallVec;
+use std::collections::HashMap;
 
 pub struct Chain<'m> {
     pub service: &'m Service,
@@ -335,8 +335,7 @@ impl<'m, T> Index<'m, T> {
         id: fn(&T) -> &ResourceId,
         name: fn(&T) -> Option<&str>,
     ) -> Self {
-        let mut by_address: HashMap<(&str, &str), Found<T>> =
-            HashMap::with_capacity(items.len());
+        let mut by_address: HashMap<(&str, &str), Found<T>> = HashMap::with_capacity(items.len());
         let mut by_name: HashMap<&str, Found<T>> = HashMap::with_capacity(items.len());
         for item in items {
             let rid = id(item);

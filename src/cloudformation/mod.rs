@@ -139,6 +139,17 @@ pub fn load(
     repo_root: &dyn Fn(&Path) -> PathBuf,
     scan: &crate::budget::Scan,
 ) -> Model {
+    load_keeping(files, inputs, repo_root, scan, KEPT_TREES)
+}
+
+/// `load`, keeping trees up to `kept_trees` from the first pass.
+fn load_keeping(
+    files: &[PathBuf],
+    inputs: &dyn Fn(&Path) -> Inputs,
+    repo_root: &dyn Fn(&Path) -> PathBuf,
+    scan: &crate::budget::Scan,
+    kept_trees: u64,
+) -> Model {
     let mut model = Model::default();
     let mut templates = Vec::new();
     let mut givens = Vec::new();
@@ -149,7 +160,7 @@ pub fn load(
     // Exports first, so every template can import from every other.
     let mut exports = Vec::new();
     let mut syntax_left = crate::budget::MAX_SYNTAX;
-    let mut kept_left = KEPT_TREES;
+    let mut kept_left = kept_trees;
     for path in files {
         let root = repo_root(path);
         let within = Within::Repository(&root);

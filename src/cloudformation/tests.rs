@@ -245,3 +245,38 @@ fn non_ascii_text_maps_characters_to_bytes() {
     let v = output(&root, "A", &HashMap::new(), &[]);
     assert_eq!(v.at.unwrap().snippet(), "61");
 }
+
+/// A template whose tree was dropped after the first pass and parsed again
+/// for its evaluation reads exactly as one kept: over every fixture,
+/// nested stacks (whose trees are kept, or parsed again once) and
+/// imports included.
+#[test]
+fn templates_parsed_again_read_as_kept_ones() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/cloudformation");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let mut compared = 0;
+    for dir in dirs {
+        let found = crate::discover::discover(std::slice::from_ref(&dir)).unwrap();
+        let root = dir.canonicalize().unwrap();
+        let load = |kept: u64| {
+            let model = super::load_keeping(
+                &found.templates,
+                &|_: &std::path::Path| super::Inputs::default(),
+                &|_: &std::path::Path| root.clone(),
+                &crate::budget::Scan::default(),
+                kept,
+            );
+            format!("{model:#?}")
+        };
+        let kept = load(u64::MAX);
+        assert_eq!(kept, load(0), "{}", dir.display());
+        compared += usize::from(kept.contains("services: ["));
+    }
+    // The fixtures hold services: a comparison of empty models proves nothing.
+    assert!(compared > 20, "{compared} fixtures with services");
+}

@@ -180,12 +180,16 @@ fn load_checked(text: &str) -> Result<Vec<MarkedYaml<'_>>, Refused> {
         expanded: 0,
         refused: None,
     };
-    let parsed = saphyr_parser::Parser::new_from_str(text).load(&mut limits, true);
-    // A refusal comes first: the events after it were not looked at.
-    if let Some((message, index)) = limits.refused {
-        return Err(Refused::Checked(message, index));
+    // Event by event rather than through the parser's `load`, which
+    // recurses once per level: a refusal stops the parse before that.
+    use saphyr_parser::SpannedEventReceiver;
+    for event in saphyr_parser::Parser::new_from_str(text) {
+        let (event, span) = event.map_err(Refused::Syntax)?;
+        limits.on_event(event, span);
+        if let Some((message, index)) = limits.refused {
+            return Err(Refused::Checked(message, index));
+        }
     }
-    parsed.map_err(Refused::Syntax)?;
     if let Some(e) = limits.loader.error() {
         return Err(Refused::Syntax(e.clone()));
     }

@@ -59,7 +59,7 @@ fn write_array<T: Sync>(
     }
     out.write_all(b"[")?;
     for (n, batch) in items.chunks(BATCH).enumerate() {
-        let texts = crate::parallel::parallel_map(batch, |item| pretty(&f(item), b"\n    "));
+        let texts = crate::parallel::parallel_map(batch, |item| pretty(&f(item), 2));
         for (i, text) in texts.iter().enumerate() {
             if n > 0 || i > 0 {
                 out.write_all(b",")?;
@@ -71,39 +71,101 @@ fn write_array<T: Sync>(
     out.write_all(b"\n  ]")
 }
 
-/// `v` pretty-printed with every line after the first indented by
-/// `newline` (JSON strings hold no raw line ends, so only the layout's
-/// line ends are changed).
-fn pretty(v: &Value, newline: &[u8]) -> Vec<u8> {
-    let mut out = Indented {
-        out: Vec::with_capacity(4096),
-        newline,
-    };
+/// `v` pretty-printed as the value of something `level` levels deep:
+/// the layout of `serde_json::to_writer_pretty`, every line after the
+/// first indented by two spaces a level more.
+fn pretty(v: &Value, level: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4096);
+    let mut ser = serde_json::Serializer::with_formatter(
+        &mut out,
+        Nested {
+            level,
+            has_value: false,
+        },
+    );
     // Writing to memory cannot fail, nor can serialising a `Value`.
-    let _ = serde_json::to_writer_pretty(&mut out, v);
-    out.out
+    let _ = serde::Serialize::serialize(v, &mut ser);
+    out
 }
 
-/// Bytes with each line end replaced by `newline`, as they are written.
-struct Indented<'a> {
-    out: Vec<u8>,
-    newline: &'a [u8],
+/// serde_json's `PrettyFormatter` (two spaces) starting `level` levels
+/// deep, so that an element of the report's arrays is written in place
+/// rather than indented again in a second pass over its text.
+struct Nested {
+    level: usize,
+    has_value: bool,
 }
 
-impl std::io::Write for Indented<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let mut lines = buf.split(|&b| b == b'\n');
-        if let Some(first) = lines.next() {
-            self.out.extend_from_slice(first);
+impl Nested {
+    fn line<W: ?Sized + std::io::Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
+        const SPACES: &[u8] = &[b' '; 64];
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        let mut width = self.level * 2;
+        while width > 0 {
+            let n = width.min(SPACES.len());
+            w.write_all(&SPACES[..n])?;
+            width -= n;
         }
-        for line in lines {
-            self.out.extend_from_slice(self.newline);
-            self.out.extend_from_slice(line);
-        }
-        Ok(buf.len())
+        Ok(())
     }
 
-    fn flush(&mut self) -> std::io::Result<()> {
+    fn close<W: ?Sized + std::io::Write>(&mut self, w: &mut W, end: &[u8]) -> std::io::Result<()> {
+        self.level -= 1;
+        if self.has_value {
+            self.line(w, true)?;
+        }
+        w.write_all(end)
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.level += 1;
+        self.has_value = false;
+        w.write_all(b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
         Ok(())
     }
 }
@@ -142,6 +204,6 @@ pub fn write(
         "checked": summary.nothing_checked.is_none(),
         "nothing_checked": summary.nothing_checked,
     });
-    out.write_all(&pretty(&summary, b"\n  "))?;
+    out.write_all(&pretty(&summary, 1))?;
     out.write_all(b"\n}\n")
 }

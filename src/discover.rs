@@ -37,6 +37,27 @@ pub struct Discovered {
     pub beanstalk_files: Vec<PathBuf>,
     /// Entries that could not be read while walking.
     pub errors: Vec<InputError>,
+    /// What Terraform reads beside a root, for each directory the walk
+    /// listed: a root need not list its directory again.
+    pub listings: BTreeMap<PathBuf, Listing>,
+}
+
+/// The entries of a listed directory that Terraform reads when it is a
+/// root, whatever their type (the reader says why one is not read):
+/// `terraform.tfvars`, `terraform.tfvars.json` and `*.auto.tfvars(.json)`,
+/// sorted, and whether `.terraform` (what `terraform init` wrote) is there.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub tfvars: Vec<PathBuf>,
+    pub dot_terraform: bool,
+}
+
+/// Whether Terraform loads the file named `name` in a root by itself.
+pub fn is_auto_tfvars(name: &str) -> bool {
+    name == "terraform.tfvars"
+        || name == "terraform.tfvars.json"
+        || name.ends_with(".auto.tfvars")
+        || name.ends_with(".auto.tfvars.json")
 }
 
 /// Whether `path` is `…/.platform/nginx/nginx.conf`.
@@ -156,14 +177,29 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
                 && p.strip_prefix(path)
                     .is_ok_and(|rel| exclude.excludes(&canonical.join(rel)))
         };
+        // Seen before anything is skipped or excluded: a root reads what
+        // is beside it whatever the scan leaves out.
+        let mut beside: Vec<(PathBuf, PathBuf)> = Vec::new();
+        let mut initialised: Vec<PathBuf> = Vec::new();
         let walker = WalkDir::new(path)
             .follow_links(false)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| {
-                e.depth() == 0
-                    || !((e.file_type().is_dir() && skipped_dir(e.path())) || excluded(e.path()))
+                if e.depth() == 0 {
+                    return true;
+                }
+                let name = e.file_name().to_str().unwrap_or("");
+                if let Some(dir) = e.path().parent() {
+                    if is_auto_tfvars(name) {
+                        beside.push((dir.to_path_buf(), e.path().to_path_buf()));
+                    } else if name == ".terraform" {
+                        initialised.push(dir.to_path_buf());
+                    }
+                }
+                !((e.file_type().is_dir() && skipped_dir(e.path())) || excluded(e.path()))
             });
+        let mut listed: Vec<PathBuf> = Vec::new();
         for entry in walker {
             match entry {
                 Ok(e) => {
@@ -174,6 +210,9 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
                     // reports the rest: nothing named like IaC is dropped
                     // silently.
                     if e.file_type().is_dir() {
+                        // Walked, so listed whole (a link to a directory
+                        // is neither).
+                        listed.push(p.to_path_buf());
                         continue;
                     }
                     let is_tf = crate::terraform::is_terraform_file(p);
@@ -215,6 +254,23 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
                 }
             }
         }
+        for dir in listed {
+            out.listings.entry(dir).or_default();
+        }
+        for (dir, file) in beside {
+            if let Some(l) = out.listings.get_mut(&dir) {
+                l.tfvars.push(file);
+            }
+        }
+        for dir in initialised {
+            if let Some(l) = out.listings.get_mut(&dir) {
+                l.dot_terraform = true;
+            }
+        }
+    }
+    for l in out.listings.values_mut() {
+        l.tfvars.sort();
+        l.tfvars.dedup();
     }
     out.templates.sort();
     out.templates.dedup();
@@ -242,4 +298,49 @@ pub fn repository_root(path: &Path) -> PathBuf {
         start
     };
     crate::input::git_work_tree(&start).unwrap_or(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A root's tfvars and `.terraform` come from the walk's listing of
+    /// its directory, whatever the scan skips or excludes; a directory the
+    /// walk did not list has no listing (the root lists it itself).
+    #[test]
+    fn listings_hold_what_a_root_reads_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("live");
+        std::fs::create_dir_all(root.join(".terraform/modules")).unwrap();
+        std::fs::create_dir_all(root.join("env")).unwrap();
+        for f in [
+            "main.tf",
+            "terraform.tfvars",
+            "b.auto.tfvars.json",
+            "a.auto.tfvars",
+            "env/prod.tfvars",
+            "notes.tfvars.txt",
+        ] {
+            std::fs::write(root.join(f), "").unwrap();
+        }
+        let mut exclude = Exclude::default();
+        exclude.add(
+            dir.path(),
+            vec![globset::Glob::new("**/a.auto.tfvars").unwrap()],
+        );
+        let found = discover_excluding(&[dir.path().to_path_buf()], &exclude).unwrap();
+        let listing = &found.listings[&root];
+        let names: Vec<&str> = listing
+            .tfvars
+            .iter()
+            .map(|p| p.file_name().unwrap().to_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["a.auto.tfvars", "b.auto.tfvars.json", "terraform.tfvars"]
+        );
+        assert!(listing.dot_terraform);
+        assert!(!found.listings[&root.join("env")].dot_terraform);
+        assert!(!found.listings.contains_key(&root.join(".terraform")));
+    }
 }

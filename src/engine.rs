@@ -87,6 +87,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
     let scan = crate::budget::Scan::default();
     let mut model = terraform::load(
         &found.terraform_modules,
+        &found.listings,
         &|dir: &Path| options.terraform_inputs(dir),
         &|dir: &Path| repo_root_for(dir, &path_roots),
         &scan,

@@ -15,6 +15,7 @@ pub mod stdlib;
 pub mod syntax;
 pub mod types;
 
+use crate::discover::Listing;
 use crate::input::{self, ReadError};
 use crate::model::{InputError, Model, NotChecked, ResourceId};
 use crate::parallel;
@@ -193,18 +194,20 @@ fn first_line(s: &str) -> &str {
 /// every root, and its own from the configuration file).
 pub fn load(
     discovered: &BTreeMap<PathBuf, Vec<PathBuf>>,
+    listings: &BTreeMap<PathBuf, Listing>,
     inputs: &(dyn Fn(&Path) -> Inputs + Sync),
     repo_root: &(dyn Fn(&Path) -> PathBuf + Sync),
     scan: &crate::budget::Scan,
 ) -> Model {
-    let (ws, roots) = modules::Workspace::build(discovered, repo_root);
+    let (ws, roots) = modules::Workspace::build(discovered, listings, repo_root);
     // Roots count against the scan's budget in path order, each parsed,
     // evaluated and dropped in turn (unless it is also a kept module).
     let first = scan.reserve(roots.certain.len());
     let evaluate = |i: usize, mut root: modules::RootDir| {
         let meter = std::rc::Rc::new(scan.meter(i));
         let files = ws.open(&mut root);
-        let model = load_root(&ws, &files, &inputs(&root.dir), meter.clone());
+        let listing = listings.get(&root.dir);
+        let model = load_root(&ws, &files, listing, &inputs(&root.dir), meter.clone());
         scan.finish(i, &meter);
         let read = match &files {
             modules::OpenRoot::Parsed(m, _) => Some(ws.dir_read(m)),
@@ -263,6 +266,7 @@ pub fn load_module(dir: &Path, files: &[PathBuf], inputs: &Inputs, repo_root: &P
     let root = repo_root.to_path_buf();
     load(
         &discovered,
+        &BTreeMap::new(),
         &|_: &Path| inputs.clone(),
         &move |_: &Path| root.clone(),
         &crate::budget::Scan::default(),
@@ -272,6 +276,7 @@ pub fn load_module(dir: &Path, files: &[PathBuf], inputs: &Inputs, repo_root: &P
 fn load_root(
     ws: &modules::Workspace,
     files: &modules::ModuleFiles,
+    listing: Option<&Listing>,
     inputs: &Inputs,
     meter: std::rc::Rc<crate::budget::Meter>,
 ) -> Model {
@@ -283,11 +288,12 @@ fn load_root(
     ev.ancestors = vec![input::canonical_or_same(dir)];
     ev.terraform_workspace = Some(terraform_workspace(
         dir,
+        listing,
         &files.repo_root,
         inputs,
         &mut model,
     ));
-    let auto_files = variable_files(dir, inputs);
+    let auto_files = variable_files(dir, listing, inputs);
     model.files += auto_files.len() + inputs.var_files().count();
     // Keep parsed tfvars alive while the evaluator borrows them. Files of
     // the root and of the configuration file are repository content; the
@@ -664,7 +670,13 @@ pub fn check_workspace_name(name: &str) -> Result<(), String> {
 /// `--workspace` or `TF_WORKSPACE` (given), else `.terraform/environment`
 /// (written by `terraform workspace select`), else `default`. The value is
 /// located where the name came from.
-fn terraform_workspace(dir: &Path, repo_root: &Path, inputs: &Inputs, model: &mut Model) -> Val {
+fn terraform_workspace(
+    dir: &Path,
+    listing: Option<&Listing>,
+    repo_root: &Path,
+    inputs: &Inputs,
+    model: &mut Model,
+) -> Val {
     let pseudo = |name: &str, text: &str| {
         let file = SourceFile::new(PathBuf::from(name), text.to_string());
         let at = Location::new(&file, 0..file.text.len());
@@ -674,8 +686,9 @@ fn terraform_workspace(dir: &Path, repo_root: &Path, inputs: &Inputs, model: &mu
         return pseudo(&given.from, &given.name);
     }
     let path = dir.join(".terraform").join("environment");
-    // Absent is the common case: no workspace was ever selected.
-    if path.symlink_metadata().is_ok() {
+    // Absent is the common case: no workspace was ever selected (and
+    // most roots were never initialised here).
+    if listing.is_none_or(|l| l.dot_terraform) && path.symlink_metadata().is_ok() {
         let read = input::read_text(
             &path,
             input::Within::Repository(repo_root),
@@ -716,29 +729,48 @@ fn terraform_workspace(dir: &Path, repo_root: &Path, inputs: &Inputs, model: &mu
 
 /// `terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars(.json)` in
 /// lexical order, then the configuration's `var-files`: Terraform's
-/// precedence, lowest first (the command line's come after).
-fn variable_files(dir: &Path, inputs: &Inputs) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for name in ["terraform.tfvars", "terraform.tfvars.json"] {
-        let p = dir.join(name);
-        // Whatever is there (a dangling link, a FIFO) goes to the reader,
-        // which says why it is not read.
-        if p.symlink_metadata().is_ok() {
-            out.push(p);
+/// precedence, lowest first (the command line's come after). Whatever is
+/// there by those names (a dangling link, a FIFO) goes to the reader,
+/// which says why it is not read. From the scan's listing of `dir` when
+/// it has one.
+fn variable_files(dir: &Path, listing: Option<&Listing>, inputs: &Inputs) -> Vec<PathBuf> {
+    let present: Vec<PathBuf> = match listing {
+        Some(l) => l.tfvars.clone(),
+        None => {
+            let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| {
+                    crate::discover::is_auto_tfvars(
+                        p.file_name().and_then(|n| n.to_str()).unwrap_or(""),
+                    )
+                })
+                .collect();
+            v.sort();
+            v
         }
+    };
+    let name = |p: &PathBuf| {
+        p.file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    let mut out = Vec::new();
+    for first in ["terraform.tfvars", "terraform.tfvars.json"] {
+        out.extend(present.iter().filter(|p| name(p) == first).cloned());
     }
-    let mut auto: Vec<PathBuf> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| {
-            let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            n.ends_with(".auto.tfvars") || n.ends_with(".auto.tfvars.json")
-        })
-        .collect();
-    auto.sort();
-    out.extend(auto);
+    out.extend(
+        present
+            .iter()
+            .filter(|p| {
+                let n = name(p);
+                n != "terraform.tfvars" && n != "terraform.tfvars.json"
+            })
+            .cloned(),
+    );
     out.extend(inputs.config_var_files.iter().cloned());
     out
 }

@@ -214,12 +214,15 @@ impl Workspace {
     /// evaluated.
     pub fn build(
         discovered: &BTreeMap<PathBuf, Vec<PathBuf>>,
+        listings: &BTreeMap<PathBuf, crate::discover::Listing>,
         repo_root: &(dyn Fn(&Path) -> PathBuf + Sync),
     ) -> (Workspace, Roots) {
         let listed: Vec<(&PathBuf, &Vec<PathBuf>)> = discovered.iter().collect();
         let mut downloaded = HashMap::new();
         let texts: Vec<DirTexts> = parallel_map(&listed, |(dir, files)| {
-            read_dir_texts(dir, files, repo_root(dir))
+            // A directory listed without `.terraform` was never initialised.
+            let initialised = listings.get(*dir).is_none_or(|l| l.dot_terraform);
+            read_dir_texts(dir, files, repo_root(dir), initialised)
         })
         .into_iter()
         .map(|(t, d)| {
@@ -261,7 +264,7 @@ impl Workspace {
                 if discovered_keys.contains(&key) {
                     continue;
                 }
-                let (t, d) = read_dir_texts(&written, &tf_files(&written), root);
+                let (t, d) = read_dir_texts(&written, &tf_files(&written), root, true);
                 downloaded.insert(key.clone(), d);
                 next.extend(
                     t.named
@@ -398,13 +401,19 @@ impl Workspace {
     }
 }
 
+/// `initialised`: whether `dir` may hold `.terraform`.
 fn read_dir_texts(
     dir: &Path,
     files: &[PathBuf],
     repo_root: PathBuf,
+    initialised: bool,
 ) -> (DirTexts, BTreeMap<String, PathBuf>) {
     let sources = read_all(files, &repo_root);
-    let (downloaded, manifest_error) = init_modules(dir, &repo_root);
+    let (downloaded, manifest_error) = if initialised {
+        init_modules(dir, &repo_root)
+    } else {
+        (BTreeMap::new(), None)
+    };
     let written: Vec<&str> = sources
         .iter()
         .filter_map(|(_, s)| s.as_ref().ok())

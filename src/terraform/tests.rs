@@ -458,7 +458,7 @@ fn terraform_workspace_and_where_it_came_from() {
     let root = dir.path().canonicalize().unwrap();
     let ws = |inputs: &super::Inputs| {
         let mut model = crate::model::Model::default();
-        let v = super::terraform_workspace(&root, &root, inputs, &mut model);
+        let v = super::terraform_workspace(&root, None, &root, inputs, &mut model);
         (v, model.input_errors)
     };
     let (v, errors) = ws(&super::Inputs::default());
@@ -1280,7 +1280,11 @@ fn with_root<T>(files: &[(&str, &str)], f: impl FnOnce(&Evaluator<'_>) -> T) -> 
         .collect();
     let discovered = std::collections::BTreeMap::from([(root.clone(), top)]);
     let repo = root.clone();
-    let (ws, roots) = super::modules::Workspace::build(&discovered, &move |_| repo.clone());
+    let (ws, roots) = super::modules::Workspace::build(
+        &discovered,
+        &std::collections::BTreeMap::new(),
+        &move |_| repo.clone(),
+    );
     let mut dir = roots
         .certain
         .into_iter()
@@ -1598,6 +1602,7 @@ EOT
     let repo = root.clone();
     let model = super::load(
         &discovered,
+        &std::collections::BTreeMap::new(),
         &|_: &Path| super::Inputs::default(),
         &move |_: &Path| repo.clone(),
         &crate::budget::Scan::default(),

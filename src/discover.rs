@@ -200,6 +200,7 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
                 !((e.file_type().is_dir() && skipped_dir(e.path())) || excluded(e.path()))
             });
         let mut listed: Vec<PathBuf> = Vec::new();
+        let mut run: Option<(PathBuf, Vec<PathBuf>)> = None;
         for entry in walker {
             match entry {
                 Ok(e) => {
@@ -225,11 +226,16 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
                             line_col: Some((1, 1)),
                         });
                     } else if is_tf {
-                        let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
-                        out.terraform_modules
-                            .entry(dir)
-                            .or_default()
-                            .push(p.to_path_buf());
+                        let dir = p.parent().unwrap_or(Path::new(""));
+                        // A directory's files come in runs between its
+                        // subdirectories: the map is entered once a run.
+                        if run.as_ref().is_none_or(|(d, _)| d.as_path() != dir) {
+                            flush(&mut out.terraform_modules, run.take());
+                            run = Some((dir.to_path_buf(), Vec::new()));
+                        }
+                        if let Some((_, files)) = &mut run {
+                            files.push(p.to_path_buf());
+                        }
                     } else if let Some(kind) = crate::build_links::kind_of(p) {
                         out.build_definitions.push((p.to_path_buf(), kind));
                     } else if crate::cloudformation::is_candidate(p) {
@@ -254,6 +260,7 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
                 }
             }
         }
+        flush(&mut out.terraform_modules, run);
         for dir in listed {
             out.listings.entry(dir).or_default();
         }
@@ -285,6 +292,13 @@ pub fn discover_excluding(paths: &[PathBuf], exclude: &Exclude) -> Result<Discov
         files.dedup();
     }
     Ok(out)
+}
+
+/// A directory's run of Terraform files into the map of directories.
+fn flush(modules: &mut BTreeMap<PathBuf, Vec<PathBuf>>, run: Option<(PathBuf, Vec<PathBuf>)>) {
+    if let Some((dir, files)) = run {
+        modules.entry(dir).or_default().extend(files);
+    }
 }
 
 /// The repository a path belongs to: the enclosing git work tree, else the

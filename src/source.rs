@@ -13,7 +13,7 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     /// Made on first need: most files read are never pointed into.
-    line_starts: std::sync::OnceLock<Vec<usize>>,
+    line_starts: std::sync::OnceLock<Box<[u32]>>,
     /// Made on first need: (byte offset, characters before it) every
     /// [`CHAR_MARK`] bytes, so a column deep in a long line (a plan is one
     /// line of megabytes) is counted from the nearest mark, not from the
@@ -69,12 +69,15 @@ impl SourceFile {
         chars + self.text[byte..offset].chars().count()
     }
 
-    /// Byte offset of the start of every line.
-    fn line_starts(&self) -> &[usize] {
+    /// Byte offset of the start of every line. Every file of a JSON
+    /// report's locations gets these, so they are packed: 4 bytes a line
+    /// (every reader caps a file far below 4 GiB), with no growth slack.
+    fn line_starts(&self) -> &[u32] {
         self.line_starts.get_or_init(|| {
-            let mut starts = vec![0];
-            starts.extend(self.text.match_indices('\n').map(|(i, _)| i + 1));
-            starts
+            let offset = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| offset(i + 1)))
+                .collect()
         })
     }
 
@@ -82,8 +85,8 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line_starts = self.line_starts();
-        let line = line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = line_starts[line];
+        let line = line_starts.partition_point(|&s| s as usize <= offset) - 1;
+        let start = line_starts[line] as usize;
         let col = if offset - start < SHORT_COLUMN {
             self.text
                 .get(start..offset)
@@ -97,10 +100,10 @@ impl SourceFile {
 
     pub fn line_text(&self, line: usize) -> &str {
         let line_starts = self.line_starts();
-        let start = line_starts.get(line - 1).copied().unwrap_or(0);
+        let start = line_starts.get(line - 1).map_or(0, |&s| s as usize);
         let end = line_starts
             .get(line)
-            .map(|e| e - 1)
+            .map(|&e| e as usize - 1)
             .unwrap_or(self.text.len());
         self.text
             .get(start..end)

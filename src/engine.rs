@@ -126,6 +126,7 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<Model, MissingPath> 
         .collect();
     model.not_read.extend(not_read);
     crate::bluegreen::attach(&mut model);
+    crate::input::forget_canonical_dirs();
     Ok(model)
 }
 

@@ -326,9 +326,7 @@ fn open_nonblocking(path: &Path, _: bool) -> std::io::Result<File> {
 /// keepalign never changes its working directory, so a relative key keeps
 /// its meaning.
 pub fn canonical_dir(dir: &Path) -> std::io::Result<PathBuf> {
-    use std::sync::{Mutex, OnceLock};
-    static DIRS: OnceLock<Mutex<std::collections::HashMap<PathBuf, PathBuf>>> = OnceLock::new();
-    let dirs = DIRS.get_or_init(Default::default);
+    let dirs = CANONICAL_DIRS.get_or_init(Default::default);
     if let Some(c) = dirs.lock().ok().and_then(|d| d.get(dir).cloned()) {
         return Ok(c);
     }
@@ -337,6 +335,18 @@ pub fn canonical_dir(dir: &Path) -> std::io::Result<PathBuf> {
         d.insert(dir.to_path_buf(), c.clone());
     }
     Ok(c)
+}
+
+type Resolved = std::sync::Mutex<std::collections::HashMap<PathBuf, PathBuf>>;
+static CANONICAL_DIRS: std::sync::OnceLock<Resolved> = std::sync::OnceLock::new();
+
+/// Drop the directories resolved so far: a scan's loading is done, and
+/// every directory of a large repository (megabytes of paths) need not be
+/// held through its report. Later calls resolve again.
+pub fn forget_canonical_dirs() {
+    if let Some(Ok(mut dirs)) = CANONICAL_DIRS.get().map(|d| d.lock()) {
+        *dirs = std::collections::HashMap::new();
+    }
 }
 
 /// A directory's canonical path (resolved once, see [`canonical_dir`]),

@@ -336,7 +336,8 @@ impl<'m, T> Index<'m, T> {
         name: fn(&T) -> Option<&str>,
     ) -> Self {
         let mut by_address: HashMap<(&str, &str), Found<T>> = HashMap::with_capacity(items.len());
-        let mut by_name: HashMap<&str, Found<T>> = HashMap::with_capacity(items.len());
+        // Listeners have no names: sized as names come.
+        let mut by_name: HashMap<&str, Found<T>> = HashMap::new();
         for item in items {
             let rid = id(item);
             by_address

@@ -14,11 +14,11 @@ pub struct Chain<'m> {
     /// The route the traffic takes to the target group, when known.
     pub listener: Option<&'m Listener>,
     pub listener_rule: Option<&'m ListenerRule>,
-    pub load_balancer: Result<&'m LoadBalancer, Unresolved>,
+    pub load_balancer: Result<&'m LoadBalancer, Unknown>,
     /// `None` for Classic ELB attachments, which have no target group.
-    pub target_group: Option<Result<&'m TargetGroup, Unresolved>>,
-    pub task_definition: Result<&'m TaskDefinition, Unresolved>,
-    pub container: Result<&'m Container, Unresolved>,
+    pub target_group: Option<Result<&'m TargetGroup, Unknown>>,
+    pub task_definition: Result<&'m TaskDefinition, Unknown>,
+    pub container: Result<&'m Container, Unknown>,
     /// The container's stopTimeout: as written, or what an unset one falls
     /// back to on the service's launch type (see `crate::launch`).
     pub stop_timeout: Setting<Seconds>,
@@ -45,6 +45,10 @@ pub struct Chain<'m> {
     /// alias record each reaches it through (see `crate::edge`).
     pub cloudfront: Vec<(&'m EdgeOrigin, Option<&'m DnsAlias>)>,
 }
+
+/// Why a part of a chain is unknown: boxed, since most chains know every
+/// part and a chain is kept for each service of the scan.
+pub type Unknown = Box<Unresolved>;
 
 /// Servers that pass requests on to another container of the task.
 const PROXIES: &[&str] = &["nginx", "envoy", "haproxy", "traefik", "caddy", "varnish"];
@@ -99,10 +103,15 @@ impl Chain<'_> {
                 Setting::Known { value, .. } => value.clone(),
                 Setting::Unresolved(_) => "?".to_string(),
             },
-            address(self.load_balancer.as_ref().map(|lb| &lb.id)),
+            address(
+                self.load_balancer
+                    .as_ref()
+                    .map(|lb| &lb.id)
+                    .map_err(|u| &**u),
+            ),
             self.target_group
                 .as_ref()
-                .map(|tg| address(tg.as_ref().map(|t| &t.id)))
+                .map(|tg| address(tg.as_ref().map(|t| &t.id).map_err(|u| &**u)))
                 .unwrap_or_default(),
         ]
     }
@@ -260,7 +269,7 @@ pub fn routes<'m>(model: &'m Model, chains: &[Chain<'m>]) -> Vec<Route<'m>> {
             chains
                 .iter()
                 .find_map(|c| match (&c.load_balancer, &c.target_group) {
-                    (Err(u), Some(Ok(t))) if t.id == tg.id => Some(u.clone()),
+                    (Err(u), Some(Ok(t))) if t.id == tg.id => Some((**u).clone()),
                     _ => None,
                 });
         out.push(Route {
@@ -511,7 +520,7 @@ type Forward<'m> = (Result<&'m Listener, Unresolved>, Option<&'m ListenerRule>);
 /// The routes to a target group: almost always one.
 type Forwards<'m> = SmallVec<[Forward<'m>; 1]>;
 
-pub fn link(model: &Model) -> Vec<Chain<'_>> {
+pub fn link<'m>(model: &'m Model) -> Vec<Chain<'m>> {
     let lbs = Index::new(&model.load_balancers, |x| &x.id, |x| x.name.as_deref());
     let listeners = Index::new(&model.listeners, |x| &x.id, |_| None);
     let tgs = Index::new(&model.target_groups, |x| &x.id, |x| x.name.as_deref());
@@ -578,24 +587,28 @@ pub fn link(model: &Model) -> Vec<Chain<'_>> {
                 Ok(c) => (c.stop_timeout.clone(), None),
                 Err(u) => (Setting::Unresolved(u.clone()), None),
             };
-            let make = |listener, listener_rule, load_balancer, target_group| Chain {
-                service,
-                attachment,
-                listener,
-                listener_rule,
-                load_balancer,
-                target_group,
-                task_definition: task_definition.clone(),
-                container: container.clone(),
-                stop_timeout: stop_timeout.clone(),
-                stop_timeout_agent,
-                server: server.clone(),
-                launch_type: launch_type.clone(),
-                image: image.clone(),
-                instance_configs: instance_configs.clone(),
-                behind_proxy: behind.clone(),
-                cloudfront: Vec::new(),
-            };
+            let make =
+                |listener,
+                 listener_rule,
+                 load_balancer: Result<&'m LoadBalancer, Unresolved>,
+                 target_group: Option<Result<&'m TargetGroup, Unresolved>>| Chain {
+                    service,
+                    attachment,
+                    listener,
+                    listener_rule,
+                    load_balancer: load_balancer.map_err(Box::new),
+                    target_group: target_group.map(|tg| tg.map_err(Box::new)),
+                    task_definition: task_definition.clone().map_err(Box::new),
+                    container: container.clone().map_err(Box::new),
+                    stop_timeout: stop_timeout.clone(),
+                    stop_timeout_agent,
+                    server: server.clone(),
+                    launch_type: launch_type.clone(),
+                    image: image.clone(),
+                    instance_configs: instance_configs.clone(),
+                    behind_proxy: behind.clone(),
+                    cloudfront: Vec::new(),
+                };
             match &attachment.target {
                 AttachmentTarget::ClassicElb(l) => match lbs.resolve(scope, l, "Classic ELB") {
                     Ok(found) => {

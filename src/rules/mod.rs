@@ -266,7 +266,7 @@ impl Subject for Chain<'_> {
         crate::suppress::for_chain(self, rule, today)
     }
     fn load_balancer(&self) -> Option<Result<&LoadBalancer, &Unresolved>> {
-        Some(self.load_balancer.as_ref().map(|lb| *lb))
+        Some(self.load_balancer.as_ref().map(|lb| *lb).map_err(|u| &**u))
     }
 }
 

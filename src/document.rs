@@ -419,7 +419,7 @@ fn service_with(c: &Chain<'_>, rec: &mut Recorder<'_, '_>) -> Value {
         .map(|g| (g, "server graceful timeout"));
     object!(rec, {
         "service": &c.service.id.address,
-        "scope": &c.service.id.scope,
+        "scope": &*c.service.id.scope,
         "location": rec.loc(&c.service.at),
         "launch_type": launch_type(rec, c),
         "public": public(rec, lb_ok.copied()),

@@ -116,7 +116,7 @@ impl<'m> Resolver<'m> {
             );
         }
         let p = &service.placement;
-        let scope = service.id.scope.as_str();
+        let scope = service.id.scope.as_ref();
         match &p.launch_type {
             Some(Setting::Known { value, .. }) => {
                 // Written: nothing to explain.
@@ -186,7 +186,7 @@ impl<'m> Resolver<'m> {
                         ),
                     );
                 }
-                let scope = found[0].id.scope.as_str();
+                let scope = found[0].id.scope.as_ref();
                 let links: Vec<Link> = strategies.into_iter().cloned().collect();
                 self.classify(scope, &links, "the cluster's default capacity provider")
             }
@@ -313,7 +313,7 @@ impl<'m> Resolver<'m> {
                 }
             }
         }
-        let scope = service.id.scope.as_str();
+        let scope = service.id.scope.as_ref();
         let (clusters, name) = match &service.placement.cluster {
             None => (Vec::new(), Some("default")),
             Some(link) => (
@@ -409,7 +409,7 @@ impl<'m> Resolver<'m> {
             }
         };
         let setting = match configs.as_slice() {
-            [] => match self.unreadable.get(service.id.scope.as_str()) {
+            [] => match self.unreadable.get(service.id.scope.as_ref()) {
                 Some(c) => {
                     let why = c.stop_timeout.as_ref().err();
                     Setting::unresolved(

@@ -97,7 +97,7 @@ impl Chain<'_> {
             Err(_) => "?".to_string(),
         };
         vec![
-            self.service.id.scope.clone(),
+            self.service.id.scope.to_string(),
             self.service.id.address.clone(),
             match &self.attachment.container_name {
                 Setting::Known { value, .. } => value.clone(),
@@ -442,7 +442,7 @@ impl<'m, T> Index<'m, T> {
                         let local: Vec<&T> = found
                             .iter()
                             .copied()
-                            .filter(|r| (self.id)(r).scope == scope)
+                            .filter(|r| *(self.id)(r).scope == *scope)
                             .collect();
                         Ok(if local.is_empty() {
                             found.to_vec()
@@ -534,7 +534,7 @@ pub fn link<'m>(model: &'m Model) -> Vec<Chain<'m>> {
     // by doubling to 20,000 chains copies them and holds the copy twice.
     let mut chains = Vec::with_capacity(model.services.len());
     for service in &model.services {
-        let scope = service.id.scope.as_str();
+        let scope = service.id.scope.as_ref();
         let task_definition = tds
             .resolve(scope, &service.task_definition, "task definition")
             .map(|v| v[0]);

@@ -143,7 +143,7 @@ pub fn fmt_secs(s: Seconds) -> String {
 /// CloudFormation logical ID).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResourceId {
-    pub scope: String,
+    pub scope: std::sync::Arc<str>,
     pub address: String,
 }
 

@@ -336,7 +336,7 @@ pub fn bookkeeping(
         c.load_balancer.is_err()
             || c.server.is_err()
             || matches!(&c.target_group, Some(Err(_)))
-            || unsure.contains(&(c.service.id.scope.as_str(), c.service.id.address.as_str()))
+            || unsure.contains(&(c.service.id.scope.as_ref(), c.service.id.address.as_str()))
     };
     let any_inconclusive = chains.iter().any(inconclusive);
     let mut out = Vec::new();
@@ -442,7 +442,7 @@ pub fn bookkeeping(
                         };
                         let here = s.location.as_ref() == Some(&i.at)
                             || covering.iter().any(|c| {
-                                f.scope.as_deref() == Some(c.service.id.scope.as_str())
+                                f.scope.as_deref() == Some(c.service.id.scope.as_ref())
                                     && f.service.as_deref() == Some(c.service.id.address.as_str())
                             })
                             || (i.file_wide

@@ -468,6 +468,8 @@ fn unmodelled_service(rtype: &str, props: Option<&Node>) -> Option<(String, Stri
 /// Read the template's resources into `model`, as evaluated by `ev`, in
 /// `scope` (the template's file, or which nesting of it this is).
 fn read_resources(root: &Node, ev: &Evaluator<'_>, scope: &str, model: &mut Model) {
+    // One scope string for every resource of the template.
+    let shared_scope: Arc<str> = scope.into();
     for (logical_id, key_at, node) in root.get("Resources").map(Node::entries).unwrap_or(&[]) {
         let Some(rtype) = node.get("Type").and_then(Node::as_str) else {
             continue;
@@ -491,7 +493,7 @@ fn read_resources(root: &Node, ev: &Evaluator<'_>, scope: &str, model: &mut Mode
         let r = Resource {
             ev,
             id: ResourceId {
-                scope: scope.to_string(),
+                scope: shared_scope.clone(),
                 address: logical_id.clone(),
             },
             props: node.get("Properties"),

@@ -133,7 +133,7 @@ fn apply<'m>(
         match &chain.load_balancer {
             Err(_) => chain.load_balancer = Ok(&config.load_balancers[i]),
             // Declared earlier in this file: a later entry replaces it.
-            Ok(lb) if lb.id.scope == config.file.display => {
+            Ok(lb) if *lb.id.scope == *config.file.display => {
                 chain.load_balancer = Ok(&config.load_balancers[i])
             }
             Ok(lb) => {

@@ -666,7 +666,7 @@ fn service(
                 // No line in the address: it is part of findings'
                 // identities, which must survive edits elsewhere.
                 id: ResourceId {
-                    scope: errors.file.display.clone(),
+                    scope: errors.file.display.as_str().into(),
                     address: format!("declared for {}", raw.pattern.get_ref()),
                 },
                 kind: Setting::declared(kind, kind_at.clone()),

@@ -344,7 +344,7 @@ pub fn build(
         let at = block.map(|b| b.1.clone()).unwrap_or_else(|| e.at.clone());
         let r = Res {
             id: ResourceId {
-                scope: scope.to_string(),
+                scope: scope.into(),
                 address: e.address.clone(),
             },
             at: at.clone(),

@@ -342,7 +342,7 @@ impl Subject for Edge<'_> {
     }
     fn identity(&self) -> Vec<String> {
         vec![
-            self.origin.id.scope.clone(),
+            self.origin.id.scope.to_string(),
             self.origin.id.address.clone(),
             self.origin.origin_id.clone().unwrap_or_default(),
             match &self.load_balancer {
@@ -377,7 +377,7 @@ impl Subject for Environment<'_> {
         Some(&self.env.id.address)
     }
     fn identity(&self) -> Vec<String> {
-        vec![self.env.id.scope.clone(), self.env.id.address.clone()]
+        vec![self.env.id.scope.to_string(), self.env.id.address.clone()]
     }
     fn fallback(&self) -> Option<Location> {
         Some(self.env.at.clone())

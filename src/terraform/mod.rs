@@ -363,14 +363,15 @@ fn load_root(
     });
     ev.inputs = given.into_iter().collect();
     ev.forget_variables();
-    let scope_name = crate::source::display_path(dir);
+    // One scope string for every resource of the root.
+    let scope_name: Arc<str> = crate::source::display_path(dir).into();
     collect(&ev, &scope_name, &mut model);
     model.input_errors.extend(ev.meter.report(&scope_name));
     model
 }
 
 /// The resources of a module instance, then of the modules it calls.
-fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
+fn collect(ev: &Evaluator<'_>, scope_name: &Arc<str>, model: &mut Model) {
     let mut decls: Vec<_> = ev.resources.values().collect();
     decls.sort_by(|a, b| a.at.cmp(&b.at));
     // The switches of the services that exist. A count-zero service whose
@@ -414,7 +415,7 @@ fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
             let inst = Instance {
                 ev,
                 id: ResourceId {
-                    scope: scope_name.to_string(),
+                    scope: scope_name.clone(),
                     address: format!("{}{}.{}{}", ev.prefix, decl.rtype, decl.name, suffix),
                 },
                 body: decl.body,
@@ -452,7 +453,7 @@ fn collect(ev: &Evaluator<'_>, scope_name: &str, model: &mut Model) {
                     if !model
                         .not_checked
                         .iter()
-                        .any(|n| n.what == what && n.scope == scope_name)
+                        .any(|n| n.what == what && *n.scope == **scope_name)
                     {
                         model.not_checked.push(NotChecked {
                             scope: scope_name.to_string(),

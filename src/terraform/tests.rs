@@ -1611,10 +1611,10 @@ EOT
         .services
         .iter()
         .map(|s| {
-            let scope = Path::new(&s.id.scope)
+            let scope = Path::new(&*s.id.scope)
                 .strip_prefix(&root)
                 .map(|p| p.display().to_string())
-                .unwrap_or(s.id.scope.clone());
+                .unwrap_or(s.id.scope.to_string());
             (scope, s.id.address.clone())
         })
         .collect();

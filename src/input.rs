@@ -169,31 +169,27 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
 /// with no writer would block the open forever), and refuse anything but
 /// a regular file by the opened file's own metadata; with its length.
 fn open(path: &Path, within: Within<'_>) -> Result<(File, u64), ReadError> {
-    let (target, resolved) = match root_of(path, within) {
-        Some(root) => match confine_file(path, &root) {
-            Confined::Inside(c) => (c, true),
+    let root = root_of(path, within);
+    let target = match &root {
+        Some(root) => match confine_file(path, root) {
+            Confined::Inside(c) => c,
             Confined::Outside => {
                 return Err(ReadError::new(Problem::Outside, outside(path)));
             }
             Confined::Unreadable(e) => return Err(ReadError::io(e)),
         },
-        None => (path.to_path_buf(), false),
+        None => path.to_path_buf(),
     };
-    let file = match open_nonblocking(&target, resolved) {
-        Ok(file) => file,
+    let file = match (open_nonblocking(&target, root.is_some()), &root) {
+        (Ok(file), _) => file,
         // The name became, or was (see `confine_file`), a link: resolved
         // whole, it may lead anywhere.
-        Err(_) if resolved && is_link(&target) => {
-            let root = root_of(path, within);
-            match target.canonicalize() {
-                Ok(c) if root.as_ref().is_some_and(|r| c.starts_with(r)) => {
-                    open_nonblocking(&c, true).map_err(ReadError::io)?
-                }
-                Ok(_) => return Err(ReadError::new(Problem::Outside, outside(path))),
-                Err(e) => return Err(ReadError::io(e)),
-            }
-        }
-        Err(e) => return Err(ReadError::io(e)),
+        (Err(_), Some(root)) if is_link(&target) => match target.canonicalize() {
+            Ok(c) if c.starts_with(root) => open_nonblocking(&c, true).map_err(ReadError::io)?,
+            Ok(_) => return Err(ReadError::new(Problem::Outside, outside(path))),
+            Err(e) => return Err(ReadError::io(e)),
+        },
+        (Err(e), _) => return Err(ReadError::io(e)),
     };
     let meta = file.metadata().map_err(ReadError::io)?;
     let ft = meta.file_type();

@@ -163,6 +163,8 @@ fn load_keeping(
     let mut exports = Vec::new();
     let mut syntax_left = crate::budget::MAX_SYNTAX;
     let mut kept_left = kept_trees;
+    // The templates that nest stacks, whose trees are always kept.
+    let mut parents = Vec::new();
     for path in files {
         let root = repo_root(path);
         let within = Within::Repository(&root);
@@ -279,6 +281,7 @@ fn load_keeping(
         let cost = crate::budget::syntax_cost(&file.text);
         let kept = OnceCell::new();
         if nests_stacks(&tree) {
+            parents.push(templates.len());
             let _ = kept.set(tree);
         } else if cost <= kept_left {
             kept_left -= cost;
@@ -292,10 +295,9 @@ fn load_keeping(
     }
     // Which scanned template each nested stack deploys.
     let mut targets = HashMap::new();
-    for (i, (t, given)) in templates.iter().zip(&givens).enumerate() {
-        let Some(tree) = t.root.get().filter(|tree| nests_stacks(tree)) else {
-            continue;
-        };
+    for i in parents {
+        let (t, given) = (&templates[i], &givens[i]);
+        let tree = t.root();
         let slot = scan.reserve(1);
         let mut ev = Evaluator::new(tree, given, &[]);
         ev.meter = scan.meter(slot);

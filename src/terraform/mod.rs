@@ -735,45 +735,29 @@ fn terraform_workspace(
 /// which says why it is not read. From the scan's listing of `dir` when
 /// it has one.
 fn variable_files(dir: &Path, listing: Option<&Listing>, inputs: &Inputs) -> Vec<PathBuf> {
-    let present: Vec<PathBuf> = match listing {
+    let mut out: Vec<PathBuf> = match listing {
         Some(l) => l.tfvars.clone(),
-        None => {
-            let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .map(|e| e.path())
-                .filter(|p| {
-                    crate::discover::is_auto_tfvars(
-                        p.file_name().and_then(|n| n.to_str()).unwrap_or(""),
-                    )
-                })
-                .collect();
-            v.sort();
-            v
-        }
+        None => std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| crate::discover::is_auto_tfvars(file_name(p)))
+            .collect(),
     };
-    let name = |p: &PathBuf| {
-        p.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .to_string()
-    };
-    let mut out = Vec::new();
-    for first in ["terraform.tfvars", "terraform.tfvars.json"] {
-        out.extend(present.iter().filter(|p| name(p) == first).cloned());
-    }
-    out.extend(
-        present
-            .iter()
-            .filter(|p| {
-                let n = name(p);
-                n != "terraform.tfvars" && n != "terraform.tfvars.json"
-            })
-            .cloned(),
-    );
+    // Sorted, then the two fixed names first: the sort by rank is stable.
+    out.sort();
+    out.sort_by_key(|p| match file_name(p) {
+        "terraform.tfvars" => 0,
+        "terraform.tfvars.json" => 1,
+        _ => 2,
+    });
     out.extend(inputs.config_var_files.iter().cloned());
     out
+}
+
+fn file_name(p: &Path) -> &str {
+    p.file_name().and_then(|n| n.to_str()).unwrap_or("")
 }
 
 /// At most this many tfvars files are read for `--var-file` advice.
@@ -817,7 +801,7 @@ fn unloaded_var_files(
     let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
     let skip: std::collections::HashSet<PathBuf> = loaded.iter().map(|p| canonical(p)).collect();
     let is_var_file = |p: &Path| {
-        let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let n = file_name(p);
         (n.ends_with(".tfvars") || n.ends_with(".tfvars.json"))
             && !n.ends_with(".auto.tfvars")
             && !n.ends_with(".auto.tfvars.json")
